@@ -1,0 +1,70 @@
+"""2D surfaces with exact gradients and Hessians, for optimizers to walk on.
+
+    >>> import landscapes
+    >>> surface = landscapes.get("rosenbrock", a=1.0, b=100.0)
+    >>> surface.value(1.0, 1.0)
+    0.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from landscapes import (
+    ackley,
+    beale,
+    booth,
+    goldstein_price,
+    himmelblau,
+    monkey_saddle,
+    plateau,
+    quadratic,
+    rastrigin,
+    rosenbrock,
+    saddle,
+    six_hump_camel,
+    styblinski_tang,
+)
+from landscapes.base import Landscape
+
+__all__ = ["Landscape", "get", "names"]
+
+# The registry: the UI, tests and docs all iterate this one ordered dict.
+REGISTRY: dict[str, Callable[..., Landscape]] = {
+    "rosenbrock": rosenbrock.make,
+    "beale": beale.make,
+    "himmelblau": himmelblau.make,
+    "booth": booth.make,
+    "goldstein_price": goldstein_price.make,
+    "six_hump_camel": six_hump_camel.make,
+    "rastrigin": rastrigin.make,
+    "ackley": ackley.make,
+    "styblinski_tang": styblinski_tang.make,
+    "quadratic": quadratic.make,
+    "saddle": saddle.make,
+    "monkey_saddle": monkey_saddle.make,
+    "plateau": plateau.make,
+}
+
+
+def names() -> list[str]:
+    """Every landscape name, in display order."""
+    return list(REGISTRY)
+
+
+def get(name: str, **params) -> Landscape:
+    """The landscape `name` with its parameters, e.g. ``get("quadratic", angle=0.5)``.
+
+    Raises ValueError for an unknown name, an unknown parameter or one out of range.
+    """
+    if name not in REGISTRY:
+        raise ValueError(f"unknown landscape {name!r}; allowed: {', '.join(REGISTRY)}")
+    make = REGISTRY[name]
+    allowed = make.__code__.co_varnames[: make.__code__.co_argcount]
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter {unknown[0]!r} for landscape {name!r}; "
+            f"allowed: {', '.join(allowed) or 'none'}"
+        )
+    return make(**params)

@@ -1,0 +1,278 @@
+"""The integer-id switch through which kernels reach a landscape's jitted math.
+
+Each branch holds a whole loop, so the switch is decided once per chunk and the loop
+inside is straight-line code LLVM can vectorize. Ids are module constants, which Numba
+freezes into the compiled code.
+"""
+
+import numpy as np
+from numba import prange
+
+from landscapes import (
+    rosenbrock,
+    beale,
+    himmelblau,
+    booth,
+    goldstein_price,
+    six_hump_camel,
+    rastrigin,
+    ackley,
+    styblinski_tang,
+    quadratic,
+    saddle,
+    monkey_saddle,
+    plateau,
+)
+from landscapes._jit import jit, jit_inline, jit_parallel
+
+ROSENBROCK = 0
+BEALE = 1
+HIMMELBLAU = 2
+BOOTH = 3
+GOLDSTEIN_PRICE = 4
+SIX_HUMP_CAMEL = 5
+RASTRIGIN = 6
+ACKLEY = 7
+STYBLINSKI_TANG = 8
+QUADRATIC = 9
+SADDLE = 10
+MONKEY_SADDLE = 11
+PLATEAU = 12
+
+IDS = {
+    "rosenbrock": ROSENBROCK,
+    "beale": BEALE,
+    "himmelblau": HIMMELBLAU,
+    "booth": BOOTH,
+    "goldstein_price": GOLDSTEIN_PRICE,
+    "six_hump_camel": SIX_HUMP_CAMEL,
+    "rastrigin": RASTRIGIN,
+    "ackley": ACKLEY,
+    "styblinski_tang": STYBLINSKI_TANG,
+    "quadratic": QUADRATIC,
+    "saddle": SADDLE,
+    "monkey_saddle": MONKEY_SADDLE,
+    "plateau": PLATEAU,
+}
+
+
+@jit_inline
+def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
+    """F, GX, GY[i] = f, ∂f/∂x, ∂f/∂y at (xs[i], ys[i]) for i < m."""
+    if lid == ROSENBROCK:
+        for i in range(m):
+            F[i], GX[i], GY[i] = rosenbrock.value_grad(xs[i], ys[i], p)
+
+    elif lid == BEALE:
+        for i in range(m):
+            F[i], GX[i], GY[i] = beale.value_grad(xs[i], ys[i], p)
+
+    elif lid == HIMMELBLAU:
+        for i in range(m):
+            F[i], GX[i], GY[i] = himmelblau.value_grad(xs[i], ys[i], p)
+
+    elif lid == BOOTH:
+        for i in range(m):
+            F[i], GX[i], GY[i] = booth.value_grad(xs[i], ys[i], p)
+
+    elif lid == GOLDSTEIN_PRICE:
+        for i in range(m):
+            F[i], GX[i], GY[i] = goldstein_price.value_grad(xs[i], ys[i], p)
+
+    elif lid == SIX_HUMP_CAMEL:
+        for i in range(m):
+            F[i], GX[i], GY[i] = six_hump_camel.value_grad(xs[i], ys[i], p)
+
+    elif lid == RASTRIGIN:
+        for i in range(m):
+            F[i], GX[i], GY[i] = rastrigin.value_grad(xs[i], ys[i], p)
+
+    elif lid == ACKLEY:
+        for i in range(m):
+            F[i], GX[i], GY[i] = ackley.value_grad(xs[i], ys[i], p)
+
+    elif lid == STYBLINSKI_TANG:
+        for i in range(m):
+            F[i], GX[i], GY[i] = styblinski_tang.value_grad(xs[i], ys[i], p)
+
+    elif lid == QUADRATIC:
+        for i in range(m):
+            F[i], GX[i], GY[i] = quadratic.value_grad(xs[i], ys[i], p)
+
+    elif lid == SADDLE:
+        for i in range(m):
+            F[i], GX[i], GY[i] = saddle.value_grad(xs[i], ys[i], p)
+
+    elif lid == MONKEY_SADDLE:
+        for i in range(m):
+            F[i], GX[i], GY[i] = monkey_saddle.value_grad(xs[i], ys[i], p)
+
+    elif lid == PLATEAU:
+        for i in range(m):
+            F[i], GX[i], GY[i] = plateau.value_grad(xs[i], ys[i], p)
+
+
+
+@jit_inline
+def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
+    """HXX, HXY, HYY[i] = the Hessian entries at (xs[i], ys[i]) for i < m."""
+    if lid == ROSENBROCK:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = rosenbrock.hessian(xs[i], ys[i], p)
+
+    elif lid == BEALE:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = beale.hessian(xs[i], ys[i], p)
+
+    elif lid == HIMMELBLAU:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = himmelblau.hessian(xs[i], ys[i], p)
+
+    elif lid == BOOTH:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = booth.hessian(xs[i], ys[i], p)
+
+    elif lid == GOLDSTEIN_PRICE:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = goldstein_price.hessian(xs[i], ys[i], p)
+
+    elif lid == SIX_HUMP_CAMEL:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = six_hump_camel.hessian(xs[i], ys[i], p)
+
+    elif lid == RASTRIGIN:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = rastrigin.hessian(xs[i], ys[i], p)
+
+    elif lid == ACKLEY:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = ackley.hessian(xs[i], ys[i], p)
+
+    elif lid == STYBLINSKI_TANG:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = styblinski_tang.hessian(xs[i], ys[i], p)
+
+    elif lid == QUADRATIC:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = quadratic.hessian(xs[i], ys[i], p)
+
+    elif lid == SADDLE:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = saddle.hessian(xs[i], ys[i], p)
+
+    elif lid == MONKEY_SADDLE:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = monkey_saddle.hessian(xs[i], ys[i], p)
+
+    elif lid == PLATEAU:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = plateau.hessian(xs[i], ys[i], p)
+
+
+
+@jit
+def value_grad(lid, p, x, y):
+    """(f, ∂f/∂x, ∂f/∂y) at one point."""
+    if lid == ROSENBROCK:
+        return rosenbrock.value_grad(x, y, p)
+
+    elif lid == BEALE:
+        return beale.value_grad(x, y, p)
+
+    elif lid == HIMMELBLAU:
+        return himmelblau.value_grad(x, y, p)
+
+    elif lid == BOOTH:
+        return booth.value_grad(x, y, p)
+
+    elif lid == GOLDSTEIN_PRICE:
+        return goldstein_price.value_grad(x, y, p)
+
+    elif lid == SIX_HUMP_CAMEL:
+        return six_hump_camel.value_grad(x, y, p)
+
+    elif lid == RASTRIGIN:
+        return rastrigin.value_grad(x, y, p)
+
+    elif lid == ACKLEY:
+        return ackley.value_grad(x, y, p)
+
+    elif lid == STYBLINSKI_TANG:
+        return styblinski_tang.value_grad(x, y, p)
+
+    elif lid == QUADRATIC:
+        return quadratic.value_grad(x, y, p)
+
+    elif lid == SADDLE:
+        return saddle.value_grad(x, y, p)
+
+    elif lid == MONKEY_SADDLE:
+        return monkey_saddle.value_grad(x, y, p)
+
+    elif lid == PLATEAU:
+        return plateau.value_grad(x, y, p)
+
+    return np.nan, np.nan, np.nan
+
+
+@jit
+def hessian(lid, p, x, y):
+    """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) at one point."""
+    if lid == ROSENBROCK:
+        return rosenbrock.hessian(x, y, p)
+
+    elif lid == BEALE:
+        return beale.hessian(x, y, p)
+
+    elif lid == HIMMELBLAU:
+        return himmelblau.hessian(x, y, p)
+
+    elif lid == BOOTH:
+        return booth.hessian(x, y, p)
+
+    elif lid == GOLDSTEIN_PRICE:
+        return goldstein_price.hessian(x, y, p)
+
+    elif lid == SIX_HUMP_CAMEL:
+        return six_hump_camel.hessian(x, y, p)
+
+    elif lid == RASTRIGIN:
+        return rastrigin.hessian(x, y, p)
+
+    elif lid == ACKLEY:
+        return ackley.hessian(x, y, p)
+
+    elif lid == STYBLINSKI_TANG:
+        return styblinski_tang.hessian(x, y, p)
+
+    elif lid == QUADRATIC:
+        return quadratic.hessian(x, y, p)
+
+    elif lid == SADDLE:
+        return saddle.hessian(x, y, p)
+
+    elif lid == MONKEY_SADDLE:
+        return monkey_saddle.hessian(x, y, p)
+
+    elif lid == PLATEAU:
+        return plateau.hessian(x, y, p)
+
+    return np.nan, np.nan, np.nan
+
+
+@jit_parallel
+def evaluate_many(lid, p, xs, ys, F, GX, GY):
+    """`evaluate_chunk` over a long flat array (a contour grid), on all cores."""
+    n = xs.size
+    chunk = 4096
+    for c in prange((n + chunk - 1) // chunk):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        evaluate_chunk(
+            lid, p, xs[lo:hi], ys[lo:hi], hi - lo, F[lo:hi], GX[lo:hi], GY[lo:hi]
+        )
+
+
+@jit
+def hessian_many(lid, p, xs, ys, HXX, HXY, HYY):
+    hessian_chunk(lid, p, xs, ys, xs.size, HXX, HXY, HYY)
