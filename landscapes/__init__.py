@@ -1,9 +1,9 @@
 """2D surfaces with exact gradients and Hessians, for optimizers to walk on.
 
-    >>> import landscapes
-    >>> surface = landscapes.get("rosenbrock", a=1.0, b=100.0)
-    >>> surface.value(1.0, 1.0)
-    0.0
+>>> import landscapes
+>>> surface = landscapes.get("rosenbrock", a=1.0, b=100.0)
+>>> surface.value(1.0, 1.0)
+0.0
 """
 
 from __future__ import annotations

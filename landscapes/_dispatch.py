@@ -1,7 +1,9 @@
 """The integer-id switch through which kernels reach a landscape's jitted math.
 
-Each branch holds a whole loop, so the switch is decided once per chunk and the loop
-inside is straight-line code LLVM can vectorize. Ids are module constants, which Numba
+Each branch of the chunk functions holds a whole loop, so the switch is decided once
+per chunk and the loop inside is straight-line code LLVM can vectorize. They are plain
+cached functions, not inlined: each optimizer kernel then compiles in seconds instead of
+re-compiling all thirteen loops. Ids are module constants, which Numba
 freezes into the compiled code.
 """
 
@@ -9,21 +11,21 @@ import numpy as np
 from numba import prange
 
 from landscapes import (
-    rosenbrock,
+    ackley,
     beale,
-    himmelblau,
     booth,
     goldstein_price,
-    six_hump_camel,
-    rastrigin,
-    ackley,
-    styblinski_tang,
-    quadratic,
-    saddle,
+    himmelblau,
     monkey_saddle,
     plateau,
+    quadratic,
+    rastrigin,
+    rosenbrock,
+    saddle,
+    six_hump_camel,
+    styblinski_tang,
 )
-from landscapes._jit import jit, jit_inline, jit_parallel
+from landscapes._jit import jit, jit_parallel
 
 ROSENBROCK = 0
 BEALE = 1
@@ -56,7 +58,7 @@ IDS = {
 }
 
 
-@jit_inline
+@jit
 def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
     """F, GX, GY[i] = f, ∂f/∂x, ∂f/∂y at (xs[i], ys[i]) for i < m."""
     if lid == ROSENBROCK:
@@ -112,8 +114,7 @@ def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
             F[i], GX[i], GY[i] = plateau.value_grad(xs[i], ys[i], p)
 
 
-
-@jit_inline
+@jit
 def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
     """HXX, HXY, HYY[i] = the Hessian entries at (xs[i], ys[i]) for i < m."""
     if lid == ROSENBROCK:
@@ -167,7 +168,6 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
     elif lid == PLATEAU:
         for i in range(m):
             HXX[i], HXY[i], HYY[i] = plateau.hessian(xs[i], ys[i], p)
-
 
 
 @jit

@@ -103,7 +103,9 @@ class Landscape:
 
 
 def _flatten(x, y):
-    xb, yb = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    xb, yb = np.broadcast_arrays(
+        np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    )
     shape = xb.shape
     return np.ascontiguousarray(xb).ravel(), np.ascontiguousarray(yb).ravel(), shape
 
@@ -113,9 +115,13 @@ def check_param(name: str, value, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} is not a number; allowed range [{low}, {high}]") from None
+        raise ValueError(
+            f"{name}={value!r} is not a number; allowed range [{low}, {high}]"
+        ) from None
     if not (low <= number <= high):
-        raise ValueError(f"{name}={number!r} is out of range; allowed range [{low}, {high}]")
+        raise ValueError(
+            f"{name}={number!r} is out of range; allowed range [{low}, {high}]"
+        )
     return number
 
 

@@ -1,7 +1,7 @@
 """Beale's function: flat shelves and sharp ridges meeting at a corner of the domain.
 
-    f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2,
-    minimum f(3, 0.5) = 0.
+f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2,
+minimum f(3, 0.5) = 0.
 """
 
 import numpy as np
@@ -9,9 +9,7 @@ import numpy as np
 from landscapes._jit import jit_inline
 from landscapes.base import Landscape
 
-LATEX = (
-    r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2"
-)
+LATEX = r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2"
 REFERENCE = (
     "E. M. L. Beale (1958), On an iterative method for finding a local minimum of a "
     "function of more than one variable, Tech. Rep. 25, Statistical Techniques Research "
@@ -43,9 +41,7 @@ def hessian(x, y, p):
     dx1, dx2, dx3 = y - 1.0, y2 - 1.0, y3 - 1.0
     dy1, dy2, dy3 = x, 2.0 * x * y, 3.0 * x * y2
     hxx = 2.0 * (dx1 * dx1 + dx2 * dx2 + dx3 * dx3)
-    hxy = 2.0 * (
-        dx1 * dy1 + u1 + dx2 * dy2 + u2 * 2.0 * y + dx3 * dy3 + u3 * 3.0 * y2
-    )
+    hxy = 2.0 * (dx1 * dy1 + u1 + dx2 * dy2 + u2 * 2.0 * y + dx3 * dy3 + u3 * 3.0 * y2)
     hyy = 2.0 * (dy1 * dy1 + dy2 * dy2 + u2 * 2.0 * x + dy3 * dy3 + u3 * 6.0 * x * y)
     return hxx, hxy, hyy
 

@@ -1,6 +1,6 @@
 """Booth's function: a tilted, mildly eccentric quadratic bowl.
 
-    f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2,    minimum f(1, 3) = 0.
+f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2,    minimum f(1, 3) = 0.
 """
 
 import numpy as np

@@ -1,8 +1,8 @@
 """Goldstein–Price: a product of two quartics, with values spanning six decades.
 
-    f(x, y) = [1 + (x+y+1)^2 P] [30 + (2x-3y)^2 Q],
-    P = 19 - 14x + 3x^2 - 14y + 6xy + 3y^2,  Q = 18 - 32x + 12x^2 + 48y - 36xy + 27y^2,
-    minimum f(0, -1) = 3.
+f(x, y) = [1 + (x+y+1)^2 P] [30 + (2x-3y)^2 Q],
+P = 19 - 14x + 3x^2 - 14y + 6xy + 3y^2,  Q = 18 - 32x + 12x^2 + 48y - 36xy + 27y^2,
+minimum f(0, -1) = 3.
 """
 
 import numpy as np

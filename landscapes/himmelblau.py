@@ -1,7 +1,7 @@
 """Himmelblau's function: four global minima of equal depth, one basin each.
 
-    f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2,    minimum 0 at (3, 2) and three
-    points without closed form (found here by Newton's method from published values).
+f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2,    minimum 0 at (3, 2) and three
+points without closed form (found here by Newton's method from published values).
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Rastrigin: a bowl covered in a regular egg-crate of local minima.
 
-    f(x, y) = 20 + x^2 - 10 cos(2πx) + y^2 - 10 cos(2πy),    minimum f(0, 0) = 0.
+f(x, y) = 20 + x^2 - 10 cos(2πx) + y^2 - 10 cos(2πy),    minimum f(0, 0) = 0.
 """
 
 import numpy as np

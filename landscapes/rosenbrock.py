@@ -1,6 +1,6 @@
 """Rosenbrock's banana valley: a narrow curved ravine where plain gradient descent zig-zags.
 
-    f(x, y) = (a - x)^2 + b (y - x^2)^2,    minimum f(a, a^2) = 0.
+f(x, y) = (a - x)^2 + b (y - x^2)^2,    minimum f(a, a^2) = 0.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
 """Six-hump camel: six local minima, two of them global, symmetric through the origin.
 
-    f(x, y) = (4 - 2.1x^2 + x^4/3) x^2 + xy + (-4 + 4y^2) y^2,
-    minimum ≈ -1.0316 at ±(0.0898, -0.7126) (refined here by Newton's method).
+f(x, y) = (4 - 2.1x^2 + x^4/3) x^2 + xy + (-4 + 4y^2) y^2,
+minimum ≈ -1.0316 at ±(0.0898, -0.7126) (refined here by Newton's method).
 """
 
 import numpy as np
@@ -33,7 +33,8 @@ def hessian(x, y, p):
 
 
 def make() -> Landscape:
-    from landscapes._dispatch import SIX_HUMP_CAMEL, value_grad as vg
+    from landscapes._dispatch import SIX_HUMP_CAMEL
+    from landscapes._dispatch import value_grad as vg
     from landscapes.base import refine_minimum
 
     kernel_params = np.zeros(1)

@@ -1,7 +1,7 @@
 """Styblinski–Tang in 2D: four basins of different depth, the deepest at a corner.
 
-    f(x, y) = ½ Σ_{u ∈ {x, y}} (u^4 - 16u^2 + 5u),
-    minimum at x = y = u*, the smallest root of 4u^3 - 32u + 5 = 0 (u* ≈ -2.903534).
+f(x, y) = ½ Σ_{u ∈ {x, y}} (u^4 - 16u^2 + 5u),
+minimum at x = y = u*, the smallest root of 4u^3 - 32u + 5 = 0 (u* ≈ -2.903534).
 """
 
 import numpy as np

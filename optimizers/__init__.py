@@ -1,0 +1,124 @@
+"""Optimizers that walk 2D landscapes, batched in Numba, with torch.optim's names.
+
+    >>> import optimizers
+    >>> result = optimizers.run("adam", "rosenbrock", start=(-1.5, 2.0), steps=500,
+    ...                         lr=0.05, betas=(0.9, 0.999))
+    >>> result.path.shape
+    (501, 2)
+
+`run` follows one trajectory and records everything; `sweep` runs many (a grid of
+hyperparameters, or many start points) in one parallel kernel call and keeps the
+final points (and the paths, if asked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from optimizers import (
+    adadelta,
+    adagrad,
+    adam,
+    adamw,
+    cg,
+    gd,
+    gd_armijo,
+    gd_exact_line_search,
+    momentum,
+    nadam,
+    newton,
+    normalized_gd,
+    radam,
+    rmsprop,
+    rprop,
+    sam,
+    sgd,
+)
+from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers.schedules import Schedule
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """A registered optimizer: its spec plus the jitted pieces the kernel inlines."""
+
+    spec: OptimizerSpec
+    init: Callable
+    step: Callable
+
+
+def _entry(module, spec=None, step=None) -> Optimizer:
+    return Optimizer(spec or module.SPEC, module.init, step or module.step)
+
+
+# The registry: the UI, tests and docs iterate this one ordered dict.
+REGISTRY: dict[str, Optimizer] = {
+    entry.spec.name: entry
+    for entry in (
+        _entry(gd),
+        _entry(sgd),
+        _entry(momentum),
+        _entry(normalized_gd),
+        _entry(adagrad),
+        _entry(rmsprop),
+        _entry(adadelta),
+        _entry(adam),
+        _entry(adamw),
+        _entry(nadam),
+        _entry(radam),
+        _entry(rprop),
+        _entry(newton),
+        _entry(gd_exact_line_search),
+        _entry(gd_armijo),
+        _entry(cg, cg.SPEC_FR, cg.step_fletcher_reeves),
+        _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
+        _entry(sam),
+    )
+}
+
+
+def names() -> list[str]:
+    """Every optimizer name, in display order."""
+    return list(REGISTRY)
+
+
+def spec(name: str) -> OptimizerSpec:
+    """The spec (hyperparameters, LaTeX, reference) of optimizer `name`."""
+    return get(name).spec
+
+
+def get(name: str) -> Optimizer:
+    if name not in REGISTRY:
+        raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(REGISTRY)}")
+    return REGISTRY[name]
+
+
+from optimizers._api import (  # noqa: E402  (the API needs the registry above)
+    MAX_PATH_POINTS,
+    MAX_RUNS,
+    MAX_STEPS,
+    MAX_WORK,
+    RunResult,
+    SweepResult,
+    run,
+    sweep,
+)
+
+__all__ = [
+    "MAX_PATH_POINTS",
+    "MAX_RUNS",
+    "MAX_STEPS",
+    "MAX_WORK",
+    "Hyperparameter",
+    "Optimizer",
+    "OptimizerSpec",
+    "RunResult",
+    "Schedule",
+    "SweepResult",
+    "get",
+    "names",
+    "run",
+    "spec",
+    "sweep",
+]

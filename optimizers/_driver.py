@@ -1,0 +1,155 @@
+"""The one batched Numba kernel every run and sweep goes through.
+
+Layout, chosen by measurement (see benchmarks/): ``prange`` over chunks of CHUNK runs;
+inside a chunk the step loop is outside and a loop over the chunk's runs is inside, with
+positions, gradients and optimizer state in separate contiguous arrays. That inner loop
+is straight-line code LLVM turns into SIMD divides and square roots. The landscape is an
+integer id switched on once per chunk and step (landscapes/_dispatch.py).
+
+One kernel per optimizer: `kernel(name)` compiles a copy of the template
+`_trajectories` whose globals `_init` and `_step` are that optimizer's functions, inlined
+at Numba-IR level. A single kernel switching over all optimizers took 140 s to compile
+and ran 2x slower (LLVM gave up vectorizing the huge loop body); passing step functions
+as arguments would defeat the on-disk cache. Each copy has its own ``__qualname__`` and
+so its own cache entry (one def wrapped twice would share one entry).
+
+A run that produces a non-finite loss or leaves the box |x|, |y| <= DIVERGENCE_BOX is
+marked diverged at that step; its last good iterate is kept as its final point.
+"""
+
+import types
+
+import numpy as np
+from numba import prange
+
+from landscapes._dispatch import evaluate_chunk
+from landscapes._jit import jit_parallel
+from optimizers._noise import standard_normal_pair
+
+CHUNK = 256
+STATE_SLOTS = 8
+SCRATCH_SLOTS = 5
+DIVERGENCE_BOX = 1e8
+
+
+def _trajectories(
+    lid,
+    lp,
+    start_x,
+    start_y,
+    H,
+    lr_factor,
+    lr_offset,
+    steps,
+    tolerance,
+    min_value,
+    noise,
+    seed,
+    record,
+    record_state,
+    final_x,
+    final_y,
+    final_loss,
+    diverged_at,
+    steps_to_tolerance,
+    path_x,
+    path_y,
+    path_loss,
+    path_grad_norm,
+    path_lr,
+    path_state,
+):
+    """Run the optimizer bound to `_init`/`_step` on landscape `lid` from every start, each with its own
+    column of hyperparameters H (row 0 is the base lr).
+
+    Writes final_x/final_y/final_loss (last good iterate), diverged_at and
+    steps_to_tolerance (first step with f - min_value <= tolerance; -1 for never).
+    When `record`, path_* (shape (steps+1, n), path_lr (steps, n)) get every iterate;
+    when `record_state`, path_state (steps, STATE_SLOTS, n) the state after each step.
+    """
+    n = start_x.size
+    for c in prange((n + CHUNK - 1) // CHUNK):
+        lo = c * CHUNK
+        hi = min(n, lo + CHUNK)
+        m = hi - lo
+        xs = start_x[lo:hi].copy()
+        ys = start_y[lo:hi].copy()
+        Hc = H[:, lo:hi].copy()
+        S = np.zeros((STATE_SLOTS, m))
+        T = np.empty((SCRATCH_SLOTS, m))
+        F = np.empty(m)
+        GX = np.empty(m)
+        GY = np.empty(m)
+        LR = np.empty(m)
+        last_x = xs.copy()
+        last_y = ys.copy()
+        last_f = np.full(m, np.nan)
+        div = np.full(m, -1, dtype=np.int64)
+        reached = np.full(m, -1, dtype=np.int64)
+        _init(S, Hc, m)
+        for k in range(steps + 1):
+            evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
+            alive = 0
+            for i in range(m):
+                ok = (
+                    np.isfinite(F[i])
+                    and abs(xs[i]) <= DIVERGENCE_BOX
+                    and abs(ys[i]) <= DIVERGENCE_BOX
+                )
+                if div[i] < 0:
+                    if ok:
+                        alive += 1
+                        last_x[i] = xs[i]
+                        last_y[i] = ys[i]
+                        last_f[i] = F[i]
+                        if reached[i] < 0 and F[i] - min_value <= tolerance:
+                            reached[i] = k
+                    else:
+                        div[i] = k
+            if record:
+                for i in range(m):
+                    path_x[k, lo + i] = xs[i]
+                    path_y[k, lo + i] = ys[i]
+                    path_loss[k, lo + i] = F[i]
+                    path_grad_norm[k, lo + i] = np.sqrt(GX[i] * GX[i] + GY[i] * GY[i])
+            if k == steps or alive == 0:
+                break
+            if noise > 0.0:
+                for i in range(m):
+                    zx, zy = standard_normal_pair(seed, lo + i, k)
+                    GX[i] += noise * zx
+                    GY[i] += noise * zy
+            factor = lr_factor[k]
+            offset = lr_offset[k]
+            base_lr = Hc[0]
+            for i in range(m):
+                LR[i] = base_lr[i] * factor + offset
+            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)
+            if record:
+                for i in range(m):
+                    path_lr[k, lo + i] = LR[i]
+            if record_state:
+                for slot in range(STATE_SLOTS):
+                    for i in range(m):
+                        path_state[k, slot, lo + i] = S[slot, i]
+        for i in range(m):
+            final_x[lo + i] = last_x[i]
+            final_y[lo + i] = last_y[i]
+            final_loss[lo + i] = last_f[i]
+            diverged_at[lo + i] = div[i]
+            steps_to_tolerance[lo + i] = reached[i]
+
+
+_KERNELS = {}
+
+
+def kernel(name: str, init, step):
+    """The compiled trajectories kernel for optimizer `name` (built once per process,
+    compiled on first call or loaded from the on-disk cache)."""
+    if name not in _KERNELS:
+        qualname = f"trajectories_{name}"
+        namespace = dict(_trajectories.__globals__, _init=init, _step=step)
+        function = types.FunctionType(_trajectories.__code__, namespace, qualname)
+        function.__qualname__ = qualname
+        _KERNELS[name] = jit_parallel(function)
+    return _KERNELS[name]

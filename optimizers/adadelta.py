@@ -1,0 +1,65 @@
+r"""Adadelta, exactly as torch.optim.Adadelta.
+
+.. math::
+    \begin{align*}
+    g_t &= \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\
+    v_t &= \rho v_{t-1} + (1-\rho) g_t^2 \\
+    \Delta_t &= \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t \\
+    u_t &= \rho u_{t-1} + (1-\rho) \Delta_t^2 \\
+    \theta_t &= \theta_{t-1} - \eta_t \Delta_t
+    \end{align*}
+
+η = ``lr`` (torch's default 1.0: Adadelta sets its own scale), ρ = ``rho``,
+ε = ``eps``, λ = ``weight_decay``.
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="adadelta",
+    title="Adadelta",
+    hyperparameters=(
+        Hyperparameter("lr", 1.0, help=LR_HELP),
+        Hyperparameter("rho", 0.9, 0.0, 1.0, help="decay ρ of both averages"),
+        Hyperparameter("eps", 1e-6, help="ε inside the roots"),
+        Hyperparameter("weight_decay", 0.0, help="L2 penalty λ"),
+    ),
+    latex=(
+        r"\begin{aligned} v_t &= \rho v_{t-1} + (1-\rho) g_t^2,\quad \Delta_t = "
+        r"\frac{\sqrt{u_{t-1}+\epsilon}}{\sqrt{v_t+\epsilon}}\,g_t\\ u_t &= \rho u_{t-1}"
+        r" + (1-\rho)\Delta_t^2,\quad \theta_t = \theta_{t-1} - \eta_t\Delta_t"
+        r"\end{aligned}"
+    ),
+    reference=(
+        "M. D. Zeiler (2012), ADADELTA: an adaptive learning rate method, "
+        "arXiv:1212.5701; torch.optim.Adadelta."
+    ),
+    state={"square_avg": (0, 1), "acc_delta": (2, 3)},
+    torch_class="Adadelta",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    pass
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    for i in range(m):
+        rho = H[1, i]
+        eps = H[2, i]
+        weight_decay = H[3, i]
+        gx = GX[i] + weight_decay * xs[i]
+        gy = GY[i] + weight_decay * ys[i]
+        S[0, i] = rho * S[0, i] + (1.0 - rho) * gx * gx
+        S[1, i] = rho * S[1, i] + (1.0 - rho) * gy * gy
+        delta_x = np.sqrt(S[2, i] + eps) / np.sqrt(S[0, i] + eps) * gx
+        delta_y = np.sqrt(S[3, i] + eps) / np.sqrt(S[1, i] + eps) * gy
+        S[2, i] = rho * S[2, i] + (1.0 - rho) * delta_x * delta_x
+        S[3, i] = rho * S[3, i] + (1.0 - rho) * delta_y * delta_y
+        xs[i] -= LR[i] * delta_x
+        ys[i] -= LR[i] * delta_y

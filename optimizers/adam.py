@@ -1,0 +1,119 @@
+r"""Adam (and AMSGrad, and decoupled weight decay), exactly as torch.optim.Adam.
+
+.. math::
+    \begin{align*}
+    g_t &= \nabla f(\theta_{t-1}) + \lambda\theta_{t-1}
+        \quad (\text{decoupled: } \theta_{t-1} \leftarrow (1 - \eta_t\lambda)\theta_{t-1}) \\
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\
+    \hat v_t &= \max(\hat v_{t-1}, v_t) \ \text{(amsgrad; otherwise } \hat v_t = v_t) \\
+    \theta_t &= \theta_{t-1} - \frac{\eta_t}{1-\beta_1^t}\,
+        \frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+    \end{align*}
+
+η = ``lr``, (β₁, β₂) = ``betas``, ε = ``eps``, λ = ``weight_decay``. Where libraries
+disagree: ε is added after the bias correction of √v (torch, optax) — Kingma & Ba's
+Algorithm 1 writes the same; TensorFlow's "epsilon hat" adds it before.
+The lecture notes' γ₁, γ₂ are β₁, β₂.
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+LATEX = (
+    r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 "
+    r"v_{t-1} + (1-\beta_2) g_t^2\\ \theta_t &= \theta_{t-1} - \frac{\eta_t}{1-\beta_1^t}"
+    r"\,\frac{m_t}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon}\end{aligned}"
+)
+
+
+def hyperparameters(weight_decay: float, decoupled: bool, settable: bool):
+    """Adam's hyperparameters; AdamW has the same with other defaults."""
+    return (
+        Hyperparameter("lr", 1e-3, help=LR_HELP),
+        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
+        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
+        Hyperparameter("eps", 1e-8, help="ε added to the root"),
+        Hyperparameter("weight_decay", weight_decay, help="weight decay λ"),
+        Hyperparameter("amsgrad", False, kind="bool", help="use max of past v"),
+        Hyperparameter(
+            "decoupled_weight_decay",
+            decoupled,
+            kind="bool",
+            settable=settable,
+            help="decay θ directly (AdamW) instead of adding λθ to g",
+        ),
+    )
+
+
+SPEC = OptimizerSpec(
+    name="adam",
+    title="Adam",
+    hyperparameters=hyperparameters(0.0, False, settable=True),
+    latex=LATEX,
+    reference=(
+        "D. P. Kingma and J. Ba (2015), Adam: a method for stochastic optimization, "
+        "ICLR; S. J. Reddi et al. (2018), On the convergence of Adam and beyond, ICLR "
+        "(AMSGrad); torch.optim.Adam."
+    ),
+    state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3), "max_exp_avg_sq": (4, 5)},
+    tuples={"betas": ("beta1", "beta2")},
+    torch_class="Adam",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    # Running powers β₁ᵗ and β₂ᵗ of the bias corrections.
+    for i in range(m):
+        S[6, i] = 1.0
+        S[7, i] = 1.0
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    # Rows as 1D views and selects instead of ifs: LLVM then vectorizes across runs.
+    mx, my, vx, vy, vmax_x, vmax_y, power1, power2 = (
+        S[0],
+        S[1],
+        S[2],
+        S[3],
+        S[4],
+        S[5],
+        S[6],
+        S[7],
+    )
+    beta1, beta2, eps, weight_decay, amsgrad, decoupled = (
+        H[1],
+        H[2],
+        H[3],
+        H[4],
+        H[5],
+        H[6],
+    )
+    for i in range(m):
+        lr = LR[i]
+        shrink = 1.0 - lr * weight_decay[i] if decoupled[i] != 0.0 else 1.0
+        coupled_decay = 0.0 if decoupled[i] != 0.0 else weight_decay[i]
+        gx = GX[i] + coupled_decay * xs[i]
+        gy = GY[i] + coupled_decay * ys[i]
+        mx[i] += (1.0 - beta1[i]) * (gx - mx[i])
+        my[i] += (1.0 - beta1[i]) * (gy - my[i])
+        vx[i] = beta2[i] * vx[i] + (1.0 - beta2[i]) * gx * gx
+        vy[i] = beta2[i] * vy[i] + (1.0 - beta2[i]) * gy * gy
+        vmax_x[i] = max(vmax_x[i], vx[i])
+        vmax_y[i] = max(vmax_y[i], vy[i])
+        power1[i] *= beta1[i]
+        power2[i] *= beta2[i]
+        second_x = vmax_x[i] if amsgrad[i] != 0.0 else vx[i]
+        second_y = vmax_y[i] if amsgrad[i] != 0.0 else vy[i]
+        step_size = lr / (1.0 - power1[i])
+        bias_correction2_sqrt = np.sqrt(1.0 - power2[i])
+        xs[i] = xs[i] * shrink - step_size * (
+            mx[i] / (np.sqrt(second_x) / bias_correction2_sqrt + eps[i])
+        )
+        ys[i] = ys[i] * shrink - step_size * (
+            my[i] / (np.sqrt(second_y) / bias_correction2_sqrt + eps[i])
+        )

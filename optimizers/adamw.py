@@ -1,0 +1,37 @@
+r"""AdamW: Adam with weight decay decoupled from the gradient, as torch.optim.AdamW.
+
+.. math::
+    \theta_{t-1} \leftarrow (1 - \eta_t\lambda)\,\theta_{t-1}, \text{ then the Adam step
+    with } g_t = \nabla f(\theta_{t-1})
+
+The update is ``adam.step`` with ``decoupled_weight_decay`` fixed to True; torch's
+defaults differ from Adam's only in ``weight_decay`` = 0.01.
+"""
+
+from landscapes._jit import jit_inline
+from optimizers import adam
+from optimizers._spec import OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="adamw",
+    title="AdamW",
+    hyperparameters=adam.hyperparameters(0.01, True, settable=False),
+    latex=r"\theta_{t-1} \leftarrow (1-\eta_t\lambda)\,\theta_{t-1};\ " + adam.LATEX,
+    reference=(
+        "I. Loshchilov and F. Hutter (2019), Decoupled weight decay regularization, "
+        "ICLR; torch.optim.AdamW."
+    ),
+    state=adam.SPEC.state,
+    tuples=adam.SPEC.tuples,
+    torch_class="AdamW",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    adam.init(S, H, m)
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    adam.step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T)

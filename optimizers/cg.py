@@ -1,0 +1,102 @@
+r"""Nonlinear conjugate gradient, Fletcher–Reeves and Polak–Ribière, with Brent's exact
+line search.
+
+.. math::
+    \begin{align*}
+    d_0 &= -g_0, \qquad \alpha_t = \arg\min_{\alpha \ge 0} f(\theta_t + \alpha d_t),
+    \qquad \theta_{t+1} = \theta_t + \alpha_t d_t \\
+    \beta_t^{FR} &= \frac{g_t^\top g_t}{g_{t-1}^\top g_{t-1}}, \qquad
+    \beta_t^{PR} = \max\left(0, \frac{g_t^\top (g_t - g_{t-1})}{g_{t-1}^\top g_{t-1}}\right) \\
+    d_t &= -g_t + \beta_t d_{t-1}
+    \end{align*}
+
+``lr`` is the first trial step of the line search. Safeguard: if d_t is not a descent
+direction (g_tᵀd_t ≥ 0, possible when the line search is inexact) it is reset to -g_t.
+On a 2D quadratic with exact line searches both variants reach the minimum in two steps.
+"""
+
+from landscapes._jit import jit_inline
+from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers.line_search import brent
+
+LATEX_COMMON = (
+    r"d_t = -g_t + \beta_t d_{t-1},\ \alpha_t = \arg\min_\alpha f(\theta_t + \alpha d_t)"
+    r",\ \theta_{t+1} = \theta_t + \alpha_t d_t"
+)
+HYPERPARAMETERS = (
+    Hyperparameter(
+        "lr", 1e-2, open_low=True, help="first trial step of the line search"
+    ),
+)
+REFERENCE_BRENT = "line search: R. P. Brent (1973), ch. 5."
+
+SPEC_FR = OptimizerSpec(
+    name="cg_fletcher_reeves",
+    title="Conjugate gradient (Fletcher–Reeves)",
+    hyperparameters=HYPERPARAMETERS,
+    latex=r"\beta_t = \frac{g_t^\top g_t}{g_{t-1}^\top g_{t-1}},\ " + LATEX_COMMON,
+    reference=(
+        "R. Fletcher and C. M. Reeves (1964), Function minimization by conjugate "
+        "gradients, The Computer Journal 7(2):149-154; " + REFERENCE_BRENT
+    ),
+    state={"direction": (2, 3)},
+)
+SPEC_PR = OptimizerSpec(
+    name="cg_polak_ribiere",
+    title="Conjugate gradient (Polak–Ribière)",
+    hyperparameters=HYPERPARAMETERS,
+    latex=(
+        r"\beta_t = \max\!\left(0, \frac{g_t^\top(g_t - g_{t-1})}{g_{t-1}^\top "
+        r"g_{t-1}}\right),\ " + LATEX_COMMON
+    ),
+    reference=(
+        "E. Polak and G. Ribière (1969), Note sur la convergence de méthodes de "
+        "directions conjuguées, ESAIM M2AN 3(R1):35-43; " + REFERENCE_BRENT
+    ),
+    state={"direction": (2, 3)},
+)
+
+
+@jit_inline
+def init(S, H, m):
+    pass
+
+
+@jit_inline
+def _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, polak_ribiere):
+    # S[0], S[1]: previous gradient; S[2], S[3]: previous direction.
+    for i in range(m):
+        gx = GX[i]
+        gy = GY[i]
+        dx = -gx
+        dy = -gy
+        previous = S[0, i] * S[0, i] + S[1, i] * S[1, i]
+        if k > 0 and previous > 0.0:
+            if polak_ribiere:
+                beta = (gx * (gx - S[0, i]) + gy * (gy - S[1, i])) / previous
+                beta = max(beta, 0.0)
+            else:
+                beta = (gx * gx + gy * gy) / previous
+            dx += beta * S[2, i]
+            dy += beta * S[3, i]
+            if gx * dx + gy * dy >= 0.0:
+                dx = -gx
+                dy = -gy
+        alpha = brent(lid, lp, xs[i], ys[i], dx, dy, F[i], LR[i])
+        LR[i] = alpha
+        xs[i] += alpha * dx
+        ys[i] += alpha * dy
+        S[0, i] = gx
+        S[1, i] = gy
+        S[2, i] = dx
+        S[3, i] = dy
+
+
+@jit_inline
+def step_fletcher_reeves(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, False)
+
+
+@jit_inline
+def step_polak_ribiere(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, True)

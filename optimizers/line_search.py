@@ -1,0 +1,148 @@
+"""Line searches along a direction d from θ: Brent's exact minimization and Armijo
+backtracking. Scalar jitted functions, called per run by the line-search optimizers.
+"""
+
+from landscapes._dispatch import value_grad
+from landscapes._jit import jit
+
+GOLDEN = 1.618033988749895
+GOLDEN_SECTION = 0.3819660112501051  # 2 - golden ratio
+BRENT_TOLERANCE = 1.48e-8  # ≈ sqrt(machine eps): f is flat near a minimum
+MAX_BRACKET_STEPS = 60
+MAX_BRENT_ITERATIONS = 100
+MAX_BACKTRACKS = 60
+
+
+@jit
+def _along(lid, p, x, y, dx, dy, alpha):
+    return value_grad(lid, p, x + alpha * dx, y + alpha * dy)[0]
+
+
+@jit
+def brent(lid, p, x, y, dx, dy, f0, alpha0):
+    """argmin over α ≥ 0 of f(θ + α d), to relative tolerance ~1.5e-8.
+
+    First a bracket (a, b, c) with f(b) below both ends: from (0, α0), expand by the
+    golden ratio while f keeps falling, or shrink toward 0 when f(α0) ≥ f(θ). Then
+    Brent's method: parabolic interpolation, falling back to golden sections.
+    Returns 0 when no decrease is found along d, and the last expansion point when f
+    keeps falling for 60 expansions (unbounded below: the run will diverge).
+
+    Reference: R. P. Brent (1973), Algorithms for Minimization without Derivatives,
+    Prentice-Hall, ch. 5; W. H. Press et al., Numerical Recipes, §10.2-10.3.
+    """
+    a = 0.0
+    fa = f0
+    b = alpha0
+    fb = _along(lid, p, x, y, dx, dy, b)
+    if not fb < fa:
+        c = b
+        found = False
+        for _ in range(MAX_BRACKET_STEPS):
+            b = c * GOLDEN_SECTION
+            fb = _along(lid, p, x, y, dx, dy, b)
+            if fb < fa:
+                found = True
+                break
+            c = b
+        if not found:
+            return 0.0
+    else:
+        c = b + GOLDEN * (b - a)
+        fc = _along(lid, p, x, y, dx, dy, c)
+        expansions = 0
+        while fc < fb:
+            if expansions == MAX_BRACKET_STEPS:
+                return c
+            a = b
+            b = c
+            fb = fc
+            c = b + GOLDEN * (b - a)
+            fc = _along(lid, p, x, y, dx, dy, c)
+            expansions += 1
+    # Brent's method on [lo, hi] starting from the interior point b.
+    lo = min(a, c)
+    hi = max(a, c)
+    u_best = b
+    f_best = fb
+    w = b
+    fw = fb
+    v = b
+    fv = fb
+    e = 0.0
+    d = 0.0
+    for _ in range(MAX_BRENT_ITERATIONS):
+        mid = 0.5 * (lo + hi)
+        tol1 = BRENT_TOLERANCE * abs(u_best) + 1e-20
+        tol2 = 2.0 * tol1
+        if abs(u_best - mid) <= tol2 - 0.5 * (hi - lo):
+            break
+        golden_step = True
+        if abs(e) > tol1:
+            r = (u_best - w) * (f_best - fv)
+            q = (u_best - v) * (f_best - fw)
+            s = (u_best - v) * q - (u_best - w) * r
+            q = 2.0 * (q - r)
+            if q > 0.0:
+                s = -s
+            q = abs(q)
+            previous_e = e
+            e = d
+            if not (
+                abs(s) >= abs(0.5 * q * previous_e)
+                or s <= q * (lo - u_best)
+                or s >= q * (hi - u_best)
+            ):
+                d = s / q
+                trial = u_best + d
+                if trial - lo < tol2 or hi - trial < tol2:
+                    d = tol1 if mid >= u_best else -tol1
+                golden_step = False
+        if golden_step:
+            e = (lo - u_best) if u_best >= mid else (hi - u_best)
+            d = GOLDEN_SECTION * e
+        if abs(d) >= tol1:
+            trial = u_best + d
+        else:
+            trial = u_best + (tol1 if d >= 0.0 else -tol1)
+        f_trial = _along(lid, p, x, y, dx, dy, trial)
+        if f_trial <= f_best:
+            if trial >= u_best:
+                lo = u_best
+            else:
+                hi = u_best
+            v, fv = w, fw
+            w, fw = u_best, f_best
+            u_best, f_best = trial, f_trial
+        else:
+            if trial < u_best:
+                lo = trial
+            else:
+                hi = trial
+            if f_trial <= fw or w == u_best:
+                v, fv = w, fw
+                w, fw = trial, f_trial
+            elif f_trial <= fv or v == u_best or v == w:
+                v, fv = trial, f_trial
+    return u_best
+
+
+@jit
+def armijo(lid, p, x, y, gx, gy, f0, alpha0, c1, shrink):
+    """The first α in α0, ρα0, ρ²α0, ... with sufficient decrease along -∇f:
+
+        f(θ - α∇f) ≤ f(θ) - c₁ α ‖∇f‖²
+
+    Returns 0 if none of 60 trials passes (no step is taken).
+
+    Reference: L. Armijo (1966), Minimization of functions having Lipschitz continuous
+    first partial derivatives, Pacific J. Math. 16(1):1-3; J. Nocedal and S. J. Wright
+    (2006), Numerical Optimization, Algorithm 3.1.
+    """
+    slope = gx * gx + gy * gy
+    alpha = alpha0
+    for _ in range(MAX_BACKTRACKS):
+        if _along(lid, p, x, y, -gx, -gy, alpha) <= f0 - c1 * alpha * slope:
+            return alpha
+        alpha *= shrink
+    return 0.0

@@ -1,0 +1,96 @@
+r"""NAdam (Adam with Nesterov momentum and momentum decay), exactly as torch.optim.NAdam.
+
+.. math::
+    \begin{align*}
+    \mu_t &= \beta_1\left(1 - \tfrac12\, 0.96^{t\psi}\right), \quad
+    \mu_{t+1} = \beta_1\left(1 - \tfrac12\, 0.96^{(t+1)\psi}\right), \quad
+    \Pi_t = \textstyle\prod_{i \le t} \mu_i \\
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \qquad
+    d_t = \sqrt{v_t / (1-\beta_2^t)} + \epsilon \\
+    \theta_t &= \theta_{t-1} - \eta_t\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{d_t}
+        - \eta_t\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{d_t}
+    \end{align*}
+
+η = ``lr``, (β₁, β₂) = ``betas``, ψ = ``momentum_decay``, ε = ``eps``,
+λ = ``weight_decay`` (added to g, or applied to θ when ``decoupled_weight_decay``).
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="nadam",
+    title="NAdam",
+    hyperparameters=(
+        Hyperparameter("lr", 2e-3, help=LR_HELP),
+        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
+        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
+        Hyperparameter("eps", 1e-8, help="ε added to the root"),
+        Hyperparameter("weight_decay", 0.0, help="weight decay λ"),
+        Hyperparameter("momentum_decay", 4e-3, help="momentum decay ψ"),
+        Hyperparameter(
+            "decoupled_weight_decay", False, kind="bool", help="AdamW-style decay"
+        ),
+    ),
+    latex=(
+        r"\theta_t = \theta_{t-1} - \eta_t\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{d_t} - "
+        r"\eta_t\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{d_t},\ "
+        r"\mu_t = \beta_1(1-\tfrac12 0.96^{t\psi})"
+    ),
+    reference=(
+        "T. Dozat (2016), Incorporating Nesterov momentum into Adam, ICLR workshop; "
+        "torch.optim.NAdam."
+    ),
+    state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3)},
+    tuples={"betas": ("beta1", "beta2")},
+    torch_class="NAdam",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    # S[4]: the product Π of the μ's; S[5]: β₂ᵗ.
+    for i in range(m):
+        S[4, i] = 1.0
+        S[5, i] = 1.0
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    t = k + 1.0
+    for i in range(m):
+        lr = LR[i]
+        beta1 = H[1, i]
+        beta2 = H[2, i]
+        eps = H[3, i]
+        weight_decay = H[4, i]
+        momentum_decay = H[5, i]
+        S[5, i] *= beta2
+        bias_correction2 = 1.0 - S[5, i]
+        if H[6, i] != 0.0:
+            xs[i] *= 1.0 - lr * weight_decay
+            ys[i] *= 1.0 - lr * weight_decay
+            gx = GX[i]
+            gy = GY[i]
+        else:
+            gx = GX[i] + weight_decay * xs[i]
+            gy = GY[i] + weight_decay * ys[i]
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * momentum_decay))
+        S[4, i] *= mu
+        mu_product = S[4, i]
+        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
+        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
+        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
+        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        denom_x = np.sqrt(S[2, i] / bias_correction2) + eps
+        denom_y = np.sqrt(S[3, i] / bias_correction2) + eps
+        grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
+        avg_coef = (-lr * mu_next) / (1.0 - mu_product * mu_next)
+        xs[i] += grad_coef * (gx / denom_x)
+        ys[i] += grad_coef * (gy / denom_y)
+        xs[i] += avg_coef * (S[0, i] / denom_x)
+        ys[i] += avg_coef * (S[1, i] / denom_y)

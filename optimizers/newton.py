@@ -1,0 +1,47 @@
+r"""Damped Newton's method: the step that minimizes the local quadratic model.
+
+.. math::  \theta_{t+1} = \theta_t - \eta_t\,\big(\nabla^2 f(\theta_t) + \lambda I\big)^{-1}\nabla f(\theta_t)
+
+η = ``lr`` (1 = the full Newton step; on a quadratic it lands on the minimum in one
+step), λ = ``damping`` (Levenberg's shift of the Hessian). Newton looks for ∇f = 0, not
+for a minimum: where the Hessian is indefinite (a saddle) it walks *towards* the saddle
+point. A singular Hessian gives a non-finite step, reported as divergence.
+"""
+
+from landscapes._dispatch import hessian_chunk
+from landscapes._jit import jit_inline
+from optimizers._spec import Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="newton",
+    title="Newton (damped)",
+    hyperparameters=(
+        Hyperparameter("lr", 1.0, help="step fraction η (1 = full Newton step)"),
+        Hyperparameter("damping", 0.0, help="λ added to the Hessian's diagonal"),
+    ),
+    latex=(
+        r"\theta_{t+1} = \theta_t - \eta_t\left(\nabla^2 f(\theta_t) + \lambda I"
+        r"\right)^{-1}\nabla f(\theta_t)"
+    ),
+    reference=(
+        "J. Nocedal and S. J. Wright (2006), Numerical Optimization, 2nd ed., "
+        "Springer, §3.3-3.4; K. Levenberg (1944), Quart. Appl. Math. 2:164-168."
+    ),
+)
+
+
+@jit_inline
+def init(S, H, m):
+    pass
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    hessian_chunk(lid, lp, xs, ys, m, T[0], T[1], T[2])
+    for i in range(m):
+        a = T[0, i] + H[1, i]
+        b = T[1, i]
+        c = T[2, i] + H[1, i]
+        det = a * c - b * b
+        xs[i] -= LR[i] * (c * GX[i] - b * GY[i]) / det
+        ys[i] -= LR[i] * (a * GY[i] - b * GX[i]) / det

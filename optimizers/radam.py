@@ -1,0 +1,102 @@
+r"""RAdam (rectified Adam), exactly as torch.optim.RAdam.
+
+.. math::
+    \begin{align*}
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\
+    \rho_\infty &= \frac{2}{1-\beta_2} - 1, \qquad
+    \rho_t = \rho_\infty - \frac{2t\beta_2^t}{1-\beta_2^t} \\
+    \theta_t &= \theta_{t-1} - \eta_t \frac{m_t}{1-\beta_1^t} \cdot
+    \begin{cases}
+      r_t\, \dfrac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon}, &
+      r_t = \sqrt{\frac{(\rho_t-4)(\rho_t-2)\rho_\infty}{(\rho_\infty-4)(\rho_\infty-2)\rho_t}}
+      \ \text{ if } \rho_t > 5 \\
+      1 & \text{otherwise (plain momentum SGD while the variance is unreliable)}
+    \end{cases}
+    \end{align*}
+
+η = ``lr``, (β₁, β₂) = ``betas``, ε = ``eps``, λ = ``weight_decay``.
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="radam",
+    title="RAdam",
+    hyperparameters=(
+        Hyperparameter("lr", 1e-3, help=LR_HELP),
+        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
+        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
+        Hyperparameter("eps", 1e-8, help="ε added to the root"),
+        Hyperparameter("weight_decay", 0.0, help="weight decay λ"),
+        Hyperparameter(
+            "decoupled_weight_decay", False, kind="bool", help="AdamW-style decay"
+        ),
+    ),
+    latex=(
+        r"\theta_t = \theta_{t-1} - \eta_t\,\frac{m_t}{1-\beta_1^t}\cdot"
+        r"\begin{cases} r_t\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon) & \rho_t > 5\\"
+        r" 1 & \text{otherwise}\end{cases}"
+    ),
+    reference=(
+        "L. Liu et al. (2020), On the variance of the adaptive learning rate and "
+        "beyond, ICLR; torch.optim.RAdam."
+    ),
+    state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3)},
+    tuples={"betas": ("beta1", "beta2")},
+    torch_class="RAdam",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    # S[4]: β₁ᵗ, S[5]: β₂ᵗ.
+    for i in range(m):
+        S[4, i] = 1.0
+        S[5, i] = 1.0
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    t = k + 1.0
+    for i in range(m):
+        lr = LR[i]
+        beta1 = H[1, i]
+        beta2 = H[2, i]
+        eps = H[3, i]
+        weight_decay = H[4, i]
+        if H[5, i] != 0.0:
+            xs[i] *= 1.0 - lr * weight_decay
+            ys[i] *= 1.0 - lr * weight_decay
+            gx = GX[i]
+            gy = GY[i]
+        else:
+            gx = GX[i] + weight_decay * xs[i]
+            gy = GY[i] + weight_decay * ys[i]
+        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
+        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
+        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
+        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        S[4, i] *= beta1
+        S[5, i] *= beta2
+        bias_correction1 = 1.0 - S[4, i]
+        bias_correction2 = 1.0 - S[5, i]
+        mx = S[0, i] / bias_correction1
+        my = S[1, i] / bias_correction1
+        rho_inf = 2.0 / (1.0 - beta2) - 1.0
+        rho_t = rho_inf - 2.0 * t * S[5, i] / bias_correction2
+        if rho_t > 5.0:
+            rect = np.sqrt(
+                (rho_t - 4.0)
+                * (rho_t - 2.0)
+                * rho_inf
+                / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
+            )
+            root = np.sqrt(bias_correction2)
+            xs[i] -= mx * lr * (root / (np.sqrt(S[2, i]) + eps)) * rect
+            ys[i] -= my * lr * (root / (np.sqrt(S[3, i]) + eps)) * rect
+        else:
+            xs[i] -= mx * lr
+            ys[i] -= my * lr

@@ -1,0 +1,78 @@
+r"""RMSprop with optional momentum and centering, exactly as torch.optim.RMSprop.
+
+.. math::
+    \begin{align*}
+    g_t &= \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\
+    v_t &= \alpha v_{t-1} + (1-\alpha) g_t^2 \\
+    \tilde v_t &= v_t - \bar g_t^2, \ \ \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t
+        \quad \text{(centered; otherwise } \tilde v_t = v_t) \\
+    b_t &= \mu b_{t-1} + g_t/(\sqrt{\tilde v_t} + \epsilon), \qquad
+    \theta_t = \theta_{t-1} - \eta_t b_t \quad (\mu = 0: b_t = g_t/(\sqrt{\tilde v_t}+\epsilon))
+    \end{align*}
+
+η = ``lr``, α = ``alpha``, ε = ``eps``, λ = ``weight_decay``, μ = ``momentum``. Note that
+ε is added *outside* the square root (as in torch; TensorFlow adds it inside).
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="rmsprop",
+    title="RMSprop",
+    hyperparameters=(
+        Hyperparameter("lr", 1e-2, help=LR_HELP),
+        Hyperparameter("alpha", 0.99, 0.0, 1.0, help="smoothing constant α"),
+        Hyperparameter("eps", 1e-8, help="ε added to the root"),
+        Hyperparameter("weight_decay", 0.0, help="L2 penalty λ"),
+        Hyperparameter("momentum", 0.0, help="momentum μ"),
+        Hyperparameter("centered", False, kind="bool", help="divide by the variance"),
+    ),
+    latex=(
+        r"\begin{aligned} v_t &= \alpha v_{t-1} + (1-\alpha) g_t^2\\ \theta_t &= "
+        r"\theta_{t-1} - \eta_t\,\frac{g_t}{\sqrt{v_t}+\epsilon}\end{aligned}"
+    ),
+    reference=(
+        "T. Tieleman and G. Hinton (2012), Lecture 6.5 - RMSProp, COURSERA: Neural "
+        "Networks for Machine Learning; A. Graves (2013), arXiv:1308.0850 (centered); "
+        "torch.optim.RMSprop."
+    ),
+    state={"square_avg": (0, 1), "grad_avg": (2, 3), "momentum_buffer": (4, 5)},
+    torch_class="RMSprop",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    pass
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    for i in range(m):
+        alpha = H[1, i]
+        eps = H[2, i]
+        weight_decay = H[3, i]
+        momentum = H[4, i]
+        gx = GX[i] + weight_decay * xs[i]
+        gy = GY[i] + weight_decay * ys[i]
+        S[0, i] = alpha * S[0, i] + (1.0 - alpha) * gx * gx
+        S[1, i] = alpha * S[1, i] + (1.0 - alpha) * gy * gy
+        if H[5, i] != 0.0:
+            S[2, i] += (1.0 - alpha) * (gx - S[2, i])
+            S[3, i] += (1.0 - alpha) * (gy - S[3, i])
+            avg_x = np.sqrt(S[0, i] - S[2, i] * S[2, i]) + eps
+            avg_y = np.sqrt(S[1, i] - S[3, i] * S[3, i]) + eps
+        else:
+            avg_x = np.sqrt(S[0, i]) + eps
+            avg_y = np.sqrt(S[1, i]) + eps
+        if momentum > 0.0:
+            S[4, i] = momentum * S[4, i] + gx / avg_x
+            S[5, i] = momentum * S[5, i] + gy / avg_y
+            xs[i] -= LR[i] * S[4, i]
+            ys[i] -= LR[i] * S[5, i]
+        else:
+            xs[i] -= LR[i] * (gx / avg_x)
+            ys[i] -= LR[i] * (gy / avg_y)

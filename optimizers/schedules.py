@@ -1,0 +1,144 @@
+r"""Learning-rate schedules η_t, t = 0, 1, ... the step index.
+
+==============  =====================================================================
+constant        η_t = η₀
+inverse_time    η_t = η₀ / (1 + r t)            (the lecture notes' 1/k schedule)
+exponential     η_t = η₀ e^{-λ t}
+step            η_t = η₀ γ^{⌊t / t_u⌋}
+cosine          η_t = η_min + (η₀ - η_min)(1 + cos(π min(t, T)/T)) / 2
+==============  =====================================================================
+
+``warmup = w > 0`` puts a linear warm-up in front of any of them: η_t = η₀ (t+1)/w for
+t < w, then the schedule restarts its clock: η_t = sched(t - w).
+
+Every schedule is affine in η₀: η_t = η₀·factor_t + offset_t (offset is non-zero only for
+cosine's η_min), so one pair of arrays serves a whole grid of base learning rates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+NAMES = ("constant", "inverse_time", "exponential", "step", "cosine")
+MAX_WARMUP = 100_000
+
+LATEX = {
+    "constant": r"\eta_t = \eta_0",
+    "inverse_time": r"\eta_t = \frac{\eta_0}{1 + r\,t}",
+    "exponential": r"\eta_t = \eta_0\,e^{-\lambda t}",
+    "step": r"\eta_t = \eta_0\,\gamma^{\lfloor t / t_u \rfloor}",
+    "cosine": (
+        r"\eta_t = \eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi \min(t, T)}{T}\right)"
+    ),
+}
+WARMUP_LATEX = r"\eta_t = \eta_0\,\frac{t+1}{w}\ \ (t < w)"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A learning-rate schedule. Fields used per name:
+
+    inverse_time: ``decay_rate`` r; exponential: ``decay_rate`` λ; step: ``gamma``,
+    ``step_size`` t_u; cosine: ``t_max`` T (None: the rest of the run), ``eta_min``.
+    """
+
+    name: str = "constant"
+    decay_rate: float = 0.01
+    gamma: float = 0.5
+    step_size: int = 100
+    t_max: int | None = None
+    eta_min: float = 0.0
+    warmup: int = 0
+
+    def __post_init__(self):
+        if self.name not in NAMES:
+            raise ValueError(
+                f"unknown schedule {self.name!r}; allowed: {', '.join(NAMES)}"
+            )
+        _check("decay_rate", self.decay_rate, 0.0, 1e6)
+        _check("gamma", self.gamma, 0.0, 1.0)
+        _check("step_size", self.step_size, 1, 10**9, whole=True)
+        _check("eta_min", self.eta_min, 0.0, 1e6)
+        _check("warmup", self.warmup, 0, MAX_WARMUP, whole=True)
+        if self.t_max is not None:
+            _check("t_max", self.t_max, 1, 10**9, whole=True)
+
+    @classmethod
+    def from_dict(cls, spec: dict) -> Schedule:
+        unknown = set(spec) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(
+                f"unknown schedule field {sorted(unknown)[0]!r}; "
+                f"allowed: {', '.join(cls.__dataclass_fields__)}"
+            )
+        return cls(**spec)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def latex(self) -> str:
+        if self.warmup:
+            return WARMUP_LATEX + r",\ \text{then } " + LATEX[self.name]
+        return LATEX[self.name]
+
+    def factors(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """(factor, offset), each of length `steps`: η_t = η₀·factor[t] + offset[t]."""
+        t = np.arange(steps, dtype=np.float64)
+        w = self.warmup
+        clock = np.maximum(t - w, 0.0)
+        offset = np.zeros(steps)
+        if self.name == "constant":
+            factor = np.ones(steps)
+        elif self.name == "inverse_time":
+            factor = 1.0 / (1.0 + self.decay_rate * clock)
+        elif self.name == "exponential":
+            factor = np.exp(-self.decay_rate * clock)
+        elif self.name == "step":
+            factor = self.gamma ** np.floor(clock / self.step_size)
+        else:
+            horizon = self.t_max if self.t_max is not None else max(steps - w, 1)
+            factor = 0.5 * (
+                1.0 + np.cos(math.pi * np.minimum(clock, horizon) / horizon)
+            )
+            offset = self.eta_min * (1.0 - factor)
+        if w:
+            warming = t < w
+            factor = np.where(warming, (t + 1.0) / w, factor)
+            offset = np.where(warming, 0.0, offset)
+        return factor, offset
+
+    def learning_rates(self, lr: float, steps: int) -> np.ndarray:
+        """η_t for t = 0 .. steps-1 from base rate `lr`."""
+        factor, offset = self.factors(steps)
+        return lr * factor + offset
+
+
+def _check(name, value, low, high, whole=False):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"schedule {name}={value!r} is not a number") from None
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError(
+            f"schedule {name}={value!r} is out of range; allowed [{low}, {high}]"
+        )
+    if whole and number != int(number):
+        raise ValueError(f"schedule {name}={value!r} must be a whole number")
+
+
+def resolve(schedule) -> Schedule:
+    """A Schedule from None, a name, a dict of fields, or a Schedule."""
+    if schedule is None:
+        return Schedule()
+    if isinstance(schedule, Schedule):
+        return schedule
+    if isinstance(schedule, str):
+        return Schedule(name=schedule)
+    if isinstance(schedule, dict):
+        return Schedule.from_dict(schedule)
+    raise ValueError(f"schedule={schedule!r}: give a name, a dict or a Schedule")

@@ -1,0 +1,75 @@
+r"""SGD with momentum, dampening, Nesterov and L2 weight decay, exactly as torch.optim.SGD.
+
+.. math::
+    \begin{align*}
+    g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
+    b_t &\leftarrow \mu b_{t-1} + (1 - \tau) g_t \quad (b_1 = g_1) \\
+    g_t &\leftarrow g_t + \mu b_t \ \text{(nesterov) or } b_t \ \text{(otherwise; if } \mu \ne 0) \\
+    \theta_t &\leftarrow \theta_{t-1} - \eta_t g_t
+    \end{align*}
+
+η = ``lr``, μ = ``momentum``, τ = ``dampening``, λ = ``weight_decay``. The buffer is the
+gradient itself at the first step (no dampening then), as in torch. With dampening τ = μ
+this is the lecture notes' EMA momentum Δθ ← μΔθ + (1 − μ)∇. Where libraries disagree:
+torch scales the whole buffer by the *current* lr, so with a schedule this differs from
+the heavy-ball form Δθ ← βΔθ − η∇ (see ``momentum``).
+"""
+
+from landscapes._jit import jit_inline
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+
+SPEC = OptimizerSpec(
+    name="sgd",
+    title="SGD (torch.optim.SGD)",
+    hyperparameters=(
+        Hyperparameter("lr", 1e-3, help=LR_HELP),
+        Hyperparameter("momentum", 0.0, help="momentum factor μ"),
+        Hyperparameter("dampening", 0.0, 0.0, 1.0, help="dampening τ for momentum"),
+        Hyperparameter("weight_decay", 0.0, help="L2 penalty λ"),
+        Hyperparameter("nesterov", False, kind="bool", help="Nesterov momentum"),
+    ),
+    latex=(
+        r"\begin{aligned} g_t &= \nabla f(\theta_{t-1}) + \lambda\theta_{t-1}\\"
+        r" b_t &= \mu b_{t-1} + (1-\tau) g_t\\"
+        r" \theta_t &= \theta_{t-1} - \eta_t\,(\text{nesterov}\ ?\ g_t + \mu b_t : b_t)"
+        r"\end{aligned}"
+    ),
+    reference=(
+        "torch.optim.SGD; I. Sutskever et al. (2013), On the importance of "
+        "initialization and momentum in deep learning, ICML."
+    ),
+    state={"momentum_buffer": (0, 1)},
+    torch_class="SGD",
+)
+
+
+@jit_inline
+def init(S, H, m):
+    pass
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    for i in range(m):
+        momentum = H[1, i]
+        dampening = H[2, i]
+        weight_decay = H[3, i]
+        gx = GX[i] + weight_decay * xs[i]
+        gy = GY[i] + weight_decay * ys[i]
+        if momentum != 0.0:
+            if k == 0:
+                bx = gx
+                by = gy
+            else:
+                bx = momentum * S[0, i] + (1.0 - dampening) * gx
+                by = momentum * S[1, i] + (1.0 - dampening) * gy
+            S[0, i] = bx
+            S[1, i] = by
+            if H[4, i] != 0.0:
+                gx = gx + momentum * bx
+                gy = gy + momentum * by
+            else:
+                gx = bx
+                gy = by
+        xs[i] -= LR[i] * gx
+        ys[i] -= LR[i] * gy
