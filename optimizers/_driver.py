@@ -86,7 +86,7 @@ def _trajectories(
         last_f = np.full(m, np.nan)
         div = np.full(m, -1, dtype=np.int64)
         reached = np.full(m, -1, dtype=np.int64)
-        _init(S, Hc, m)
+        _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
             evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
             alive = 0
@@ -124,7 +124,7 @@ def _trajectories(
             base_lr = Hc[0]
             for i in range(m):
                 LR[i] = base_lr[i] * factor + offset
-            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)
+            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)  # noqa: F821
             if record:
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]

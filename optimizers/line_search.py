@@ -122,7 +122,7 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
             if f_trial <= fw or w == u_best:
                 v, fv = w, fw
                 w, fw = trial, f_trial
-            elif f_trial <= fv or v == u_best or v == w:
+            elif f_trial <= fv or v == u_best or v == w:  # noqa: SIM109 (Numba)
                 v, fv = trial, f_trial
     return u_best
 
