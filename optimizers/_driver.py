@@ -81,31 +81,45 @@ def _trajectories(
         GX = np.empty(m)
         GY = np.empty(m)
         LR = np.empty(m)
-        last_x = xs.copy()
-        last_y = ys.copy()
-        last_f = np.full(m, np.nan)
+        prev_x = xs.copy()
+        prev_y = ys.copy()
+        prev_f = np.full(m, np.nan)
+        last_x = np.empty(m)
+        last_y = np.empty(m)
+        last_f = np.empty(m)
         div = np.full(m, -1, dtype=np.int64)
         reached = np.full(m, -1, dtype=np.int64)
+        alive = m
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
             evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
-            alive = 0
+            # Divergence and tolerance are rare events: count them in a loop LLVM
+            # vectorizes, and walk the runs one by one only when something happened.
+            events = 0
             for i in range(m):
                 ok = (
                     np.isfinite(F[i])
                     and abs(xs[i]) <= DIVERGENCE_BOX
                     and abs(ys[i]) <= DIVERGENCE_BOX
                 )
-                if div[i] < 0:
-                    if ok:
-                        alive += 1
-                        last_x[i] = xs[i]
-                        last_y[i] = ys[i]
-                        last_f[i] = F[i]
-                        if reached[i] < 0 and F[i] - min_value <= tolerance:
-                            reached[i] = k
-                    else:
+                fresh = reached[i] < 0 and F[i] - min_value <= tolerance
+                events += 1 if div[i] < 0 and (fresh or not ok) else 0
+            if events:
+                for i in range(m):
+                    if div[i] >= 0:
+                        continue
+                    if not (
+                        np.isfinite(F[i])
+                        and abs(xs[i]) <= DIVERGENCE_BOX
+                        and abs(ys[i]) <= DIVERGENCE_BOX
+                    ):
                         div[i] = k
+                        alive -= 1
+                        last_x[i] = prev_x[i]
+                        last_y[i] = prev_y[i]
+                        last_f[i] = prev_f[i]
+                    elif reached[i] < 0 and F[i] - min_value <= tolerance:
+                        reached[i] = k
             if record:
                 for i in range(m):
                     path_x[k, lo + i] = xs[i]
@@ -114,6 +128,10 @@ def _trajectories(
                     path_grad_norm[k, lo + i] = np.sqrt(GX[i] * GX[i] + GY[i] * GY[i])
             if k == steps or alive == 0:
                 break
+            for i in range(m):
+                prev_x[i] = xs[i]
+                prev_y[i] = ys[i]
+                prev_f[i] = F[i]
             if noise > 0.0:
                 for i in range(m):
                     zx, zy = standard_normal_pair(seed, lo + i, k)
@@ -133,9 +151,10 @@ def _trajectories(
                     for i in range(m):
                         path_state[k, slot, lo + i] = S[slot, i]
         for i in range(m):
-            final_x[lo + i] = last_x[i]
-            final_y[lo + i] = last_y[i]
-            final_loss[lo + i] = last_f[i]
+            running = div[i] < 0
+            final_x[lo + i] = xs[i] if running else last_x[i]
+            final_y[lo + i] = ys[i] if running else last_y[i]
+            final_loss[lo + i] = F[i] if running else last_f[i]
             diverged_at[lo + i] = div[i]
             steps_to_tolerance[lo + i] = reached[i]
 

@@ -61,9 +61,9 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
     else:
         gxs = GX
         gys = GY
+    velocity_x, velocity_y, beta = S[0], S[1], H[1]
     for i in range(m):
-        beta = H[1, i]
-        S[0, i] = beta * S[0, i] - LR[i] * gxs[i]
-        S[1, i] = beta * S[1, i] - LR[i] * gys[i]
-        xs[i] += S[0, i]
-        ys[i] += S[1, i]
+        velocity_x[i] = beta[i] * velocity_x[i] - LR[i] * gxs[i]
+        velocity_y[i] = beta[i] * velocity_y[i] - LR[i] * gys[i]
+        xs[i] += velocity_x[i]
+        ys[i] += velocity_y[i]
