@@ -1,0 +1,204 @@
+"""Playground: several optimizers on one surface, animated in the browser."""
+
+import streamlit as st
+
+import landscapes
+import optimizers
+from optimizers import schedules
+from ui import config as cfg
+from ui import figures
+from ui import widgets as w
+
+P = w.PREFIX
+w.load_playground_from_url()
+state = st.session_state
+
+for notice in state.pop(P + "notices", []):
+    st.warning(notice, icon="🔗")
+
+with st.sidebar:
+    st.header("Surface")
+    surface_name = st.selectbox(
+        "Surface",
+        landscapes.names(),
+        key=P + "surface",
+        format_func=lambda n: landscapes.get(n).title,
+    )
+    if state.get(P + "previous_surface") != surface_name:
+        # A new surface: start from its own default start and parameters.
+        fresh = landscapes.get(surface_name)
+        state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
+        for key, value in fresh.params.items():
+            state[f"{P}param.{key}"] = float(value)
+        state[P + "previous_surface"] = surface_name
+    for key, (low, high) in cfg.SURFACE_PARAMETER_RANGES.get(surface_name, {}).items():
+        st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")
+    left, right = st.columns(2)
+    left.number_input(
+        "start x", min_value=-1e3, max_value=1e3, key=P + "start_x", format="%.4f"
+    )
+    right.number_input(
+        "start y", min_value=-1e3, max_value=1e3, key=P + "start_y", format="%.4f"
+    )
+    st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
+
+    st.header("Runs")
+    remove = None
+    for i in range(state[P + "run_count"]):
+        current = state.get(f"{P}run{i}.optimizer", "sgd")
+        with st.expander(f"Run {i + 1}: {current}", expanded=i == 0):
+            name = st.selectbox(
+                "optimizer", optimizers.names(), key=f"{P}run{i}.optimizer"
+            )
+            spec = optimizers.spec(name)
+            for hyper in spec.hyperparameters:
+                key = f"{P}run{i}.{name}.{hyper.name}"
+                if key not in state:
+                    state[key] = (
+                        bool(hyper.default)
+                        if hyper.kind == "bool"
+                        else float(hyper.default)
+                    )
+                if not hyper.settable:
+                    continue
+                if hyper.kind == "bool":
+                    st.checkbox(hyper.name, key=key, help=hyper.help)
+                else:
+                    high = min(hyper.high, 1e6)
+                    high = 0.9999 if hyper.open_high and hyper.high == 1.0 else high
+                    st.number_input(
+                        hyper.name,
+                        min_value=float(hyper.low),
+                        max_value=float(high),
+                        key=key,
+                        format="%g",
+                        help=hyper.help,
+                    )
+            if state[P + "run_count"] > 1 and st.button(
+                "Remove this run", key=f"{P}remove{i}"
+            ):
+                remove = i
+    if state[P + "run_count"] < cfg.MAX_RUNS and st.button("➕ Add run", key=P + "add"):
+        w.write_run_state(state[P + "run_count"], cfg.RunConfig("sgd", {"lr": 0.001}))
+        state[P + "run_count"] += 1
+        st.rerun()
+    if remove is not None:
+        removed = w.playground_config_from_state()
+        del removed.runs[remove]
+        w.write_playground_state(removed)
+        st.rerun()
+
+    st.header("Schedule")
+    schedule_name = st.selectbox(
+        "Learning-rate schedule", schedules.NAMES, key=P + "schedule"
+    )
+    if schedule_name in ("inverse_time", "exponential"):
+        st.number_input(
+            "decay rate", 0.0, 10.0, key=P + "sched.decay_rate", format="%.4f"
+        )
+    if schedule_name == "step":
+        st.number_input("gamma", 0.0, 1.0, key=P + "sched.gamma")
+        st.number_input(
+            "step size t_u", 1, cfg.MAX_STEPS_PAGE, key=P + "sched.step_size"
+        )
+    if schedule_name == "cosine":
+        st.number_input("eta_min", 0.0, 10.0, key=P + "sched.eta_min", format="%.5f")
+    st.number_input(
+        "linear warm-up steps", 0, cfg.MAX_STEPS_PAGE, key=P + "sched.warmup"
+    )
+
+    st.header("Noise")
+    st.number_input(
+        "gradient noise σ",
+        0.0,
+        cfg.MAX_NOISE,
+        key=P + "noise",
+        help="Gaussian noise added to each gradient component, seeded.",
+    )
+    st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
+
+config = w.playground_config_from_state()
+st.query_params.from_dict(cfg.to_query(config))
+results = w.compute_runs(w.query_key(config))
+surface = config.landscape()
+labels = [f"{i + 1}. {run.label()}" for i, run in enumerate(config.runs)]
+paths = [r.path for r in results]
+
+figure = figures.trajectory_figure(
+    surface,
+    paths,
+    labels,
+    [r.diverged_at for r in results],
+    config.resolved_start(),
+    image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
+)
+main, side = st.columns([3, 2])
+with main:
+    event = st.plotly_chart(
+        figure,
+        key=P + "figure",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        x, y = float(points[0]["x"]), float(points[0]["y"])
+        if (x, y) != (state[P + "start_x"], state[P + "start_y"]):
+            state[P + "start_x"], state[P + "start_y"] = x, y
+            st.rerun()
+    st.caption(
+        "Press ▶ Play or drag the step slider: the animation runs in your browser. "
+        "Click any point of the figure to start from there."
+    )
+with side:
+    st.subheader(surface.title)
+    st.latex(surface.latex)
+    st.caption(surface.reference)
+    rows = []
+    for label, result in zip(labels, results, strict=True):
+        x, y = result.final
+        rows.append(
+            {
+                "run": label,
+                "final loss": float(result.final_loss),
+                "distance to minimum": surface.distance_to_nearest_minimum(x, y),
+                "steps to 1e-6": result.steps_to_tolerance,
+                "diverged at step": result.diverged_at,
+            }
+        )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.3e"),
+            "distance to minimum": st.column_config.NumberColumn(format="%.3e"),
+        },
+    )
+    for name in dict.fromkeys(run.optimizer for run in config.runs):
+        spec = optimizers.spec(name)
+        st.markdown(f"**{spec.title}**")
+        st.latex(spec.latex)
+        st.caption(spec.reference)
+
+gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
+log_scale = all(g[1] for g in gaps)
+a, b, c = st.columns(3)
+a.plotly_chart(
+    figures.series_figure(
+        [g[0] for g in gaps], labels, "f - f*" if log_scale else "f", log_scale
+    ),
+    key=P + "loss",
+)
+b.plotly_chart(
+    figures.series_figure(
+        [r.grad_norm for r in results], labels, "gradient norm", True
+    ),
+    key=P + "grad",
+)
+c.plotly_chart(
+    figures.series_figure([r.lr for r in results], labels, "learning rate used", False),
+    key=P + "lr",
+)
+with st.expander("3D surface"):
+    st.plotly_chart(figures.surface_3d_figure(surface, paths, labels), key=P + "3d")

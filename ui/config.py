@@ -1,0 +1,355 @@
+"""A page's whole configuration, and its round trip through the URL query string.
+
+Query strings are untrusted: `from_query` never raises. Unknown names fall back to
+defaults, numbers are clamped into range, garbage is ignored, and every change is
+reported as a short notice the page shows.
+
+Format (repeat ``run`` for several runs)::
+
+    ?surface=quadratic&condition_number=10&angle=0.3&start=-2.5,2&steps=300
+    &run=sgd;lr=0.05;momentum=0.9&run=adam;lr=0.1;betas=0.9,0.999
+    &schedule=step;gamma=0.5;step_size=100&noise=0&seed=0
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import landscapes
+import optimizers
+from optimizers import schedules
+
+MAX_RUNS = 6
+MAX_STEPS_PAGE = 5000
+MAX_VALUE_LENGTH = 400  # longer query values are ignored, not parsed
+DEFAULT_SURFACE = "rosenbrock"
+DEFAULT_STEPS = 1000
+MAX_NOISE = 100.0
+
+# Ranges of the surfaces' parameters, read from each `make` signature's defaults and
+# the ranges `landscapes` enforces (kept here as data, shown in the UI from here).
+SURFACE_PARAMETER_RANGES = {
+    "rosenbrock": {"a": (-2.0, 2.0), "b": (0.1, 1000.0)},
+    "quadratic": {"condition_number": (1.0, 1000.0), "angle": (-math.pi, math.pi)},
+}
+
+
+@dataclass
+class RunConfig:
+    """One optimizer run: its name and the hyperparameters that differ from defaults."""
+
+    optimizer: str
+    hyperparameters: dict[str, float] = field(default_factory=dict)
+
+    def label(self) -> str:
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.hyperparameters.items())
+        return f"{self.optimizer}({shown})" if shown else self.optimizer
+
+
+@dataclass
+class PlaygroundConfig:
+    surface: str = DEFAULT_SURFACE
+    surface_params: dict[str, float] = field(default_factory=dict)
+    start: tuple[float, float] | None = None
+    steps: int = DEFAULT_STEPS
+    runs: list[RunConfig] = field(default_factory=list)
+    schedule: dict = field(default_factory=dict)
+    noise: float = 0.0
+    seed: int = 0
+
+    def landscape(self) -> landscapes.Landscape:
+        return landscapes.get(self.surface, **self.surface_params)
+
+    def resolved_start(self) -> tuple[float, float]:
+        return self.start if self.start is not None else self.landscape().default_start
+
+
+def default_runs() -> list[RunConfig]:
+    return [
+        RunConfig("gd", {"lr": 0.001}),
+        RunConfig("momentum", {"lr": 0.001, "momentum": 0.9}),
+        RunConfig("rmsprop", {"lr": 0.01}),
+        RunConfig("adam", {"lr": 0.05}),
+    ]
+
+
+def default_config() -> PlaygroundConfig:
+    return PlaygroundConfig(runs=default_runs())
+
+
+def _short(value) -> str:
+    """The shortest text that reads back as the same number (URLs must be lossless)."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _first(params: Mapping, key: str, notices: list[str]) -> str | None:
+    values = params.get(key)
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    if not values:
+        return None
+    value = values[-1]
+    if len(value) > MAX_VALUE_LENGTH:
+        notices.append(f"'{key}' was too long and was ignored.")
+        return None
+    return value
+
+
+def _clamped(
+    key: str,
+    text: str | None,
+    low: float,
+    high: float,
+    default,
+    notices,
+    whole: bool = False,
+):
+    if text is None:
+        return default
+    number = _number(text)
+    if number is None:
+        notices.append(f"'{key}={text[:40]}' is not a number; using {_short(default)}.")
+        return default
+    clamped = min(max(number, low), high)
+    if whole:
+        clamped = int(round(clamped))
+    if clamped != number:
+        notices.append(
+            f"'{key}' = {_short(number)} is outside [{_short(low)}, "
+            f"{_short(high)}]; using {_short(clamped)}."
+        )
+    return clamped
+
+
+def parse_run(text: str, notices: list[str]) -> RunConfig | None:
+    """'adam;lr=0.01;betas=0.9,0.99' -> RunConfig, clamping each hyperparameter."""
+    name, *items = text.split(";")
+    name = name.strip()
+    if name not in optimizers.names():
+        notices.append(f"Unknown optimizer '{name[:40]}' was dropped.")
+        return None
+    spec = optimizers.spec(name)
+    hyperparameters: dict[str, float] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        key = key.strip()
+        if key in spec.tuples:
+            parts = value.split(",")
+            if len(parts) != 2:
+                notices.append(f"{name}: '{key}' needs two values; using defaults.")
+                continue
+            for part_name, part in zip(spec.tuples[key], parts, strict=True):
+                _set_hyperparameter(
+                    name, spec, part_name, part, hyperparameters, notices
+                )
+        else:
+            _set_hyperparameter(name, spec, key, value, hyperparameters, notices)
+    return RunConfig(name, hyperparameters)
+
+
+def _set_hyperparameter(name, spec, key, value, hyperparameters, notices):
+    try:
+        hyper = spec.hyperparameter(key)
+    except KeyError:
+        notices.append(f"{name}: unknown setting '{key[:40]}' was ignored.")
+        return
+    if not hyper.settable:
+        notices.append(f"{name}: '{key}' is fixed and was ignored.")
+        return
+    if hyper.kind == "bool":
+        hyperparameters[key] = value.strip().lower() in ("1", "true", "yes")
+        return
+    low = hyper.low
+    high = min(hyper.high, 1e6)
+    if hyper.open_high:
+        high = math.nextafter(hyper.high, -math.inf) if hyper.high <= 1 else high
+        high = min(high, 0.9999) if hyper.high == 1.0 else high
+    if hyper.open_low:
+        low = max(low, 1e-12)
+    hyperparameters[key] = _clamped(
+        f"{name}.{key}", value, low, high, hyper.default, notices
+    )
+
+
+def format_run(run: RunConfig) -> str:
+    spec = optimizers.spec(run.optimizer)
+    items = [run.optimizer]
+    done = set()
+    for tuple_name, (first, second) in spec.tuples.items():
+        if first in run.hyperparameters or second in run.hyperparameters:
+            a = run.hyperparameters.get(first, spec.hyperparameter(first).default)
+            b = run.hyperparameters.get(second, spec.hyperparameter(second).default)
+            items.append(f"{tuple_name}={_short(a)},{_short(b)}")
+            done.update((first, second))
+    for key, value in run.hyperparameters.items():
+        if key in done:
+            continue
+        items.append(
+            f"{key}={int(value) if isinstance(value, bool) else _short(value)}"
+        )
+    return ";".join(items)
+
+
+def parse_schedule(text: str | None, notices: list[str]) -> dict:
+    if not text:
+        return {}
+    name, *items = text.split(";")
+    if name not in schedules.NAMES:
+        notices.append(f"Unknown schedule '{name[:40]}'; using constant.")
+        return {}
+    fields = {"name": name}
+    limits = {
+        "decay_rate": (0.0, 10.0, False),
+        "gamma": (0.0, 1.0, False),
+        "step_size": (1, MAX_STEPS_PAGE, True),
+        "t_max": (1, MAX_STEPS_PAGE, True),
+        "eta_min": (0.0, 10.0, False),
+        "warmup": (0, MAX_STEPS_PAGE, True),
+    }
+    for item in items:
+        key, _, value = item.partition("=")
+        if key not in limits:
+            notices.append(f"Unknown schedule setting '{key[:40]}' was ignored.")
+            continue
+        low, high, whole = limits[key]
+        default = getattr(schedules.Schedule(), key)
+        fields[key] = _clamped(
+            f"schedule.{key}",
+            value,
+            low,
+            high,
+            default if default is not None else high,
+            notices,
+            whole,
+        )
+    return fields
+
+
+def format_schedule(schedule: dict) -> str | None:
+    if (
+        not schedule
+        or schedule.get("name", "constant") == "constant"
+        and len(schedule) <= 1
+    ):
+        return None
+    items = [schedule["name"]]
+    items += [f"{k}={_short(v)}" for k, v in schedule.items() if k != "name"]
+    return ";".join(items)
+
+
+def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
+    """The configuration a query string describes, and notices of what was changed.
+
+    `params` maps keys to a string or a list of strings (st.query_params.to_dict() or
+    {key: st.query_params.get_all(key)}). Never raises.
+    """
+    notices: list[str] = []
+    config = default_config()
+    if not params:
+        return config, notices
+    surface = _first(params, "surface", notices)
+    if surface is not None:
+        if surface in landscapes.names():
+            config.surface = surface
+        else:
+            notices.append(
+                f"Unknown surface '{surface[:40]}'; using {DEFAULT_SURFACE}."
+            )
+    signature = inspect.signature(landscapes.REGISTRY[config.surface])
+    for key, parameter in signature.parameters.items():
+        low, high = SURFACE_PARAMETER_RANGES[config.surface][key]
+        text = _first(params, key, notices)
+        if text is not None:
+            config.surface_params[key] = _clamped(
+                key, text, low, high, parameter.default, notices
+            )
+    surface_object = config.landscape()
+    start = _first(params, "start", notices)
+    if start is not None:
+        parts = start.split(",")
+        numbers = [_number(p) for p in parts]
+        if len(parts) != 2 or None in numbers:
+            notices.append(
+                f"'start={start[:40]}' is not two numbers; using the default."
+            )
+        else:
+            (x0, x1), (y0, y1) = surface_object.bounds
+            x = min(max(numbers[0], x0), x1)
+            y = min(max(numbers[1], y0), y1)
+            if (x, y) != tuple(numbers):
+                notices.append(
+                    "The start point was outside the plot; moved to its edge."
+                )
+            config.start = (x, y)
+    config.steps = _clamped(
+        "steps",
+        _first(params, "steps", notices),
+        1,
+        MAX_STEPS_PAGE,
+        DEFAULT_STEPS,
+        notices,
+        whole=True,
+    )
+    raw_runs = params.get("run")
+    if raw_runs is not None:
+        if isinstance(raw_runs, str):
+            raw_runs = [raw_runs]
+        runs = []
+        for text in raw_runs:
+            if len(text) > MAX_VALUE_LENGTH:
+                notices.append("A run description was too long and was dropped.")
+                continue
+            run = parse_run(text, notices)
+            if run is not None:
+                runs.append(run)
+        if len(runs) > MAX_RUNS:
+            notices.append(f"Only the first {MAX_RUNS} runs are shown.")
+            runs = runs[:MAX_RUNS]
+        if runs:
+            config.runs = runs
+        else:
+            notices.append("No valid run in the link; showing the default runs.")
+    config.schedule = parse_schedule(_first(params, "schedule", notices), notices)
+    config.noise = _clamped(
+        "noise", _first(params, "noise", notices), 0.0, MAX_NOISE, 0.0, notices
+    )
+    config.seed = _clamped(
+        "seed", _first(params, "seed", notices), 0, 2**31 - 1, 0, notices, whole=True
+    )
+    return config, notices
+
+
+def to_query(config: PlaygroundConfig) -> dict[str, str | list[str]]:
+    """The query parameters that reproduce `config` (defaults left out)."""
+    query: dict[str, str | list[str]] = {"surface": config.surface}
+    for key, value in config.surface_params.items():
+        query[key] = _short(value)
+    if config.start is not None:
+        query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
+    query["steps"] = str(config.steps)
+    query["run"] = [format_run(run) for run in config.runs]
+    schedule = format_schedule(config.schedule)
+    if schedule:
+        query["schedule"] = schedule
+    if config.noise:
+        query["noise"] = _short(config.noise)
+        query["seed"] = str(config.seed)
+    return query

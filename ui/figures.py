@@ -1,0 +1,368 @@
+"""Plotly figures for the pages, built as plain dicts (no per-frame validation).
+
+The animated trajectory figure sends each path once as a static faint line; its frames
+update only small traces (each run's head and a short tail). The surface is a PNG under
+``layout.images`` rather than a contour trace: plotly.js drops a contour trace from view
+while frames that touch only scatter traces play, and an image stays.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import numpy as np
+from PIL import Image
+from plotly.colors import sample_colorscale
+
+from landscapes.base import Landscape
+
+PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4")
+TAIL = 8  # points in each run's animated tail
+SIGNIFICANT = 6  # digits kept for coordinates in frames (display only)
+FRAME_MS = 30
+
+
+def color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def _lut(name: str = "Viridis", size: int = 256) -> np.ndarray:
+    samples = sample_colorscale(name, np.linspace(0, 1, size), colortype="tuple")
+    return (np.array(samples) * 255).round().astype(np.uint8)
+
+
+_VIRIDIS = _lut()
+
+
+def log_levels(values: np.ndarray, floor: float) -> np.ndarray:
+    """log10(f - floor + δ), δ scaled to the data, finite everywhere: the colour scale
+    of every surface figure (surfaces span many decades)."""
+    finite = values[np.isfinite(values)]
+    spread = float(finite.max() - floor) if finite.size else 1.0
+    delta = max(spread * 1e-6, 1e-12)
+    return np.log10(
+        np.clip(
+            np.nan_to_num(values, nan=finite.max() if finite.size else 0.0) - floor,
+            0.0,
+            None,
+        )
+        + delta
+    )
+
+
+def surface_image(surface: Landscape, resolution: int = 320, bands: int = 28) -> str:
+    """The surface over its bounds as a banded (contour-like) PNG data URI."""
+    _, _, Z = surface.grid(resolution)
+    finite = Z[np.isfinite(Z)]
+    levels = log_levels(Z, float(finite.min()))
+    low, high = float(levels.min()), float(levels.max())
+    scaled = (levels - low) / (high - low) if high > low else np.zeros_like(levels)
+    banded = np.floor(scaled * bands) / bands  # bands read as filled contours
+    rgb = _VIRIDIS[np.clip((banded * 255).astype(int), 0, 255)]
+    image = Image.fromarray(rgb[::-1])  # row 0 of an image is the top (y max)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _round(values: np.ndarray) -> list:
+    return [float(f"{v:.{SIGNIFICANT}g}") for v in values]
+
+
+def trajectory_figure(
+    surface: Landscape,
+    paths: list[np.ndarray],
+    labels: list[str],
+    diverged_at: list[int | None],
+    start: tuple[float, float],
+    height: int = 620,
+    image: str | None = None,
+) -> dict:
+    """An animated contour view: every path, with Play/Pause and a step scrubber that
+    run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early."""
+    (x0, x1), (y0, y1) = surface.bounds
+    n_frames = max(len(p) for p in paths)
+    data = []
+    for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
+        data.append(
+            {
+                "type": "scatter",
+                "x": path[:, 0].tolist(),
+                "y": path[:, 1].tolist(),
+                "mode": "lines",
+                "name": label,
+                "legendgroup": str(i),
+                "line": {"color": color(i), "width": 1.5},
+                "opacity": 0.45,
+                "hoverinfo": "skip",
+            }
+        )
+    if len(surface.minima):
+        data.append(
+            {
+                "type": "scatter",
+                "x": surface.minima[:, 0].tolist(),
+                "y": surface.minima[:, 1].tolist(),
+                "mode": "markers",
+                "name": "global minima",
+                "marker": {
+                    "symbol": "star",
+                    "size": 16,
+                    "color": "gold",
+                    "line": {"color": "black", "width": 1},
+                },
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": [start[0]],
+            "y": [start[1]],
+            "mode": "markers",
+            "name": "start",
+            "marker": {
+                "symbol": "x",
+                "size": 12,
+                "color": "white",
+                "line": {"color": "black", "width": 1},
+            },
+        }
+    )
+    animated = []
+    for i, path in enumerate(paths):
+        animated.append(len(data))
+        data.append(
+            {
+                "type": "scatter",
+                "x": [path[0, 0]],
+                "y": [path[0, 1]],
+                "mode": "lines",
+                "showlegend": False,
+                "legendgroup": str(i),
+                "hoverinfo": "skip",
+                "line": {"color": color(i), "width": 4},
+            }
+        )
+        animated.append(len(data))
+        data.append(
+            {
+                "type": "scatter",
+                "x": [path[0, 0]],
+                "y": [path[0, 1]],
+                "mode": "markers",
+                "showlegend": False,
+                "legendgroup": str(i),
+                "name": labels[i],
+                "marker": {
+                    "size": 13,
+                    "color": color(i),
+                    "line": {"color": "white", "width": 2},
+                },
+            }
+        )
+    frames = []
+    for k in range(n_frames):
+        frame_data = []
+        for path in paths:
+            last = min(k, len(path) - 1)
+            tail = path[max(0, last - TAIL) : last + 1]
+            frame_data.append({"x": _round(tail[:, 0]), "y": _round(tail[:, 1])})
+            frame_data.append({"x": _round(tail[-1:, 0]), "y": _round(tail[-1:, 1])})
+        frames.append({"name": str(k), "data": frame_data, "traces": animated})
+    annotations = []
+    for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
+        if k is not None:
+            x, y = path[-1]
+            annotations.append(
+                {
+                    "x": min(max(x, x0), x1),
+                    "y": min(max(y, y0), y1),
+                    "text": f"{labels[i]} diverged at step {k}",
+                    "showarrow": True,
+                    "arrowcolor": color(i),
+                    "font": {"color": "white", "size": 14},
+                    "bgcolor": color(i),
+                }
+            )
+    slider_steps = [
+        {
+            "method": "animate",
+            "label": str(k),
+            "args": [
+                [str(k)],
+                {
+                    "mode": "immediate",
+                    "frame": {"duration": 0, "redraw": False},
+                    "transition": {"duration": 0},
+                },
+            ],
+        }
+        for k in range(n_frames)
+    ]
+    layout = {
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+        "xaxis": {
+            "range": [x0, x1],
+            "title": {"text": "x"},
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "range": [y0, y1],
+            "title": {"text": "y"},
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        "images": [
+            {
+                "source": image or surface_image(surface),
+                "xref": "x",
+                "yref": "y",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+        "annotations": annotations,
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.08,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showactive": False,
+                "buttons": [
+                    {
+                        "label": "▶ Play",
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {
+                                "frame": {"duration": FRAME_MS, "redraw": False},
+                                "transition": {"duration": 0},
+                                "fromcurrent": True,
+                                "mode": "immediate",
+                            },
+                        ],
+                    },
+                    {
+                        "label": "❚❚ Pause",
+                        "method": "animate",
+                        "args": [
+                            [None],
+                            {
+                                "frame": {"duration": 0, "redraw": False},
+                                "mode": "immediate",
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    },
+                ],
+            }
+        ],
+        "sliders": [
+            {
+                "active": 0,
+                "x": 0.18,
+                "len": 0.82,
+                "y": -0.05,
+                "yanchor": "top",
+                "currentvalue": {"prefix": "step ", "font": {"size": 14}},
+                "transition": {"duration": 0},
+                "steps": slider_steps,
+            }
+        ],
+    }
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def series_figure(
+    series: list[np.ndarray],
+    labels: list[str],
+    title: str,
+    log: bool,
+    height: int = 260,
+) -> dict:
+    """Lines over the step index, one per run (loss, gradient norm, lr)."""
+    data = [
+        {
+            "type": "scatter",
+            "y": s.tolist(),
+            "mode": "lines",
+            "name": label,
+            "line": {"color": color(i)},
+        }
+        for i, (s, label) in enumerate(zip(series, labels, strict=True))
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "title": {"text": title},
+            "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+            "xaxis": {"title": {"text": "step"}},
+            "yaxis": {"type": "log" if log else "linear"},
+            "showlegend": False,
+        },
+    }
+
+
+def loss_gap(loss: np.ndarray, min_value: float) -> tuple[np.ndarray, bool]:
+    """(values to plot, log scale?): f - f* on a log axis when f* is known, else f."""
+    if math.isfinite(min_value):
+        return np.maximum(loss - min_value, 1e-16), True
+    return loss, False
+
+
+def surface_3d_figure(
+    surface: Landscape, paths: list[np.ndarray], labels: list[str], height: int = 520
+) -> dict:
+    """The surface (log-scaled height) with every path lifted onto it."""
+    xs, ys, Z = surface.grid(120)
+    floor = float(Z[np.isfinite(Z)].min())
+    heights = log_levels(Z, floor)
+    data = [
+        {
+            "type": "surface",
+            "x": xs.tolist(),
+            "y": ys.tolist(),
+            "z": heights.tolist(),
+            "colorscale": "Viridis",
+            "showscale": False,
+            "opacity": 0.9,
+        }
+    ]
+    for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
+        z = log_levels(surface.value(path[:, 0], path[:, 1]), floor)
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": path[:, 0].tolist(),
+                "y": path[:, 1].tolist(),
+                "z": (z + 0.02).tolist(),
+                "mode": "lines",
+                "name": label,
+                "line": {"color": color(i), "width": 5},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+            "scene": {
+                "xaxis": {"title": {"text": "x"}},
+                "yaxis": {"title": {"text": "y"}},
+                "zaxis": {"title": {"text": "log f"}},
+            },
+        },
+    }

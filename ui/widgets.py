@@ -1,0 +1,152 @@
+"""Streamlit glue shared by the pages: URL <-> widget state, and cached computations.
+
+The rest of `ui` is pure Python; this module is the one place that touches `st`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import optimizers
+from optimizers import schedules
+from ui import config as cfg
+from ui import figures
+
+PREFIX = "pg."
+
+
+def query_dict() -> dict[str, list[str]]:
+    """st.query_params with every value as a list (repeated keys kept)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def load_playground_from_url() -> None:
+    """On a session's first run, put the URL's configuration into the widgets' state."""
+    if st.session_state.get(PREFIX + "loaded"):
+        return
+    config, notices = cfg.from_query(query_dict())
+    write_playground_state(config)
+    st.session_state[PREFIX + "notices"] = notices
+    st.session_state[PREFIX + "loaded"] = True
+
+
+def write_playground_state(config: cfg.PlaygroundConfig) -> None:
+    state = st.session_state
+    state[PREFIX + "surface"] = config.surface
+    state[PREFIX + "previous_surface"] = config.surface
+    surface = config.landscape()
+    for key, value in surface.params.items():
+        state[f"{PREFIX}param.{key}"] = float(value)
+    x, y = config.resolved_start()
+    state[PREFIX + "start_x"] = float(x)
+    state[PREFIX + "start_y"] = float(y)
+    state[PREFIX + "steps"] = int(config.steps)
+    schedule = schedules.Schedule.from_dict(config.schedule or {})
+    state[PREFIX + "schedule"] = schedule.name
+    for key in ("decay_rate", "gamma", "eta_min"):
+        state[f"{PREFIX}sched.{key}"] = float(getattr(schedule, key))
+    state[PREFIX + "sched.step_size"] = int(schedule.step_size)
+    state[PREFIX + "sched.warmup"] = int(schedule.warmup)
+    state[PREFIX + "noise"] = float(config.noise)
+    state[PREFIX + "seed"] = int(config.seed)
+    state[PREFIX + "run_count"] = len(config.runs)
+    for i, run in enumerate(config.runs):
+        write_run_state(i, run)
+
+
+def write_run_state(i: int, run: cfg.RunConfig) -> None:
+    spec = optimizers.spec(run.optimizer)
+    st.session_state[f"{PREFIX}run{i}.optimizer"] = run.optimizer
+    for hyper in spec.hyperparameters:
+        value = run.hyperparameters.get(hyper.name, hyper.default)
+        key = f"{PREFIX}run{i}.{run.optimizer}.{hyper.name}"
+        st.session_state[key] = bool(value) if hyper.kind == "bool" else float(value)
+
+
+def playground_config_from_state() -> cfg.PlaygroundConfig:
+    state = st.session_state
+    surface = state[PREFIX + "surface"]
+    params = {
+        key: state[f"{PREFIX}param.{key}"]
+        for key in cfg.SURFACE_PARAMETER_RANGES.get(surface, {})
+        if f"{PREFIX}param.{key}" in state
+    }
+    runs = []
+    for i in range(state[PREFIX + "run_count"]):
+        name = state[f"{PREFIX}run{i}.optimizer"]
+        spec = optimizers.spec(name)
+        hyperparameters = {}
+        for hyper in spec.hyperparameters:
+            key = f"{PREFIX}run{i}.{name}.{hyper.name}"
+            if not hyper.settable or key not in state:
+                continue
+            value = state[key]
+            if value != hyper.default:
+                hyperparameters[hyper.name] = value
+        runs.append(cfg.RunConfig(name, hyperparameters))
+    schedule_name = state[PREFIX + "schedule"]
+    schedule = {"name": schedule_name} if schedule_name != "constant" else {}
+    fields = {
+        "inverse_time": ("decay_rate",),
+        "exponential": ("decay_rate",),
+        "step": ("gamma", "step_size"),
+        "cosine": ("eta_min",),
+        "constant": (),
+    }[schedule_name]
+    for key in fields:
+        schedule[key] = state[f"{PREFIX}sched.{key}"]
+    if state[PREFIX + "sched.warmup"]:
+        schedule.setdefault("name", "constant")
+        schedule["warmup"] = state[PREFIX + "sched.warmup"]
+    return cfg.PlaygroundConfig(
+        surface=surface,
+        surface_params=params,
+        start=(state[PREFIX + "start_x"], state[PREFIX + "start_y"]),
+        steps=int(state[PREFIX + "steps"]),
+        runs=runs,
+        schedule=schedule,
+        noise=float(state[PREFIX + "noise"]),
+        seed=int(state[PREFIX + "seed"]),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compute_runs(query_key: tuple) -> list[optimizers.RunResult]:
+    """Every run of a configuration, cached by its canonical query string."""
+    config, _ = cfg.from_query(dict(query_key))
+    surface = config.landscape()
+    results = []
+    for run in config.runs:
+        results.append(
+            optimizers.run(
+                run.optimizer,
+                surface,
+                start=config.resolved_start(),
+                steps=config.steps,
+                schedule=config.schedule or None,
+                seed=config.seed,
+                gradient_noise=config.noise,
+                **run.hyperparameters,
+            )
+        )
+    return results
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_image(surface: str, params: tuple) -> str:
+    return figures.surface_image(landscapes.get(surface, **dict(params)))
+
+
+def query_key(config: cfg.PlaygroundConfig) -> tuple:
+    """A hashable, canonical form of the configuration (its URL)."""
+    query = cfg.to_query(config)
+    return tuple(
+        (key, tuple(value) if isinstance(value, list) else value)
+        for key, value in sorted(query.items())
+    )
+
+
+def as_float_array(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64)
