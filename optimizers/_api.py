@@ -258,6 +258,16 @@ def run(
         raise ValueError(
             f"average={average!r}; allowed: None, {', '.join(averaging.NAMES)}"
         )
+    if (
+        isinstance(average_start, bool)
+        or not isinstance(average_start, int | np.integer)
+        or not 0 <= average_start <= steps
+    ):
+        raise ValueError(
+            f"Invalid average_start: {average_start!r}; allowed: a whole number "
+            f"in [0, steps={steps}]"
+        )
+    average_gamma = _nonnegative("average_gamma", average_gamma)
     if not math.isfinite(surface.value(x0, y0)):
         raise ValueError(f"Invalid start: f{(x0, y0)} is not finite on {surface.name}")
     values = resolve_hyperparameters(optimizer, hyperparameters)
@@ -301,9 +311,7 @@ def run(
     if average == "swa":
         result.average_path = averaging.swa(path, int(average_start))
     elif average == "polynomial":
-        result.average_path = averaging.polynomial(
-            path, _nonnegative("average_gamma", average_gamma)
-        )
+        result.average_path = averaging.polynomial(path, average_gamma)
     return result
 
 

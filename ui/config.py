@@ -68,10 +68,11 @@ class PlaygroundConfig:
 
 
 def default_runs() -> list[RunConfig]:
+    """Rosenbrock's classic comparison; settings equal to defaults are left out."""
     return [
-        RunConfig("gd", {"lr": 0.001}),
-        RunConfig("momentum", {"lr": 0.001, "momentum": 0.9}),
-        RunConfig("rmsprop", {"lr": 0.01}),
+        RunConfig("gd"),  # lr = 1e-3
+        RunConfig("momentum"),  # lr = 1e-3, momentum = 0.9
+        RunConfig("rmsprop"),  # lr = 1e-2
         RunConfig("adam", {"lr": 0.05}),
     ]
 
@@ -162,7 +163,11 @@ def parse_run(text: str, notices: list[str]) -> RunConfig | None:
                 )
         else:
             _set_hyperparameter(name, spec, key, value, hyperparameters, notices)
-    return RunConfig(name, hyperparameters)
+    # Canonical form: only what differs from the defaults (as the widgets produce it).
+    defaults = spec.defaults
+    return RunConfig(
+        name, {k: v for k, v in hyperparameters.items() if v != defaults[k]}
+    )
 
 
 def _set_hyperparameter(name, spec, key, value, hyperparameters, notices):

@@ -215,6 +215,8 @@ def trajectory_figure(
             "title": {"text": "y"},
             "showgrid": False,
             "zeroline": False,
+            "scaleanchor": "x",  # equal units: gradients look perpendicular to contours
+            "scaleratio": 1,
         },
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
         "images": [

@@ -1,0 +1,184 @@
+"""The app in a real Chromium (Debian's, driven by Playwright) against `streamlit run`.
+
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOAD_MS = 180_000  # a cold Numba cache compiles kernels on the first page load
+
+if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None:
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{CHROMIUM} or streamlit is missing (required on CI)", pytrace=False
+        )
+    pytest.skip("no Chromium at /usr/bin/chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        log.close()
+        pytest.fail("streamlit did not start")
+    yield url
+    process.terminate()
+    process.wait(10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot .slider-container", timeout=LOAD_MS)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def query(page) -> dict:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_playground_renders_without_errors(server, page):
+    open_page(page, server)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlert"]').count() == 0
+    # The configuration is in the URL as soon as the page renders.
+    assert query(page)["surface"] == ["rosenbrock"]
+    assert len(query(page)["run"]) == 4
+    shot(page, "playground")
+
+
+def test_url_restores_configuration(server, page):
+    open_page(
+        page,
+        server + "/?surface=quadratic&condition_number=25&angle=0.4"
+        "&start=-2,1.5&steps=120&run=gd;lr=0.07&run=adam;lr=0.3",
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_label("condition_number").input_value().startswith("25")
+    assert sidebar.get_by_label("start x").input_value() == "-2.0000"
+    assert query(page)["run"] == ["gd;lr=0.07", "adam;lr=0.3"]
+    assert page.get_by_text("2. adam(lr=0.3)").count() >= 1
+    shot(page, "playground-from-url")
+
+
+def test_bad_url_shows_notice_and_renders(server, page):
+    open_page(page, server + "/?surface=mars&steps=lots&run=nosuch&run=adam;lr=-1")
+    alerts = page.locator('[data-testid="stAlert"]')
+    assert alerts.count() >= 3
+    text = " ".join(alerts.all_inner_texts())
+    assert "mars" in text and "nosuch" in text and "lots" in text
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert query(page)["surface"] == ["rosenbrock"]
+    shot(page, "playground-bad-url")
+
+
+def test_changing_a_control_updates_the_url(server, page):
+    open_page(page, server)
+    start_x = page.locator('[data-testid="stSidebar"]').get_by_label("start x")
+    start_x.fill("0.5")
+    start_x.press("Enter")
+    page.wait_for_function(
+        "() => window.location.search.includes('start=0.5')", timeout=LOAD_MS
+    )
+    assert query(page)["start"] == ["0.5,2"]
+
+
+def test_play_advances_and_surface_stays_visible(server, page):
+    open_page(page, server + "/?surface=quadratic&steps=300&run=gd;lr=0.05")
+    label = page.locator(".js-plotly-plot .slider-group > .slider-label").first
+    assert "step 0" in label.text_content()
+    page.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_timeout(1500)
+    shot(page, "playground-mid-animation")
+    current = label.text_content()
+    assert current != "step 0", current
+    # Mid-animation the surface image is still drawn under the paths.
+    images = page.locator(".js-plotly-plot .imagelayer image")
+    assert images.count() == 1
+    assert images.first.get_attribute("href").startswith("data:image/png")

@@ -1,0 +1,764 @@
+"""Every optimizer's kernel against its slow, readable oracle in tests/naive.py.
+
+* `test_matches_oracle`: each optimizer, on at least two surfaces, with torch's default
+  hyperparameters, with non-default ones that switch on every flag, and with a step
+  schedule, follows the oracle's path to 1e-10 (absolute, max over all steps). The
+  learning rates were chosen so the paths move a lot but are not chaotic: perturbing
+  the start by 1e-7 moves the oracle's path by at most ~1e-5 (checked when the cases
+  were written), so round-off cannot grow to the tolerance.
+* The line searches (exact steepest descent, both conjugate gradients) against the
+  oracle's scipy Brent agree only to its tolerance (1e-6 on the path, convex cases), and
+  are pinned by closed forms instead: the exact step on a quadratic, two-step CG
+  termination, orthogonal successive gradients; Armijo's sufficient-decrease condition;
+  Newton's one-step solve.
+* `sweep` equals the individual `run` calls exactly, for every optimizer, over a grid
+  (with runs that diverge) and over many start points (more than one kernel chunk).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+
+import naive
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+
+PATH_TOLERANCE = 1e-10
+LINE_SEARCH_PATH_TOLERANCE = 1e-6
+DIVERGENCE_BOX = 1e8  # documented in RunResult: |x|, |y| <= 1e8
+
+# A step schedule in the form the brief and the UI use.
+STEP = {"name": "step", "gamma": 0.5, "step_size": 10}
+STEP_25 = {"name": "step", "gamma": 0.5, "step_size": 25}
+
+SURFACES = {
+    "rosenbrock": (landscapes.get("rosenbrock"), (-1.5, 2.0)),
+    "quadratic": (
+        landscapes.get("quadratic", condition_number=10.0, angle=0.4),
+        (-2.5, 2.0),
+    ),
+    "quadratic_100": (
+        landscapes.get("quadratic", condition_number=100.0, angle=-1.0),
+        (2.0, 1.0),
+    ),
+    "himmelblau": (landscapes.get("himmelblau"), (0.0, 0.0)),
+    "beale": (landscapes.get("beale"), (1.0, 1.5)),
+    "saddle": (landscapes.get("saddle"), (-1.8, 1e-3)),  # unbounded below
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    surface: str
+    steps: int
+    hyper: dict = field(default_factory=dict)
+    schedule: dict | None = None
+
+    def label(self) -> str:
+        parts = [self.surface, f"{self.steps} steps", repr(self.hyper) or "defaults"]
+        if self.schedule:
+            parts.append(f"schedule={self.schedule}")
+        return ", ".join(parts)
+
+
+C = Case
+CASES: dict[str, list[Case]] = {
+    "gd": [
+        C("rosenbrock", 300),
+        C("quadratic", 60),
+        C("quadratic", 60, {"lr": 0.1}),
+        C("himmelblau", 60, {"lr": 0.01}),
+        C("beale", 100, {"lr": 0.01}, STEP),
+    ],
+    "sgd": [
+        C("rosenbrock", 300),
+        C("quadratic", 60),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 2e-4,
+                "momentum": 0.9,
+                "dampening": 0.1,
+                "weight_decay": 0.01,
+                "nesterov": True,
+            },
+        ),
+        C(
+            "quadratic",
+            60,
+            {"lr": 0.05, "momentum": 0.5, "dampening": 0.5, "weight_decay": 0.1},
+        ),
+        C(
+            "himmelblau",
+            60,
+            {"lr": 0.005, "momentum": 0.8, "weight_decay": 0.05, "nesterov": True},
+        ),
+        C("rosenbrock", 200, {"lr": 1e-3, "momentum": 0.9}, STEP),
+    ],
+    "momentum": [
+        C("rosenbrock", 200),
+        C("quadratic", 60),
+        C("rosenbrock", 200, {"lr": 5e-4, "momentum": 0.9, "nesterov": True}),
+        C("quadratic", 60, {"lr": 0.05, "momentum": 0.7}),
+        C("rosenbrock", 200, {"lr": 1e-3, "momentum": 0.9}, STEP),
+        C("himmelblau", 60, {"lr": 0.005, "momentum": 0.5, "nesterov": True}, STEP),
+    ],
+    "normalized_gd": [
+        C("rosenbrock", 60),
+        C("quadratic", 60),
+        C("rosenbrock", 200, {"lr": 0.05}),
+        C("quadratic", 60, {"lr": 0.1}),
+        C("himmelblau", 60, {"lr": 0.1}, STEP),
+    ],
+    "adagrad": [
+        C("rosenbrock", 60),
+        C("quadratic", 60),
+        C(
+            "rosenbrock",
+            100,
+            {
+                "lr": 0.5,
+                "lr_decay": 0.05,
+                "initial_accumulator_value": 0.5,
+                "weight_decay": 0.01,
+                "eps": 1e-3,
+            },
+        ),
+        C(
+            "quadratic",
+            60,
+            {
+                "lr": 1.0,
+                "lr_decay": 0.02,
+                "initial_accumulator_value": 2.0,
+                "weight_decay": 0.1,
+            },
+        ),
+        C("himmelblau", 60, {"lr": 1.0}, STEP),
+    ],
+    "rmsprop": [
+        C("rosenbrock", 60),
+        C("quadratic", 60),
+        C(
+            "rosenbrock",
+            100,
+            {
+                "lr": 1e-3,
+                "alpha": 0.9,
+                "weight_decay": 0.01,
+                "momentum": 0.9,
+                "centered": True,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.01, "momentum": 0.5, "centered": True}),
+        C(
+            "himmelblau",
+            100,
+            {"lr": 0.05, "alpha": 0.95, "eps": 1e-4, "centered": True},
+            STEP_25,
+        ),
+    ],
+    "adadelta": [
+        C("rosenbrock", 60),
+        C("quadratic", 60),
+        C(
+            "rosenbrock",
+            100,
+            {"lr": 10.0, "rho": 0.95, "eps": 1e-4, "weight_decay": 0.01},
+        ),
+        C("quadratic", 100, {"lr": 20.0, "rho": 0.8, "eps": 1e-3}),
+        C("himmelblau", 60, {"lr": 5.0}, STEP),
+    ],
+    "adam": [
+        C("rosenbrock", 100),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            100,
+            {
+                "lr": 0.02,
+                "betas": (0.8, 0.99),
+                "eps": 1e-6,
+                "weight_decay": 0.05,
+                "amsgrad": True,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True}),
+        C(
+            "himmelblau",
+            100,
+            {
+                "lr": 0.1,
+                "weight_decay": 0.1,
+                "amsgrad": True,
+                "decoupled_weight_decay": True,
+            },
+        ),
+        C("rosenbrock", 100, {"lr": 0.05, "betas": (0.9, 0.99)}, STEP_25),
+    ],
+    "adamw": [
+        C("rosenbrock", 100),
+        C("quadratic", 100),
+        C("rosenbrock", 100, {"lr": 0.02, "weight_decay": 0.1, "amsgrad": True}),
+        C(
+            "quadratic",
+            100,
+            {"lr": 0.05, "betas": (0.7, 0.95), "eps": 1e-6, "weight_decay": 0.3},
+        ),
+        C("himmelblau", 100, {"lr": 0.1}, STEP_25),
+    ],
+    "nadam": [
+        C("rosenbrock", 100),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            100,
+            {"lr": 0.02, "eps": 1e-6, "weight_decay": 0.05, "momentum_decay": 0.01},
+        ),
+        C(
+            "quadratic",
+            100,
+            {
+                "lr": 0.05,
+                "betas": (0.8, 0.99),
+                "weight_decay": 0.1,
+                "decoupled_weight_decay": True,
+            },
+        ),
+        C(
+            "himmelblau",
+            100,
+            {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True},
+            STEP_25,
+        ),
+    ],
+    "radam": [
+        C("rosenbrock", 100),
+        C("quadratic", 100),
+        C("rosenbrock", 200, {"lr": 2e-3, "eps": 1e-6, "weight_decay": 0.05}),
+        C(
+            "rosenbrock",
+            200,
+            {"lr": 1e-3, "weight_decay": 0.05, "decoupled_weight_decay": True},
+        ),
+        C("himmelblau", 100, {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1}),
+        C(
+            "himmelblau",
+            100,
+            {
+                "lr": 0.05,
+                "betas": (0.85, 0.95),
+                "weight_decay": 0.1,
+                "decoupled_weight_decay": True,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.1}, STEP_25),
+    ],
+    "rprop": [
+        C("rosenbrock", 100),
+        C("quadratic", 60),
+        # Both cases clip at Δmin; the second also at Δmax.
+        C(
+            "rosenbrock",
+            100,
+            {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)},
+        ),
+        C(
+            "quadratic",
+            100,
+            {"lr": 0.01, "etas": (0.6, 1.1), "step_sizes": (0.005, 0.05)},
+        ),
+        C("himmelblau", 100, {"lr": 0.2}, STEP),
+    ],
+    "newton": [
+        C("rosenbrock", 20),
+        C("quadratic", 5),
+        C("beale", 20),
+        C("rosenbrock", 60, {"lr": 0.5, "damping": 1.0}),
+        C("beale", 60, {"lr": 0.5, "damping": 0.5}),
+        C("himmelblau", 60, {"lr": 0.8, "damping": 2.0}, STEP),
+    ],
+    "gd_armijo": [
+        C("rosenbrock", 60),
+        C("quadratic", 60),
+        C("himmelblau", 60),
+        C("rosenbrock", 60, {"lr": 0.5, "c1": 0.3, "rho": 0.7}),
+        C("quadratic", 60, {"lr": 2.0, "c1": 0.1, "rho": 0.3}),
+        C("himmelblau", 60, {"lr": 1.0}, STEP),
+    ],
+    "sam": [
+        C("rosenbrock", 100),
+        C("quadratic", 100),
+        C("rosenbrock", 200, {"lr": 1e-3, "rho": 0.1}),
+        C("quadratic", 100, {"lr": 0.05, "rho": 0.3}),
+        C("himmelblau", 60, {"lr": 0.01, "rho": 0.2}, STEP),
+    ],
+    # Line searches: convex lines only (on Rosenbrock f is so flat along some lines
+    # that any value-only search pins α to ~1e-5 relative; see the orthogonality test).
+    "gd_exact_line_search": [
+        C("quadratic", 20),
+        C("quadratic_100", 20),
+        C("beale", 20),
+        C("himmelblau", 20, {"lr": 0.5}, STEP),
+    ],
+    "cg_fletcher_reeves": [
+        C("quadratic", 20),
+        C("quadratic_100", 20),
+        C("beale", 20),
+        C("himmelblau", 20, {"lr": 0.5}, STEP),
+    ],
+    "cg_polak_ribiere": [
+        C("quadratic", 20),
+        C("quadratic_100", 20),
+        C("beale", 20),
+        C("himmelblau", 20, {"lr": 0.5}, STEP),
+    ],
+}
+
+
+def _run_and_oracle(name: str, case: Case):
+    surface, start = SURFACES[case.surface]
+    result = optimizers.run(
+        name,
+        surface,
+        start=start,
+        steps=case.steps,
+        schedule=case.schedule,
+        **case.hyper,
+    )
+    lrs = None
+    if case.schedule is not None:
+        base = case.hyper.get("lr", optimizers.spec(name).defaults["lr"])
+        lrs = optimizers.Schedule(**case.schedule).learning_rates(base, case.steps)
+    expected = naive.ORACLES[name](surface, start, case.steps, lrs=lrs, **case.hyper)
+    return result, expected
+
+
+def _first_divergence(surface, path) -> int | None:
+    """The first index whose iterate is non-finite or outside the box (RunResult)."""
+    for k, (x, y) in enumerate(path):
+        if not (
+            math.isfinite(surface.value(x, y))
+            and abs(x) <= DIVERGENCE_BOX
+            and abs(y) <= DIVERGENCE_BOX
+        ):
+            return k
+    return None
+
+
+def test_every_optimizer_has_an_oracle_and_cases():
+    assert list(naive.ORACLES) == optimizers.names()
+    assert set(CASES) == set(optimizers.names())
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_oracle_defaults_are_the_specs(name):
+    """The oracle's keyword defaults (torch's, from its docs) are the spec's defaults."""
+    oracle = naive.ORACLES[name]
+    spec = optimizers.spec(name)
+    defaults = dict(spec.defaults)
+    for torch_name, (first, second) in spec.tuples.items():
+        defaults[torch_name] = (defaults.pop(first), defaults.pop(second))
+    if name == "adamw":  # decoupling is AdamW's definition, not a parameter
+        assert defaults.pop("decoupled_weight_decay") == 1.0
+    parameters = inspect.signature(oracle).parameters
+    oracle_defaults = {
+        key: p.default
+        for key, p in parameters.items()
+        if p.kind is p.KEYWORD_ONLY and key not in ("lrs", "max_trials")
+    }
+    assert set(oracle_defaults) == set(defaults)
+    for key, value in defaults.items():
+        expected = oracle_defaults[key]
+        if isinstance(expected, tuple):
+            assert tuple(map(float, value)) == tuple(map(float, expected)), key
+        else:
+            assert float(value) == float(expected), key
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_cases_cover_every_hyperparameter(name):
+    """Per optimizer: defaults, ≥ 2 surfaces, a schedule, and every settable
+    hyperparameter (each flag) set to a non-default value in some case."""
+    cases = CASES[name]
+    spec = optimizers.spec(name)
+    assert any(not case.hyper and case.schedule is None for case in cases)
+    assert len({case.surface for case in cases}) >= 2
+    assert any(case.schedule is not None for case in cases)
+    changed = set()
+    for case in cases:
+        resolved = optimizers._api.resolve_hyperparameters(name, case.hyper)
+        changed |= {key for key, v in resolved.items() if v != spec.defaults[key]}
+    settable = {h.name for h in spec.hyperparameters if h.settable}
+    assert settable <= changed, f"never set: {sorted(settable - changed)}"
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_matches_oracle(name):
+    line_search = name in naive.LINE_SEARCH
+    tolerance = LINE_SEARCH_PATH_TOLERANCE if line_search else PATH_TOLERANCE
+    for case in CASES[name]:
+        result, expected = _run_and_oracle(name, case)
+        label = f"{name} on {case.label()}"
+        assert result.diverged_at is None, label
+        assert result.path.shape == (case.steps + 1, 2), label
+        error = np.abs(result.path - expected.path).max(axis=1)
+        worst = int(error.argmax())
+        assert error[worst] <= tolerance, (
+            f"{label}: |path - oracle| = {error[worst]:.3e} at step {worst}: "
+            f"{result.path[worst].tolist()} vs {expected.path[worst].tolist()}"
+        )
+        if not line_search:
+            # The lr used at each step (scheduled lr; Armijo: the accepted step).
+            np.testing.assert_allclose(
+                result.lr, expected.lr, rtol=1e-12, atol=0, err_msg=label
+            )
+        # The recorded loss and gradient norm are f and |∇f| at the recorded path.
+        surface, _ = SURFACES[case.surface]
+        x, y = result.path[:, 0], result.path[:, 1]
+        np.testing.assert_allclose(result.loss, surface.value(x, y), rtol=1e-14)
+        np.testing.assert_allclose(
+            result.grad_norm, np.hypot(*surface.grad(x, y)), rtol=1e-14
+        )
+
+
+DIVERGING = [
+    ("gd", "rosenbrock", {"lr": 0.01}),
+    ("sgd", "rosenbrock", {"lr": 0.003, "momentum": 0.5}),
+    ("momentum", "quadratic", {"lr": 0.25, "momentum": 0.0}),
+    ("adam", "saddle", {"lr": 2e6}),
+    ("rmsprop", "saddle", {"lr": 1e6, "momentum": 0.5}),
+]
+
+
+@pytest.mark.parametrize(("name", "surface_name", "hyper"), DIVERGING)
+def test_divergence_step_matches_oracle(name, surface_name, hyper):
+    """A blow-up stops at the oracle's first non-finite / out-of-box iterate."""
+    surface, start = SURFACES[surface_name]
+    steps = 200
+    result = optimizers.run(name, surface, start=start, steps=steps, **hyper)
+    expected = naive.ORACLES[name](surface, start, steps, **hyper)
+    k = _first_divergence(surface, expected.path)
+    assert k is not None and 1 < k <= steps
+    assert result.diverged_at == k
+    assert result.path.shape == (k, 2)
+    scale = np.maximum(1.0, np.abs(expected.path[:k]))
+    np.testing.assert_array_less(
+        np.abs(result.path - expected.path[:k]) / scale, PATH_TOLERANCE
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Line searches, Armijo and Newton: closed forms
+# --------------------------------------------------------------------------------------
+
+
+def _quadratic_hessian(condition_number, angle):
+    c, s = math.cos(angle), math.sin(angle)
+    rotation = np.array([[c, -s], [s, c]])
+    return rotation @ np.diag([1.0, condition_number]) @ rotation.T
+
+
+def _zigzag_start(condition_number, angle):
+    """The start that makes steepest descent zig-zag the longest: in the eigenbasis
+    (1/λ₁, 1/λ₂) = (1, 1/κ), up to scale."""
+    c, s = math.cos(angle), math.sin(angle)
+    return tuple(2.0 * np.array([[c, -s], [s, c]]) @ [1.0, 1.0 / condition_number])
+
+
+QUADRATICS = [
+    (10.0, 0.4, (-2.5, 2.0)),
+    (100.0, -1.0, (2.0, 1.0)),
+    (100.0, -1.0, _zigzag_start(100.0, -1.0)),
+    (1000.0, 2.5, (-1.0, -2.0)),
+    (3.0, 0.0, (1.0, 1.0)),
+    (50.0, 1.2, (-2.5, 2.0)),
+]
+QUADRATIC_IDS = [
+    f"kappa={k:g}-angle={a:g}-start={i}" for i, (k, a, _) in enumerate(QUADRATICS)
+]
+ZIGZAG = 2  # index in QUADRATICS
+FLAT_LINE_REASON = (
+    "LIBRARY: a value-only Brent search pins alpha only to ~sqrt(eps * f / (f - "
+    "f_min)) relative; where each step lowers f by 4% only (kappa=100, zig-zag "
+    "start) alpha is off by up to 1.8e-7 (step 6: 1.50e-7; scipy's Brent: 2.1e-7). "
+    "Fix: refine alpha on phi'(alpha) = grad f . d (value_grad gives it). Reported."
+)
+
+
+def _line_search_cases():
+    for name in ["gd_exact_line_search", "cg_fletcher_reeves", "cg_polak_ribiere"]:
+        for i, (kappa, angle, start) in enumerate(QUADRATICS):
+            marks = ()
+            if name == "gd_exact_line_search" and i == ZIGZAG:
+                marks = pytest.mark.xfail(strict=True, reason=FLAT_LINE_REASON)
+            yield pytest.param(
+                name, kappa, angle, start, marks=marks, id=f"{name}-{QUADRATIC_IDS[i]}"
+            )
+
+
+@pytest.mark.parametrize(("name", "kappa", "angle", "start"), _line_search_cases())
+def test_line_search_step_is_exact_on_quadratic(name, kappa, angle, start):
+    """On f = ½θᵀHθ the minimizer along d is α* = −gᵀd / dᵀHd."""
+    surface = landscapes.get("quadratic", condition_number=kappa, angle=angle)
+    H = _quadratic_hessian(kappa, angle)
+    result = optimizers.run(
+        name, surface, start=start, steps=40, tolerance=0.0, record_state=True
+    )
+    g0 = np.linalg.norm(H @ result.path[0])
+    checked = 0
+    for k in range(len(result.lr)):
+        theta = result.path[k]
+        g = H @ theta
+        if np.linalg.norm(g) <= 1e-8 * g0:
+            break
+        d = -g if name == "gd_exact_line_search" else result.state["direction"][k]
+        exact = -(g @ d) / (d @ H @ d)
+        alpha = result.lr[k]
+        assert abs(alpha - exact) <= 1e-7 * exact, (k, alpha, exact)
+        np.testing.assert_allclose(
+            result.path[k + 1], theta + alpha * d, rtol=0, atol=1e-12 * g0
+        )
+        checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("name", ["cg_fletcher_reeves", "cg_polak_ribiere"])
+@pytest.mark.parametrize(("kappa", "angle", "start"), QUADRATICS, ids=QUADRATIC_IDS)
+def test_conjugate_gradient_terminates_in_two_steps(name, kappa, angle, start):
+    surface = landscapes.get("quadratic", condition_number=kappa, angle=angle)
+    result = optimizers.run(name, surface, start=start, steps=2, tolerance=0.0)
+    assert np.linalg.norm(result.path[2]) < 1e-6
+    if kappa > 1.0:  # while steepest descent does not
+        plain = optimizers.run("gd_exact_line_search", surface, start=start, steps=2)
+        assert np.linalg.norm(plain.path[2]) > 1e-3
+
+
+ORTHOGONALITY = [
+    pytest.param(
+        "rosenbrock",
+        {},
+        (-1.5, 2.0),
+        200,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=(
+                "LIBRARY: value-only Brent pins α to ~1.5e-8 relative (the limit of "
+                "f's resolution on this flat line); at step 0 |g0|/|g1| = 101, so "
+                "cos = 1.37e-6 > 1e-6. Needs a derivative-based line search (φ' from "
+                "value_grad). Reported; remove this mark once fixed."
+            ),
+        ),
+        id="rosenbrock-default-start",
+    ),
+    pytest.param("rosenbrock", {}, (-1.2, 1.0), 200, id="rosenbrock-classic-start"),
+    pytest.param(
+        "quadratic",
+        {"condition_number": 10.0, "angle": 0.4},
+        (-2.5, 2.0),
+        60,
+        id="quadratic-10",
+    ),
+    pytest.param(
+        "quadratic",
+        {"condition_number": 100.0, "angle": -1.0},
+        _zigzag_start(100.0, -1.0),
+        200,
+        id="quadratic-100-zigzag",
+    ),
+]
+
+
+@pytest.mark.parametrize(("surface_name", "params", "start", "steps"), ORTHOGONALITY)
+def test_exact_line_search_makes_successive_gradients_orthogonal(
+    surface_name, params, start, steps
+):
+    surface = landscapes.get(surface_name, **params)
+    result = optimizers.run(
+        "gd_exact_line_search", surface, start=start, steps=steps, tolerance=0.0
+    )
+    assert result.diverged_at is None
+    gx, gy = surface.grad(result.path[:, 0], result.path[:, 1])
+    g = np.column_stack([gx, gy])
+    norms = np.linalg.norm(g, axis=1)
+    cosines = []
+    for k in range(len(g) - 1):
+        if norms[k + 1] <= 1e-8 * norms[0]:  # at the minimum to rounding
+            break
+        cosines.append(abs(g[k] @ g[k + 1]) / (norms[k] * norms[k + 1]))
+    assert len(cosines) >= 10
+    worst = int(np.argmax(cosines))
+    assert cosines[worst] < 1e-6, f"cos = {cosines[worst]:.3e} at step {worst}"
+
+
+ARMIJO = [
+    ("rosenbrock", {}),
+    ("rosenbrock", {"lr": 0.5, "c1": 0.3, "rho": 0.7}),
+    ("quadratic", {"lr": 2.0, "c1": 0.1, "rho": 0.3}),
+    ("himmelblau", {"lr": 1.0, "c1": 0.5, "rho": 0.5}),
+    ("beale", {}),
+]
+
+
+@pytest.mark.parametrize(("surface_name", "hyper"), ARMIJO)
+def test_armijo_step_is_the_first_sufficient_decrease(surface_name, hyper):
+    """α satisfies f(θ − αg) ≤ f(θ) − c₁α‖g‖²; α/ρ (the trial before) does not."""
+    surface, start = SURFACES[surface_name]
+    values = {"lr": 1.0, "c1": 1e-4, "rho": 0.5, **hyper}
+    lr, c1, rho = values["lr"], values["c1"], values["rho"]
+    result = optimizers.run("gd_armijo", surface, start=start, steps=60, **hyper)
+    assert result.diverged_at is None
+    backtracked = 0
+    for k, alpha in enumerate(result.lr):
+        x, y = result.path[k]
+        gx, gy = surface.grad(x, y)
+        f0 = surface.value(x, y)
+        slope = gx * gx + gy * gy
+        if slope == 0.0:
+            break
+        assert 0.0 < alpha <= lr, (k, alpha)
+        j = round(math.log(alpha / lr) / math.log(rho))
+        assert math.isclose(alpha, lr * rho**j, rel_tol=1e-12), (k, alpha)
+        assert surface.value(x - alpha * gx, y - alpha * gy) <= f0 - c1 * alpha * slope
+        if alpha < lr:
+            before = alpha / rho
+            backtracked += 1
+            assert (
+                surface.value(x - before * gx, y - before * gy)
+                > f0 - c1 * before * slope
+            ), (k, alpha)
+        np.testing.assert_allclose(
+            result.path[k + 1], [x - alpha * gx, y - alpha * gy], rtol=1e-14, atol=0
+        )
+    assert backtracked > 0
+
+
+@pytest.mark.parametrize(("kappa", "angle", "start"), QUADRATICS, ids=QUADRATIC_IDS)
+def test_newton_solves_a_quadratic_in_one_step(kappa, angle, start):
+    surface = landscapes.get("quadratic", condition_number=kappa, angle=angle)
+    result = optimizers.run("newton", surface, start=start, steps=1, lr=1.0)
+    assert np.linalg.norm(result.path[1]) <= 1e-12 * np.linalg.norm(start)
+
+
+@pytest.mark.parametrize("start", [(-1.8, 1e-3), (0.7, -1.3), (-1.9, 1.9)])
+def test_newton_walks_to_the_saddle_point(start):
+    """Newton seeks ∇f = 0: on x² − y² it lands on the saddle (0, 0), not a minimum."""
+    result = optimizers.run("newton", "saddle", start=start, steps=1, lr=1.0)
+    assert np.abs(result.path[1]).max() <= 1e-15
+    assert result.loss[1] == 0.0
+
+
+# --------------------------------------------------------------------------------------
+# sweep == run
+# --------------------------------------------------------------------------------------
+
+# Per optimizer: a grid of lr (including values that blow up where that can happen)
+# and of a second hyperparameter where there is one. Run on the quadratic, where
+# converging runs reach the tolerance.
+SWEEP_GRIDS = {
+    "gd": {"lr": [0.01, 0.1, 0.19, 0.21, 0.5]},
+    "sgd": {"lr": [0.01, 0.05, 0.15, 0.3], "momentum": [0.0, 0.5, 0.9]},
+    "momentum": {"lr": [0.01, 0.05, 0.15, 0.5], "momentum": [0.0, 0.5, 0.9]},
+    "normalized_gd": {"lr": [0.01, 0.1, 0.5]},
+    "adagrad": {"lr": [0.1, 1.0, 3.0], "lr_decay": [0.0, 0.1]},
+    "rmsprop": {"lr": [0.001, 0.01, 0.1], "alpha": [0.5, 0.99]},
+    "adadelta": {"lr": [1.0, 10.0, 1e9], "rho": [0.5, 0.9]},
+    "adam": {"lr": [1e-3, 0.05, 0.3, 1e7], "beta1": [0.0, 0.5, 0.9, 0.99]},
+    "adamw": {"lr": [1e-3, 0.05, 0.3, 1e7], "beta1": [0.0, 0.5, 0.9, 0.99]},
+    "nadam": {"lr": [1e-3, 0.05, 0.3, 1e7], "beta1": [0.0, 0.5, 0.9, 0.99]},
+    "radam": {"lr": [1e-3, 0.05, 0.3, 1e7], "beta1": [0.0, 0.5, 0.9, 0.99]},
+    "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
+    "newton": {"lr": [0.5, 1.0, 1.9, 2.5], "damping": [0.0, 1.0]},
+    "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
+    "gd_armijo": {"lr": [0.1, 1.0, 10.0], "rho": [0.2, 0.5, 0.9]},
+    "cg_fletcher_reeves": {"lr": [1e-3, 1.0, 100.0]},
+    "cg_polak_ribiere": {"lr": [1e-3, 1.0, 100.0]},
+    "sam": {"lr": [0.01, 0.1, 0.3], "rho": [0.0, 0.05, 0.5]},
+}
+# Grids where some runs must diverge (and others converge): checked, so the
+# comparison does cover diverging runs.
+MUST_DIVERGE = {"gd", "sgd", "momentum", "adam", "adamw", "nadam", "radam", "newton"}
+
+
+def _as_counter(value) -> int:
+    return -1 if value is None else value
+
+
+def _run_kwargs(name: str, grid_values: dict) -> dict:
+    """Grid names (beta1) as `run` takes them (betas=(beta1, default beta2))."""
+    spec = optimizers.spec(name)
+    kwargs = {}
+    for key, value in grid_values.items():
+        for torch_name, parts in spec.tuples.items():
+            if key in parts:
+                pair = [spec.defaults[parts[0]], spec.defaults[parts[1]]]
+                pair[parts.index(key)] = value
+                kwargs[torch_name] = tuple(pair)
+                break
+        else:
+            kwargs[key] = value
+    return kwargs
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_sweep_grid_equals_runs(name):
+    grid = SWEEP_GRIDS[name]
+    surface, start = SURFACES["quadratic"]
+    settings = {"steps": 100, "tolerance": 1e-3, "schedule": STEP_25}
+    swept = optimizers.sweep(
+        name,
+        surface,
+        start=start,
+        grid={k: np.array(v) for k, v in grid.items()},
+        **settings,
+    )
+    axes = list(grid)
+    shape = tuple(len(v) for v in grid.values())
+    assert swept.final.shape == shape + (2,)
+    for index in np.ndindex(*shape):
+        values = {axis: grid[axis][i] for axis, i in zip(axes, index, strict=True)}
+        single = optimizers.run(
+            name, surface, start=start, **settings, **_run_kwargs(name, values)
+        )
+        label = f"{name} {values}"
+        assert swept.final[index].tolist() == single.final.tolist(), label
+        assert swept.final_loss[index] == single.final_loss, label
+        assert swept.diverged_at[index] == _as_counter(single.diverged_at), label
+        assert swept.steps_to_tolerance[index] == _as_counter(
+            single.steps_to_tolerance
+        ), label
+    assert (swept.steps_to_tolerance >= 0).any()
+    if name in MUST_DIVERGE:
+        assert (swept.diverged_at >= 0).any() and (swept.diverged_at < 0).any()
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_sweep_starts_equals_runs(name):
+    """300 starts: more than one kernel chunk (256), the last one partial."""
+    surface = landscapes.get("himmelblau")
+    rng = np.random.default_rng(7)
+    starts = rng.uniform(-4.5, 4.5, size=(300, 2))
+    hyper = {"lr": 0.02} if name in {"gd", "sgd", "momentum", "sam"} else {}
+    settings = {"steps": 50, "tolerance": 1e-2}
+    swept = optimizers.sweep(
+        name, surface, starts=starts, keep_paths=True, **settings, **hyper
+    )
+    assert swept.final.shape == (300, 2)
+    for i, start in enumerate(starts):
+        single = optimizers.run(name, surface, start=start, **settings, **hyper)
+        label = f"{name} start {start.tolist()}"
+        assert swept.final[i].tolist() == single.final.tolist(), label
+        assert swept.final_loss[i] == single.final_loss, label
+        assert swept.diverged_at[i] == _as_counter(single.diverged_at), label
+        assert swept.steps_to_tolerance[i] == _as_counter(single.steps_to_tolerance), (
+            label
+        )
+        n = len(single.path)
+        np.testing.assert_array_equal(swept.paths[i, :n], single.path, err_msg=label)
+        assert np.isnan(swept.paths[i, n:]).all(), label
