@@ -73,8 +73,7 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
-    # Rows as 1D views and selects instead of ifs: LLVM then vectorizes across runs.
+def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
     mx, my, vx, vy, vmax_x, vmax_y, power1, power2 = (
         S[0],
         S[1],
@@ -85,35 +84,56 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         S[6],
         S[7],
     )
-    beta1, beta2, eps, weight_decay, amsgrad, decoupled = (
-        H[1],
-        H[2],
-        H[3],
-        H[4],
-        H[5],
-        H[6],
-    )
+    beta1, beta2, eps, weight_decay = H[1], H[2], H[3], H[4]
     for i in range(m):
         lr = LR[i]
-        shrink = 1.0 - lr * weight_decay[i] if decoupled[i] != 0.0 else 1.0
-        coupled_decay = 0.0 if decoupled[i] != 0.0 else weight_decay[i]
-        gx = GX[i] + coupled_decay * xs[i]
-        gy = GY[i] + coupled_decay * ys[i]
+        if mixed:
+            amsgrad = H[5, i] != 0.0
+            decoupled = H[6, i] != 0.0
+        if decoupled:
+            xs[i] *= 1.0 - lr * weight_decay[i]
+            ys[i] *= 1.0 - lr * weight_decay[i]
+            gx = GX[i]
+            gy = GY[i]
+        else:
+            gx = GX[i] + weight_decay[i] * xs[i]
+            gy = GY[i] + weight_decay[i] * ys[i]
         mx[i] += (1.0 - beta1[i]) * (gx - mx[i])
         my[i] += (1.0 - beta1[i]) * (gy - my[i])
         vx[i] = beta2[i] * vx[i] + (1.0 - beta2[i]) * gx * gx
         vy[i] = beta2[i] * vy[i] + (1.0 - beta2[i]) * gy * gy
-        vmax_x[i] = max(vmax_x[i], vx[i])
-        vmax_y[i] = max(vmax_y[i], vy[i])
         power1[i] *= beta1[i]
         power2[i] *= beta2[i]
-        second_x = vmax_x[i] if amsgrad[i] != 0.0 else vx[i]
-        second_y = vmax_y[i] if amsgrad[i] != 0.0 else vy[i]
+        if amsgrad:
+            vmax_x[i] = max(vmax_x[i], vx[i])
+            vmax_y[i] = max(vmax_y[i], vy[i])
+            second_x = vmax_x[i]
+            second_y = vmax_y[i]
+        else:
+            second_x = vx[i]
+            second_y = vy[i]
         step_size = lr / (1.0 - power1[i])
-        bias_correction2_sqrt = np.sqrt(1.0 - power2[i])
-        xs[i] = xs[i] * shrink - step_size * (
-            mx[i] / (np.sqrt(second_x) / bias_correction2_sqrt + eps[i])
-        )
-        ys[i] = ys[i] * shrink - step_size * (
-            my[i] / (np.sqrt(second_y) / bias_correction2_sqrt + eps[i])
-        )
+        root = np.sqrt(1.0 - power2[i])
+        xs[i] -= step_size * (mx[i] / (np.sqrt(second_x) / root + eps[i]))
+        ys[i] -= step_size * (my[i] / (np.sqrt(second_y) / root + eps[i]))
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    # Each call of _loop has constant flags, so LLVM vectorizes it; runs of one chunk
+    # with different flags (a grid over amsgrad) take the slower per-run branch.
+    amsgrad = H[5, 0] != 0.0
+    decoupled = H[6, 0] != 0.0
+    mixed = False
+    for i in range(m):
+        mixed |= (H[5, i] != 0.0) != amsgrad or (H[6, i] != 0.0) != decoupled
+    if mixed:
+        _loop(S, H, m, xs, ys, GX, GY, LR, False, False, True)
+    elif amsgrad and decoupled:
+        _loop(S, H, m, xs, ys, GX, GY, LR, True, True, False)
+    elif amsgrad:
+        _loop(S, H, m, xs, ys, GX, GY, LR, True, False, False)
+    elif decoupled:
+        _loop(S, H, m, xs, ys, GX, GY, LR, False, True, False)
+    else:
+        _loop(S, H, m, xs, ys, GX, GY, LR, False, False, False)

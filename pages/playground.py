@@ -8,15 +8,24 @@ from optimizers import schedules
 from ui import config as cfg
 from ui import figures
 from ui import widgets as w
+from ui.presets import BY_KEY
 
 P = w.PREFIX
 w.load_playground_from_url()
 state = st.session_state
 
+view = state[P + "view"]
+hidden = set(view.hidden)
+if view.lecture:
+    st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
 for notice in state.pop(P + "notices", []):
     st.warning(notice, icon="🔗")
+if view.preset:
+    preset = BY_KEY[view.preset]
+    st.info(f"**{preset.title}.** {preset.lesson}")
 
-with st.sidebar:
+
+def surface_section():
     st.header("Surface")
     surface_name = st.selectbox(
         "Surface",
@@ -33,6 +42,9 @@ with st.sidebar:
         state[P + "previous_surface"] = surface_name
     for key, (low, high) in cfg.SURFACE_PARAMETER_RANGES.get(surface_name, {}).items():
         st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")
+
+
+def start_section():
     left, right = st.columns(2)
     left.number_input(
         "start x", min_value=-1e3, max_value=1e3, key=P + "start_x", format="%.4f"
@@ -42,6 +54,8 @@ with st.sidebar:
     )
     st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
 
+
+def runs_section():
     st.header("Runs")
     remove = None
     for i in range(state[P + "run_count"]):
@@ -88,6 +102,8 @@ with st.sidebar:
         w.write_playground_state(removed)
         st.rerun()
 
+
+def schedule_section():
     st.header("Schedule")
     schedule_name = st.selectbox(
         "Learning-rate schedule", schedules.NAMES, key=P + "schedule"
@@ -107,6 +123,8 @@ with st.sidebar:
         "linear warm-up steps", 0, cfg.MAX_STEPS_PAGE, key=P + "sched.warmup"
     )
 
+
+def noise_section():
     st.header("Noise")
     st.number_input(
         "gradient noise σ",
@@ -117,8 +135,21 @@ with st.sidebar:
     )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 
+
+SECTIONS = {
+    "surface": surface_section,
+    "start": start_section,
+    "runs": runs_section,
+    "schedule": schedule_section,
+    "noise": noise_section,
+}
+with st.sidebar:
+    for section, draw in SECTIONS.items():
+        if section not in hidden:
+            draw()
+
 config = w.playground_config_from_state()
-st.query_params.from_dict(cfg.to_query(config))
+st.query_params.from_dict({**cfg.to_query(config), **cfg.view_to_query(view)})
 results = w.compute_runs(w.query_key(config))
 surface = config.landscape()
 labels = [f"{i + 1}. {run.label()}" for i, run in enumerate(config.runs)]
@@ -131,8 +162,10 @@ figure = figures.trajectory_figure(
     [r.diverged_at for r in results],
     config.resolved_start(),
     image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
+    height=820 if view.lecture else 620,
+    initial_frame=state[P + "frame"],
 )
-main, side = st.columns([3, 2])
+main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
     event = st.plotly_chart(
         figure,
@@ -147,6 +180,17 @@ with main:
         if (x, y) != (state[P + "start_x"], state[P + "start_y"]):
             state[P + "start_x"], state[P + "start_y"] = x, y
             st.rerun()
+    steps_shown = max(len(p) for p in paths) - 1
+    back, forward, forward10, _ = st.columns([1, 1, 1, 4])
+    if back.button("⏮ Start", key=P + "rewind"):
+        state[P + "frame"] = 0
+        st.rerun()
+    if forward.button("Step ▶", key=P + "step1"):
+        state[P + "frame"] = min(state[P + "frame"] + 1, steps_shown)
+        st.rerun()
+    if forward10.button("+10 ▶▶", key=P + "step10"):
+        state[P + "frame"] = min(state[P + "frame"] + 10, steps_shown)
+        st.rerun()
     st.caption(
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."

@@ -358,3 +358,162 @@ def to_query(config: PlaygroundConfig) -> dict[str, str | list[str]]:
         query["noise"] = _short(config.noise)
         query["seed"] = str(config.seed)
     return query
+
+
+HIDEABLE = ("surface", "runs", "schedule", "noise", "start")
+
+
+@dataclass
+class ViewOptions:
+    """How a page is shown, not what it computes: lecturer mode for a projector."""
+
+    lecture: bool = False
+    hidden: tuple[str, ...] = ()
+    preset: str | None = None
+
+
+def view_from_query(params: Mapping) -> tuple[ViewOptions, list[str]]:
+    """Lecturer-mode flags: ``lecture=1``, ``hide=runs,schedule``, ``preset=<key>``."""
+    from ui.presets import BY_KEY
+
+    notices: list[str] = []
+    view = ViewOptions()
+    lecture = _first(params, "lecture", notices)
+    view.lecture = lecture is not None and lecture.strip().lower() in (
+        "1",
+        "true",
+        "yes",
+    )
+    hide = _first(params, "hide", notices)
+    if hide:
+        names = [h.strip() for h in hide.split(",") if h.strip()]
+        unknown = [h for h in names if h not in HIDEABLE]
+        if unknown:
+            notices.append(
+                f"Cannot hide '{unknown[0][:40]}'; hideable: {', '.join(HIDEABLE)}."
+            )
+        view.hidden = tuple(h for h in names if h in HIDEABLE)
+    preset = _first(params, "preset", notices)
+    if preset is not None:
+        if preset in BY_KEY:
+            view.preset = preset
+        else:
+            notices.append(f"Unknown preset '{preset[:40]}' was ignored.")
+    return view, notices
+
+
+def view_to_query(view: ViewOptions) -> dict[str, str]:
+    query = {}
+    if view.lecture:
+        query["lecture"] = "1"
+    if view.hidden:
+        query["hide"] = ",".join(view.hidden)
+    if view.preset:
+        query["preset"] = view.preset
+    return query
+
+
+@dataclass
+class SchedulesConfig:
+    """The Schedules page: several schedules sharing their parameters, and their
+    effect on one run (optimizer, surface, noise)."""
+
+    schedules: tuple[str, ...] = (
+        "constant",
+        "inverse_time",
+        "exponential",
+        "step",
+        "cosine",
+    )
+    lr: float = 0.1
+    steps: int = 300
+    decay_rate: float = 0.02
+    gamma: float = 0.5
+    step_size: int = 100
+    eta_min: float = 0.0
+    warmup: int = 0
+    optimizer: str = "gd"
+    surface: str = "quadratic"
+    noise: float = 0.5
+    seed: int = 0
+
+    def schedule(self, name: str) -> dict:
+        return {
+            "name": name,
+            "decay_rate": self.decay_rate,
+            "gamma": self.gamma,
+            "step_size": self.step_size,
+            "eta_min": self.eta_min,
+            "warmup": self.warmup,
+        }
+
+
+def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
+    """Never raises; see `from_query`."""
+    notices: list[str] = []
+    config = SchedulesConfig()
+    names = _first(params, "schedules", notices)
+    if names is not None:
+        chosen = [n for n in names.split(",") if n in schedules.NAMES]
+        dropped = [n for n in names.split(",") if n not in schedules.NAMES]
+        if dropped:
+            notices.append(f"Unknown schedule '{dropped[0][:40]}' was dropped.")
+        if chosen:
+            config.schedules = tuple(dict.fromkeys(chosen))
+    number_fields = {
+        "lr": (1e-6, 10.0, False),
+        "steps": (1, MAX_STEPS_PAGE, True),
+        "decay_rate": (0.0, 10.0, False),
+        "gamma": (0.0, 1.0, False),
+        "step_size": (1, MAX_STEPS_PAGE, True),
+        "eta_min": (0.0, 10.0, False),
+        "warmup": (0, MAX_STEPS_PAGE, True),
+        "noise": (0.0, MAX_NOISE, False),
+        "seed": (0, 2**31 - 1, True),
+    }
+    for key, (low, high, whole) in number_fields.items():
+        setattr(
+            config,
+            key,
+            _clamped(
+                key,
+                _first(params, key, notices),
+                low,
+                high,
+                getattr(config, key),
+                notices,
+                whole,
+            ),
+        )
+    optimizer = _first(params, "optimizer", notices)
+    if optimizer is not None:
+        if optimizer in optimizers.names():
+            config.optimizer = optimizer
+        else:
+            notices.append(f"Unknown optimizer '{optimizer[:40]}'; using gd.")
+    surface = _first(params, "surface", notices)
+    if surface is not None:
+        if surface in landscapes.names():
+            config.surface = surface
+        else:
+            notices.append(f"Unknown surface '{surface[:40]}'; using quadratic.")
+    return config, notices
+
+
+def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
+    query = {"schedules": ",".join(config.schedules)}
+    for key in (
+        "lr",
+        "steps",
+        "decay_rate",
+        "gamma",
+        "step_size",
+        "eta_min",
+        "warmup",
+        "noise",
+        "seed",
+    ):
+        query[key] = _short(getattr(config, key))
+    query["optimizer"] = config.optimizer
+    query["surface"] = config.surface
+    return query

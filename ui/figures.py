@@ -22,6 +22,7 @@ PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4")
 TAIL = 8  # points in each run's animated tail
 SIGNIFICANT = 6  # digits kept for coordinates in frames (display only)
 FRAME_MS = 30
+CLICK_GRID = 41  # invisible clickable points per side
 
 
 def color(index: int) -> str:
@@ -79,12 +80,29 @@ def trajectory_figure(
     start: tuple[float, float],
     height: int = 620,
     image: str | None = None,
+    initial_frame: int = 0,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
-    data = []
+    # Invisible points everywhere: a click on the figure selects the nearest one,
+    # which is how the page learns where to start.
+    gx, gy = np.meshgrid(
+        np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID)
+    )
+    data = [
+        {
+            "type": "scatter",
+            "x": _round(gx.ravel()),
+            "y": _round(gy.ravel()),
+            "mode": "markers",
+            "marker": {"size": 12, "opacity": 0},
+            "showlegend": False,
+            "hovertemplate": "start here: (%{x:.3g}, %{y:.3g})<extra></extra>",
+            "name": "click to start",
+        }
+    ]
     for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
         data.append(
             {
@@ -171,6 +189,12 @@ def trajectory_figure(
             frame_data.append({"x": _round(tail[:, 0]), "y": _round(tail[:, 1])})
             frame_data.append({"x": _round(tail[-1:, 0]), "y": _round(tail[-1:, 1])})
         frames.append({"name": str(k), "data": frame_data, "traces": animated})
+    initial_frame = min(max(initial_frame, 0), n_frames - 1)
+    for trace_index, frame_trace in zip(
+        animated, frames[initial_frame]["data"], strict=True
+    ):
+        data[trace_index]["x"] = frame_trace["x"]
+        data[trace_index]["y"] = frame_trace["y"]
     annotations = []
     for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
         if k is not None:
@@ -206,6 +230,7 @@ def trajectory_figure(
         "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
         "xaxis": {
             "range": [x0, x1],
+            "constrain": "domain",
             "title": {"text": "x"},
             "showgrid": False,
             "zeroline": False,
@@ -217,6 +242,7 @@ def trajectory_figure(
             "zeroline": False,
             "scaleanchor": "x",  # equal units: gradients look perpendicular to contours
             "scaleratio": 1,
+            "constrain": "domain",
         },
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
         "images": [
@@ -273,7 +299,7 @@ def trajectory_figure(
         ],
         "sliders": [
             {
-                "active": 0,
+                "active": initial_frame,
                 "x": 0.18,
                 "len": 0.82,
                 "y": -0.05,

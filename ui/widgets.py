@@ -22,14 +22,33 @@ def query_dict() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def forget_loaded_state() -> None:
+    """Make every page read its configuration from the URL again on its next run."""
+    for key in [k for k in st.session_state if str(k).endswith("loaded")]:
+        del st.session_state[key]
+
+
 def load_playground_from_url() -> None:
     """On a session's first run, put the URL's configuration into the widgets' state."""
     if st.session_state.get(PREFIX + "loaded"):
         return
-    config, notices = cfg.from_query(query_dict())
+    params = query_dict()
+    config, notices = cfg.from_query(params)
+    view, view_notices = cfg.view_from_query(params)
     write_playground_state(config)
-    st.session_state[PREFIX + "notices"] = notices
+    st.session_state[PREFIX + "view"] = view
+    st.session_state[PREFIX + "frame"] = 0
+    st.session_state[PREFIX + "notices"] = notices + view_notices
     st.session_state[PREFIX + "loaded"] = True
+
+
+LECTURE_CSS = """
+<style>
+html, body, [class*="st-"] { font-size: 1.25rem; }
+h1, h2, h3 { font-size: 2.2rem !important; }
+[data-testid="stAlert"] p { font-size: 1.6rem; }
+</style>
+"""
 
 
 def write_playground_state(config: cfg.PlaygroundConfig) -> None:

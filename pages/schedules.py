@@ -1,0 +1,110 @@
+"""Schedules: the learning-rate curves themselves, and what they do to one run."""
+
+import streamlit as st
+
+import landscapes
+import optimizers
+from optimizers import schedules
+from ui import config as cfg
+from ui import figures
+from ui import widgets as w
+from ui.presets import BY_KEY
+
+P = "sc."
+state = st.session_state
+if not state.get(P + "loaded"):
+    params = w.query_dict()
+    loaded, notices = cfg.schedules_from_query(params)
+    view, view_notices = cfg.view_from_query(params)
+    for key, value in vars(loaded).items():
+        state[P + key] = list(value) if key == "schedules" else value
+    state[P + "view"] = view
+    state[P + "notices"] = notices + view_notices
+    state[P + "loaded"] = True
+view = state[P + "view"]
+if view.lecture:
+    st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
+for notice in state.pop(P + "notices", []):
+    st.warning(notice, icon="🔗")
+if view.preset:
+    st.info(f"**{BY_KEY[view.preset].title}.** {BY_KEY[view.preset].lesson}")
+
+st.title("Learning-rate schedules")
+with st.sidebar:
+    st.multiselect("Schedules", schedules.NAMES, key=P + "schedules")
+    st.number_input("base lr η₀", 1e-6, 10.0, key=P + "lr", format="%g")
+    st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
+    st.number_input("decay rate (r, λ)", 0.0, 10.0, key=P + "decay_rate", format="%g")
+    st.number_input("step decay γ", 0.0, 1.0, key=P + "gamma")
+    st.number_input("step size t_u", 1, cfg.MAX_STEPS_PAGE, key=P + "step_size")
+    st.number_input("cosine η_min", 0.0, 10.0, key=P + "eta_min", format="%g")
+    st.number_input("linear warm-up steps", 0, cfg.MAX_STEPS_PAGE, key=P + "warmup")
+    st.header("Effect on a run")
+    st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
+    st.selectbox("Surface", landscapes.names(), key=P + "surface")
+    st.number_input("gradient noise σ", 0.0, cfg.MAX_NOISE, key=P + "noise")
+    st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
+
+config = cfg.SchedulesConfig(
+    **{
+        key: state[P + key] for key in vars(cfg.SchedulesConfig()) if key != "schedules"
+    },
+    schedules=tuple(state[P + "schedules"]) or ("constant",),
+)
+st.query_params.from_dict({**cfg.schedules_to_query(config), **cfg.view_to_query(view)})
+
+chosen = [schedules.Schedule.from_dict(config.schedule(n)) for n in config.schedules]
+curves = [s.learning_rates(config.lr, config.steps) for s in chosen]
+left, right = st.columns([3, 2])
+left.plotly_chart(
+    figures.series_figure(
+        curves, list(config.schedules), "learning rate η_t", False, height=380
+    ),
+    key=P + "curves",
+)
+with right:
+    for schedule in chosen:
+        st.markdown(f"**{schedule.name}**")
+        st.latex(schedule.latex)
+
+surface = landscapes.get(config.surface)
+results = [
+    optimizers.run(
+        config.optimizer,
+        surface,
+        steps=config.steps,
+        lr=config.lr,
+        schedule=schedule,
+        gradient_noise=config.noise,
+        seed=config.seed,
+    )
+    for schedule in chosen
+]
+gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
+log_scale = all(g[1] for g in gaps)
+st.subheader(
+    f"{optimizers.spec(config.optimizer).title} on {surface.title}, "
+    f"noise σ = {config.noise:g}"
+)
+a, b = st.columns(2)
+a.plotly_chart(
+    figures.series_figure(
+        [g[0] for g in gaps],
+        list(config.schedules),
+        "f - f*" if log_scale else "f",
+        log_scale,
+        height=380,
+    ),
+    key=P + "loss",
+)
+b.plotly_chart(
+    figures.trajectory_figure(
+        surface,
+        [r.path for r in results],
+        list(config.schedules),
+        [r.diverged_at for r in results],
+        surface.default_start,
+        height=380,
+    ),
+    key=P + "paths",
+)

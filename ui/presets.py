@@ -1,0 +1,160 @@
+"""The Gallery: classic lecture demos, each a fully configured link with its lesson.
+
+Each preset's `query` is what the target page reads from its URL; a test opens every
+preset and checks that it shows the phenomenon its lesson names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    title: str
+    lesson: str  # one or two sentences: what to watch
+    page: str  # "playground" or "schedules"
+    query: dict
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "momentum-ravine",
+        "Momentum damps the zig-zag in a ravine",
+        "On a bowl 50 times steeper across than along, gradient descent bounces between "
+        "the walls and crawls along the floor. Momentum averages the bounces away and "
+        "keeps the speed along the valley.",
+        "playground",
+        {
+            "surface": "quadratic",
+            "condition_number": "50",
+            "angle": "0.3",
+            "start": "-2.5,1.5",
+            "steps": "150",
+            "run": ["gd;lr=0.038", "momentum;lr=0.01;momentum=0.8"],
+        },
+    ),
+    Preset(
+        "step-size-bound",
+        "A step size above 2/λmax diverges",
+        "Here λmax = 10, so 2/λmax = 0.2. At lr = 0.19 gradient descent overshoots and "
+        "oscillates but converges; at lr = 0.21 every bounce is larger than the last.",
+        "playground",
+        {
+            "surface": "quadratic",
+            "condition_number": "10",
+            "angle": "0",
+            "start": "-2.5,2",
+            "steps": "120",
+            "run": ["gd;lr=0.19", "gd;lr=0.21"],
+        },
+    ),
+    Preset(
+        "saddle-escape",
+        "Stuck at a saddle: momentum escapes first",
+        "Started almost exactly on the ridge, gradient descent rolls to the saddle point "
+        "and waits there: the push off the ridge grows only by (1 + 2·lr) per step. "
+        "Momentum multiplies the push and leaves long before.",
+        "playground",
+        {
+            "surface": "saddle",
+            "start": "-1.8,0.000001",
+            "steps": "600",
+            "run": ["gd;lr=0.01", "momentum;lr=0.01;momentum=0.9"],
+        },
+    ),
+    Preset(
+        "saddle-noise",
+        "Noise knocks gradient descent off a saddle",
+        "The same saddle with seeded Gaussian noise on every gradient, as a minibatch "
+        "would add: the iterate cannot balance on the ridge and escapes.",
+        "playground",
+        {
+            "surface": "saddle",
+            "start": "-1.8,0",
+            "steps": "400",
+            "noise": "0.05",
+            "seed": "1",
+            "run": ["gd;lr=0.01"],
+        },
+    ),
+    Preset(
+        "rosenbrock-adam",
+        "Adam vs SGD in Rosenbrock's curved valley",
+        "Gradient descent reaches the valley floor fast, then inches along it: the "
+        "gradient there is tiny. Adam rescales each coordinate and runs along the floor.",
+        "playground",
+        {
+            "surface": "rosenbrock",
+            "start": "-1.5,2",
+            "steps": "2000",
+            "run": ["gd;lr=0.001", "momentum;lr=0.001;momentum=0.9", "adam;lr=0.05"],
+        },
+    ),
+    Preset(
+        "cg-vs-steepest",
+        "Conjugate gradient vs steepest descent on a quadratic",
+        "With exact line searches, steepest descent turns 90° at every step (each new "
+        "gradient is orthogonal to the last) and zig-zags; conjugate gradient reaches the "
+        "minimum of a 2D quadratic in two steps.",
+        "playground",
+        {
+            "surface": "quadratic",
+            "condition_number": "20",
+            "angle": "0.5",
+            "start": "-2.5,2",
+            "steps": "30",
+            "run": ["gd_exact_line_search", "cg_fletcher_reeves"],
+        },
+    ),
+    Preset(
+        "newton-saddle",
+        "Newton's method walks into the saddle",
+        "Newton's step solves ∇f = 0, and a saddle point is such a point: from anywhere "
+        "on this surface one full Newton step lands exactly on the saddle, while gradient "
+        "descent moves downhill and away.",
+        "playground",
+        {
+            "surface": "saddle",
+            "start": "-1.2,0.6",
+            "steps": "40",
+            "run": ["newton", "gd;lr=0.05"],
+        },
+    ),
+    Preset(
+        "plateau",
+        "Plateaus stall gradient descent; Adam walks on",
+        "On the plateau the gradient is about 1e-3: gradient descent's steps are as small. "
+        "Adam divides by the gradient's own scale and moves at the speed of its lr, until "
+        "the cliff.",
+        "playground",
+        {
+            "surface": "plateau",
+            "start": "-3,1.5",
+            "steps": "600",
+            "run": ["gd;lr=0.1", "momentum;lr=0.1;momentum=0.9", "adam;lr=0.05"],
+        },
+    ),
+    Preset(
+        "decay-schedules",
+        "Constant, inverse-time (1/k) and step decay",
+        "With noisy gradients a constant learning rate stops improving and bounces in a "
+        "'zone of confusion'; decaying it lets the iterate settle. 1/k satisfies "
+        "Σηₖ = ∞ and Σηₖ² < ∞.",
+        "schedules",
+        {
+            "schedules": "constant,inverse_time,step",
+            "lr": "0.1",
+            "steps": "400",
+            "decay_rate": "0.05",
+            "gamma": "0.5",
+            "step_size": "100",
+            "optimizer": "gd",
+            "surface": "quadratic",
+            "noise": "0.5",
+        },
+    ),
+)
+
+BY_KEY = {preset.key: preset for preset in PRESETS}
