@@ -55,9 +55,20 @@ def start_section():
     st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
 
 
+def add_run():
+    # Callbacks run before the widgets are drawn, so they may rewrite widget state.
+    w.write_run_state(state[P + "run_count"], cfg.RunConfig("sgd"))
+    state[P + "run_count"] += 1
+
+
+def remove_run(index):
+    config = w.playground_config_from_state()
+    del config.runs[index]
+    w.write_playground_state(config)
+
+
 def runs_section():
     st.header("Runs")
-    remove = None
     for i in range(state[P + "run_count"]):
         current = state.get(f"{P}run{i}.optimizer", "sgd")
         with st.expander(f"Run {i + 1}: {current}", expanded=i == 0):
@@ -88,19 +99,15 @@ def runs_section():
                         format="%g",
                         help=hyper.help,
                     )
-            if state[P + "run_count"] > 1 and st.button(
-                "Remove this run", key=f"{P}remove{i}"
-            ):
-                remove = i
-    if state[P + "run_count"] < cfg.MAX_RUNS and st.button("➕ Add run", key=P + "add"):
-        w.write_run_state(state[P + "run_count"], cfg.RunConfig("sgd", {"lr": 0.001}))
-        state[P + "run_count"] += 1
-        st.rerun()
-    if remove is not None:
-        removed = w.playground_config_from_state()
-        del removed.runs[remove]
-        w.write_playground_state(removed)
-        st.rerun()
+            if state[P + "run_count"] > 1:
+                st.button(
+                    "Remove this run",
+                    key=f"{P}remove{i}",
+                    on_click=remove_run,
+                    args=(i,),
+                )
+    if state[P + "run_count"] < cfg.MAX_RUNS:
+        st.button("➕ Add run", key=P + "add", on_click=add_run)
 
 
 def schedule_section():

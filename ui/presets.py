@@ -39,7 +39,8 @@ PRESETS: tuple[Preset, ...] = (
         "step-size-bound",
         "A step size above 2/λmax diverges",
         "Here λmax = 10, so 2/λmax = 0.2. At lr = 0.19 gradient descent overshoots and "
-        "oscillates but converges; at lr = 0.21 every bounce is larger than the last.",
+        "oscillates but converges (each bounce is |1 - 0.19·10| = 0.9 of the last); at "
+        "lr = 0.25 each bounce is 1.5 times the last and the run diverges.",
         "playground",
         {
             "surface": "quadratic",
@@ -47,7 +48,7 @@ PRESETS: tuple[Preset, ...] = (
             "angle": "0",
             "start": "-2.5,2",
             "steps": "120",
-            "run": ["gd;lr=0.19", "gd;lr=0.21"],
+            "run": ["gd;lr=0.19", "gd;lr=0.25"],
         },
     ),
     Preset(

@@ -1,0 +1,173 @@
+"""Every page as people use it, through Streamlit's AppTest: defaults, changed widgets,
+links with a configuration, bad links, lecturer mode."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+from optimizers import schedules
+from ui.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 300  # a cold Numba cache compiles kernels during the first run
+
+
+def app(page="app.py", **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def figure(at, key) -> dict:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
+    assert charts, f"no chart {key}"
+    return json.loads(charts[0].proto.spec)
+
+
+def qp(at, key) -> list:
+    """A query parameter as a list (AppTest gives a bare string for a single value)."""
+    value = at.query_params[key]
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def frames_and_paths(spec):
+    paths = [t for t in spec["data"] if t.get("opacity") == 0.45]
+    return spec["frames"], paths
+
+
+def test_playground_defaults():
+    at = app()
+    assert not at.exception
+    assert not at.warning
+    spec = figure(at, "pg.figure")
+    frames, paths = frames_and_paths(spec)
+    assert len(paths) == 4
+    assert len(frames) == 1001
+    assert all(len(p["x"]) == 1001 for p in paths)  # Rosenbrock defaults do not diverge
+    assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert qp(at, "surface") == ["rosenbrock"]
+
+
+def test_playground_widgets_change_the_figure_and_url():
+    at = app()
+    at.slider(key="pg.steps").set_value(50).run()
+    at.selectbox(key="pg.run0.optimizer").select("newton").run()
+    assert not at.exception
+    frames, paths = frames_and_paths(figure(at, "pg.figure"))
+    assert len(frames) == 51
+    assert qp(at, "steps") == ["50"]
+    assert qp(at, "run")[0] == "newton"
+    # Newton from (-1.5, 2) on Rosenbrock: the first path now follows Newton's steps.
+    expected = optimizers.run("newton", "rosenbrock", start=(-1.5, 2.0), steps=50).path
+    assert paths[0]["x"] == pytest.approx(expected[:, 0].tolist())
+
+
+def test_playground_from_link_and_divergence_notice():
+    at = app(
+        surface="quadratic",
+        condition_number="10",
+        angle="0",
+        start="-2.5,2",
+        steps="120",
+        run=["gd;lr=0.19", "gd;lr=0.25"],
+    )
+    assert not at.exception
+    assert at.number_input(key="pg.param.condition_number").value == 10.0
+    table = at.dataframe[0].value
+    assert table["diverged at step"].isna().tolist()[0]
+    assert not table["diverged at step"].isna().tolist()[1]
+    spec = figure(at, "pg.figure")
+    texts = [a["text"] for a in spec["layout"]["annotations"]]
+    assert any("diverged at step" in t for t in texts)
+
+
+def test_bad_link_falls_back_with_notices():
+    at = app(
+        surface="mars", steps="many", run=["nosuch", "adam;lr=-3"], junk="x" * 5000
+    )
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "mars" in text and "many" in text and "nosuch" in text
+    assert at.selectbox(key="pg.surface").value == "rosenbrock"
+    assert qp(at, "run") == ["adam;lr=0"]
+
+
+def test_add_and_remove_runs():
+    at = app()
+    at.button(key="pg.add").click().run()
+    assert len(qp(at, "run")) == 5
+    at.button(key="pg.remove0").click().run()
+    assert len(qp(at, "run")) == 4
+    assert not at.exception
+
+
+def test_lecturer_mode_hides_controls_and_shows_the_lesson():
+    preset = PRESETS[0]
+    at = app(**preset.query, preset=preset.key, lecture="1", hide="runs,schedule")
+    assert not at.exception
+    assert any(preset.title in i.value for i in at.info)
+    keys = {w.key for w in at.sidebar.selectbox}
+    assert "pg.surface" in keys and "pg.schedule" not in keys
+    assert not any(k and k.startswith("pg.run") for k in keys)
+    at.button(key="pg.step1").click().run()
+    at.button(key="pg.step1").click().run()
+    spec = figure(at, "pg.figure")
+    assert spec["layout"]["sliders"][0]["active"] == 2
+    assert qp(at, "lecture") == ["1"]
+
+
+def test_schedules_page_curves_match_the_formulas():
+    at = app(
+        "pages/schedules.py",
+        schedules="inverse_time,step",
+        lr="0.2",
+        steps="50",
+        decay_rate="0.1",
+        gamma="0.5",
+        step_size="10",
+    )
+    assert not at.exception
+    spec = figure(at, "sc.curves")
+    inverse, step = (trace["y"] for trace in spec["data"])
+    assert inverse == pytest.approx([0.2 / (1 + 0.1 * t) for t in range(50)])
+    assert step == pytest.approx([0.2 * 0.5 ** (t // 10) for t in range(50)])
+    at.multiselect(key="sc.schedules").select("cosine").run()
+    assert len(figure(at, "sc.curves")["data"]) == 3
+    assert "cosine" in qp(at, "schedules")[0]
+
+
+def test_schedules_page_bad_link():
+    at = app("pages/schedules.py", schedules="warp", lr="-1", optimizer="nope")
+    assert not at.exception
+    assert len(at.warning) >= 3
+
+
+def test_gallery_lists_every_preset():
+    at = app("pages/gallery.py")
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert {f"gallery.open.{p.key}" for p in PRESETS} <= keys
+    assert len(PRESETS) >= 8
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
+def test_every_preset_opens_cleanly(preset):
+    page = {"playground": "app.py", "schedules": "pages/schedules.py"}[preset.page]
+    at = app(page, **preset.query, preset=preset.key)
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    assert any(preset.title in i.value for i in at.info)
+
+
+def test_registry_names_are_offered():
+    at = app()
+    assert at.selectbox(key="pg.surface").options == [
+        landscapes.get(n).title for n in landscapes.names()
+    ]
+    assert at.selectbox(key="pg.run0.optimizer").options == optimizers.names()
+    assert at.selectbox(key="pg.schedule").options == list(schedules.NAMES)
