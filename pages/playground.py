@@ -6,7 +6,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import config as cfg
-from ui import figures
+from ui import export, figures
 from ui import widgets as w
 from ui.presets import BY_KEY
 
@@ -250,6 +250,42 @@ b.plotly_chart(
 c.plotly_chart(
     figures.series_figure([r.lr for r in results], labels, "learning rate used", False),
     key=P + "lr",
+)
+query = {**cfg.to_query(config), **cfg.view_to_query(view)}
+link = "?" + "&".join(
+    f"{k}={v}"
+    for k, values in query.items()
+    for v in (values if isinstance(values, list) else [values])
+)
+st.subheader("Share and export")
+st.code(link, language=None)
+st.caption(
+    "Copy this link (button at its right): whoever opens it sees this exact figure."
+)
+html_col, csv_col, json_col = st.columns(3)
+title = BY_KEY[view.preset].title if view.preset else f"Descent Lab: {surface.title}"
+html_col.download_button(
+    "Animation (HTML, plays offline)",
+    data=lambda: export.standalone_html(
+        figure, title, BY_KEY[view.preset].lesson if view.preset else "", link
+    ),
+    file_name="descent-lab.html",
+    mime="text/html",
+    key=P + "html",
+)
+csv_col.download_button(
+    "Paths (CSV)",
+    data=lambda: export.paths_csv(labels, results),
+    file_name="descent-lab-paths.csv",
+    mime="text/csv",
+    key=P + "csv",
+)
+json_col.download_button(
+    "Paths (JSON)",
+    data=lambda: export.paths_json(query, labels, results),
+    file_name="descent-lab-paths.json",
+    mime="application/json",
+    key=P + "json",
 )
 with st.expander("3D surface"):
     st.plotly_chart(figures.surface_3d_figure(surface, paths, labels), key=P + "3d")
