@@ -182,3 +182,29 @@ def test_play_advances_and_surface_stays_visible(server, page):
     images = page.locator(".js-plotly-plot .imagelayer image")
     assert images.count() == 1
     assert images.first.get_attribute("href").startswith("data:image/png")
+
+
+def test_exported_html_plays_offline(browser):
+    import landscapes
+    import optimizers
+    from ui import export, figures
+
+    surface = landscapes.get("rosenbrock")
+    results = [optimizers.run("adam", surface, steps=200, lr=0.05)]
+    figure = figures.trajectory_figure(
+        surface, [r.path for r in results], ["adam"], [None], surface.default_start
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "export.html"
+    target.write_text(export.standalone_html(figure, "Offline demo"), encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(target.as_uri())
+    page.wait_for_selector(".js-plotly-plot .slider-container", timeout=30_000)
+    page.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_timeout(1500)
+    label = page.locator(".js-plotly-plot .slider-group > .slider-label").first
+    assert label.text_content() != "step 0"
+    assert page.locator(".js-plotly-plot .imagelayer image").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "export-offline.png"))
+    context.close()

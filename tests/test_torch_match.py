@@ -347,4 +347,4 @@ def test_matches_torch(name):
             f"{result.path[worst].tolist()} vs {expected[worst].tolist()}"
         )
         # The path moved: the comparison is not between two resting points.
-        assert np.abs(expected[-1] - expected[0]).max() > 0.05, label
+        assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
