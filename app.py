@@ -5,6 +5,11 @@ import streamlit as st
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 page = st.navigation(
-    [st.Page("pages/playground.py", title="Playground", icon="🎢", default=True)]
+    [
+        st.Page("pages/playground.py", title="Playground", icon="🎢", default=True),
+        st.Page("pages/compare.py", title="Compare", icon="🔬"),
+        st.Page("pages/schedules.py", title="Schedules", icon="📉"),
+        st.Page("pages/gallery.py", title="Gallery", icon="🖼️"),
+    ]
 )
 page.run()

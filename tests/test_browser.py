@@ -208,3 +208,35 @@ def test_exported_html_plays_offline(browser):
     assert page.locator(".js-plotly-plot .imagelayer image").count() == 1
     page.screenshot(path=str(ARTIFACTS / "export-offline.png"))
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", "compare", "schedules", "gallery"])
+def test_every_page_renders(server, page, path):
+    page.goto(f"{server}/{path}")
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=LOAD_MS)
+    page.wait_for_selector(
+        '[data-testid="stMainBlockContainer"] h1, .js-plotly-plot', timeout=LOAD_MS
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Page not found" not in page.content()
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    for title in ("Playground", "Compare", "Schedules", "Gallery"):
+        assert title in nav
+    shot(page, f"page-{path or 'playground'}")
+
+
+def test_gallery_opens_a_configured_demo(server, page):
+    page.goto(f"{server}/gallery")
+    page.wait_for_selector(
+        "text=Newton's method walks into the saddle", timeout=LOAD_MS
+    )
+    # Streamlit marks each keyed widget with the class st-key-<key, dots as dashes>.
+    page.locator(".st-key-gallery-open-newton-saddle button").click()
+    page.wait_for_selector(".js-plotly-plot .slider-container", timeout=LOAD_MS)
+    page.wait_for_timeout(1500)
+    assert query(page)["surface"] == ["saddle"]
+    assert query(page)["preset"] == ["newton-saddle"]
+    assert page.get_by_text("Newton's method walks into the saddle").count() >= 1
+    shot(page, "gallery-opened-newton")

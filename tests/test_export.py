@@ -27,7 +27,9 @@ def test_csv_round_trip():
     rows = list(csv.DictReader(io.StringIO(export.paths_csv(labels, results))))
     assert len(rows) == sum(len(r.path) for r in results)
     adam = [r for r in rows if r["run"] == "adam"]
-    assert np.array_equal([[float(r["x"]), float(r["y"])] for r in adam], results[1].path)
+    assert np.array_equal(
+        [[float(r["x"]), float(r["y"])] for r in adam], results[1].path
+    )
     assert np.array_equal([float(r["loss"]) for r in adam], results[1].loss)
     assert np.array_equal([float(r["lr"]) for r in adam[:-1]], results[1].lr)
     assert adam[-1]["lr"] == ""
@@ -47,10 +49,15 @@ def test_json_round_trip_and_divergence():
 def test_html_embeds_plotly_and_every_frame():
     surface, labels, results = two_runs()
     figure = figures.trajectory_figure(
-        surface, [r.path for r in results], labels, [r.diverged_at for r in results],
+        surface,
+        [r.path for r in results],
+        labels,
+        [r.diverged_at for r in results],
         surface.default_start,
     )
-    page = export.standalone_html(figure, "Demo </script> title", "lesson", "http://x/?a=1")
+    page = export.standalone_html(
+        figure, "Demo </script> title", "lesson", "http://x/?a=1"
+    )
     assert export.plotly_js()[:200] in page
     assert "<script src=" not in page  # nothing to fetch: plays offline
     start = page.index("const figure = ") + len("const figure = ")

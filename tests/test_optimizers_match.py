@@ -4,7 +4,7 @@
   hyperparameters, with non-default ones that switch on every flag, and with a step
   schedule, follows the oracle's path to 1e-10 (absolute, max over all steps). The
   learning rates were chosen so the paths move a lot but are not chaotic: perturbing
-  the start by 1e-7 moves the oracle's path by at most ~1e-5 (checked when the cases
+  the start by 1e-7 moves the oracle's path by at most 4e-6 (checked when the cases
   were written), so round-off cannot grow to the tolerance.
 * The line searches (exact steepest descent, both conjugate gradients) against the
   oracle's scipy Brent agree only to its tolerance (1e-6 on the path, convex cases), and
@@ -60,7 +60,11 @@ class Case:
     schedule: dict | None = None
 
     def label(self) -> str:
-        parts = [self.surface, f"{self.steps} steps", repr(self.hyper) or "defaults"]
+        parts = [
+            self.surface,
+            f"{self.steps} steps",
+            repr(self.hyper) if self.hyper else "defaults",
+        ]
         if self.schedule:
             parts.append(f"schedule={self.schedule}")
         return ", ".join(parts)

@@ -171,3 +171,40 @@ def test_registry_names_are_offered():
     ]
     assert at.selectbox(key="pg.run0.optimizer").options == optimizers.names()
     assert at.selectbox(key="pg.schedule").options == list(schedules.NAMES)
+
+
+def test_every_page_file_is_in_the_navigation():
+    source = (ROOT / "app.py").read_text()
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        assert f'"pages/{page.name}"' in source, page.name
+
+
+def test_compare_page_one_panel_per_value():
+    at = app(
+        "pages/compare.py",
+        surface="quadratic",
+        condition_number="10",
+        steps="60",
+        run="gd",
+        vary="lr",
+        values="0.05,0.15,0.25",
+    )
+    assert not at.exception and not at.warning
+    spec = figure(at, "cmp.panels")
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert len(titles) == 3
+    assert "diverged" in titles[2] and "diverged" not in titles[0]  # lr > 2/λmax = 0.2
+    paths = [t for t in spec["data"] if t["mode"] == "lines+markers"]
+    expected = optimizers.run(
+        "gd", landscapes.get("quadratic", condition_number=10.0), steps=60, lr=0.15
+    ).path
+    assert paths[1]["x"] == pytest.approx(expected[:, 0].tolist())
+    at.text_input(key="cmp.values").set_value("0.1, 0.2, 0.3, 0.4").run()
+    assert len(figure(at, "cmp.panels")["layout"]["annotations"]) == 4
+    assert qp(at, "values") == ["0.1,0.2,0.3,0.4"]
+
+
+def test_compare_page_bad_link():
+    at = app("pages/compare.py", vary="nonsense", values="a,b," + "9" * 50, run="zzz")
+    assert not at.exception
+    assert len(at.warning) >= 2

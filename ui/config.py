@@ -517,3 +517,90 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
     query["optimizer"] = config.optimizer
     query["surface"] = config.surface
     return query
+
+
+MAX_PANELS = 12
+
+
+@dataclass
+class CompareConfig:
+    """The Compare page: one optimizer, one hyperparameter varied across panels."""
+
+    surface: str = "quadratic"
+    surface_params: dict[str, float] = field(
+        default_factory=lambda: {"condition_number": 20.0, "angle": 0.3}
+    )
+    start: tuple[float, float] | None = None
+    steps: int = 100
+    run: RunConfig = field(default_factory=lambda: RunConfig("momentum", {"lr": 0.01}))
+    vary: str = "momentum"
+    values: tuple[float, ...] = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+
+    def landscape(self) -> landscapes.Landscape:
+        return landscapes.get(self.surface, **self.surface_params)
+
+    def resolved_start(self) -> tuple[float, float]:
+        return self.start if self.start is not None else self.landscape().default_start
+
+
+def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
+    """Never raises; see `from_query`."""
+    base, notices = from_query({k: v for k, v in params.items() if k != "run"})
+    config = CompareConfig()
+    if "surface" in params:
+        config.surface, config.surface_params = base.surface, base.surface_params
+    if "start" in params:
+        config.start = base.start
+    if "steps" in params:
+        config.steps = base.steps
+    text = _first(params, "run", notices)
+    if text is not None:
+        run = parse_run(text, notices)
+        if run is not None:
+            config.run = run
+    spec = optimizers.spec(config.run.optimizer)
+    settable = [
+        h.name for h in spec.hyperparameters if h.settable and h.kind == "float"
+    ]
+    vary = _first(params, "vary", notices)
+    if vary is not None:
+        if vary in settable:
+            config.vary = vary
+        else:
+            notices.append(
+                f"Cannot vary '{vary[:40]}' for {config.run.optimizer}; using lr."
+            )
+            config.vary = "lr"
+    elif config.vary not in settable:
+        config.vary = "lr"
+    hyper = spec.hyperparameter(config.vary)
+    values = _first(params, "values", notices)
+    if values is not None:
+        parsed = []
+        for part in values.split(",")[: MAX_PANELS + 1]:
+            holder: dict[str, float] = {}
+            _set_hyperparameter(
+                config.run.optimizer, spec, config.vary, part, holder, notices
+            )
+            if config.vary in holder:
+                parsed.append(holder[config.vary])
+        if len(values.split(",")) > MAX_PANELS:
+            notices.append(f"At most {MAX_PANELS} panels; the rest were dropped.")
+        parsed = parsed[:MAX_PANELS]
+        if parsed:
+            config.values = tuple(parsed)
+    elif config.vary != "momentum":
+        config.values = tuple(hyper.default * f for f in (0.1, 0.3, 1.0, 3.0))
+    return config, notices
+
+
+def compare_to_query(config: CompareConfig) -> dict[str, str]:
+    query = {"surface": config.surface}
+    query.update({k: _short(v) for k, v in config.surface_params.items()})
+    if config.start is not None:
+        query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
+    query["steps"] = str(config.steps)
+    query["run"] = format_run(config.run)
+    query["vary"] = config.vary
+    query["values"] = ",".join(_short(v) for v in config.values)
+    return query

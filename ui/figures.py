@@ -394,3 +394,112 @@ def surface_3d_figure(
             },
         },
     }
+
+
+def small_multiples(
+    surface: Landscape,
+    paths: list[np.ndarray],
+    titles: list[str],
+    start: tuple[float, float],
+    image: str | None = None,
+    columns: int = 3,
+    panel_height: int = 300,
+) -> dict:
+    """One panel per run on the same surface, same axes and colour scale."""
+    (x0, x1), (y0, y1) = surface.bounds
+    image = image or surface_image(surface)
+    rows = -(-len(paths) // columns)
+    gap = 0.04
+    width = (1 - gap * (columns - 1)) / columns
+    height = (1 - gap * (rows - 1)) / rows
+    data, images, annotations = [], [], []
+    layout = {
+        "height": panel_height * rows,
+        "showlegend": False,
+        "margin": {"l": 30, "r": 10, "t": 30, "b": 30},
+    }
+    for index, (path, title) in enumerate(zip(paths, titles, strict=True)):
+        row, col = divmod(index, columns)
+        suffix = "" if index == 0 else str(index + 1)
+        left = col * (width + gap)
+        top = 1 - row * (height + gap)
+        layout[f"xaxis{suffix}"] = {
+            "domain": [left, left + width],
+            "range": [x0, x1],
+            "anchor": f"y{suffix}",
+            "showgrid": False,
+            "zeroline": False,
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [top - height, top],
+            "range": [y0, y1],
+            "anchor": f"x{suffix}",
+            "showgrid": False,
+            "zeroline": False,
+        }
+        images.append(
+            {
+                "source": image,
+                "xref": f"x{suffix}",
+                "yref": f"y{suffix}",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": path[:, 0].tolist(),
+                "y": path[:, 1].tolist(),
+                "mode": "lines+markers",
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "name": title,
+                "line": {"color": "white", "width": 1.5},
+                "marker": {"size": 3, "color": "white"},
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [start[0]],
+                "y": [start[1]],
+                "mode": "markers",
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "marker": {"symbol": "x", "size": 10, "color": "black"},
+                "hoverinfo": "skip",
+            }
+        )
+        if len(surface.minima):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": surface.minima[:, 0].tolist(),
+                    "y": surface.minima[:, 1].tolist(),
+                    "mode": "markers",
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "marker": {"symbol": "star", "size": 12, "color": "gold"},
+                    "hoverinfo": "skip",
+                }
+            )
+        annotations.append(
+            {
+                "text": f"<b>{title}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": left + width / 2,
+                "y": top,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+            }
+        )
+    layout["images"] = images
+    layout["annotations"] = annotations
+    return {"data": data, "layout": layout}

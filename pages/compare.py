@@ -1,0 +1,93 @@
+"""Compare: small multiples of one optimizer as one hyperparameter varies."""
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import optimizers
+from ui import config as cfg
+from ui import figures
+from ui import widgets as w
+
+P = "cmp."
+state = st.session_state
+if not state.get(P + "loaded"):
+    params = w.query_dict()
+    loaded, notices = cfg.compare_from_query(params)
+    state[P + "config"] = loaded
+    state[P + "surface"] = loaded.surface
+    state[P + "optimizer"] = loaded.run.optimizer
+    state[P + "steps"] = loaded.steps
+    state[P + "vary"] = loaded.vary
+    state[P + "values"] = ", ".join(f"{v:g}" for v in loaded.values)
+    state[P + "notices"] = notices
+    state[P + "loaded"] = True
+for notice in state.pop(P + "notices", []):
+    st.warning(notice, icon="🔗")
+loaded = state[P + "config"]
+
+st.title("Compare")
+with st.sidebar:
+    surface_name = st.selectbox("Surface", landscapes.names(), key=P + "surface")
+    optimizer = st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
+    st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
+    spec = optimizers.spec(optimizer)
+    floats = [h.name for h in spec.hyperparameters if h.settable and h.kind == "float"]
+    if state[P + "vary"] not in floats:
+        state[P + "vary"] = "lr"
+    st.selectbox("Vary", floats, key=P + "vary")
+    st.text_input("Values (comma-separated)", key=P + "values")
+
+query = {
+    "surface": surface_name,
+    "steps": str(state[P + "steps"]),
+    "run": cfg.format_run(
+        loaded.run if optimizer == loaded.run.optimizer else cfg.RunConfig(optimizer)
+    ),
+    "vary": state[P + "vary"],
+    "values": state[P + "values"].replace(" ", ""),
+}
+if surface_name == loaded.surface:
+    query.update({k: repr(v) for k, v in loaded.surface_params.items()})
+config, notices = cfg.compare_from_query(query)
+for notice in notices:
+    st.warning(notice, icon="✏️")
+st.query_params.from_dict(cfg.compare_to_query(config))
+
+surface = config.landscape()
+result = optimizers.sweep(
+    config.run.optimizer,
+    surface,
+    steps=config.steps,
+    start=config.resolved_start(),
+    grid={config.vary: np.array(config.values)},
+    keep_paths=True,
+    **config.run.hyperparameters,
+)
+paths = [p[~np.isnan(p[:, 0])] for p in result.paths]
+titles = []
+for value, diverged in zip(config.values, result.diverged_at, strict=True):
+    title = f"{config.vary} = {value:g}"
+    titles.append(title + (f" · diverged at {diverged}" if diverged >= 0 else ""))
+image = w.surface_image(surface.name, tuple(sorted(surface.params.items())))
+st.plotly_chart(
+    figures.small_multiples(surface, paths, titles, config.resolved_start(), image),
+    key=P + "panels",
+)
+gaps = [
+    figures.loss_gap(surface.value(p[:, 0], p[:, 1]), surface.min_value) for p in paths
+]
+log_scale = all(g[1] for g in gaps)
+st.plotly_chart(
+    figures.series_figure(
+        [g[0] for g in gaps],
+        titles,
+        "f - f*" if log_scale else "f",
+        log_scale,
+        height=320,
+    ),
+    key=P + "loss",
+)
+spec = optimizers.spec(config.run.optimizer)
+st.latex(spec.latex)
+st.caption(spec.reference)
