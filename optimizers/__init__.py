@@ -101,6 +101,7 @@ from optimizers._api import (  # noqa: E402  (the API needs the registry above)
     MAX_WORK,
     RunResult,
     SweepResult,
+    resolve_hyperparameters,
     run,
     sweep,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "SweepResult",
     "get",
     "names",
+    "resolve_hyperparameters",
     "run",
     "spec",
     "sweep",

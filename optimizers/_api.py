@@ -157,7 +157,11 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
             if not hyper.settable:
                 raise ValueError(f"{part} is fixed for {name}")
             values[part] = part_value
-    return {h.name: h.check(values[h.name]) for h in spec.hyperparameters}
+    checked = {h.name: h.check(values[h.name]) for h in spec.hyperparameters}
+    problem = spec.constraint(checked) if spec.constraint else None
+    if problem:
+        raise ValueError(f"{name}: {problem}")
+    return checked
 
 
 def _call_kernel(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -75,6 +76,9 @@ class OptimizerSpec:
     state: dict[str, tuple[int, int]] = field(default_factory=dict)
     tuples: dict[str, tuple[str, str]] = field(default_factory=dict)
     torch_class: str | None = None
+    # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
+    # an error message or None.
+    constraint: Callable[[dict], str | None] | None = None
 
     @property
     def defaults(self) -> dict[str, float]:

@@ -18,6 +18,14 @@ the heavy-ball form Δθ ← βΔθ − η∇ (see ``momentum``).
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
+
+def nesterov_needs_momentum(values: dict) -> str | None:
+    """torch.optim.SGD's own check, with its message."""
+    if values["nesterov"] and (values["momentum"] <= 0 or values["dampening"] != 0):
+        return "Nesterov momentum requires a momentum and zero dampening"
+    return None
+
+
 SPEC = OptimizerSpec(
     name="sgd",
     title="SGD (torch.optim.SGD)",
@@ -40,6 +48,7 @@ SPEC = OptimizerSpec(
     ),
     state={"momentum_buffer": (0, 1)},
     torch_class="SGD",
+    constraint=nesterov_needs_momentum,
 )
 
 

@@ -157,6 +157,12 @@ with st.sidebar:
 
 config = w.playground_config_from_state()
 st.query_params.from_dict({**cfg.to_query(config), **cfg.view_to_query(view)})
+for number, run in enumerate(config.runs, start=1):
+    try:  # a combination the widgets allow but the optimizer does not
+        optimizers.resolve_hyperparameters(run.optimizer, run.hyperparameters)
+    except ValueError as error:
+        st.error(f"Run {number} cannot run: {error}. Change it in the sidebar.")
+        st.stop()
 results = w.compute_runs(w.query_key(config))
 surface = config.landscape()
 labels = [f"{i + 1}. {run.label()}" for i, run in enumerate(config.runs)]

@@ -488,22 +488,13 @@ QUADRATIC_IDS = [
     f"kappa={k:g}-angle={a:g}-start={i}" for i, (k, a, _) in enumerate(QUADRATICS)
 ]
 ZIGZAG = 2  # index in QUADRATICS
-FLAT_LINE_REASON = (
-    "LIBRARY: a value-only Brent search pins alpha only to ~sqrt(eps * f / (f - "
-    "f_min)) relative; where each step lowers f by 4% only (kappa=100, zig-zag "
-    "start) alpha is off by up to 1.8e-7 (step 6: 1.50e-7; scipy's Brent: 2.1e-7). "
-    "Fix: refine alpha on phi'(alpha) = grad f . d (value_grad gives it). Reported."
-)
 
 
 def _line_search_cases():
     for name in ["gd_exact_line_search", "cg_fletcher_reeves", "cg_polak_ribiere"]:
         for i, (kappa, angle, start) in enumerate(QUADRATICS):
-            marks = ()
-            if name == "gd_exact_line_search" and i == ZIGZAG:
-                marks = pytest.mark.xfail(strict=True, reason=FLAT_LINE_REASON)
             yield pytest.param(
-                name, kappa, angle, start, marks=marks, id=f"{name}-{QUADRATIC_IDS[i]}"
+                name, kappa, angle, start, id=f"{name}-{QUADRATIC_IDS[i]}"
             )
 
 
@@ -551,15 +542,6 @@ ORTHOGONALITY = [
         {},
         (-1.5, 2.0),
         200,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "LIBRARY: value-only Brent pins α to ~1.5e-8 relative (the limit of "
-                "f's resolution on this flat line); at step 0 |g0|/|g1| = 101, so "
-                "cos = 1.37e-6 > 1e-6. Needs a derivative-based line search (φ' from "
-                "value_grad). Reported; remove this mark once fixed."
-            ),
-        ),
         id="rosenbrock-default-start",
     ),
     pytest.param("rosenbrock", {}, (-1.2, 1.0), 200, id="rosenbrock-classic-start"),

@@ -208,3 +208,10 @@ def test_compare_page_bad_link():
     at = app("pages/compare.py", vary="nonsense", values="a,b," + "9" * 50, run="zzz")
     assert not at.exception
     assert len(at.warning) >= 2
+
+
+def test_a_run_the_optimizer_rejects_shows_an_error_not_a_traceback():
+    at = app(run="sgd;lr=0.001")
+    at.checkbox(key="pg.run0.sgd.nesterov").check().run()
+    assert not at.exception
+    assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)

@@ -163,6 +163,11 @@ def parse_run(text: str, notices: list[str]) -> RunConfig | None:
                 )
         else:
             _set_hyperparameter(name, spec, key, value, hyperparameters, notices)
+    try:
+        optimizers.resolve_hyperparameters(name, hyperparameters)
+    except ValueError as error:
+        notices.append(f"{error}; run dropped.")
+        return None
     # Canonical form: only what differs from the defaults (as the widgets produce it).
     defaults = spec.defaults
     return RunConfig(
