@@ -163,7 +163,11 @@ for number, run in enumerate(config.runs, start=1):
     except ValueError as error:
         st.error(f"Run {number} cannot run: {error}. Change it in the sidebar.")
         st.stop()
-results = w.compute_runs(w.query_key(config))
+show_internals = st.toggle(
+    "Show the optimizer's internals at the current step (use Step ▶ to move)",
+    key=P + "internals",
+)
+results = w.compute_runs(w.query_key(config), record_state=show_internals)
 surface = config.landscape()
 labels = [f"{i + 1}. {run.label()}" for i, run in enumerate(config.runs)]
 paths = [r.path for r in results]
@@ -178,6 +182,11 @@ figure = figures.trajectory_figure(
     height=820 if view.lecture else 620,
     initial_frame=state[P + "frame"],
 )
+if show_internals:
+    internals = [figures.internals_at(surface, r, state[P + "frame"]) for r in results]
+    figure["layout"]["annotations"] += figures.internals_annotations(
+        surface, internals, [figures.color(i) for i in range(len(results))]
+    )
 main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
     event = st.plotly_chart(
@@ -204,6 +213,27 @@ with main:
     if forward10.button("+10 ▶▶", key=P + "step10"):
         state[P + "frame"] = min(state[P + "frame"] + 10, steps_shown)
         st.rerun()
+    if show_internals:
+        st.dataframe(
+            [
+                {
+                    "run": label,
+                    "step": state[P + "frame"],
+                    "−∂f/∂x, −∂f/∂y": None
+                    if item is None
+                    else f"{-item['gradient'][0]:.3e}, {-item['gradient'][1]:.3e}",
+                    "step taken": None
+                    if item is None
+                    else f"{item['step'][0]:.3e}, {item['step'][1]:.3e}",
+                    "effective lr per coordinate": None
+                    if item is None
+                    else f"{item['effective_lr'][0]:.3e}, {item['effective_lr'][1]:.3e}",
+                }
+                for label, item in zip(labels, internals, strict=True)
+            ],
+            hide_index=True,
+            key=P + "internals_table",
+        )
     st.caption(
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
@@ -293,5 +323,6 @@ json_col.download_button(
     mime="application/json",
     key=P + "json",
 )
-with st.expander("3D surface"):
+# WebGL is costly to draw: the 3D view is built only when asked for.
+if st.toggle("Show the 3D surface", key=P + "show3d"):
     st.plotly_chart(figures.surface_3d_figure(surface, paths, labels), key=P + "3d")

@@ -899,7 +899,8 @@ def test_bad_arguments_raise_value_error_naming_them(
 
 
 @pytest.mark.parametrize(
-    "settings", [{"nesterov": True}, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}]
+    "settings",
+    [{"nesterov": True}, {"nesterov": True, "momentum": 0.9, "dampening": 0.1}],
 )
 def test_sgd_rejects_nesterov_without_momentum_like_torch(settings):
     with pytest.raises(ValueError, match="Nesterov momentum requires a momentum"):

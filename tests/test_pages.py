@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
+from ui import figures
 from ui.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def qp(at, key) -> list:
 
 
 def frames_and_paths(spec):
-    paths = [t for t in spec["data"] if t.get("opacity") == 0.45]
+    paths = [t for t in spec["data"] if t.get("opacity") == figures.PATH_OPACITY]
     return spec["frames"], paths
 
 
@@ -215,3 +216,51 @@ def test_a_run_the_optimizer_rejects_shows_an_error_not_a_traceback():
     at.checkbox(key="pg.run0.sgd.nesterov").check().run()
     assert not at.exception
     assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
+
+
+def test_internals_arrows_at_the_current_step():
+    at = app(
+        surface="quadratic",
+        condition_number="10",
+        start="-2.5,2",
+        steps="30",
+        run=["gd;lr=0.05", "momentum;lr=0.02;momentum=0.9"],
+    )
+    at.toggle(key="pg.internals").set_value(True).run()
+    for _ in range(3):
+        at.button(key="pg.step1").click().run()
+    assert not at.exception
+    expected = [
+        optimizers.run(
+            "gd",
+            landscapes.get("quadratic", condition_number=10.0),
+            start=(-2.5, 2.0),
+            steps=30,
+            lr=0.05,
+        ).path,
+        optimizers.run(
+            "momentum",
+            landscapes.get("quadratic", condition_number=10.0),
+            start=(-2.5, 2.0),
+            steps=30,
+            lr=0.02,
+            momentum=0.9,
+        ).path,
+    ]
+    arrows = [
+        a
+        for a in figure(at, "pg.figure")["layout"]["annotations"]
+        if a["text"] == "step"
+    ]
+    assert len(arrows) == 2
+    for arrow, path in zip(arrows, expected, strict=True):
+        assert (arrow["ax"], arrow["ay"]) == pytest.approx(tuple(path[3]))
+        assert (arrow["x"], arrow["y"]) == pytest.approx(tuple(path[4]))
+    assert any(
+        a["text"] == "velocity"
+        for a in figure(at, "pg.figure")["layout"]["annotations"]
+    )
+    table = at.dataframe[0].value
+    # Plain gradient descent steps exactly lr along -∇f in every coordinate.
+    gd_rates = [float(v) for v in table["effective lr per coordinate"][0].split(",")]
+    assert gd_rates == pytest.approx([0.05, 0.05], rel=1e-3)

@@ -20,8 +20,9 @@ from landscapes.base import Landscape
 
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4")
 TAIL = 8  # points in each run's animated tail
-SIGNIFICANT = 6  # digits kept for coordinates in frames (display only)
+DISPLAY_DIGITS = 5  # frame coordinates keep 1e-5 of the plot's width (display only)
 FRAME_MS = 30
+PATH_OPACITY = 0.7  # whole paths, under the animated heads
 CLICK_GRID = 41  # invisible clickable points per side
 
 
@@ -68,8 +69,15 @@ def surface_image(surface: Landscape, resolution: int = 320, bands: int = 28) ->
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _round(values: np.ndarray) -> list:
-    return [float(f"{v:.{SIGNIFICANT}g}") for v in values]
+def _display_decimals(bounds) -> int:
+    (x0, x1), (y0, y1) = bounds
+    width = max(x1 - x0, y1 - y0)
+    return max(0, DISPLAY_DIGITS - int(math.floor(math.log10(width))))
+
+
+def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Short JSON numbers for display-only traces (the exports keep full precision)."""
+    return np.round(values, decimals)
 
 
 def trajectory_figure(
@@ -86,6 +94,7 @@ def trajectory_figure(
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
+    decimals = _display_decimals(surface.bounds)
     # Invisible points everywhere: a click on the figure selects the nearest one,
     # which is how the page learns where to start.
     gx, gy = np.meshgrid(
@@ -94,8 +103,8 @@ def trajectory_figure(
     data = [
         {
             "type": "scatter",
-            "x": _round(gx.ravel()),
-            "y": _round(gy.ravel()),
+            "x": _rounded(gx.ravel(), decimals).tolist(),
+            "y": _rounded(gy.ravel(), decimals).tolist(),
             "mode": "markers",
             "marker": {"size": 12, "opacity": 0},
             "showlegend": False,
@@ -112,8 +121,8 @@ def trajectory_figure(
                 "mode": "lines",
                 "name": label,
                 "legendgroup": str(i),
-                "line": {"color": color(i), "width": 1.5},
-                "opacity": 0.45,
+                "line": {"color": color(i), "width": 2},
+                "opacity": PATH_OPACITY,
                 "hoverinfo": "skip",
             }
         )
@@ -180,14 +189,17 @@ def trajectory_figure(
                 },
             }
         )
+    # Each frame holds, per run, the last TAIL+1 points (the tail) and the head: a
+    # fixed amount of data per frame, so the figure grows linearly with the steps.
+    shown = [_rounded(path, decimals).tolist() for path in paths]
     frames = []
     for k in range(n_frames):
         frame_data = []
-        for path in paths:
-            last = min(k, len(path) - 1)
-            tail = path[max(0, last - TAIL) : last + 1]
-            frame_data.append({"x": _round(tail[:, 0]), "y": _round(tail[:, 1])})
-            frame_data.append({"x": _round(tail[-1:, 0]), "y": _round(tail[-1:, 1])})
+        for points in shown:
+            last = min(k, len(points) - 1)
+            tail = points[max(0, last - TAIL) : last + 1]
+            frame_data.append({"x": [p[0] for p in tail], "y": [p[1] for p in tail]})
+            frame_data.append({"x": [tail[-1][0]], "y": [tail[-1][1]]})
         frames.append({"name": str(k), "data": frame_data, "traces": animated})
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
     for trace_index, frame_trace in zip(
@@ -503,3 +515,83 @@ def small_multiples(
     layout["images"] = images
     layout["annotations"] = annotations
     return {"data": data, "layout": layout}
+
+
+ARROW_FRACTION = 0.12  # direction arrows are this fraction of the plot's width
+
+
+def internals_at(surface: Landscape, result, k: int) -> dict | None:
+    """What the optimizer saw and did at step k: the gradient, the step taken, its
+    buffer (momentum/velocity/first moment, when it has one) and the effective
+    per-coordinate learning rate step_i / (-∂f/∂θ_i). None past the path's end."""
+    if k >= len(result.path) - 1:
+        return None
+    point = result.path[k]
+    gx, gy = surface.grad(point[0], point[1])
+    step = result.path[k + 1] - point
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effective = np.where(
+            np.array([gx, gy]) != 0, step / -np.array([gx, gy]), np.nan
+        )
+    buffer = None
+    for name in ("velocity", "momentum_buffer", "exp_avg", "direction"):
+        if name in result.state:
+            buffer = (name, result.state[name][k])
+            break
+    return {
+        "point": point,
+        "gradient": np.array([gx, gy]),
+        "step": step,
+        "effective_lr": effective,
+        "buffer": buffer,
+    }
+
+
+def internals_annotations(
+    surface: Landscape, internals: list, colors: list[str]
+) -> list:
+    """Arrows at the current step: -∇f and the buffer as directions (fixed length),
+    the step taken at its true length."""
+    (x0, x1), (y0, y1) = surface.bounds
+    length = ARROW_FRACTION * max(x1 - x0, y1 - y0)
+    arrows = []
+
+    def arrow(start, vector, text, colour, dash_width):
+        norm = float(np.hypot(*vector))
+        if not np.isfinite(norm) or norm == 0:
+            return
+        tip = start + vector
+        arrows.append(
+            {
+                "x": float(tip[0]),
+                "y": float(tip[1]),
+                "ax": float(start[0]),
+                "ay": float(start[1]),
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowwidth": dash_width,
+                "arrowcolor": colour,
+                "text": text,
+                "font": {"color": "white", "size": 12},
+                "bgcolor": colour,
+            }
+        )
+
+    for item, colour in zip(internals, colors, strict=True):
+        if item is None:
+            continue
+        g = item["gradient"]
+        norm = np.hypot(*g)
+        if norm > 0:
+            arrow(item["point"], -g / norm * length, "−∇f", "black", 2)
+        arrow(item["point"], item["step"], "step", colour, 4)
+        if item["buffer"] is not None:
+            name, value = item["buffer"]
+            size = np.hypot(*value)
+            if size > 0:
+                arrow(item["point"], value / size * length, name, colour, 2)
+    return arrows

@@ -132,7 +132,9 @@ def playground_config_from_state() -> cfg.PlaygroundConfig:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute_runs(query_key: tuple) -> list[optimizers.RunResult]:
+def compute_runs(
+    query_key: tuple, record_state: bool = False
+) -> list[optimizers.RunResult]:
     """Every run of a configuration, cached by its canonical query string."""
     config, _ = cfg.from_query(dict(query_key))
     surface = config.landscape()
@@ -147,6 +149,7 @@ def compute_runs(query_key: tuple) -> list[optimizers.RunResult]:
                 schedule=config.schedule or None,
                 seed=config.seed,
                 gradient_noise=config.noise,
+                record_state=record_state,
                 **run.hyperparameters,
             )
         )

@@ -1,0 +1,209 @@
+"""Playground responsiveness: server work per widget change, figure size, and time to
+the first figure in a real browser, each next to a baseline measured in the same run.
+
+    python benchmarks/bench_app.py            # needs /usr/bin/chromium for part 2
+
+Targets (issue #3), default Playground (4 runs x 1,000 steps on Rosenbrock, every step
+playable): server time from a widget change to the figure sent < 150 ms warm, figure
+JSON < 1.5 MB; time to the first figure within 1.5x of a bare Streamlit page holding
+one Plotly figure.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import plotly.graph_objects as go  # noqa: E402
+
+import optimizers  # noqa: E402
+from ui import config as cfg  # noqa: E402
+from ui import figures  # noqa: E402
+
+BARE_PAGE = """
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+x = np.linspace(-2, 2, 200)
+st.plotly_chart(go.Figure(go.Contour(z=np.add.outer(x**2, x**2))))
+"""
+
+
+def server_side() -> None:
+    config = cfg.default_config()
+    surface = config.landscape()
+    image = figures.surface_image(surface)
+
+    def widget_change():
+        # What a rerun does after a widget change: the runs, the figure, its JSON.
+        results = [
+            optimizers.run(
+                run.optimizer,
+                surface,
+                start=config.resolved_start(),
+                steps=config.steps,
+                **run.hyperparameters,
+            )
+            for run in config.runs
+        ]
+        labels = [run.label() for run in config.runs]
+        figure = figures.trajectory_figure(
+            surface,
+            [r.path for r in results],
+            labels,
+            [r.diverged_at for r in results],
+            config.resolved_start(),
+            image=image,
+        )
+        return json.dumps(figure)
+
+    def naive(frames_wanted):
+        # The baseline: go.Figure with one validated go.Frame per shown step, each
+        # holding every path up to that step.
+        results = [
+            optimizers.run(
+                run.optimizer,
+                surface,
+                start=config.resolved_start(),
+                steps=config.steps,
+                **run.hyperparameters,
+            )
+            for run in config.runs
+        ]
+        stride = max(1, config.steps // frames_wanted)
+        frames = [
+            go.Frame(
+                data=[
+                    go.Scatter(x=r.path[: k + 1, 0], y=r.path[: k + 1, 1])
+                    for r in results
+                ],
+                name=str(k),
+            )
+            for k in range(0, config.steps + 1, stride)
+        ]
+        figure = go.Figure(
+            data=[go.Scatter(x=r.path[:1, 0], y=r.path[:1, 1]) for r in results],
+            frames=frames,
+        )
+        return figure.to_json()
+
+    widget_change()
+    best = min(_timed(widget_change) for _ in range(5))
+    size = len(widget_change()) / 1e6
+    naive_100 = _timed(lambda: naive(100))
+    naive_size = len(naive(100)) / 1e6
+    print(f"{'server work per widget change':<52}{'ms':>10}{'MB':>8}   target")
+    print(
+        f"{'ours: every step playable (1,001 frames)':<52}{best * 1e3:10.1f}"
+        f"{size:8.2f}   < 150 ms, < 1.5 MB"
+    )
+    print(
+        f"{'naive go.Frame, cumulative paths, 100 frames':<52}{naive_100 * 1e3:10.1f}"
+        f"{naive_size:8.2f}"
+    )
+
+
+def _timed(function) -> float:
+    began = time.perf_counter()
+    function()
+    return time.perf_counter() - began
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(script: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "_stcore/health", timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{script} did not start")
+
+
+def browser_side() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        bare = Path(folder) / "bare.py"
+        bare.write_text(BARE_PAGE)
+        servers = {
+            "bare page, one Plotly figure": start(bare),
+            "Descent Lab Playground (defaults)": start(ROOT / "app.py"),
+        }
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=[
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                    ],
+                )
+                times = {}
+                for label, (_, url) in servers.items():
+                    samples = []
+                    for attempt in range(4):  # first load warms the server
+                        page = browser.new_page()
+                        began = time.perf_counter()
+                        page.goto(url)
+                        page.wait_for_selector(
+                            ".js-plotly-plot .main-svg", timeout=300_000
+                        )
+                        if attempt:
+                            samples.append(time.perf_counter() - began)
+                        page.close()
+                    times[label] = min(samples)
+                browser.close()
+        finally:
+            for process, _ in servers.values():
+                process.terminate()
+    print(f"\n{'time to first figure, warm server':<52}{'s':>10}")
+    for label, seconds in times.items():
+        print(f"{label:<52}{seconds:10.2f}")
+    ratio = (
+        times["Descent Lab Playground (defaults)"]
+        / times["bare page, one Plotly figure"]
+    )
+    print(f"{'ratio (target <= 1.5)':<52}{ratio:10.2f}")
+
+
+if __name__ == "__main__":
+    server_side()
+    if Path("/usr/bin/chromium").exists():
+        browser_side()
+    else:
+        print("no /usr/bin/chromium: skipped the browser part")
