@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from optimizers import (
+    _driver,
     adadelta,
     adagrad,
     adam,
@@ -49,7 +50,8 @@ class Optimizer:
 
 
 def _entry(module, spec=None, step=None) -> Optimizer:
-    return Optimizer(spec or module.SPEC, module.init, step or module.step)
+    init = getattr(module, "init", _driver.no_state)  # only stateful ones define init
+    return Optimizer(spec or module.SPEC, init, step or module.step)
 
 
 # The registry: the UI, tests and docs iterate this one ordered dict.

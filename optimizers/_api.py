@@ -132,6 +132,21 @@ def _seed(seed) -> int:
     return int(seed)
 
 
+def _settable(spec, name: str, extra: list[str]):
+    """The hyperparameter `name` of `spec`, if a user may set it; else ValueError."""
+    try:
+        hyper = spec.hyperparameter(name)
+    except KeyError:
+        allowed = [h.name for h in spec.hyperparameters if h.settable] + extra
+        raise ValueError(
+            f"unknown hyperparameter {name!r} for {spec.name}; allowed: "
+            f"{', '.join(allowed)}"
+        ) from None
+    if not hyper.settable:
+        raise ValueError(f"{name} is fixed for {spec.name}")
+    return hyper
+
+
 def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
     """Defaults overlaid with `given` (torch tuples such as betas unpacked), checked."""
     spec = optimizers.spec(name)
@@ -146,16 +161,7 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
         else:
             parts = {key: value}
         for part, part_value in parts.items():
-            try:
-                hyper = spec.hyperparameter(part)
-            except KeyError:
-                allowed = [h.name for h in spec.hyperparameters if h.settable]
-                raise ValueError(
-                    f"unknown hyperparameter {part!r} for {name}; allowed: "
-                    f"{', '.join(allowed + list(spec.tuples))}"
-                ) from None
-            if not hyper.settable:
-                raise ValueError(f"{part} is fixed for {name}")
+            _settable(spec, part, extra=list(spec.tuples))
             values[part] = part_value
     checked = {h.name: h.check(values[h.name]) for h in spec.hyperparameters}
     problem = spec.constraint(checked) if spec.constraint else None
@@ -265,11 +271,11 @@ def run(
     if (
         isinstance(average_start, bool)
         or not isinstance(average_start, int | np.integer)
-        or not 0 <= average_start <= steps
+        or average_start < 0
     ):
         raise ValueError(
-            f"Invalid average_start: {average_start!r}; allowed: a whole number "
-            f"in [0, steps={steps}]"
+            f"Invalid average_start: {average_start!r}; allowed: a whole number >= 0 "
+            "(from the last step on, the average path is the path itself)"
         )
     average_gamma = _nonnegative("average_gamma", average_gamma)
     if not math.isfinite(surface.value(x0, y0)):
@@ -428,16 +434,7 @@ def _grid_axes(optimizer: str, grid) -> dict[str, np.ndarray]:
         )
     axes = {}
     for name, values in grid.items():
-        try:
-            hyper = spec.hyperparameter(name)
-        except KeyError:
-            allowed = [h.name for h in spec.hyperparameters if h.settable]
-            raise ValueError(
-                f"unknown grid hyperparameter {name!r} for {optimizer}; allowed: "
-                f"{', '.join(allowed)}"
-            ) from None
-        if not hyper.settable:
-            raise ValueError(f"{name} is fixed for {optimizer}")
+        hyper = _settable(spec, name, extra=[])
         array = np.atleast_1d(np.asarray(values))
         if array.ndim != 1 or len(array) == 0:
             raise ValueError(f"grid[{name!r}] must be a non-empty 1D array")

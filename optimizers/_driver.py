@@ -23,7 +23,7 @@ import numpy as np
 from numba import prange
 
 from landscapes._dispatch import evaluate_chunk
-from landscapes._jit import jit_parallel
+from landscapes._jit import jit_inline, jit_parallel
 from optimizers._noise import standard_normal_pair
 
 CHUNK = 256
@@ -157,6 +157,11 @@ def _trajectories(
             final_loss[lo + i] = F[i] if running else last_f[i]
             diverged_at[lo + i] = div[i]
             steps_to_tolerance[lo + i] = reached[i]
+
+
+@jit_inline
+def no_state(S, H, m):
+    """The init of optimizers whose state starts at zero (S arrives zeroed)."""
 
 
 _KERNELS = {}

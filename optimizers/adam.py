@@ -29,13 +29,23 @@ LATEX = (
 )
 
 
+# Shared by the Adam family (adam, adamw, nadam, radam): torch's names and defaults.
+BETA1 = Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])")
+BETA2 = Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])")
+EPS = Hyperparameter("eps", 1e-8, help="ε added to the root")
+WEIGHT_DECAY = Hyperparameter("weight_decay", 0.0, help="weight decay λ")
+DECOUPLED = Hyperparameter(
+    "decoupled_weight_decay", False, kind="bool", help="AdamW-style decay of θ"
+)
+
+
 def hyperparameters(weight_decay: float, decoupled: bool, settable: bool):
     """Adam's hyperparameters; AdamW has the same with other defaults."""
     return (
         Hyperparameter("lr", 1e-3, help=LR_HELP),
-        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
-        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
-        Hyperparameter("eps", 1e-8, help="ε added to the root"),
+        BETA1,
+        BETA2,
+        EPS,
         Hyperparameter("weight_decay", weight_decay, help="weight decay λ"),
         Hyperparameter("amsgrad", False, kind="bool", help="use max of past v"),
         Hyperparameter(
@@ -73,6 +83,17 @@ def init(S, H, m):
 
 
 @jit_inline
+def decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled):
+    """(gx, gy) with weight decay λ: added to the gradient as λθ, or (decoupled, as in
+    AdamW) applied to θ itself first: θ ← (1 - ηλ)θ."""
+    if decoupled:
+        xs[i] *= 1.0 - lr * weight_decay
+        ys[i] *= 1.0 - lr * weight_decay
+        return GX[i], GY[i]
+    return GX[i] + weight_decay * xs[i], GY[i] + weight_decay * ys[i]
+
+
+@jit_inline
 def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
     mx, my, vx, vy, vmax_x, vmax_y, power1, power2 = (
         S[0],
@@ -90,14 +111,7 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
         if mixed:
             amsgrad = H[5, i] != 0.0
             decoupled = H[6, i] != 0.0
-        if decoupled:
-            xs[i] *= 1.0 - lr * weight_decay[i]
-            ys[i] *= 1.0 - lr * weight_decay[i]
-            gx = GX[i]
-            gy = GY[i]
-        else:
-            gx = GX[i] + weight_decay[i] * xs[i]
-            gy = GY[i] + weight_decay[i] * ys[i]
+        gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay[i], decoupled)
         mx[i] += (1.0 - beta1[i]) * (gx - mx[i])
         my[i] += (1.0 - beta1[i]) * (gy - my[i])
         vx[i] = beta2[i] * vx[i] + (1.0 - beta2[i]) * gx * gx

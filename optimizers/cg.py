@@ -58,11 +58,6 @@ SPEC_PR = OptimizerSpec(
 
 
 @jit_inline
-def init(S, H, m):
-    pass
-
-
-@jit_inline
 def _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, polak_ribiere):
     # S[0], S[1]: previous gradient; S[2], S[3]: previous direction.
     for i in range(m):

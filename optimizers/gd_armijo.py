@@ -49,11 +49,6 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def init(S, H, m):
-    pass
-
-
-@jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
     for i in range(m):
         alpha = armijo(

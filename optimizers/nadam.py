@@ -19,6 +19,7 @@ r"""NAdam (Adam with Nesterov momentum and momentum decay), exactly as torch.opt
 import numpy as np
 
 from landscapes._jit import jit_inline
+from optimizers import adam
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
 SPEC = OptimizerSpec(
@@ -26,14 +27,12 @@ SPEC = OptimizerSpec(
     title="NAdam",
     hyperparameters=(
         Hyperparameter("lr", 2e-3, help=LR_HELP),
-        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
-        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
-        Hyperparameter("eps", 1e-8, help="ε added to the root"),
-        Hyperparameter("weight_decay", 0.0, help="weight decay λ"),
+        adam.BETA1,
+        adam.BETA2,
+        adam.EPS,
+        adam.WEIGHT_DECAY,
         Hyperparameter("momentum_decay", 4e-3, help="momentum decay ψ"),
-        Hyperparameter(
-            "decoupled_weight_decay", False, kind="bool", help="AdamW-style decay"
-        ),
+        adam.DECOUPLED,
     ),
     latex=(
         r"\theta_t = \theta_{t-1} - \eta_t\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{d_t} - "
@@ -70,14 +69,9 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         momentum_decay = H[5, i]
         S[5, i] *= beta2
         bias_correction2 = 1.0 - S[5, i]
-        if H[6, i] != 0.0:
-            xs[i] *= 1.0 - lr * weight_decay
-            ys[i] *= 1.0 - lr * weight_decay
-            gx = GX[i]
-            gy = GY[i]
-        else:
-            gx = GX[i] + weight_decay * xs[i]
-            gy = GY[i] + weight_decay * ys[i]
+        gx, gy = adam.decayed_gradient(
+            xs, ys, GX, GY, i, lr, weight_decay, H[6, i] != 0.0
+        )
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * momentum_decay))
         S[4, i] *= mu

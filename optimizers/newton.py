@@ -31,11 +31,6 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def init(S, H, m):
-    pass
-
-
-@jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
     hessian_chunk(lid, lp, xs, ys, m, T[0], T[1], T[2])
     for i in range(m):

@@ -20,6 +20,7 @@ r"""RAdam (rectified Adam), exactly as torch.optim.RAdam.
 import numpy as np
 
 from landscapes._jit import jit_inline
+from optimizers import adam
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
 SPEC = OptimizerSpec(
@@ -27,13 +28,11 @@ SPEC = OptimizerSpec(
     title="RAdam",
     hyperparameters=(
         Hyperparameter("lr", 1e-3, help=LR_HELP),
-        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
-        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
-        Hyperparameter("eps", 1e-8, help="ε added to the root"),
-        Hyperparameter("weight_decay", 0.0, help="weight decay λ"),
-        Hyperparameter(
-            "decoupled_weight_decay", False, kind="bool", help="AdamW-style decay"
-        ),
+        adam.BETA1,
+        adam.BETA2,
+        adam.EPS,
+        adam.WEIGHT_DECAY,
+        adam.DECOUPLED,
     ),
     latex=(
         r"\theta_t = \theta_{t-1} - \eta_t\,\frac{m_t}{1-\beta_1^t}\cdot"
@@ -67,14 +66,9 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         beta2 = H[2, i]
         eps = H[3, i]
         weight_decay = H[4, i]
-        if H[5, i] != 0.0:
-            xs[i] *= 1.0 - lr * weight_decay
-            ys[i] *= 1.0 - lr * weight_decay
-            gx = GX[i]
-            gy = GY[i]
-        else:
-            gx = GX[i] + weight_decay * xs[i]
-            gy = GY[i] + weight_decay * ys[i]
+        gx, gy = adam.decayed_gradient(
+            xs, ys, GX, GY, i, lr, weight_decay, H[5, i] != 0.0
+        )
         S[0, i] += (1.0 - beta1) * (gx - S[0, i])
         S[1, i] += (1.0 - beta1) * (gy - S[1, i])
         S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx

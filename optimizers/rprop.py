@@ -56,11 +56,6 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def init(S, H, m):
-    pass
-
-
-@jit_inline
 def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
     """(step to subtract, new prev, new step size) for one coordinate."""
     s = np.sign(g * prev)

@@ -33,11 +33,6 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def init(S, H, m):
-    pass
-
-
-@jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
     for i in range(m):
         scale = H[1, i] / (np.sqrt(GX[i] * GX[i] + GY[i] * GY[i]) + 1e-12)

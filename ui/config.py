@@ -66,6 +66,25 @@ class PlaygroundConfig:
     def resolved_start(self) -> tuple[float, float]:
         return self.start if self.start is not None else self.landscape().default_start
 
+    def run(self, record_state: bool = False) -> list[optimizers.RunResult]:
+        """Every run of this configuration, with its shared start, steps, schedule,
+        noise and seed."""
+        surface = self.landscape()
+        return [
+            optimizers.run(
+                run.optimizer,
+                surface,
+                start=self.resolved_start(),
+                steps=self.steps,
+                schedule=self.schedule or None,
+                seed=self.seed,
+                gradient_noise=self.noise,
+                record_state=record_state,
+                **run.hyperparameters,
+            )
+            for run in self.runs
+        ]
+
 
 def default_runs() -> list[RunConfig]:
     """Rosenbrock's classic comparison; settings equal to defaults are left out."""

@@ -137,23 +137,7 @@ def compute_runs(
 ) -> list[optimizers.RunResult]:
     """Every run of a configuration, cached by its canonical query string."""
     config, _ = cfg.from_query(dict(query_key))
-    surface = config.landscape()
-    results = []
-    for run in config.runs:
-        results.append(
-            optimizers.run(
-                run.optimizer,
-                surface,
-                start=config.resolved_start(),
-                steps=config.steps,
-                schedule=config.schedule or None,
-                seed=config.seed,
-                gradient_noise=config.noise,
-                record_state=record_state,
-                **run.hyperparameters,
-            )
-        )
-    return results
+    return config.run(record_state)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

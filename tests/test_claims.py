@@ -1,0 +1,56 @@
+"""Claims made in docstrings that no other test pins down."""
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+
+
+def test_plateau_is_flat_and_the_cliff_steep():
+    plateau = landscapes.get("plateau")
+    gx, gy = plateau.grad(-3.0, 1.5)
+    assert 1e-4 < np.hypot(gx, gy) < 1e-2  # "the gradient is ~1e-3"
+    # At the cliff the sigmoid's slope is k/4 = 5 (k = 20): the Gaussian adds little.
+    slope = abs(plateau.grad(0.0, 0.0)[0])
+    assert 4.9 < slope < 5.5
+
+
+def test_heavy_ball_equals_torch_sgd_momentum_at_constant_lr():
+    kwargs = {"start": (-1.5, 2.0), "steps": 300, "lr": 1e-3}
+    heavy = optimizers.run("momentum", "rosenbrock", momentum=0.9, **kwargs)
+    torch_form = optimizers.run("sgd", "rosenbrock", momentum=0.9, **kwargs)
+    np.testing.assert_allclose(heavy.path, torch_form.path, rtol=0, atol=1e-10)
+    # ... and not under a schedule: the velocity keeps the earlier, larger steps.
+    schedule = {"name": "step", "gamma": 0.1, "step_size": 50}
+    heavy = optimizers.run(
+        "momentum", "rosenbrock", momentum=0.9, schedule=schedule, **kwargs
+    )
+    torch_form = optimizers.run(
+        "sgd", "rosenbrock", momentum=0.9, schedule=schedule, **kwargs
+    )
+    assert np.abs(heavy.path - torch_form.path).max() > 1e-3
+
+
+def test_normalized_gd_steps_have_length_lr_and_stop_at_zero_gradient():
+    result = optimizers.run("normalized_gd", "quadratic", steps=20, lr=0.05)
+    lengths = np.linalg.norm(np.diff(result.path, axis=0), axis=1)
+    np.testing.assert_allclose(lengths, 0.05, rtol=1e-12)
+    still = optimizers.run("normalized_gd", "quadratic", start=(0.0, 0.0), steps=5)
+    assert np.all(still.path == 0.0)
+
+
+def test_rprop_ignores_the_schedule_after_its_first_step():
+    kwargs = {"start": (-1.5, 2.0), "steps": 100, "lr": 0.01}
+    plain = optimizers.run("rprop", "rosenbrock", **kwargs)
+    scheduled = optimizers.run("rprop", "rosenbrock", schedule="exponential", **kwargs)
+    np.testing.assert_array_equal(plain.path, scheduled.path)
+
+
+@pytest.mark.parametrize(
+    "name", ["gd_exact_line_search", "gd_armijo", "cg_polak_ribiere"]
+)
+def test_line_searches_record_the_step_length_they_used(name):
+    result = optimizers.run(name, "quadratic", steps=5)
+    # lr[k] is the α that took path[k] to path[k+1] along -∇f (or d for CG).
+    assert np.all(result.lr > 0) and not np.allclose(result.lr, result.lr[0])
