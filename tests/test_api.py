@@ -810,7 +810,7 @@ BAD_ARGUMENTS = [
         sweep,
         ("gd", "rosenbrock"),
         {"grid": {"momentum": [0.9]}},
-        r"grid hyperparameter 'momentum' for gd; allowed: lr",
+        r"hyperparameter 'momentum' for gd; allowed: lr",
     ),
     (
         sweep,

@@ -88,9 +88,8 @@ CASES: dict[str, list[Case]] = {
             {
                 "lr": 2e-4,
                 "momentum": 0.9,
-                "dampening": 0.1,
                 "weight_decay": 0.01,
-                "nesterov": True,
+                "nesterov": True,  # torch requires dampening = 0 with Nesterov
             },
         ),
         C(
