@@ -71,7 +71,9 @@ for value, diverged in zip(config.values, result.diverged_at, strict=True):
     titles.append(title + (f" · diverged at {diverged}" if diverged >= 0 else ""))
 image = w.surface_image(surface.name, tuple(sorted(surface.params.items())))
 st.plotly_chart(
-    figures.small_multiples(surface, paths, titles, config.resolved_start(), image),
+    figures.Prebuilt(
+        figures.small_multiples(surface, paths, titles, config.resolved_start(), image)
+    ),
     key=P + "panels",
 )
 gaps = [
@@ -79,12 +81,14 @@ gaps = [
 ]
 log_scale = all(g[1] for g in gaps)
 st.plotly_chart(
-    figures.series_figure(
-        [g[0] for g in gaps],
-        titles,
-        "f - f*" if log_scale else "f",
-        log_scale,
-        height=320,
+    figures.Prebuilt(
+        figures.series_figure(
+            [g[0] for g in gaps],
+            titles,
+            "f - f*" if log_scale else "f",
+            log_scale,
+            height=320,
+        )
     ),
     key=P + "loss",
 )

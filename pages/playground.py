@@ -190,7 +190,7 @@ if show_internals:
 main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
     event = st.plotly_chart(
-        figure,
+        figures.Prebuilt(figure),
         key=P + "figure",
         on_select="rerun",
         selection_mode="points",
@@ -272,19 +272,27 @@ gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
 log_scale = all(g[1] for g in gaps)
 a, b, c = st.columns(3)
 a.plotly_chart(
-    figures.series_figure(
-        [g[0] for g in gaps], labels, "f - f*" if log_scale else "f", log_scale
+    figures.Prebuilt(
+        figures.series_figure(
+            [g[0] for g in gaps], labels, "f - f*" if log_scale else "f", log_scale
+        )
     ),
     key=P + "loss",
 )
 b.plotly_chart(
-    figures.series_figure(
-        [r.grad_norm for r in results], labels, "gradient norm", True
+    figures.Prebuilt(
+        figures.series_figure(
+            [r.grad_norm for r in results], labels, "gradient norm", True
+        )
     ),
     key=P + "grad",
 )
 c.plotly_chart(
-    figures.series_figure([r.lr for r in results], labels, "learning rate used", False),
+    figures.Prebuilt(
+        figures.series_figure(
+            [r.lr for r in results], labels, "learning rate used", False
+        )
+    ),
     key=P + "lr",
 )
 query = {**cfg.to_query(config), **cfg.view_to_query(view)}
@@ -325,4 +333,7 @@ json_col.download_button(
 )
 # WebGL is costly to draw: the 3D view is built only when asked for.
 if st.toggle("Show the 3D surface", key=P + "show3d"):
-    st.plotly_chart(figures.surface_3d_figure(surface, paths, labels), key=P + "3d")
+    st.plotly_chart(
+        figures.Prebuilt(figures.surface_3d_figure(surface, paths, labels)),
+        key=P + "3d",
+    )

@@ -57,8 +57,10 @@ chosen = [schedules.Schedule.from_dict(config.schedule(n)) for n in config.sched
 curves = [s.learning_rates(config.lr, config.steps) for s in chosen]
 left, right = st.columns([3, 2])
 left.plotly_chart(
-    figures.series_figure(
-        curves, list(config.schedules), "learning rate η_t", False, height=380
+    figures.Prebuilt(
+        figures.series_figure(
+            curves, list(config.schedules), "learning rate η_t", False, height=380
+        )
     ),
     key=P + "curves",
 )
@@ -88,23 +90,27 @@ st.subheader(
 )
 a, b = st.columns(2)
 a.plotly_chart(
-    figures.series_figure(
-        [g[0] for g in gaps],
-        list(config.schedules),
-        "f - f*" if log_scale else "f",
-        log_scale,
-        height=380,
+    figures.Prebuilt(
+        figures.series_figure(
+            [g[0] for g in gaps],
+            list(config.schedules),
+            "f - f*" if log_scale else "f",
+            log_scale,
+            height=380,
+        )
     ),
     key=P + "loss",
 )
 b.plotly_chart(
-    figures.trajectory_figure(
-        surface,
-        [r.path for r in results],
-        list(config.schedules),
-        [r.diverged_at for r in results],
-        surface.default_start,
-        height=380,
+    figures.Prebuilt(
+        figures.trajectory_figure(
+            surface,
+            [r.path for r in results],
+            list(config.schedules),
+            [r.diverged_at for r in results],
+            surface.default_start,
+            height=380,
+        )
     ),
     key=P + "paths",
 )
