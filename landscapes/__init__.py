@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from landscapes import (
@@ -27,7 +28,7 @@ from landscapes import (
 )
 from landscapes.base import Landscape
 
-__all__ = ["Landscape", "get", "names"]
+__all__ = ["Landscape", "get", "names", "parameter_ranges"]
 
 # The registry: the UI, tests and docs all iterate this one ordered dict.
 REGISTRY: dict[str, Callable[..., Landscape]] = {
@@ -45,6 +46,14 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
     "monkey_saddle": monkey_saddle.make,
     "plateau": plateau.make,
 }
+
+
+def parameter_ranges(name: str) -> dict[str, tuple[float, float]]:
+    """The surface's parameters and their allowed (low, high); {} if it has none."""
+    if name not in REGISTRY:
+        raise ValueError(f"unknown landscape {name!r}; allowed: {', '.join(REGISTRY)}")
+    module = sys.modules[REGISTRY[name].__module__]
+    return dict(getattr(module, "PARAMETER_RANGES", {}))
 
 
 def names() -> list[str]:

@@ -17,6 +17,8 @@ LATEX = (
     r"f(\theta) = \tfrac12\,\theta^\top R_\alpha \begin{pmatrix}1 & 0\\ 0 & \kappa"
     r"\end{pmatrix} R_\alpha^\top \theta"
 )
+# name -> (low, high): what `make` accepts; the app's widgets read the same data.
+PARAMETER_RANGES = {"condition_number": (1.0, 1000.0), "angle": (-math.pi, math.pi)}
 REFERENCE = (
     "J. Nocedal and S. J. Wright (2006), Numerical Optimization, 2nd ed., Springer, "
     "§3.3 (steepest descent on quadratics)."
@@ -46,8 +48,10 @@ def hessian_matrix(condition_number: float, angle: float) -> np.ndarray:
 
 
 def make(condition_number: float = 10.0, angle: float = 0.0) -> Landscape:
-    kappa = check_param("condition_number", condition_number, 1.0, 1000.0)
-    angle = check_param("angle", angle, -math.pi, math.pi)
+    kappa = check_param(
+        "condition_number", condition_number, *PARAMETER_RANGES["condition_number"]
+    )
+    angle = check_param("angle", angle, *PARAMETER_RANGES["angle"])
     H = hessian_matrix(kappa, angle)
     return Landscape(
         name="quadratic",

@@ -9,6 +9,8 @@ from landscapes._jit import jit_inline
 from landscapes.base import Landscape, check_param
 
 LATEX = r"f(x, y) = (a - x)^2 + b\,(y - x^2)^2"
+# name -> (low, high): what `make` accepts; the app's widgets read the same data.
+PARAMETER_RANGES = {"a": (-2.0, 2.0), "b": (0.1, 1000.0)}
 REFERENCE = (
     "H. H. Rosenbrock (1960), An automatic method for finding the greatest or least "
     "value of a function, The Computer Journal 3(3):175-184."
@@ -33,8 +35,8 @@ def hessian(x, y, p):
 
 
 def make(a: float = 1.0, b: float = 100.0) -> Landscape:
-    a = check_param("a", a, -2.0, 2.0)
-    b = check_param("b", b, 0.1, 1000.0)
+    a = check_param("a", a, *PARAMETER_RANGES["a"])
+    b = check_param("b", b, *PARAMETER_RANGES["b"])
     return Landscape(
         name="rosenbrock",
         title="Rosenbrock",

@@ -40,7 +40,7 @@ def surface_section():
         for key, value in fresh.params.items():
             state[f"{P}param.{key}"] = float(value)
         state[P + "previous_surface"] = surface_name
-    for key, (low, high) in cfg.SURFACE_PARAMETER_RANGES.get(surface_name, {}).items():
+    for key, (low, high) in landscapes.parameter_ranges(surface_name).items():
         st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")
 
 

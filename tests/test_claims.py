@@ -54,3 +54,13 @@ def test_line_searches_record_the_step_length_they_used(name):
     result = optimizers.run(name, "quadratic", steps=5)
     # lr[k] is the α that took path[k] to path[k+1] along -∇f (or d for CG).
     assert np.all(result.lr > 0) and not np.allclose(result.lr, result.lr[0])
+
+
+@pytest.mark.parametrize("name", landscapes.names())
+def test_parameter_ranges_are_what_get_enforces(name):
+    for parameter, (low, high) in landscapes.parameter_ranges(name).items():
+        assert landscapes.get(name, **{parameter: low}).params[parameter] == low
+        assert landscapes.get(name, **{parameter: high}).params[parameter] == high
+        for outside in (low - 1.0, high + 1.0):
+            with pytest.raises(ValueError, match=parameter):
+                landscapes.get(name, **{parameter: outside})

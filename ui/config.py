@@ -29,13 +29,6 @@ DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 1000
 MAX_NOISE = 100.0
 
-# Ranges of the surfaces' parameters, read from each `make` signature's defaults and
-# the ranges `landscapes` enforces (kept here as data, shown in the UI from here).
-SURFACE_PARAMETER_RANGES = {
-    "rosenbrock": {"a": (-2.0, 2.0), "b": (0.1, 1000.0)},
-    "quadratic": {"condition_number": (1.0, 1000.0), "angle": (-math.pi, math.pi)},
-}
-
 
 @dataclass
 class RunConfig:
@@ -304,7 +297,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             )
     signature = inspect.signature(landscapes.REGISTRY[config.surface])
     for key, parameter in signature.parameters.items():
-        low, high = SURFACE_PARAMETER_RANGES[config.surface][key]
+        low, high = landscapes.parameter_ranges(config.surface)[key]
         text = _first(params, key, notices)
         if text is not None:
             config.surface_params[key] = _clamped(

@@ -5,7 +5,6 @@ The rest of `ui` is pure Python; this module is the one place that touches `st`.
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 import landscapes
@@ -89,7 +88,7 @@ def playground_config_from_state() -> cfg.PlaygroundConfig:
     surface = state[PREFIX + "surface"]
     params = {
         key: state[f"{PREFIX}param.{key}"]
-        for key in cfg.SURFACE_PARAMETER_RANGES.get(surface, {})
+        for key in landscapes.parameter_ranges(surface)
         if f"{PREFIX}param.{key}" in state
     }
     runs = []
@@ -152,7 +151,3 @@ def query_key(config: cfg.PlaygroundConfig) -> tuple:
         (key, tuple(value) if isinstance(value, list) else value)
         for key, value in sorted(query.items())
     )
-
-
-def as_float_array(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64)
