@@ -5,6 +5,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
+from optimizers import schedules
 from ui import config as cfg
 from ui import figures
 from ui import widgets as w
@@ -19,7 +20,9 @@ if not state.get(P + "loaded"):
     state[P + "optimizer"] = loaded.run.optimizer
     state[P + "steps"] = loaded.steps
     state[P + "vary"] = loaded.vary
-    state[P + "values"] = ", ".join(f"{v:g}" for v in loaded.values)
+    state[P + "values"] = ", ".join(
+        v if isinstance(v, str) else f"{v:g}" for v in loaded.values
+    )
     state[P + "notices"] = notices
     state[P + "loaded"] = True
 for notice in state.pop(P + "notices", []):
@@ -33,10 +36,16 @@ with st.sidebar:
     st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
     spec = optimizers.spec(optimizer)
     floats = [h.name for h in spec.hyperparameters if h.settable and h.kind == "float"]
-    if state[P + "vary"] not in floats:
+    axes = [*floats, cfg.SCHEDULE_AXIS]
+    if state[P + "vary"] not in axes:
         state[P + "vary"] = "lr"
-    st.selectbox("Vary", floats, key=P + "vary")
-    st.text_input("Values (comma-separated)", key=P + "values")
+    st.selectbox("Vary", axes, key=P + "vary")
+    st.text_input(
+        "Values (comma-separated)",
+        key=P + "values",
+        help=f"Numbers, or for '{cfg.SCHEDULE_AXIS}' any of: "
+        + ", ".join(schedules.NAMES),
+    )
 
 query = {
     "surface": surface_name,
@@ -55,20 +64,39 @@ for notice in notices:
 st.query_params.from_dict(cfg.compare_to_query(config))
 
 surface = config.landscape()
-result = optimizers.sweep(
-    config.run.optimizer,
-    surface,
-    steps=config.steps,
-    start=config.resolved_start(),
-    grid={config.vary: np.array(config.values)},
-    keep_paths=True,
-    **config.run.hyperparameters,
-)
-paths = [p[~np.isnan(p[:, 0])] for p in result.paths]
-titles = []
-for value, diverged in zip(config.values, result.diverged_at, strict=True):
-    title = f"{config.vary} = {value:g}"
-    titles.append(title + (f" · diverged at {diverged}" if diverged >= 0 else ""))
+if config.vary == cfg.SCHEDULE_AXIS:
+    # A schedule is not a kernel hyperparameter: one run per schedule.
+    runs = [
+        optimizers.run(
+            config.run.optimizer,
+            surface,
+            steps=config.steps,
+            start=config.resolved_start(),
+            schedule=name,
+            **config.run.hyperparameters,
+        )
+        for name in config.values
+    ]
+    paths = [r.path for r in runs]
+    diverged_at = [-1 if r.diverged_at is None else r.diverged_at for r in runs]
+    names = [str(v) for v in config.values]
+else:
+    result = optimizers.sweep(
+        config.run.optimizer,
+        surface,
+        steps=config.steps,
+        start=config.resolved_start(),
+        grid={config.vary: np.array(config.values)},
+        keep_paths=True,
+        **config.run.hyperparameters,
+    )
+    paths = [p[~np.isnan(p[:, 0])] for p in result.paths]
+    diverged_at = result.diverged_at.tolist()
+    names = [f"{config.vary} = {v:g}" for v in config.values]
+titles = [
+    name + (f" · diverged at {k}" if k >= 0 else "")
+    for name, k in zip(names, diverged_at, strict=True)
+]
 image = w.surface_image(surface.name, tuple(sorted(surface.params.items())))
 st.plotly_chart(
     figures.Prebuilt(

@@ -264,3 +264,32 @@ def test_internals_arrows_at_the_current_step():
     # Plain gradient descent steps exactly lr along -∇f in every coordinate.
     gd_rates = [float(v) for v in table["effective lr per coordinate"][0].split(",")]
     assert gd_rates == pytest.approx([0.05, 0.05], rel=1e-3)
+
+
+def test_compare_page_one_panel_per_schedule():
+    at = app(
+        "pages/compare.py",
+        surface="quadratic",
+        condition_number="10",
+        steps="80",
+        run="gd;lr=0.1",
+        vary="schedule",
+        values="constant,step,cosine",
+    )
+    assert not at.exception and not at.warning
+    spec = figure(at, "cmp.panels")
+    assert [a["text"] for a in spec["layout"]["annotations"]] == [
+        "<b>constant</b>",
+        "<b>step</b>",
+        "<b>cosine</b>",
+    ]
+    paths = [t for t in spec["data"] if t["mode"] == "lines+markers"]
+    expected = optimizers.run(
+        "gd",
+        landscapes.get("quadratic", condition_number=10.0),
+        steps=80,
+        lr=0.1,
+        schedule="cosine",
+    ).path
+    assert paths[2]["x"] == pytest.approx(expected[:, 0].tolist())
+    assert qp(at, "values") == ["constant,step,cosine"]

@@ -537,11 +537,13 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
 
 
 MAX_PANELS = 12
+SCHEDULE_AXIS = "schedule"  # Compare's `vary` value for one panel per schedule
 
 
 @dataclass
 class CompareConfig:
-    """The Compare page: one optimizer, one hyperparameter varied across panels."""
+    """The Compare page: one optimizer, one hyperparameter (or the lr schedule, with
+    each schedule's default settings) varied across panels."""
 
     surface: str = "quadratic"
     surface_params: dict[str, float] = field(
@@ -551,7 +553,7 @@ class CompareConfig:
     steps: int = 100
     run: RunConfig = field(default_factory=lambda: RunConfig("momentum", {"lr": 0.01}))
     vary: str = "momentum"
-    values: tuple[float, ...] = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+    values: tuple[float | str, ...] = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
 
     def landscape(self) -> landscapes.Landscape:
         return landscapes.get(self.surface, **self.surface_params)
@@ -580,6 +582,17 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
         h.name for h in spec.hyperparameters if h.settable and h.kind == "float"
     ]
     vary = _first(params, "vary", notices)
+    if vary == SCHEDULE_AXIS:
+        config.vary = SCHEDULE_AXIS
+        config.values = schedules.NAMES
+        names = _first(params, "values", notices)
+        if names is not None:
+            chosen = [n for n in names.split(",") if n in schedules.NAMES]
+            if len(chosen) < len(names.split(",")):
+                notices.append("Unknown schedule names in 'values' were dropped.")
+            if chosen:
+                config.values = tuple(dict.fromkeys(chosen))
+        return config, notices
     if vary is not None:
         if vary in settable:
             config.vary = vary
@@ -591,10 +604,15 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
     elif config.vary not in settable:
         config.vary = "lr"
     hyper = spec.hyperparameter(config.vary)
+    if config.vary != CompareConfig.vary:  # spread around the optimizer's default
+        config.values = tuple(hyper.default * f for f in (0.1, 0.3, 1.0, 3.0))
     values = _first(params, "values", notices)
     if values is not None:
         parsed = []
         for part in values.split(",")[: MAX_PANELS + 1]:
+            if _number(part) is None:
+                notices.append(f"'{part[:40]}' in 'values' is not a number; dropped.")
+                continue
             holder: dict[str, float] = {}
             _set_hyperparameter(
                 config.run.optimizer, spec, config.vary, part, holder, notices
@@ -603,11 +621,8 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
                 parsed.append(holder[config.vary])
         if len(values.split(",")) > MAX_PANELS:
             notices.append(f"At most {MAX_PANELS} panels; the rest were dropped.")
-        parsed = parsed[:MAX_PANELS]
         if parsed:
-            config.values = tuple(parsed)
-    elif config.vary != "momentum":
-        config.values = tuple(hyper.default * f for f in (0.1, 0.3, 1.0, 3.0))
+            config.values = tuple(parsed[:MAX_PANELS])
     return config, notices
 
 
@@ -619,5 +634,7 @@ def compare_to_query(config: CompareConfig) -> dict[str, str]:
     query["steps"] = str(config.steps)
     query["run"] = format_run(config.run)
     query["vary"] = config.vary
-    query["values"] = ",".join(_short(v) for v in config.values)
+    query["values"] = ",".join(
+        v if isinstance(v, str) else _short(v) for v in config.values
+    )
     return query
