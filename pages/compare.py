@@ -9,6 +9,9 @@ from optimizers import schedules
 from ui import config as cfg
 from ui import figures
 from ui import widgets as w
+from ui.router import ensure_navigation
+
+ensure_navigation()
 
 P = "cmp."
 state = st.session_state

@@ -5,6 +5,9 @@ import streamlit as st
 from ui import config as cfg
 from ui import widgets as w
 from ui.presets import PRESETS
+from ui.router import ensure_navigation
+
+ensure_navigation()
 
 PAGES = {"playground": "pages/playground.py", "schedules": "pages/schedules.py"}
 

@@ -9,6 +9,9 @@ from ui import config as cfg
 from ui import figures
 from ui import widgets as w
 from ui.presets import BY_KEY
+from ui.router import ensure_navigation
+
+ensure_navigation()
 
 P = "sc."
 state = st.session_state

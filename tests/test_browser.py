@@ -3,6 +3,7 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,11 +48,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def run_server():
+    """A fresh `streamlit run app.py` on a free port; yields its URL."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "wb")  # noqa: SIM115 (closed below)
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -82,10 +84,18 @@ def server():
         process.kill()
         log.close()
         pytest.fail("streamlit did not start")
-    yield url
-    process.terminate()
-    process.wait(10)
-    log.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with run_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +130,27 @@ def shot(page, name):
 
 def query(page) -> dict:
     return parse_qs(urlparse(page.url).query)
+
+
+def test_a_shared_link_to_a_subpage_on_a_fresh_server(browser):
+    """The first request to a new server is /compare (a shared link): it must still get
+    the app's navigation and wide layout, not Streamlit's legacy pages/ menu."""
+    with run_server() as url:
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        page = context.new_page()
+        page.goto(url + "/compare?vary=lr&values=0.01,0.02")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=LOAD_MS)
+        page.wait_for_timeout(1500)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Compare" in nav and "app" not in nav.split()
+        width = page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+            ".getBoundingClientRect().width"
+        )
+        assert width > 1000  # layout="wide" from the app's page config
+        assert query(page)["values"] == ["0.01,0.02"]
+        shot(page, "fresh-server-compare-link")
+        context.close()
 
 
 def test_playground_renders_without_errors(server, page):

@@ -1,0 +1,37 @@
+"""The app's navigation, shared by app.py and by every page.
+
+Streamlit treats a folder named pages/ beside the main script as its legacy multipage
+layout until the main script has called st.navigation once. So on a freshly started
+server, a first request for /compare runs pages/compare.py directly, skipping app.py:
+no page config, the legacy menu. Every page therefore calls `ensure_navigation()`
+first, which registers the real navigation and reruns through it.
+"""
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+PAGES = (
+    ("pages/playground.py", "Playground", "🎢"),
+    ("pages/compare.py", "Compare", "🔬"),
+    ("pages/schedules.py", "Schedules", "📉"),
+    ("pages/gallery.py", "Gallery", "🖼️"),
+)
+
+
+def navigation():
+    """Page config and the navigation menu; returns the page to run."""
+    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
+    return st.navigation(
+        [
+            st.Page(path, title=title, icon=icon, default=index == 0)
+            for index, (path, title, icon) in enumerate(PAGES)
+        ]
+    )
+
+
+def ensure_navigation() -> None:
+    """If Streamlit's legacy pages/ routing ran this page without app.py, register the
+    navigation and rerun the request through it."""
+    if PagesManager.uses_pages_directory:
+        navigation()
+        st.rerun()
