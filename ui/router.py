@@ -18,8 +18,13 @@ PAGES = (
 )
 
 
+_registered = False  # has this process registered the navigation yet?
+
+
 def navigation():
     """Page config and the navigation menu; returns the page to run."""
+    global _registered
+    _registered = True
     st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
     return st.navigation(
         [
@@ -31,7 +36,9 @@ def navigation():
 
 def ensure_navigation() -> None:
     """If Streamlit's legacy pages/ routing ran this page without app.py, register the
-    navigation and rerun the request through it."""
-    if PagesManager.uses_pages_directory:
+    navigation and rerun the request through it. Only before the first registration:
+    AppTest resets Streamlit's flag on every run, and a rerun would drop that run's
+    button clicks."""
+    if PagesManager.uses_pages_directory and not _registered:
         navigation()
         st.rerun()
