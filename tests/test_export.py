@@ -75,3 +75,11 @@ def test_share_link_round_trips_through_the_codec():
     assert parsed.netloc == "localhost:8501" and "old" not in parsed.query
     again, notices = cfg.from_query(parse_qs(parsed.query))
     assert notices == [] and again == config
+
+
+def test_html_names_the_link_only_when_there_is_one():
+    figure = {"data": [], "layout": {}, "frames": []}
+    assert "Made with Descent Lab.</small>" in export.standalone_html(figure, "t")
+    assert "Link: <code>http://x/?a=1&amp;b=2</code>" in export.standalone_html(
+        figure, "t", link="http://x/?a=1&b=2"
+    )

@@ -28,7 +28,7 @@ TEMPLATE = """<!DOCTYPE html>
 <h1>{title}</h1>
 <p>{lesson}</p>
 <div id="plot"></div>
-<p><small>Made with Descent Lab. Link: <code>{link}</code></small></p>
+<p><small>Made with Descent Lab.{link}</small></p>
 <script>
 const figure = {figure_json};
 Plotly.newPlot("plot", figure.data, figure.layout, {{displaylogo: false}})
@@ -54,7 +54,7 @@ def standalone_html(figure: dict, title: str, lesson: str = "", link: str = "") 
     return TEMPLATE.format(
         title=html.escape(title),
         lesson=html.escape(lesson),
-        link=html.escape(link),
+        link=f" Link: <code>{html.escape(link)}</code>" if link else "",
         plotly_js=plotly_js(),
         figure_json=figure_json,
     )
