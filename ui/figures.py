@@ -1,7 +1,10 @@
 """Plotly figures for the pages, built as plain dicts (no per-frame validation).
 
 The animated trajectory figure sends each path once as a static faint line; its frames
-update only small traces (each run's head and a short tail). The surface is a PNG under
+update only small traces (each run's head and a short tail, and a "step k" counter). The
+scrubber has at most SLIDER_STOPS positions: plotly.js draws every slider step as a tick
+and a label, and 1,001 of them took the browser 2 s, a third of the time to first figure;
+Play still shows every step. The surface is a PNG under
 ``layout.images`` rather than a contour trace: plotly.js drops a contour trace from view
 while frames that touch only scatter traces play, and an image stays.
 """
@@ -25,6 +28,7 @@ DISPLAY_DIGITS = 5  # frame coordinates keep 1e-5 of the plot's width (display o
 FRAME_MS = 30
 PATH_OPACITY = 0.7  # whole paths, under the animated heads
 CLICK_GRID = 41  # invisible clickable points per side
+SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
 
 
 def color(index: int) -> str:
@@ -79,6 +83,18 @@ def _display_decimals(bounds) -> int:
 def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
     """Short JSON numbers for display-only traces (the exports keep full precision)."""
     return np.round(values, decimals)
+
+
+def slider_stops(n_frames: int, initial_frame: int = 0) -> list[int]:
+    """The frames the scrubber can stop at: evenly spaced, at most SLIDER_STOPS of them,
+    always the first, the last and `initial_frame`."""
+    stride = max(1, math.ceil((n_frames - 1) / (SLIDER_STOPS - 1)))
+    return sorted(set(range(0, n_frames, stride)) | {n_frames - 1, initial_frame})
+
+
+def _counter_position(bounds) -> tuple[float, float]:
+    (x0, x1), (y0, y1) = bounds
+    return x0 + 0.02 * (x1 - x0), y1 - 0.04 * (y1 - y0)
 
 
 def trajectory_figure(
@@ -190,6 +206,22 @@ def trajectory_figure(
                 },
             }
         )
+    counter_x, counter_y = _counter_position(surface.bounds)
+    animated.append(len(data))
+    data.append(
+        {
+            "type": "scatter",
+            "x": [counter_x],
+            "y": [counter_y],
+            "mode": "text",
+            "text": ["step 0"],
+            "textposition": "middle right",
+            "textfont": {"size": 16, "color": "black", "shadow": "0 0 3px white"},
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "name": "step counter",
+        }
+    )
     # Each frame holds, per run, the last TAIL+1 points (the tail) and the head: a
     # fixed amount of data per frame, so the figure grows linearly with the steps.
     shown = [_rounded(path, decimals).tolist() for path in paths]
@@ -201,13 +233,13 @@ def trajectory_figure(
             tail = points[max(0, last - TAIL) : last + 1]
             frame_data.append({"x": [p[0] for p in tail], "y": [p[1] for p in tail]})
             frame_data.append({"x": [tail[-1][0]], "y": [tail[-1][1]]})
+        frame_data.append({"text": [f"step {k}"]})
         frames.append({"name": str(k), "data": frame_data, "traces": animated})
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
     for trace_index, frame_trace in zip(
         animated, frames[initial_frame]["data"], strict=True
     ):
-        data[trace_index]["x"] = frame_trace["x"]
-        data[trace_index]["y"] = frame_trace["y"]
+        data[trace_index].update(frame_trace)
     annotations = []
     for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
         if k is not None:
@@ -223,6 +255,7 @@ def trajectory_figure(
                     "bgcolor": color(i),
                 }
             )
+    stops = slider_stops(n_frames, initial_frame)
     slider_steps = [
         {
             "method": "animate",
@@ -236,7 +269,7 @@ def trajectory_figure(
                 },
             ],
         }
-        for k in range(n_frames)
+        for k in stops
     ]
     layout = {
         "height": height,
@@ -312,12 +345,13 @@ def trajectory_figure(
         ],
         "sliders": [
             {
-                "active": initial_frame,
+                "active": stops.index(initial_frame),
                 "x": 0.18,
                 "len": 0.82,
                 "y": -0.05,
                 "yanchor": "top",
-                "currentvalue": {"prefix": "step ", "font": {"size": 14}},
+                # The counter on the plot follows every frame; this label would lag.
+                "currentvalue": {"visible": False},
                 "transition": {"duration": 0},
                 "steps": slider_steps,
             }

@@ -1,0 +1,85 @@
+"""The animated trajectory figure: frames, scrubber and step counter, checked against
+the paths the engine returns."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import landscapes
+import optimizers
+from ui import figures
+
+
+@given(st.integers(1, 20_001), st.data())
+def test_slider_stops_are_few_even_and_include_the_ends(n_frames, data):
+    initial = data.draw(st.integers(0, n_frames - 1))
+    stops = figures.slider_stops(n_frames, initial)
+    assert stops[0] == 0 and stops[-1] == n_frames - 1
+    assert initial in stops
+    assert stops == sorted(set(stops))
+    # Apart from the initial frame: evenly spaced by the stride, at most SLIDER_STOPS
+    # of them and the last frame.
+    stride = max(1, -(-(n_frames - 1) // (figures.SLIDER_STOPS - 1)))
+    regular = [s for s in stops if s % stride == 0 or s == n_frames - 1]
+    assert len(regular) <= figures.SLIDER_STOPS + 1
+    assert len(stops) <= len(regular) + 1
+    assert all(0 < gap <= stride for gap in np.diff(regular))
+
+
+@pytest.fixture(scope="module")
+def animated():
+    surface = landscapes.get("quadratic", condition_number=10.0, angle=0.0)
+    runs = [
+        optimizers.run("gd", surface, start=(-2.5, 2.0), steps=300, lr=0.05),
+        optimizers.run("gd", surface, start=(-2.5, 2.0), steps=300, lr=0.25),
+    ]
+    return surface, runs
+
+
+def build(surface, runs, initial_frame=0):
+    return figures.trajectory_figure(
+        surface,
+        [r.path for r in runs],
+        ["slow", "diverging"],
+        [r.diverged_at for r in runs],
+        (-2.5, 2.0),
+        image="data:image/png;base64,",
+        initial_frame=initial_frame,
+    )
+
+
+def test_every_step_is_a_frame_whose_heads_and_counter_follow_the_paths(animated):
+    surface, runs = animated
+    assert runs[1].diverged_at is not None  # lr 0.25 > 2/λmax = 0.2
+    figure = build(surface, runs)
+    frames = figure["frames"]
+    assert len(frames) == len(runs[0].path) == 301
+    for k in (0, 1, 57, 300):
+        frame = frames[k]
+        assert frame["name"] == str(k)
+        heads = frame["data"][1:4:2]
+        for run, head in zip(runs, heads, strict=True):
+            last = min(k, len(run.path) - 1)  # a diverged run stays at its last point
+            assert head["x"][0] == pytest.approx(run.path[last, 0], abs=1e-4)
+            assert head["y"][0] == pytest.approx(run.path[last, 1], abs=1e-4)
+        assert frame["data"][-1]["text"] == [f"step {k}"]
+        counter = figure["data"][frame["traces"][-1]]
+        assert counter["mode"] == "text"
+
+
+def test_the_scrubber_stops_at_most_slider_stops_frames_and_starts_at_the_initial_one(
+    animated,
+):
+    surface, runs = animated
+    figure = build(surface, runs, initial_frame=7)
+    slider = figure["layout"]["sliders"][0]
+    names = [step["args"][0][0] for step in slider["steps"]]
+    assert len(names) <= figures.SLIDER_STOPS + 1
+    assert names[0] == "0" and names[-1] == "300"
+    assert names[slider["active"]] == "7"
+    # The figure opens at that frame: heads and counter as in frame 7.
+    counter = figure["data"][figure["frames"][7]["traces"][-1]]
+    assert counter["text"] == ["step 7"]
+    head = figure["data"][figure["frames"][7]["traces"][1]]
+    assert head["x"][0] == pytest.approx(runs[0].path[7, 0], abs=1e-4)
