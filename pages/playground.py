@@ -6,7 +6,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import config as cfg
-from ui import export, figures
+from ui import export, figures, tables
 from ui import widgets as w
 from ui.presets import BY_KEY
 from ui.router import ensure_navigation
@@ -217,26 +217,23 @@ with main:
         state[P + "frame"] = min(state[P + "frame"] + 10, steps_shown)
         st.rerun()
     if show_internals:
-        st.dataframe(
-            [
-                {
-                    "run": label,
-                    "step": state[P + "frame"],
-                    "−∂f/∂x, −∂f/∂y": None
-                    if item is None
-                    else f"{-item['gradient'][0]:.3e}, {-item['gradient'][1]:.3e}",
-                    "step taken": None
-                    if item is None
-                    else f"{item['step'][0]:.3e}, {item['step'][1]:.3e}",
-                    "effective lr per coordinate": None
-                    if item is None
-                    else f"{item['effective_lr'][0]:.3e}, {item['effective_lr'][1]:.3e}",
-                }
-                for label, item in zip(labels, internals, strict=True)
-            ],
-            hide_index=True,
-            key=P + "internals_table",
-        )
+        rows = []
+        for label, item in zip(labels, internals, strict=True):
+            rows.append({"run": label, "step": state[P + "frame"]})
+            for column, field in (
+                ("−∂f/∂x, −∂f/∂y", "gradient"),
+                ("step taken", "step"),
+                ("effective lr per coordinate", "effective_lr"),
+            ):
+                if item is None:
+                    rows[-1][column] = None
+                    continue
+                sign = -1 if field == "gradient" else 1
+                value = sign * item[field]
+                rows[-1][column] = (
+                    f"{tables.number(value[0])}, {tables.number(value[1])}"
+                )
+        st.markdown(tables.markdown_table(rows))
     st.caption(
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
@@ -251,19 +248,16 @@ with side:
         rows.append(
             {
                 "run": label,
-                "final loss": float(result.final_loss),
-                "distance to minimum": surface.distance_to_nearest_minimum(x, y),
-                "steps to 1e-6": result.steps_to_tolerance,
-                "diverged at step": result.diverged_at,
+                "final loss": tables.number(result.final_loss),
+                "distance to minimum": tables.number(
+                    surface.distance_to_nearest_minimum(x, y)
+                ),
+                "steps to 1e-6": tables.number(result.steps_to_tolerance),
+                "diverged at step": tables.number(result.diverged_at),
             }
         )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_config={
-            "final loss": st.column_config.NumberColumn(format="%.3e"),
-            "distance to minimum": st.column_config.NumberColumn(format="%.3e"),
-        },
+    st.markdown(
+        tables.markdown_table(rows, align_right=tuple(rows[0])[1:]),
     )
     for name in dict.fromkeys(run.optimizer for run in config.runs):
         spec = optimizers.spec(name)
@@ -299,16 +293,10 @@ c.plotly_chart(
     key=P + "lr",
 )
 query = {**cfg.to_query(config), **cfg.view_to_query(view)}
-link = "?" + "&".join(
-    f"{k}={v}"
-    for k, values in query.items()
-    for v in (values if isinstance(values, list) else [values])
-)
+link = export.share_link(None, query)
 st.subheader("Share and export")
-st.code(link, language=None)
-st.caption(
-    "Copy this link (button at its right): whoever opens it sees this exact figure."
-)
+w.share_link_control(query, key=P + "share")
+st.caption("Whoever opens this link sees this exact figure.")
 html_col, csv_col, json_col = st.columns(3)
 title = BY_KEY[view.preset].title if view.preset else f"Descent Lab: {surface.title}"
 html_col.download_button(

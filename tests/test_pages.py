@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markdown_cells import table_rows
 from streamlit.testing.v1 import AppTest
 
 import landscapes
@@ -28,6 +29,14 @@ def figure(at, key) -> dict:
     charts = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
     assert charts, f"no chart {key}"
     return json.loads(charts[0].proto.spec)
+
+
+def markdown_table(at, column: str) -> list[dict]:
+    """The rows of the page's Markdown table that has `column`."""
+    for element in at.markdown:
+        if f"| {column} |" in element.value:
+            return table_rows(element.value)
+    raise AssertionError(f"no table with a column {column!r}")
 
 
 def qp(at, key) -> list:
@@ -79,9 +88,16 @@ def test_playground_from_link_and_divergence_notice():
     )
     assert not at.exception
     assert at.number_input(key="pg.param.condition_number").value == 10.0
-    table = at.dataframe[0].value
-    assert table["diverged at step"].isna().tolist()[0]
-    assert not table["diverged at step"].isna().tolist()[1]
+    diverged_at = optimizers.run(
+        "gd",
+        landscapes.get("quadratic", condition_number=10.0, angle=0.0),
+        start=(-2.5, 2.0),
+        steps=120,
+        lr=0.25,
+    ).diverged_at
+    assert diverged_at is not None
+    table = markdown_table(at, "diverged at step")
+    assert [row["diverged at step"] for row in table] == ["—", str(diverged_at)]
     spec = figure(at, "pg.figure")
     texts = [a["text"] for a in spec["layout"]["annotations"]]
     assert any("diverged at step" in t for t in texts)
@@ -264,9 +280,9 @@ def test_internals_arrows_at_the_current_step():
         a["text"] == "velocity"
         for a in figure(at, "pg.figure")["layout"]["annotations"]
     )
-    table = at.dataframe[0].value
+    table = markdown_table(at, "effective lr per coordinate")
     # Plain gradient descent steps exactly lr along -∇f in every coordinate.
-    gd_rates = [float(v) for v in table["effective lr per coordinate"][0].split(",")]
+    gd_rates = [float(v) for v in table[0]["effective lr per coordinate"].split(",")]
     assert gd_rates == pytest.approx([0.05, 0.05], rel=1e-3)
 
 

@@ -27,7 +27,7 @@ TAIL = 8  # points in each run's animated tail
 DISPLAY_DIGITS = 5  # frame coordinates keep 1e-5 of the plot's width (display only)
 FRAME_MS = 30
 PATH_OPACITY = 0.7  # whole paths, under the animated heads
-CLICK_GRID = 41  # invisible clickable points per side
+CLICK_GRID = 21  # invisible clickable points per side (a click snaps to the nearest)
 SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
 
 
@@ -90,6 +90,18 @@ def slider_stops(n_frames: int, initial_frame: int = 0) -> list[int]:
     always the first, the last and `initial_frame`."""
     stride = max(1, math.ceil((n_frames - 1) / (SLIDER_STOPS - 1)))
     return sorted(set(range(0, n_frames, stride)) | {n_frames - 1, initial_frame})
+
+
+def _legend_rows(names: list[str], width: float = 450.0) -> int:
+    """Rows a horizontal legend of `names` takes at `width` px (overestimated: ~7.5 px
+    per character and 40 px per entry at plotly's 12 px font)."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + 7.5 * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
 
 
 def _counter_position(bounds) -> tuple[float, float]:
@@ -271,9 +283,17 @@ def trajectory_figure(
         }
         for k in stops
     ]
+    # Fixed margins (autoexpand off): legend, buttons and slider pushing the margins
+    # out made plotly.js lay the figure out twice, 0.4 s in the browser.
+    legend_names = [*labels, "global minima", "start"]
+    top = 24 + 30 * _legend_rows(legend_names)
+    bottom = 130
+    plot_height = max(height - top - bottom, 100)
+    below_axis = -56 / plot_height  # paper units: under the x axis title
     layout = {
         "height": height,
-        "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+        "margin": {"l": 50, "r": 20, "t": top, "b": bottom, "autoexpand": False},
+        "hoverdistance": -1,  # the nearest click point answers wherever one clicks
         "xaxis": {
             "range": [x0, x1],
             "constrain": "domain",
@@ -290,7 +310,7 @@ def trajectory_figure(
             "scaleratio": 1,
             "constrain": "domain",
         },
-        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        "legend": {"orientation": "h", "y": 1 + 12 / plot_height, "yanchor": "bottom"},
         "images": [
             {
                 "source": image or surface_image(surface),
@@ -310,7 +330,7 @@ def trajectory_figure(
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.08,
+                "y": below_axis,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showactive": False,
@@ -348,7 +368,7 @@ def trajectory_figure(
                 "active": stops.index(initial_frame),
                 "x": 0.18,
                 "len": 0.82,
-                "y": -0.05,
+                "y": below_axis,
                 "yanchor": "top",
                 # The counter on the plot follows every frame; this label would lag.
                 "currentvalue": {"visible": False},
@@ -383,7 +403,7 @@ def series_figure(
         "layout": {
             "height": height,
             "title": {"text": title},
-            "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+            "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
             "yaxis": {"type": "log" if log else "linear"},
             "showlegend": False,
@@ -463,7 +483,7 @@ def small_multiples(
     layout = {
         "height": panel_height * rows,
         "showlegend": False,
-        "margin": {"l": 30, "r": 10, "t": 30, "b": 30},
+        "margin": {"l": 30, "r": 10, "t": 30, "b": 30, "autoexpand": False},
     }
     for index, (path, title) in enumerate(zip(paths, titles, strict=True)):
         row, col = divmod(index, columns)

@@ -5,13 +5,15 @@ The rest of `ui` is pure Python; this module is the one place that touches `st`.
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 import landscapes
 import optimizers
 from optimizers import schedules
 from ui import config as cfg
-from ui import figures
+from ui import export, figures
 
 PREFIX = "pg."
 
@@ -150,4 +152,50 @@ def query_key(config: cfg.PlaygroundConfig) -> tuple:
     return tuple(
         (key, tuple(value) if isinstance(value, list) else value)
         for key, value in sorted(query.items())
+    )
+
+
+SHARE_HTML = """
+<div id="{element_id}" class="descent-lab-share">
+<input type="text" readonly value="{query}" aria-label="Link to this configuration"
+ style="width: 100%; font-family: monospace; font-size: 0.85rem; padding: 0.4rem;
+ border: 1px solid #ccc; border-radius: 0.4rem; box-sizing: border-box;">
+<button type="button" style="margin-top: 0.4rem; padding: 0.3rem 0.9rem;
+ border: 1px solid #ccc; border-radius: 0.4rem; background: white; cursor: pointer;">
+Copy link</button>
+<span role="status" style="margin-left: 0.6rem;"></span>
+</div>
+<script>
+(() => {{
+  const root = document.getElementById("{element_id}");
+  const [input, button, status] = ["input", "button", "span"].map(
+    (tag) => root.querySelector(tag));
+  input.value = window.location.origin + window.location.pathname + input.value;
+  button.addEventListener("click", async () => {{
+    try {{
+      await navigator.clipboard.writeText(input.value);
+      status.textContent = "Copied.";
+    }} catch (error) {{  // no clipboard API (plain http): select it for Ctrl+C
+      input.focus();
+      input.select();
+      status.textContent = "Press Ctrl+C to copy.";
+    }}
+  }});
+}})();
+</script>
+"""
+
+
+def share_link_control(query: dict, key: str) -> None:
+    """The page's link (this page's address and `query`) and a Copy link button.
+
+    Plain HTML with a few lines of script, not st.code: its syntax highlighter is
+    1.5 MB of JavaScript the browser compiles before it draws the page.
+    """
+    link = export.share_link(None, query)
+    st.html(
+        SHARE_HTML.format(
+            element_id="share-" + key.replace(".", "-"), query=html.escape(link)
+        ),
+        unsafe_allow_javascript=True,
     )
