@@ -126,3 +126,6 @@ st.plotly_chart(
 spec = optimizers.spec(config.run.optimizer)
 st.latex(spec.latex)
 st.caption(spec.reference)
+
+st.subheader("Share")
+w.share_link_control(cfg.compare_to_query(config), key=P + "share")

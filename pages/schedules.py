@@ -117,3 +117,8 @@ b.plotly_chart(
     ),
     key=P + "paths",
 )
+
+st.subheader("Share")
+w.share_link_control(
+    {**cfg.schedules_to_query(config), **cfg.view_to_query(view)}, key=P + "share"
+)

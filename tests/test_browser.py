@@ -220,6 +220,28 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
+@pytest.mark.parametrize("path", ["", "compare", "schedules"])
+def test_copy_link_copies_this_pages_configuration(browser, server, path):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{server}/{path}?steps=77")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=LOAD_MS)
+    page.wait_for_load_state("networkidle")
+    button = page.locator(".descent-lab-share button")
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_selector(".descent-lab-share >> text=Copied.", timeout=10_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    address = urlparse(page.url)
+    context.close()
+    link = urlparse(copied)
+    assert link.path == address.path
+    # The copied link holds the same configuration as the address bar.
+    assert parse_qs(link.query) == parse_qs(address.query)
+    assert parse_qs(link.query)["steps"] == ["77"]
+
+
 def test_exported_html_plays_offline(browser):
     import landscapes
     import optimizers
