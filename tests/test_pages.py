@@ -313,3 +313,17 @@ def test_compare_page_one_panel_per_schedule():
     ).path
     assert paths[2]["x"] == pytest.approx(expected[:, 0].tolist())
     assert qp(at, "values") == ["constant,step,cosine"]
+
+
+def test_a_run_the_optimizer_refuses_explains_and_keeps_the_sidebar():
+    at = app()
+    at.selectbox(key="pg.run0.optimizer").select("sgd").run()
+    # Nesterov momentum with momentum 0: torch.optim.SGD refuses it, so do we.
+    at.checkbox(key="pg.run0.sgd.nesterov").check().run()
+    assert not at.exception
+    assert any("Run 1 cannot run" in e.value for e in at.error)
+    assert at.selectbox(key="pg.surface").value == "rosenbrock"
+    assert at.checkbox(key="pg.run0.sgd.nesterov").value is True
+    at.number_input(key="pg.run0.sgd.momentum").set_value(0.9).run()
+    assert not at.error
+    assert figure(at, "pg.figure")["frames"]
