@@ -215,12 +215,10 @@ figure = figures.trajectory_figure(
     image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
     height=820 if view.lecture else 620,
     initial_frame=state[P + "frame"],
+    arrows=[figures.internals_arrows(surface, r) for r in results]
+    if show_internals
+    else None,
 )
-if show_internals:
-    internals = [figures.internals_at(surface, r, state[P + "frame"]) for r in results]
-    figure["layout"]["annotations"] += figures.internals_annotations(
-        surface, internals, [figures.color(i) for i in range(len(results))]
-    )
 main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
     st.plotly_chart(
@@ -234,11 +232,17 @@ with main:
     back.button("⏮ Start", key=P + "rewind", on_click=move_frame, args=(None,))
     forward.button("Step ▶", key=P + "step1", on_click=move_frame, args=(1,))
     forward10.button("+10 ▶▶", key=P + "step10", on_click=move_frame, args=(10,))
-    st.toggle(
-        "Show the optimizer's internals at the current step (use Step ▶ to move)",
-        key=P + "internals",
-    )
+    st.toggle("Show the optimizer's internals at every step", key=P + "internals")
     if show_internals:
+        st.caption(
+            "Arrows follow Play and the scrubber. Black: the direction of −∇f. Thick: "
+            "the step taken, at its true length. Dotted: the direction of the "
+            "optimizer's buffer (velocity, momentum or first moment). The table "
+            "is at the step the Step buttons chose."
+        )
+        internals = [
+            figures.internals_at(surface, r, state[P + "frame"]) for r in results
+        ]
         rows = []
         for label, item in zip(labels, internals, strict=True):
             rows.append({"run": label, "step": state[P + "frame"]})

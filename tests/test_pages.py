@@ -4,6 +4,7 @@ links with a configuration, bad links, lecturer mode."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from markdown_cells import table_rows
 from streamlit.testing.v1 import AppTest
@@ -238,7 +239,7 @@ def test_a_run_the_optimizer_rejects_shows_an_error_not_a_traceback():
     assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
 
 
-def test_internals_arrows_at_the_current_step():
+def test_internals_arrows_follow_every_frame():
     at = app(
         surface="quadratic",
         condition_number="10",
@@ -267,18 +268,38 @@ def test_internals_arrows_at_the_current_step():
             momentum=0.9,
         ).path,
     ]
-    arrows = [
-        a
-        for a in figure(at, "pg.figure")["layout"]["annotations"]
-        if a["text"] == "step"
-    ]
-    assert len(arrows) == 2
-    for arrow, path in zip(arrows, expected, strict=True):
-        assert (arrow["ax"], arrow["ay"]) == pytest.approx(tuple(path[3]))
-        assert (arrow["x"], arrow["y"]) == pytest.approx(tuple(path[4]))
-    assert any(
-        a["text"] == "velocity"
-        for a in figure(at, "pg.figure")["layout"]["annotations"]
+    spec = figure(at, "pg.figure")
+    names = {t.get("name"): i for i, t in enumerate(spec["data"])}
+
+    def arrow(name, k):
+        """[tail, tip] of arrow trace `name` in frame k."""
+        frame = spec["frames"][k]
+        update = frame["data"][frame["traces"].index(names[name])]
+        return np.array([update["x"], update["y"]]).T
+
+    def direction(vector):
+        return vector / np.hypot(*vector)
+
+    for k in (3, 17, 29):  # every frame carries the arrows, so they follow Play
+        for run, path in enumerate(expected, start=1):
+            step = arrow(f"{run}: step taken", k)
+            assert step == pytest.approx(path[k : k + 2], abs=1e-4)
+            gradient = arrow(f"{run}: −∇f (direction)", k)
+            assert gradient[0] == pytest.approx(path[k], abs=1e-4)
+        # Gradient descent steps along −∇f; heavy ball's step is its velocity.
+        gd_gradient = arrow("1: −∇f (direction)", k)
+        assert direction(gd_gradient[1] - gd_gradient[0]) == pytest.approx(
+            direction(expected[0][k + 1] - expected[0][k]), abs=1e-3
+        )
+        velocity = arrow("2: velocity (direction)", k)
+        assert direction(velocity[1] - velocity[0]) == pytest.approx(
+            direction(expected[1][k + 1] - expected[1][k]), abs=1e-3
+        )
+    # The figure opens at the step the Step buttons chose.
+    opened = spec["data"][names["1: step taken"]]
+    assert (
+        pytest.approx(expected[0][3:5], abs=1e-4)
+        == np.array([opened["x"], opened["y"]]).T
     )
     table = markdown_table(at, "effective lr per coordinate")
     # Plain gradient descent steps exactly lr along -∇f in every coordinate.

@@ -118,9 +118,14 @@ def trajectory_figure(
     height: int = 620,
     image: str | None = None,
     initial_frame: int = 0,
+    arrows: list[list[tuple[str, np.ndarray]]] | None = None,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
-    run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early."""
+    run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early.
+
+    `arrows[i]`, when given, is run i's list of (label, vectors): vectors[k] is drawn
+    as an arrow from path[k] in every frame k (see `internals_arrows`), so the arrows
+    follow Play and the scrubber."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
     decimals = _display_decimals(surface.bounds)
@@ -218,6 +223,34 @@ def trajectory_figure(
                 },
             }
         )
+    arrow_traces = []  # (trace index, path, vectors)
+    for i, run_arrows in enumerate(arrows or []):
+        for kind, (label, vectors) in enumerate(run_arrows):
+            arrow_traces.append((len(data), paths[i], vectors))
+            animated.append(len(data))
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [],
+                    "y": [],
+                    "mode": "lines+markers",
+                    "name": f"{i + 1}: {label}",
+                    "legendgroup": str(i),
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                    "line": {
+                        "color": "black" if kind == 0 else color(i),
+                        "width": 4 if kind == 1 else 2,
+                        "dash": "solid" if kind < 2 else "dot",
+                    },
+                    "marker": {
+                        "symbol": "arrow",
+                        "angleref": "previous",
+                        "size": [0, 14],
+                        "color": "black" if kind == 0 else color(i),
+                    },
+                }
+            )
     counter_x, counter_y = _counter_position(surface.bounds)
     animated.append(len(data))
     data.append(
@@ -245,6 +278,8 @@ def trajectory_figure(
             tail = points[max(0, last - TAIL) : last + 1]
             frame_data.append({"x": [p[0] for p in tail], "y": [p[1] for p in tail]})
             frame_data.append({"x": [tail[-1][0]], "y": [tail[-1][1]]})
+        for _, path, vectors in arrow_traces:
+            frame_data.append(_arrow_at(path, vectors, k, decimals))
         frame_data.append({"text": [f"step {k}"]})
         frames.append({"name": str(k), "data": frame_data, "traces": animated})
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
@@ -602,54 +637,45 @@ def internals_at(surface: Landscape, result, k: int) -> dict | None:
     }
 
 
-def internals_annotations(
-    surface: Landscape, internals: list, colors: list[str]
-) -> list:
-    """Arrows at the current step: -∇f and the buffer as directions (fixed length),
-    the step taken at its true length."""
+def internals_arrows(surface: Landscape, result) -> list[tuple[str, np.ndarray]]:
+    """Arrows for every step k of a run, drawn from path[k]: −∇f and the optimizer's
+    buffer as directions (a fixed ARROW_FRACTION of the plot's width), and the step
+    actually taken at its true length."""
     (x0, x1), (y0, y1) = surface.bounds
     length = ARROW_FRACTION * max(x1 - x0, y1 - y0)
-    arrows = []
-
-    def arrow(start, vector, text, colour, dash_width):
-        norm = float(np.hypot(*vector))
-        if not np.isfinite(norm) or norm == 0:
-            return
-        tip = start + vector
-        arrows.append(
-            {
-                "x": float(tip[0]),
-                "y": float(tip[1]),
-                "ax": float(start[0]),
-                "ay": float(start[1]),
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowwidth": dash_width,
-                "arrowcolor": colour,
-                "text": text,
-                "font": {"color": "white", "size": 12},
-                "bgcolor": colour,
-            }
-        )
-
-    for item, colour in zip(internals, colors, strict=True):
-        if item is None:
-            continue
-        g = item["gradient"]
-        norm = np.hypot(*g)
-        if norm > 0:
-            arrow(item["point"], -g / norm * length, "−∇f", "black", 2)
-        arrow(item["point"], item["step"], "step", colour, 4)
-        if item["buffer"] is not None:
-            name, value = item["buffer"]
-            size = np.hypot(*value)
-            if size > 0:
-                arrow(item["point"], value / size * length, name, colour, 2)
+    points = result.path[:-1]
+    gradient = np.stack(surface.grad(points[:, 0], points[:, 1]), axis=-1)
+    arrows = [
+        ("−∇f (direction)", -_directions(gradient) * length),
+        ("step taken", np.diff(result.path, axis=0)),
+    ]
+    for name in ("velocity", "momentum_buffer", "exp_avg", "direction"):
+        if name in result.state:
+            arrows.append(
+                (f"{name} (direction)", _directions(result.state[name]) * length)
+            )
+            break
     return arrows
+
+
+def _directions(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors along `vectors` (rows of zeros or non-finite stay zero)."""
+    norms = np.hypot(vectors[:, 0], vectors[:, 1])[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        units = vectors / norms
+    return np.where(np.isfinite(units), units, 0.0)
+
+
+def _arrow_at(path: np.ndarray, vectors: np.ndarray, k: int, decimals: int) -> dict:
+    """The frame update of one arrow trace at step k: [tail, tip], or nothing where
+    the run has no step k (it ended) or the vector is zero."""
+    if k >= len(vectors) or not np.any(vectors[k]):
+        return {"x": [], "y": []}
+    tail = path[k]
+    tip = tail + vectors[k]
+    xs = _rounded(np.array([tail[0], tip[0]]), decimals).tolist()
+    ys = _rounded(np.array([tail[1], tip[1]]), decimals).tolist()
+    return {"x": xs, "y": ys}
 
 
 class Prebuilt(go.Figure):
