@@ -518,8 +518,10 @@ def small_multiples(
     image = image or surface_image(surface)
     rows = -(-len(paths) // columns)
     gap = 0.04
+    # Between rows: room for the x tick labels above and the next panel's title.
+    row_gap = 48 / max(panel_height * rows - 60, 1)
     width = (1 - gap * (columns - 1)) / columns
-    height = (1 - gap * (rows - 1)) / rows
+    height = (1 - row_gap * (rows - 1)) / rows
     data, images, annotations = [], [], []
     layout = {
         "height": panel_height * rows,
@@ -530,7 +532,7 @@ def small_multiples(
         row, col = divmod(index, columns)
         suffix = "" if index == 0 else str(index + 1)
         left = col * (width + gap)
-        top = 1 - row * (height + gap)
+        top = 1 - row * (height + row_gap)
         layout[f"xaxis{suffix}"] = {
             "domain": [left, left + width],
             "range": [x0, x1],
