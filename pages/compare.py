@@ -64,7 +64,8 @@ if surface_name == loaded.surface:
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
     st.warning(notice, icon="✏️")
-st.query_params.from_dict(cfg.compare_to_query(config))
+shared_query = cfg.compare_to_query(config)
+st.query_params.from_dict(shared_query)
 
 surface = config.landscape()
 if config.vary == cfg.SCHEDULE_AXIS:
@@ -128,4 +129,4 @@ st.latex(spec.latex)
 st.caption(spec.reference)
 
 st.subheader("Share")
-w.share_link_control(cfg.compare_to_query(config), key=P + "share")
+w.share_link_control(shared_query, key=P + "share")

@@ -190,7 +190,8 @@ def cannot_run(config) -> str | None:
 
 sync_surface_state()
 config = w.playground_config_from_state()
-st.query_params.from_dict({**cfg.to_query(config), **cfg.view_to_query(view)})
+query = {**cfg.to_query(config), **cfg.view_to_query(view)}
+st.query_params.from_dict(query)
 problem = cannot_run(config)
 if problem:
     st.error(problem)
@@ -318,10 +319,8 @@ c.plotly_chart(
     ),
     key=P + "lr",
 )
-query = {**cfg.to_query(config), **cfg.view_to_query(view)}
-link = export.share_link(None, query)
 st.subheader("Share and export")
-w.share_link_control(query, key=P + "share")
+link = w.share_link_control(query, key=P + "share")
 st.caption("Whoever opens this link sees this exact figure.")
 html_col, csv_col, json_col = st.columns(3)
 title = BY_KEY[view.preset].title if view.preset else f"Descent Lab: {surface.title}"

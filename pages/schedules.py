@@ -14,6 +14,8 @@ from ui.router import ensure_navigation
 ensure_navigation()
 
 P = "sc."
+# The run's figure keeps ~220 px for its legend, Play buttons and scrubber.
+PANEL_HEIGHT = 520
 state = st.session_state
 if not state.get(P + "loaded"):
     params = w.query_dict()
@@ -54,7 +56,8 @@ config = cfg.SchedulesConfig(
     },
     schedules=tuple(state[P + "schedules"]) or ("constant",),
 )
-st.query_params.from_dict({**cfg.schedules_to_query(config), **cfg.view_to_query(view)})
+query = {**cfg.schedules_to_query(config), **cfg.view_to_query(view)}
+st.query_params.from_dict(query)
 
 chosen = [schedules.Schedule.from_dict(config.schedule(n)) for n in config.schedules]
 curves = [s.learning_rates(config.lr, config.steps) for s in chosen]
@@ -99,7 +102,7 @@ a.plotly_chart(
             list(config.schedules),
             "f - f*" if log_scale else "f",
             log_scale,
-            height=380,
+            height=PANEL_HEIGHT,
         )
     ),
     key=P + "loss",
@@ -112,13 +115,11 @@ b.plotly_chart(
             list(config.schedules),
             [r.diverged_at for r in results],
             surface.default_start,
-            height=380,
+            height=PANEL_HEIGHT,
         )
     ),
     key=P + "paths",
 )
 
 st.subheader("Share")
-w.share_link_control(
-    {**cfg.schedules_to_query(config), **cfg.view_to_query(view)}, key=P + "share"
-)
+w.share_link_control(query, key=P + "share")

@@ -610,11 +610,8 @@ def internals_at(surface: Landscape, result, k: int) -> dict | None:
         effective = np.where(
             np.array([gx, gy]) != 0, step / -np.array([gx, gy]), np.nan
         )
-    buffer = None
-    for name in ("velocity", "momentum_buffer", "exp_avg", "direction"):
-        if name in result.state:
-            buffer = (name, result.state[name][k])
-            break
+    name = _buffer_name(result)
+    buffer = None if name is None else (name, result.state[name][k])
     return {
         "point": point,
         "gradient": np.array([gx, gy]),
@@ -636,13 +633,18 @@ def internals_arrows(surface: Landscape, result) -> list[tuple[str, np.ndarray]]
         ("−∇f (direction)", -_directions(gradient) * length),
         ("step taken", np.diff(result.path, axis=0)),
     ]
+    name = _buffer_name(result)
+    if name is not None:
+        arrows.append((f"{name} (direction)", _directions(result.state[name]) * length))
+    return arrows
+
+
+def _buffer_name(result) -> str | None:
+    """The recorded state slot that is the optimizer's step buffer, if it has one."""
     for name in ("velocity", "momentum_buffer", "exp_avg", "direction"):
         if name in result.state:
-            arrows.append(
-                (f"{name} (direction)", _directions(result.state[name]) * length)
-            )
-            break
-    return arrows
+            return name
+    return None
 
 
 def _directions(vectors: np.ndarray) -> np.ndarray:

@@ -186,8 +186,9 @@ Copy link</button>
 """
 
 
-def share_link_control(query: dict, key: str) -> None:
-    """The page's link (this page's address and `query`) and a Copy link button.
+def share_link_control(query: dict, key: str) -> str:
+    """The page's link (this page's address and `query`) and a Copy link button;
+    returns the link's query part ("?...").
 
     Plain HTML with a few lines of script, not st.code: its syntax highlighter is
     1.5 MB of JavaScript the browser compiles before it draws the page.
@@ -199,3 +200,4 @@ def share_link_control(query: dict, key: str) -> None:
         ),
         unsafe_allow_javascript=True,
     )
+    return link
