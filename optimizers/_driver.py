@@ -22,7 +22,7 @@ import types
 import numpy as np
 from numba import prange
 
-from landscapes._dispatch import evaluate_chunk
+from landscapes._dispatch import evaluate_chunk, value_grad
 from landscapes._jit import jit_inline, jit_parallel
 from optimizers._noise import standard_normal_pair
 
@@ -92,7 +92,12 @@ def _trajectories(
         alive = m
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
-            evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
+            if m == 1:
+                # One run (a Playground path): the scalar switch; the chunk call
+                # passes six arrays, which costs more than one point's math.
+                F[0], GX[0], GY[0] = value_grad(lid, lp, xs[0], ys[0])
+            else:
+                evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
             # Divergence and tolerance are rare events: count them in a loop LLVM
             # vectorizes, and walk the runs one by one only when something happened.
             events = 0
@@ -139,9 +144,8 @@ def _trajectories(
                     GY[i] += noise * zy
             factor = lr_factor[k]
             offset = lr_offset[k]
-            base_lr = Hc[0]
             for i in range(m):
-                LR[i] = base_lr[i] * factor + offset
+                LR[i] = Hc[0, i] * factor + offset
             _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)  # noqa: F821
             if record:
                 for i in range(m):

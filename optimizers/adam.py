@@ -95,41 +95,35 @@ def decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled):
 
 @jit_inline
 def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
-    mx, my, vx, vy, vmax_x, vmax_y, power1, power2 = (
-        S[0],
-        S[1],
-        S[2],
-        S[3],
-        S[4],
-        S[5],
-        S[6],
-        S[7],
-    )
-    beta1, beta2, eps, weight_decay = H[1], H[2], H[3], H[4]
+    # S rows: m_x, m_y, v_x, v_y, max v_x, max v_y, β₁ᵗ, β₂ᵗ. Indexed in place, not
+    # through row views: each view costs an atomic reference count, per step.
     for i in range(m):
         lr = LR[i]
+        beta1 = H[1, i]
+        beta2 = H[2, i]
+        eps = H[3, i]
         if mixed:
             amsgrad = H[5, i] != 0.0
             decoupled = H[6, i] != 0.0
-        gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay[i], decoupled)
-        mx[i] += (1.0 - beta1[i]) * (gx - mx[i])
-        my[i] += (1.0 - beta1[i]) * (gy - my[i])
-        vx[i] = beta2[i] * vx[i] + (1.0 - beta2[i]) * gx * gx
-        vy[i] = beta2[i] * vy[i] + (1.0 - beta2[i]) * gy * gy
-        power1[i] *= beta1[i]
-        power2[i] *= beta2[i]
+        gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, H[4, i], decoupled)
+        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
+        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
+        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
+        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        S[6, i] *= beta1
+        S[7, i] *= beta2
         if amsgrad:
-            vmax_x[i] = max(vmax_x[i], vx[i])
-            vmax_y[i] = max(vmax_y[i], vy[i])
-            second_x = vmax_x[i]
-            second_y = vmax_y[i]
+            S[4, i] = max(S[4, i], S[2, i])
+            S[5, i] = max(S[5, i], S[3, i])
+            second_x = S[4, i]
+            second_y = S[5, i]
         else:
-            second_x = vx[i]
-            second_y = vy[i]
-        step_size = lr / (1.0 - power1[i])
-        root = np.sqrt(1.0 - power2[i])
-        xs[i] -= step_size * (mx[i] / (np.sqrt(second_x) / root + eps[i]))
-        ys[i] -= step_size * (my[i] / (np.sqrt(second_y) / root + eps[i]))
+            second_x = S[2, i]
+            second_y = S[3, i]
+        step_size = lr / (1.0 - S[6, i])
+        root = np.sqrt(1.0 - S[7, i])
+        xs[i] -= step_size * (S[0, i] / (np.sqrt(second_x) / root + eps))
+        ys[i] -= step_size * (S[1, i] / (np.sqrt(second_y) / root + eps))
 
 
 @jit_inline

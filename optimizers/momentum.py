@@ -47,18 +47,15 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
             T[0, i] = xs[i] + H[1, i] * S[0, i]
             T[1, i] = ys[i] + H[1, i] * S[1, i]
         evaluate_chunk(lid, lp, T[0], T[1], m, T[2], T[3], T[4])
+        # Nesterov runs step with the look-ahead gradient instead.
         for i in range(m):
-            if H[2, i] == 0.0:
-                T[3, i] = GX[i]
-                T[4, i] = GY[i]
-        gxs = T[3]
-        gys = T[4]
-    else:
-        gxs = GX
-        gys = GY
-    velocity_x, velocity_y, beta = S[0], S[1], H[1]
+            if H[2, i] != 0.0:
+                GX[i] = T[3, i]
+                GY[i] = T[4, i]
+    # S rows 0, 1: the velocity ΔW (indexed in place: a row view costs an atomic
+    # reference count per step).
     for i in range(m):
-        velocity_x[i] = beta[i] * velocity_x[i] - LR[i] * gxs[i]
-        velocity_y[i] = beta[i] * velocity_y[i] - LR[i] * gys[i]
-        xs[i] += velocity_x[i]
-        ys[i] += velocity_y[i]
+        S[0, i] = H[1, i] * S[0, i] - LR[i] * GX[i]
+        S[1, i] = H[1, i] * S[1, i] - LR[i] * GY[i]
+        xs[i] += S[0, i]
+        ys[i] += S[1, i]
