@@ -90,6 +90,12 @@ class Landscape:
         return float(np.min(np.hypot(self.minima[:, 0] - x, self.minima[:, 1] - y)))
 
     def _evaluate(self, x, y):
+        if np.ndim(x) == 0 and np.ndim(y) == 0:
+            # One point (a start check): the scalar switch, not the parallel kernel.
+            from landscapes._dispatch import value_grad
+
+            f, gx, gy = value_grad(self.lid, self.kernel_params, float(x), float(y))
+            return float(f), float(gx), float(gy)
         xs, ys, shape = _flatten(x, y)
         f = np.empty_like(xs)
         gx = np.empty_like(xs)
