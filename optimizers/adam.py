@@ -133,8 +133,8 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
     amsgrad = H[5, 0] != 0.0
     decoupled = H[6, 0] != 0.0
     mixed = False
-    for i in range(m):
-        mixed |= (H[5, i] != 0.0) != amsgrad or (H[6, i] != 0.0) != decoupled
+    for i in range(m):  # | not `or`: a branch-free, vectorized loop
+        mixed |= ((H[5, i] != 0.0) != amsgrad) | ((H[6, i] != 0.0) != decoupled)
     if mixed:
         _loop(S, H, m, xs, ys, GX, GY, LR, False, False, True)
     elif amsgrad and decoupled:

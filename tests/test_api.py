@@ -599,6 +599,36 @@ def test_grid_sweep_shapes_and_cells_equal_runs():
             assert swept.diverged_at[i, j] == -1
 
 
+def test_grid_mixing_adam_flags_in_one_chunk_equals_runs():
+    # amsgrad and decoupled weight decay differ between runs of one chunk, so the
+    # kernel takes Adam's per-run branch; each cell must be that run made alone.
+    flags = [False, True]
+    settings = {"lr": 0.05, "weight_decay": 0.1}
+    swept = optimizers.sweep(
+        "adam",
+        "rosenbrock",
+        steps=60,
+        start=(-1.5, 2.0),
+        grid={"amsgrad": flags, "decoupled_weight_decay": flags},
+        **settings,
+    )
+    finals = set()
+    for i, amsgrad in enumerate(flags):
+        for j, decoupled in enumerate(flags):
+            single = optimizers.run(
+                "adam",
+                "rosenbrock",
+                start=(-1.5, 2.0),
+                steps=60,
+                amsgrad=amsgrad,
+                decoupled_weight_decay=decoupled,
+                **settings,
+            )
+            np.testing.assert_allclose(swept.final[i, j], single.final, rtol=1e-13)
+            finals.add(tuple(single.final))
+    assert len(finals) == 4  # the four flag settings do move differently
+
+
 def test_grid_over_adam_betas_elements():
     beta1s, beta2s = [0.5, 0.9], [0.9, 0.99, 0.999]
     swept = optimizers.sweep(
