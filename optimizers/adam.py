@@ -94,6 +94,16 @@ def decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled):
 
 
 @jit_inline
+def update_moments(S, i, gx, gy, beta1, beta2):
+    """The Adam family's moments of run i, in S rows 0-3 (m_x, m_y, v_x, v_y):
+    m ← m + (1-β₁)(g - m), v ← β₂v + (1-β₂)g²."""
+    S[0, i] += (1.0 - beta1) * (gx - S[0, i])
+    S[1, i] += (1.0 - beta1) * (gy - S[1, i])
+    S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
+    S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+
+
+@jit_inline
 def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
     # S rows: m_x, m_y, v_x, v_y, max v_x, max v_y, β₁ᵗ, β₂ᵗ. Indexed in place, not
     # through row views: each view costs an atomic reference count, per step.
@@ -106,10 +116,7 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
             amsgrad = H[5, i] != 0.0
             decoupled = H[6, i] != 0.0
         gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, H[4, i], decoupled)
-        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
-        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
-        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
-        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        update_moments(S, i, gx, gy, beta1, beta2)
         S[6, i] *= beta1
         S[7, i] *= beta2
         if amsgrad:

@@ -76,10 +76,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * momentum_decay))
         S[4, i] *= mu
         mu_product = S[4, i]
-        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
-        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
-        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
-        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        adam.update_moments(S, i, gx, gy, beta1, beta2)
         denom_x = np.sqrt(S[2, i] / bias_correction2) + eps
         denom_y = np.sqrt(S[3, i] / bias_correction2) + eps
         grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)

@@ -69,10 +69,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         gx, gy = adam.decayed_gradient(
             xs, ys, GX, GY, i, lr, weight_decay, H[5, i] != 0.0
         )
-        S[0, i] += (1.0 - beta1) * (gx - S[0, i])
-        S[1, i] += (1.0 - beta1) * (gy - S[1, i])
-        S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
-        S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+        adam.update_moments(S, i, gx, gy, beta1, beta2)
         S[4, i] *= beta1
         S[5, i] *= beta2
         bias_correction1 = 1.0 - S[4, i]
