@@ -47,11 +47,14 @@ class Optimizer:
     spec: OptimizerSpec
     init: Callable
     step: Callable
+    # The step overwrites LR with the step length it chose (the line searches).
+    step_sets_lr: bool = False
 
 
 def _entry(module, spec=None, step=None) -> Optimizer:
     init = getattr(module, "init", _driver.no_state)  # only stateful ones define init
-    return Optimizer(spec or module.SPEC, init, step or module.step)
+    step_sets_lr = getattr(module, "STEP_SETS_LR", False)
+    return Optimizer(spec or module.SPEC, init, step or module.step, step_sets_lr)
 
 
 # The registry: the UI, tests and docs iterate this one ordered dict.

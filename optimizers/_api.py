@@ -184,7 +184,7 @@ def _call_kernel(
     record_state,
 ):
     entry = optimizers.get(name)
-    kernel = _driver.kernel(name, entry.init, entry.step)
+    kernel = _driver.kernel(name, entry.init, entry.step, entry.step_sets_lr)
     n = len(starts)
     factor, offset = schedule.factors(steps)
     finals = [np.empty(n), np.empty(n), np.empty(n)]

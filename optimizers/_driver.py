@@ -80,7 +80,7 @@ def _trajectories(
         F = np.empty(m)
         GX = np.empty(m)
         GY = np.empty(m)
-        LR = np.empty(m)
+        LR = Hc[0].copy()
         prev_x = xs.copy()
         prev_y = ys.copy()
         prev_f = np.full(m, np.nan)
@@ -90,6 +90,12 @@ def _trajectories(
         div = np.full(m, -1, dtype=np.int64)
         reached = np.full(m, -1, dtype=np.int64)
         alive = m
+        # Under a constant schedule LR stays the base lr (H row 0) and is not
+        # rewritten each step (~5% of a momentum sweep), unless the step overwrites
+        # it with the step length it chose.
+        constant_lr = not _STEP_SETS_LR  # noqa: F821 (bound per optimizer)
+        for k in range(steps):
+            constant_lr &= (lr_factor[k] == 1.0) & (lr_offset[k] == 0.0)
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
             if m == 1:
@@ -145,10 +151,11 @@ def _trajectories(
                     zx, zy = standard_normal_pair(seed, lo + i, k)
                     GX[i] += noise * zx
                     GY[i] += noise * zy
-            factor = lr_factor[k]
-            offset = lr_offset[k]
-            for i in range(m):
-                LR[i] = Hc[0, i] * factor + offset
+            if not constant_lr:
+                factor = lr_factor[k]
+                offset = lr_offset[k]
+                for i in range(m):
+                    LR[i] = Hc[0, i] * factor + offset
             _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)  # noqa: F821
             if record:
                 for i in range(m):
@@ -174,12 +181,18 @@ def no_state(S, H, m):
 _KERNELS = {}
 
 
-def kernel(name: str, init, step):
+def kernel(name: str, init, step, step_sets_lr: bool = False):
     """The compiled trajectories kernel for optimizer `name` (built once per process,
-    compiled on first call or loaded from the on-disk cache)."""
+    compiled on first call or loaded from the on-disk cache). `step_sets_lr`: the step
+    writes the step length it chose into LR (a compile-time constant)."""
     if name not in _KERNELS:
         qualname = f"trajectories_{name}"
-        namespace = dict(_trajectories.__globals__, _init=init, _step=step)
+        namespace = dict(
+            _trajectories.__globals__,
+            _init=init,
+            _step=step,
+            _STEP_SETS_LR=step_sets_lr,
+        )
         function = types.FunctionType(_trajectories.__code__, namespace, qualname)
         function.__qualname__ = qualname
         _KERNELS[name] = jit_parallel(function)

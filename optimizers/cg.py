@@ -19,6 +19,9 @@ from landscapes._jit import jit_inline
 from optimizers._spec import Hyperparameter, OptimizerSpec
 from optimizers.line_search import brent
 
+# The step writes the step length its line search chose into LR (recorded as the lr).
+STEP_SETS_LR = True
+
 LATEX_COMMON = (
     r"d_t = -g_t + \beta_t d_{t-1},\ \alpha_t = \arg\min_\alpha f(\theta_t + \alpha d_t)"
     r",\ \theta_{t+1} = \theta_t + \alpha_t d_t"

@@ -13,6 +13,9 @@ from landscapes._jit import jit_inline
 from optimizers._spec import Hyperparameter, OptimizerSpec
 from optimizers.line_search import armijo
 
+# The step writes the step length its line search chose into LR (recorded as the lr).
+STEP_SETS_LR = True
+
 SPEC = OptimizerSpec(
     name="gd_armijo",
     title="Gradient descent, Armijo backtracking",
