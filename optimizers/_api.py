@@ -279,8 +279,6 @@ def run(
             "(from the last step on, the average path is the path itself)"
         )
     average_gamma = _nonnegative("average_gamma", average_gamma)
-    if not math.isfinite(surface.value(x0, y0)):
-        raise ValueError(f"Invalid start: f{(x0, y0)} is not finite on {surface.name}")
     values = resolve_hyperparameters(optimizer, hyperparameters)
     H = np.array([[values[h.name]] for h in entry.spec.hyperparameters])
     finals, counters, paths, state = _call_kernel(
@@ -297,6 +295,10 @@ def run(
         bool(record_state),
     )
     diverged = int(counters[0][0])
+    if diverged == 0:
+        # The kernel checks the start like every iterate (|start| <= START_LIMIT is
+        # inside its box, so only a non-finite f(start) stops it at step 0).
+        raise ValueError(f"Invalid start: f{(x0, y0)} is not finite on {surface.name}")
     reached = int(counters[1][0])
     length = diverged if diverged >= 0 else steps + 1
     path = np.column_stack([paths[0][:length, 0], paths[1][:length, 0]])

@@ -88,6 +88,8 @@ class Schedule:
 
     def factors(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """(factor, offset), each of length `steps`: η_t = η₀·factor[t] + offset[t]."""
+        if self.name == "constant" and not self.warmup:
+            return np.ones(steps), np.zeros(steps)  # the common case, without the clock
         t = np.arange(steps, dtype=np.float64)
         w = self.warmup
         clock = np.maximum(t - w, 0.0)

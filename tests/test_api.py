@@ -21,6 +21,7 @@ normalized_gd for divergence): each compiles a Numba kernel the first time.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 
@@ -252,6 +253,17 @@ def test_default_start_is_the_landscapes():
     start = landscapes.get("goldstein_price").default_start
     assert tuple(result.path[0]) == tuple(start)
     assert result.hyperparameters == {"lr": 1e-3}
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_a_start_where_f_is_not_finite_is_refused(optimizer):
+    """A Landscape object whose f overflows to inf at the start (b = 1e308, off the
+    valley floor): run refuses it by name instead of a path diverged at step 0."""
+    rosenbrock = landscapes.get("rosenbrock")
+    broken = dataclasses.replace(rosenbrock, kernel_params=np.array([1.0, 1e308]))
+    assert math.isinf(broken.value(-1.5, 5.0))
+    with pytest.raises(ValueError, match=r"start: f\(-1.5, 5.0\) is not finite"):
+        optimizers.run(optimizer, broken, start=(-1.5, 5.0), steps=5)
 
 
 # ----------------------------------------------------------- convergence classics
