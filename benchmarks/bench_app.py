@@ -11,7 +11,6 @@ one Plotly figure.
 
 from __future__ import annotations
 
-import json
 import socket
 import statistics
 import subprocess
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import plotly.graph_objects as go  # noqa: E402
+import plotly.io  # noqa: E402
 
 import optimizers  # noqa: E402
 from ui import config as cfg  # noqa: E402
@@ -67,7 +67,8 @@ def server_side() -> None:
             config.resolved_start(),
             image=image,
         )
-        return json.dumps(figure)
+        # What st.plotly_chart does with the figure (orjson when installed).
+        return plotly.io.to_json(figures.Prebuilt(figure), validate=False)
 
     def naive(frames_wanted):
         # The baseline: go.Figure with one validated go.Frame per shown step, each

@@ -160,7 +160,47 @@ def test_playground_renders_without_errors(server, page):
     # The configuration is in the URL as soon as the page renders.
     assert query(page)["surface"] == ["rosenbrock"]
     assert len(query(page)["run"]) == 4
+    # Numbers keep to one line: without the page's CSS the narrow side column broke
+    # them after an exponent's hyphen (2.159e-|08).
+    lines_per_number = page.evaluate(
+        """() => [...document.querySelectorAll('td')]
+            .filter(td => /e[-+]\\d\\d$/.test(td.innerText.trim()))
+            .map(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+                return [td.innerText.trim(), new Set(tops).size];
+            })"""
+    )
+    assert any("e-" in text for text, _ in lines_per_number), lines_per_number
+    assert all(lines == 1 for _, lines in lines_per_number), lines_per_number
     shot(page, "playground")
+
+
+FIRST_SEEN_JS = """
+window.firstSeen = {};
+const watched = {
+  figure: ".js-plotly-plot .main-svg",
+  controls: '[data-testid="stSidebar"] input',
+};
+new MutationObserver(() => {
+  for (const [name, selector] of Object.entries(watched)) {
+    if (!(name in window.firstSeen) && document.querySelector(selector)) {
+      window.firstSeen[name] = performance.now();
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_first_visit_draws_the_figure_before_the_controls(server, page):
+    page.add_init_script(FIRST_SEEN_JS)
+    page.goto(server)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("start x").wait_for(timeout=LOAD_MS)
+    seen = page.evaluate("window.firstSeen")
+    assert seen["figure"] < seen["controls"], seen
+    assert sidebar.get_by_label("start x").input_value() == "-1.5000"
 
 
 def test_url_restores_configuration(server, page):

@@ -12,6 +12,11 @@ import numbers
 
 MISSING = "—"
 
+# Browsers may break a line after the hyphen of an exponent (2.159e-\n08). Numbers go
+# in right-aligned columns (`align_right`), and those cells keep to one line. Draw with
+# st.html: a style-only element takes no space on the page.
+NUMBER_CELL_CSS = '<style>td[style*="right"] { white-space: nowrap; }</style>'
+
 
 def number(value, digits: int = 4) -> str:
     """A float in scientific notation with `digits` significant digits; None, NaN and
@@ -37,7 +42,8 @@ def _cell(value) -> str:
 
 def markdown_table(rows: list[dict], align_right: tuple[str, ...] = ()) -> str:
     """A GitHub-flavoured Markdown table with the keys of the first row as columns;
-    cell text is escaped, so labels and values print as they are."""
+    cell text is escaped, so labels and values print as they are. Columns named in
+    `align_right` are right-aligned and, under NUMBER_CELL_CSS, never wrap."""
     if not rows:
         return ""
     columns = list(rows[0])

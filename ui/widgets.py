@@ -40,6 +40,8 @@ def load_playground_from_url() -> None:
     st.session_state[PREFIX + "view"] = view
     st.session_state[PREFIX + "frame"] = 0
     st.session_state[PREFIX + "notices"] = notices + view_notices
+    # The first run draws the figure alone (see rerun_when_figure_drawn).
+    st.session_state[PREFIX + "figure_drawn"] = False
     st.session_state[PREFIX + "loaded"] = True
 
 
@@ -201,3 +203,39 @@ def share_link_control(query: dict, key: str) -> str:
         unsafe_allow_javascript=True,
     )
     return link
+
+
+# The browser tells the server when it has drawn the page's first Plotly figure (or
+# after 8 s, if it never does). The page is then run again, in full.
+FIGURE_DRAWN_JS = """
+export default function ({ setTriggerValue }) {
+  const drawn = () => document.querySelector(".js-plotly-plot .main-svg");
+  let sent = false;
+  const send = () => {
+    if (sent) return;
+    sent = true;
+    observer.disconnect();
+    clearTimeout(timer);
+    // After the next paint (a timeout queued in an animation frame runs after it):
+    // the figure is on screen before the rest of the page keeps the browser busy.
+    requestAnimationFrame(() => setTimeout(() => setTriggerValue("drawn", true)));
+  };
+  const observer = new MutationObserver(() => drawn() && send());
+  const timer = setTimeout(send, 8000);
+  if (drawn()) send();
+  else observer.observe(document.body, { childList: true, subtree: true });
+  return () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+}
+"""
+_figure_drawn_signal = st.components.v2.component(
+    "descent_lab.figure_drawn", js=FIGURE_DRAWN_JS
+)
+
+
+def rerun_when_figure_drawn(key: str, on_drawn) -> None:
+    """Mount the invisible signal: `on_drawn` runs, then the script, once the browser
+    has drawn the figure."""
+    _figure_drawn_signal(key=key, on_drawn_change=on_drawn, height=0)
