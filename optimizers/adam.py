@@ -22,11 +22,13 @@ import numpy as np
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
-LATEX = (
-    r"\begin{aligned} m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 "
-    r"v_{t-1} + (1-\beta_2) g_t^2\\ \theta_t &= \theta_{t-1} - \frac{\eta_t}{1-\beta_1^t}"
-    r"\,\frac{m_t}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon}\end{aligned}"
+# One line per quantity: the pages show it in a narrow column.
+LINES = (
+    r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t\\ v_t &= \beta_2 v_{t-1} + "
+    r"(1-\beta_2) g_t^2\\ \theta_t &= \theta_{t-1} - \frac{\eta_t}{1-\beta_1^t}"
+    r"\,\frac{m_t}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon}"
 )
+LATEX = r"\begin{aligned}" + LINES + r"\end{aligned}"
 
 
 # Shared by the Adam family (adam, adamw, nadam, radam): torch's names and defaults.

@@ -16,7 +16,11 @@ SPEC = OptimizerSpec(
     name="adamw",
     title="AdamW",
     hyperparameters=adam.hyperparameters(0.01, True, settable=False),
-    latex=r"\theta_{t-1} \leftarrow (1-\eta_t\lambda)\,\theta_{t-1};\ " + adam.LATEX,
+    latex=(
+        r"\begin{aligned}\theta_{t-1} &\leftarrow (1-\eta_t\lambda)\,\theta_{t-1}\\"
+        + adam.LINES
+        + r"\end{aligned}"
+    ),
     reference=(
         "I. Loshchilov and F. Hutter (2019), Decoupled weight decay regularization, "
         "ICLR; torch.optim.AdamW."

@@ -35,9 +35,9 @@ SPEC = OptimizerSpec(
         adam.DECOUPLED,
     ),
     latex=(
-        r"\theta_t = \theta_{t-1} - \eta_t\frac{1-\mu_t}{1-\Pi_t}\frac{g_t}{d_t} - "
-        r"\eta_t\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{d_t},\ "
-        r"\mu_t = \beta_1(1-\tfrac12 0.96^{t\psi})"
+        r"\begin{aligned}\theta_t &= \theta_{t-1} - \eta_t\frac{1-\mu_t}{1-\Pi_t}"
+        r"\frac{g_t}{d_t} - \eta_t\frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}}\frac{m_t}{d_t}\\"
+        r"\mu_t &= \beta_1(1-\tfrac12 0.96^{t\psi})\end{aligned}"
     ),
     reference=(
         "T. Dozat (2016), Incorporating Nesterov momentum into Adam, ICLR workshop; "

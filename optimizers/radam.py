@@ -35,9 +35,9 @@ SPEC = OptimizerSpec(
         adam.DECOUPLED,
     ),
     latex=(
-        r"\theta_t = \theta_{t-1} - \eta_t\,\frac{m_t}{1-\beta_1^t}\cdot"
-        r"\begin{cases} r_t\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon) & \rho_t > 5\\"
-        r" 1 & \text{otherwise}\end{cases}"
+        r"\begin{aligned}\theta_t &= \theta_{t-1} - \eta_t\,\frac{m_t}{1-\beta_1^t}"
+        r"\cdot s_t\\ s_t &= \begin{cases} r_t\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon)"
+        r" & \rho_t > 5\\ 1 & \text{otherwise}\end{cases}\end{aligned}"
     ),
     reference=(
         "L. Liu et al. (2020), On the variance of the adaptive learning rate and "

@@ -228,6 +228,12 @@ figure = figures.trajectory_figure(
     arrows=[figures.internals_arrows(surface, r) for r in results]
     if show_internals
     else None,
+    notes=[
+        figures.effective_lr_notes(surface, r, f"run {i + 1}")
+        for i, r in enumerate(results)
+    ]
+    if show_internals
+    else None,
 )
 main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
@@ -254,29 +260,31 @@ with main:
         st.caption(
             "Arrows follow Play and the scrubber. Black: the direction of −∇f. Thick: "
             "the step taken, at its true length. Dotted: the direction of the "
-            "optimizer's buffer (velocity, momentum or first moment). The table "
-            "is at the step the Step buttons chose."
+            "optimizer's buffer (velocity, momentum or first moment). Under the step "
+            "counter, each run's learning rate per coordinate, step / (−∂f/∂θ): "
+            "where an adaptive method rescales, the two differ. The table is at step "
+            f"{state[P + 'frame']}, which the Step buttons choose."
         )
-        internals = [
-            figures.internals_at(surface, r, state[P + "frame"]) for r in results
-        ]
+        # One row per run and quantity, x and y in columns: narrow enough for the
+        # column with every number on one line.
         rows = []
-        for label, item in zip(labels, internals, strict=True):
-            rows.append({"run": label, "step": state[P + "frame"]})
-            for column, field in (
-                ("−∂f/∂x, −∂f/∂y", "gradient"),
-                ("step taken", "step"),
-                ("effective lr per coordinate", "effective_lr"),
+        for label, result in zip(labels, results, strict=True):
+            item = figures.internals_at(surface, result, state[P + "frame"])
+            for quantity, field, sign in (
+                ("−∇f", "gradient", -1),
+                ("step taken", "step", 1),
+                ("lr per coordinate", "effective_lr", 1),
             ):
-                if item is None:
-                    rows[-1][column] = None
-                    continue
-                sign = -1 if field == "gradient" else 1
-                value = sign * item[field]
-                rows[-1][column] = (
-                    f"{tables.number(value[0])}, {tables.number(value[1])}"
+                x, y = (None, None) if item is None else sign * item[field]
+                rows.append(
+                    {
+                        "run": label,
+                        "quantity": quantity,
+                        "x": tables.number(x),
+                        "y": tables.number(y),
+                    }
                 )
-        st.markdown(tables.markdown_table(rows, align_right=tuple(rows[0])[1:]))
+        st.markdown(tables.markdown_table(rows, align_right=("x", "y")))
     st.caption(
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."

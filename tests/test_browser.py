@@ -117,8 +117,13 @@ def page(browser):
 
 
 def open_page(page, url):
+    """Open the Playground at `url` and wait for all of it: the first run draws the
+    figure, a second (on the browser's signal) the sidebar and the rest."""
     page.goto(url)
     page.wait_for_selector(".js-plotly-plot .slider-container", timeout=LOAD_MS)
+    page.wait_for_selector(
+        '[data-testid="stSidebarUserContent"] input', timeout=LOAD_MS
+    )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)
 
@@ -174,6 +179,14 @@ def test_playground_renders_without_errors(server, page):
     )
     assert any("e-" in text for text, _ in lines_per_number), lines_per_number
     assert all(lines == 1 for _, lines in lines_per_number), lines_per_number
+    # Every formula fits its column: Adam's on two lines overflowed by 36 px and was
+    # cut off. (KaTeX's aligned blocks overhang their box by ~2 px.)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.katex-display')]
+            .filter(f => f.scrollWidth > f.clientWidth + 4)
+            .map(f => f.innerText.slice(0, 40))"""
+    )
+    assert overflowing == []
     shot(page, "playground")
 
 
@@ -211,8 +224,9 @@ def test_url_restores_configuration(server, page):
     )
     assert page.locator('[data-testid="stException"]').count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_label("condition_number").input_value().startswith("25")
-    assert sidebar.get_by_label("start x").input_value() == "-2.0000"
+    # Retrying checks: a number input first shows its minimum for a frame or two.
+    sync_api.expect(sidebar.get_by_label("condition_number")).to_have_value("25.00")
+    sync_api.expect(sidebar.get_by_label("start x")).to_have_value("-2.0000")
     assert query(page)["run"] == ["gd;lr=0.07", "adam;lr=0.3"]
     assert page.get_by_text("2. adam(lr=0.3)").count() >= 1
     shot(page, "playground-from-url")
@@ -315,6 +329,10 @@ def test_every_page_renders(server, page, path):
     page.wait_for_selector(
         '[data-testid="stMainBlockContainer"] h1, .js-plotly-plot', timeout=LOAD_MS
     )
+    if path != "gallery":  # every other page has controls in its sidebar
+        page.wait_for_selector(
+            '[data-testid="stSidebarUserContent"] input', timeout=LOAD_MS
+        )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)
     assert page.locator('[data-testid="stException"]').count() == 0

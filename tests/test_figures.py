@@ -68,6 +68,55 @@ def test_every_step_is_a_frame_whose_heads_and_counter_follow_the_paths(animated
         assert counter["mode"] == "text"
 
 
+def note_rates(line: str) -> tuple[str, list[float]]:
+    label, numbers = line.split(": lr per coordinate ")
+    return label, [float(v) for v in numbers.split(", ")]
+
+
+def test_notes_under_the_counter_give_each_runs_lr_per_coordinate(animated):
+    surface, runs = animated
+    labels = ["slow", "diverging"]
+    notes = [
+        figures.effective_lr_notes(surface, run, label)
+        for run, label in zip(runs, labels, strict=True)
+    ]
+    figure = figures.trajectory_figure(
+        surface,
+        [r.path for r in runs],
+        labels,
+        [r.diverged_at for r in runs],
+        (-2.5, 2.0),
+        notes=notes,
+    )
+    for k in (0, 1, 57, 299, 300):
+        lines = figure["frames"][k]["data"][-1]["text"][0].split("<br>")
+        assert lines[0] == f"step {k}"
+        # Gradient descent steps by -lr ∇f: each coordinate's rate is lr. A run has
+        # a note while it has a next step.
+        expected = [
+            (label, lr)
+            for label, lr, run in zip(labels, (0.05, 0.25), runs, strict=True)
+            if k < len(run.path) - 1
+        ]
+        assert [note_rates(line) for line in lines[1:]] == [
+            (label, pytest.approx([lr, lr], rel=1e-3)) for label, lr in expected
+        ]
+
+
+def test_an_adaptive_methods_first_note_is_its_per_coordinate_scaling():
+    """Adagrad's first step is -lr g / (|g| + eps) (torch's Adagrad with a zero
+    accumulator), so its rate per coordinate is lr / (|g_i| + eps): it differs
+    between coordinates where the gradient's components do."""
+    surface = landscapes.get("rosenbrock")
+    run = optimizers.run("adagrad", surface, start=(-1.5, 2.0), steps=3, lr=0.1)
+    gx, gy = surface.grad(-1.5, 2.0)
+    label, rates = note_rates(figures.effective_lr_notes(surface, run, "a")[0])
+    assert label == "a"
+    expected = [0.1 / (abs(gx) + 1e-10), 0.1 / (abs(gy) + 1e-10)]
+    assert rates == pytest.approx(expected, rel=1e-3)
+    assert rates[0] < rates[1] / 3  # ∂f/∂x = -155, ∂f/∂y = -50 here
+
+
 def test_the_scrubber_stops_at_most_slider_stops_frames_and_starts_at_the_initial_one(
     animated,
 ):

@@ -332,10 +332,15 @@ def test_internals_arrows_follow_every_frame():
         pytest.approx(expected[0][3:5], abs=1e-4)
         == np.array([opened["x"], opened["y"]]).T
     )
-    table = markdown_table(at, "effective lr per coordinate")
+    table = markdown_table(at, "quantity")
+    rows = {(row["run"][:2], row["quantity"]): row for row in table}
     # Plain gradient descent steps exactly lr along -∇f in every coordinate.
-    gd_rates = [float(v) for v in table[0]["effective lr per coordinate"].split(",")]
-    assert gd_rates == pytest.approx([0.05, 0.05], rel=1e-3)
+    gd_rates = rows["1.", "lr per coordinate"]
+    assert [float(gd_rates["x"]), float(gd_rates["y"])] == pytest.approx([0.05] * 2)
+    step = rows["2.", "step taken"]
+    assert [float(step["x"]), float(step["y"])] == pytest.approx(
+        expected[1][4] - expected[1][3], rel=1e-3
+    )
 
 
 def test_compare_page_one_panel_per_schedule():

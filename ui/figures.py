@@ -153,13 +153,15 @@ def trajectory_figure(
     image: str | None = None,
     initial_frame: int = 0,
     arrows: list[list[tuple[str, np.ndarray]]] | None = None,
+    notes: list[list[str]] | None = None,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early.
 
     `arrows[i]`, when given, is run i's list of (label, vectors): vectors[k] is drawn
     as an arrow from path[k] in every frame k (see `internals_arrows`), so the arrows
-    follow Play and the scrubber."""
+    follow Play and the scrubber. `notes[i][k]`, when given, is a line shown under the
+    step counter in frame k (see `effective_lr_notes`); none once run i has ended."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
     decimals = _display_decimals(surface.bounds)
@@ -266,8 +268,13 @@ def trajectory_figure(
             "y": [counter_y],
             "mode": "text",
             "text": ["step 0"],
-            "textposition": "middle right",
-            "textfont": {"size": 16, "color": "black", "shadow": "0 0 3px white"},
+            # Notes hang below the counter's line instead of centring on it.
+            "textposition": "bottom right" if notes else "middle right",
+            "textfont": {
+                "size": 12 if notes else 16,
+                "color": "black",
+                "shadow": "0 0 3px white",
+            },
             "showlegend": False,
             "hoverinfo": "skip",
             "name": "step counter",
@@ -286,7 +293,9 @@ def trajectory_figure(
             frame_data.append({"x": [tail[-1][0]], "y": [tail[-1][1]]})
         for _, path, vectors in arrow_traces:
             frame_data.append(_arrow_at(path, vectors, k, decimals))
-        frame_data.append({"text": [f"step {k}"]})
+        lines = [f"step {k}"]
+        lines += [run_notes[k] for run_notes in notes or [] if k < len(run_notes)]
+        frame_data.append({"text": ["<br>".join(lines)]})
         frames.append({"name": str(k), "data": frame_data, "traces": animated})
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
     for trace_index, frame_trace in zip(
@@ -604,21 +613,37 @@ def internals_at(surface: Landscape, result, k: int) -> dict | None:
     if k >= len(result.path) - 1:
         return None
     point = result.path[k]
-    gx, gy = surface.grad(point[0], point[1])
+    gradient = np.array(surface.grad(point[0], point[1]))
     step = result.path[k + 1] - point
-    with np.errstate(divide="ignore", invalid="ignore"):
-        effective = np.where(
-            np.array([gx, gy]) != 0, step / -np.array([gx, gy]), np.nan
-        )
     name = _buffer_name(result)
     buffer = None if name is None else (name, result.state[name][k])
     return {
         "point": point,
-        "gradient": np.array([gx, gy]),
+        "gradient": gradient,
         "step": step,
-        "effective_lr": effective,
+        "effective_lr": _effective_lr(step, gradient),
         "buffer": buffer,
     }
+
+
+def _effective_lr(step: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """step_i / (-∂f/∂θ_i), per coordinate (NaN where that gradient component is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(gradient != 0, step / -gradient, np.nan)
+
+
+def effective_lr_notes(surface: Landscape, result, label: str) -> list[str]:
+    """Per step k, run `label`'s effective learning rate per coordinate
+    step_i / (-∂f/∂θ_i) as a line of text: the learning rate itself for gradient
+    descent, a different one per coordinate where an adaptive method rescales."""
+    points = result.path[:-1]
+    gradient = np.stack(surface.grad(points[:, 0], points[:, 1]), axis=-1)
+    rates = _effective_lr(np.diff(result.path, axis=0), gradient)
+    return [f"{label}: lr per coordinate {_short(a)}, {_short(b)}" for a, b in rates]
+
+
+def _short(value: float) -> str:
+    return f"{value:.2e}" if math.isfinite(value) else "—"
 
 
 def internals_arrows(surface: Landscape, result) -> list[tuple[str, np.ndarray]]:
