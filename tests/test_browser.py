@@ -216,6 +216,17 @@ def test_a_first_visit_draws_the_figure_before_the_controls(server, page):
     assert sidebar.get_by_label("start x").input_value() == "-1.5000"
 
 
+def test_the_page_completes_even_if_the_figure_never_draws(server, page):
+    """With plotly.js blocked the figure never draws: the signal's 8 s fallback still
+    brings the controls and the rest of the page."""
+    page.route("**/PlotlyChart*.js", lambda route: route.abort())
+    page.goto(server)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("start x").wait_for(timeout=LOAD_MS)
+    assert page.locator(".js-plotly-plot .main-svg").count() == 0
+    assert page.get_by_text("Share and export").count() == 1
+
+
 def test_url_restores_configuration(server, page):
     open_page(
         page,
