@@ -165,20 +165,6 @@ def test_playground_renders_without_errors(server, page):
     # The configuration is in the URL as soon as the page renders.
     assert query(page)["surface"] == ["rosenbrock"]
     assert len(query(page)["run"]) == 4
-    # Numbers keep to one line: without the page's CSS the narrow side column broke
-    # them after an exponent's hyphen (2.159e-|08).
-    lines_per_number = page.evaluate(
-        """() => [...document.querySelectorAll('td')]
-            .filter(td => /e[-+]\\d\\d$/.test(td.innerText.trim()))
-            .map(td => {
-                const range = document.createRange();
-                range.selectNodeContents(td);
-                const tops = [...range.getClientRects()].map(r => Math.round(r.top));
-                return [td.innerText.trim(), new Set(tops).size];
-            })"""
-    )
-    assert any("e-" in text for text, _ in lines_per_number), lines_per_number
-    assert all(lines == 1 for _, lines in lines_per_number), lines_per_number
     # Every formula fits its column: Adam's on two lines overflowed by 36 px and was
     # cut off. (KaTeX's aligned blocks overhang their box by ~2 px.)
     overflowing = page.evaluate(
@@ -188,6 +174,34 @@ def test_playground_renders_without_errors(server, page):
     )
     assert overflowing == []
     shot(page, "playground")
+
+
+NUMBER_LINES_JS = """() => [...document.querySelectorAll('td')]
+    .filter(td => /e[-+]\\d\\d$/.test(td.innerText.trim()))
+    .map(td => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+        return [td.innerText.trim(), new Set(tops).size];
+    })"""
+
+
+@pytest.mark.parametrize("width", [1000, 1500])
+def test_numbers_keep_to_one_line(browser, server, width):
+    """Without the page's CSS, a 1,000 px window broke the results table's numbers
+    after an exponent's hyphen (2.159e-|08)."""
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    open_page(
+        page,
+        server + "/?surface=quadratic&condition_number=25&angle=0.4"
+        "&start=-2,1.5&steps=120&run=gd;lr=0.07&run=adam;lr=0.3",
+    )
+    lines_per_number = page.evaluate(NUMBER_LINES_JS)
+    shot(page, f"playground-numbers-{width}px")
+    context.close()
+    assert any("e-" in text for text, _ in lines_per_number), lines_per_number
+    assert all(lines == 1 for _, lines in lines_per_number), lines_per_number
 
 
 FIRST_SEEN_JS = """

@@ -13,9 +13,13 @@ import numbers
 MISSING = "—"
 
 # Browsers may break a line after the hyphen of an exponent (2.159e-\n08). Numbers go
-# in right-aligned columns (`align_right`), and those cells keep to one line. Draw with
-# st.html: a style-only element takes no space on the page.
-NUMBER_CELL_CSS = '<style>td[style*="right"] { white-space: nowrap; }</style>'
+# in right-aligned columns (`align_right`), and those cells keep to one line; a table
+# wider than its column then scrolls sideways inside it instead of spilling over the
+# page. Draw with st.html: a style-only element takes no space on the page.
+NUMBER_CELL_CSS = (
+    "<style>td[style*='right'] { white-space: nowrap; }"
+    " [data-testid='stMarkdownContainer']:has(> table) { overflow-x: auto; }</style>"
+)
 
 
 def number(value, digits: int = 4) -> str:
