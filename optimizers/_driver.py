@@ -68,6 +68,12 @@ def _trajectories(
     when `record_state`, path_state (steps, STATE_SLOTS, n) the state after each step.
     """
     n = start_x.size
+    # Under a constant schedule LR stays the base lr (H row 0) and is not rewritten
+    # each step (~5% of a momentum sweep), unless the step overwrites it with the
+    # step length it chose.
+    constant_lr = not _STEP_SETS_LR  # noqa: F821 (bound per optimizer by `kernel`)
+    for k in range(steps):
+        constant_lr &= (lr_factor[k] == 1.0) & (lr_offset[k] == 0.0)
     for c in prange((n + CHUNK - 1) // CHUNK):
         lo = c * CHUNK
         hi = min(n, lo + CHUNK)
@@ -90,12 +96,6 @@ def _trajectories(
         div = np.full(m, -1, dtype=np.int64)
         reached = np.full(m, -1, dtype=np.int64)
         alive = m
-        # Under a constant schedule LR stays the base lr (H row 0) and is not
-        # rewritten each step (~5% of a momentum sweep), unless the step overwrites
-        # it with the step length it chose.
-        constant_lr = not _STEP_SETS_LR  # noqa: F821 (bound per optimizer)
-        for k in range(steps):
-            constant_lr &= (lr_factor[k] == 1.0) & (lr_offset[k] == 0.0)
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
             if m == 1:
