@@ -15,8 +15,11 @@ from landscapes import (
     ackley,
     beale,
     booth,
+    datasets,
     goldstein_price,
     himmelblau,
+    linear_regression,
+    logistic_regression,
     monkey_saddle,
     plateau,
     quadratic,
@@ -27,8 +30,9 @@ from landscapes import (
     styblinski_tang,
 )
 from landscapes.base import Landscape
+from landscapes.empirical import EmpiricalRisk
 
-__all__ = ["Landscape", "get", "names", "parameter_ranges"]
+__all__ = ["EmpiricalRisk", "Landscape", "datasets", "get", "names", "parameter_ranges"]
 
 # The registry: the UI, tests and docs all iterate this one ordered dict.
 REGISTRY: dict[str, Callable[..., Landscape]] = {
@@ -45,6 +49,8 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
     "saddle": saddle.make,
     "monkey_saddle": monkey_saddle.make,
     "plateau": plateau.make,
+    "linear_regression": linear_regression.make,
+    "logistic_regression": logistic_regression.make,
 }
 
 

@@ -16,6 +16,8 @@ from landscapes import (
     booth,
     goldstein_price,
     himmelblau,
+    linear_regression,
+    logistic_regression,
     monkey_saddle,
     plateau,
     quadratic,
@@ -40,6 +42,8 @@ QUADRATIC = 9
 SADDLE = 10
 MONKEY_SADDLE = 11
 PLATEAU = 12
+LINEAR_REGRESSION = 13
+LOGISTIC_REGRESSION = 14
 
 IDS = {
     "rosenbrock": ROSENBROCK,
@@ -55,6 +59,8 @@ IDS = {
     "saddle": SADDLE,
     "monkey_saddle": MONKEY_SADDLE,
     "plateau": PLATEAU,
+    "linear_regression": LINEAR_REGRESSION,
+    "logistic_regression": LOGISTIC_REGRESSION,
 }
 
 
@@ -113,6 +119,14 @@ def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
         for i in range(m):
             F[i], GX[i], GY[i] = plateau.value_grad(xs[i], ys[i], p)
 
+    elif lid == LINEAR_REGRESSION:
+        for i in range(m):
+            F[i], GX[i], GY[i] = linear_regression.value_grad(xs[i], ys[i], p)
+
+    elif lid == LOGISTIC_REGRESSION:
+        for i in range(m):
+            F[i], GX[i], GY[i] = logistic_regression.value_grad(xs[i], ys[i], p)
+
 
 @jit
 def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
@@ -169,6 +183,14 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
         for i in range(m):
             HXX[i], HXY[i], HYY[i] = plateau.hessian(xs[i], ys[i], p)
 
+    elif lid == LINEAR_REGRESSION:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = linear_regression.hessian(xs[i], ys[i], p)
+
+    elif lid == LOGISTIC_REGRESSION:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = logistic_regression.hessian(xs[i], ys[i], p)
+
 
 @jit
 def value_grad(lid, p, x, y):
@@ -211,6 +233,12 @@ def value_grad(lid, p, x, y):
 
     elif lid == PLATEAU:
         return plateau.value_grad(x, y, p)
+
+    elif lid == LINEAR_REGRESSION:
+        return linear_regression.value_grad(x, y, p)
+
+    elif lid == LOGISTIC_REGRESSION:
+        return logistic_regression.value_grad(x, y, p)
 
     return np.nan, np.nan, np.nan
 
@@ -257,6 +285,12 @@ def hessian(lid, p, x, y):
     elif lid == PLATEAU:
         return plateau.hessian(x, y, p)
 
+    elif lid == LINEAR_REGRESSION:
+        return linear_regression.hessian(x, y, p)
+
+    elif lid == LOGISTIC_REGRESSION:
+        return logistic_regression.hessian(x, y, p)
+
     return np.nan, np.nan, np.nan
 
 
@@ -276,3 +310,17 @@ def evaluate_many(lid, p, xs, ys, F, GX, GY):
 @jit
 def hessian_many(lid, p, xs, ys, HXX, HXY, HYY):
     hessian_chunk(lid, p, xs, ys, xs.size, HXX, HXY, HYY)
+
+
+@jit
+def examples(lid, p, x, y, F, GX, GY):
+    """F, GX, GY[i] = example i's loss and gradient at (x, y), for every example of an
+    empirical-risk surface (``landscapes.empirical``); NaN for any other surface."""
+    n = int(p[0])
+    for i in range(n):
+        if lid == LINEAR_REGRESSION:
+            F[i], GX[i], GY[i] = linear_regression.example(x, y, p, i)
+        elif lid == LOGISTIC_REGRESSION:
+            F[i], GX[i], GY[i] = logistic_regression.example(x, y, p, i)
+        else:
+            F[i], GX[i], GY[i] = np.nan, np.nan, np.nan

@@ -15,6 +15,7 @@ import landscapes
 import optimizers
 from landscapes.base import Landscape
 from optimizers import _driver, averaging
+from optimizers.minibatch import Minibatches
 from optimizers.schedules import Schedule, resolve
 
 MAX_STEPS = 100_000
@@ -23,6 +24,7 @@ MAX_WORK = 500_000_000  # runs x steps in one sweep
 MAX_PATH_POINTS = 20_000_000  # runs x (steps + 1) kept when keep_paths=True
 START_LIMIT = 1e6
 MAX_NOISE = 1e6
+EMPIRICAL_NAMES = ("linear_regression", "logistic_regression")
 
 
 @dataclass
@@ -35,6 +37,8 @@ class RunResult:
     ``state`` (with ``record_state=True``) maps the optimizer's named quantities, e.g.
     "exp_avg", to arrays (len(path) - 1, 2): their value after each step.
     ``average_path`` holds the averaged iterates when ``average`` was given.
+    ``batches`` (with ``batch_size``) is the run's ``Minibatches``: ``batches[k]`` the
+    example indices whose mean gradient took step k; ``None`` for full batch.
     """
 
     optimizer: str
@@ -49,6 +53,7 @@ class RunResult:
     steps_to_tolerance: int | None
     state: dict = field(default_factory=dict)
     average_path: np.ndarray | None = None
+    batches: Minibatches | None = None
 
     @property
     def final(self) -> np.ndarray:
@@ -66,7 +71,8 @@ class SweepResult:
     ``final`` (..., 2) is each run's last iterate before any divergence, ``final_loss``
     f there; ``steps_to_tolerance`` the first step with f - min ≤ tolerance and
     ``diverged_at`` the divergence step, both -1 for never; ``paths`` (..., steps+1, 2)
-    with keep_paths=True (rows after a divergence are NaN).
+    with keep_paths=True (rows after a divergence are NaN). With ``batch_size`` every
+    run takes the same ``batches``.
     """
 
     optimizer: str
@@ -77,6 +83,7 @@ class SweepResult:
     steps_to_tolerance: np.ndarray
     diverged_at: np.ndarray
     paths: np.ndarray | None = None
+    batches: Minibatches | None = None
 
 
 def _landscape(landscape) -> Landscape:
@@ -85,6 +92,36 @@ def _landscape(landscape) -> Landscape:
     if isinstance(landscape, str):
         return landscapes.get(landscape)
     raise ValueError(f"landscape={landscape!r}: give a name or a Landscape")
+
+
+def _batch_size(surface: Landscape, batch_size) -> int:
+    """The kernel's batch size: 0 for full batch (None, or every example)."""
+    if batch_size is None:
+        return 0
+    if not isinstance(surface, landscapes.EmpiricalRisk):
+        raise ValueError(
+            f"batch_size needs an empirical-risk surface (a mean loss over examples: "
+            f"{', '.join(EMPIRICAL_NAMES)}); {surface.name} is a formula, so use "
+            "gradient_noise, a model of minibatch noise, there"
+        )
+    n = surface.n_examples
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or not 1 <= batch_size <= n
+    ):
+        raise ValueError(
+            f"Invalid batch_size: {batch_size!r}; allowed: a whole number in [1, {n}] "
+            f"(the surface has {n} examples)"
+        )
+    # Every example in one batch is the full gradient: the same numbers, bit for bit.
+    return 0 if batch_size == n else int(batch_size)
+
+
+def _batches(surface, batch_size: int, seed: int, steps: int):
+    if batch_size == 0:
+        return None
+    return Minibatches(surface.n_examples, batch_size, seed, steps)
 
 
 def _steps(steps) -> int:
@@ -180,6 +217,7 @@ def _call_kernel(
     tolerance,
     noise,
     seed,
+    batch_size,
     record,
     record_state,
 ):
@@ -214,6 +252,7 @@ def _call_kernel(
         float(surface.min_value),
         float(noise),
         seed,
+        batch_size,
         record,
         record_state,
         *finals,
@@ -233,6 +272,7 @@ def run(
     seed: int = 0,
     tolerance: float = 1e-6,
     gradient_noise: float = 0.0,
+    batch_size: int | None = None,
     record_state: bool = False,
     average: str | None = None,
     average_start: int = 0,
@@ -248,10 +288,14 @@ def run(
         steps: number of updates, 1..MAX_STEPS.
         schedule: None (constant), a schedule name, a dict of Schedule fields, or a
             Schedule; it scales the lr step by step.
-        seed: seeds `gradient_noise` (same seed, same numbers).
+        seed: seeds the minibatches and `gradient_noise` (same seed, same numbers).
         tolerance: steps_to_tolerance is the first step with f - min ≤ tolerance.
         gradient_noise: standard deviation of Gaussian noise added to each gradient
-            component (a stand-in for minibatch noise on analytic surfaces).
+            component (a model of minibatch noise on analytic surfaces).
+        batch_size: on an empirical-risk surface, the minibatch size k: each step
+            takes the mean gradient over k examples drawn without replacement, a
+            fresh shuffle each epoch (optimizers.minibatch). None or k = N: full
+            batch. The recorded loss is always the full training loss.
         record_state: also return the optimizer's state after every step.
         average: None, "swa" (from step `average_start`) or "polynomial"
             (γ = `average_gamma`): adds `average_path`.
@@ -265,6 +309,7 @@ def run(
     tolerance = _nonnegative("tolerance", tolerance)
     noise = _nonnegative("gradient_noise", gradient_noise, MAX_NOISE)
     seed = _seed(seed)
+    batch_size = _batch_size(surface, batch_size)
     if average not in (None, *averaging.NAMES):
         raise ValueError(
             f"average={average!r}; allowed: None, {', '.join(averaging.NAMES)}"
@@ -291,6 +336,7 @@ def run(
         tolerance,
         noise,
         seed,
+        batch_size,
         True,
         bool(record_state),
     )
@@ -314,6 +360,7 @@ def run(
         lr=paths[4][: length - 1, 0],
         diverged_at=diverged if diverged >= 0 else None,
         steps_to_tolerance=reached if reached >= 0 else None,
+        batches=_batches(surface, batch_size, seed, length - 1),
     )
     if record_state:
         result.state = {
@@ -341,6 +388,7 @@ def sweep(
     schedule=None,
     seed: int = 0,
     gradient_noise: float = 0.0,
+    batch_size: int | None = None,
     **hyperparameters,
 ) -> SweepResult:
     """Many runs in one parallel kernel call; each equals `run` with the same settings.
@@ -348,7 +396,8 @@ def sweep(
     Give either `starts` (array (n, 2): one run per start point, shared
     hyperparameters) or `grid` (a dict of one or two hyperparameter names to 1D arrays,
     all runs from `start`; ``beta1``/``beta2`` address the elements of ``betas``).
-    Results are shaped (n,) or (len(first), len(second)).
+    Results are shaped (n,) or (len(first), len(second)). ``batch_size`` and
+    ``seed`` as in `run`: every run takes the same minibatches.
     """
     entry = optimizers.get(optimizer)
     surface = _landscape(landscape)
@@ -357,6 +406,7 @@ def sweep(
     tolerance = _nonnegative("tolerance", tolerance)
     noise = _nonnegative("gradient_noise", gradient_noise, MAX_NOISE)
     seed = _seed(seed)
+    batch_size = _batch_size(surface, batch_size)
     values = resolve_hyperparameters(optimizer, hyperparameters)
     order = [h.name for h in entry.spec.hyperparameters]
     if (starts is None) == (grid is None):
@@ -409,6 +459,7 @@ def sweep(
         tolerance,
         noise,
         seed,
+        batch_size,
         bool(keep_paths),
         False,
     )
@@ -420,6 +471,7 @@ def sweep(
         final_loss=finals[2].reshape(shape),
         steps_to_tolerance=counters[1].reshape(shape),
         diverged_at=counters[0].reshape(shape),
+        batches=_batches(surface, batch_size, seed, steps),
     )
     if keep_paths:
         stacked = np.stack([paths[0].T, paths[1].T], axis=-1)  # (n, steps+1, 2)

@@ -25,6 +25,7 @@ from numba import prange
 from landscapes._dispatch import evaluate_chunk, value_grad
 from landscapes._jit import jit_inline, jit_parallel
 from optimizers._noise import standard_normal_pair
+from optimizers.minibatch import fill_permutation
 
 CHUNK = 256
 STATE_SLOTS = 8
@@ -45,6 +46,7 @@ def _trajectories(
     min_value,
     noise,
     seed,
+    batch_size,
     record,
     record_state,
     final_x,
@@ -62,12 +64,19 @@ def _trajectories(
     """Run the optimizer bound to `_init`/`_step` on landscape `lid` from every start, each with its own
     column of hyperparameters H (row 0 is the base lr).
 
+    With batch_size > 0 each step's gradient (and whatever the step evaluates) is the
+    mean over that step's minibatch (optimizers.minibatch); F stays the full loss.
     Writes final_x/final_y/final_loss (last good iterate), diverged_at and
     steps_to_tolerance (first step with f - min_value <= tolerance; -1 for never).
     When `record`, path_* (shape (steps+1, n), path_lr (steps, n)) get every iterate;
     when `record_state`, path_state (steps, STATE_SLOTS, n) the state after each step.
     """
     n = start_x.size
+    # Minibatches (batch_size > 0, empirical-risk surfaces only): the step sees the mean
+    # loss over its batch, written into a copy of the surface's parameters
+    # (landscapes.empirical); the loss recorded and checked is the full training loss.
+    n_examples = int(lp[0]) if batch_size > 0 else 0
+    per_epoch = (n_examples + batch_size - 1) // batch_size if batch_size > 0 else 1
     # Under a constant schedule LR stays the base lr (H row 0) and is not rewritten
     # each step (~5% of a momentum sweep), unless the step overwrites it with the
     # step length it chose.
@@ -96,6 +105,9 @@ def _trajectories(
         div = np.full(m, -1, dtype=np.int64)
         reached = np.full(m, -1, dtype=np.int64)
         alive = m
+        lpb = lp.copy()
+        batch_tail = lp.size - n_examples
+        perm = np.empty(n_examples, dtype=np.int64)
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
             if m == 1:
@@ -146,6 +158,20 @@ def _trajectories(
                 prev_x[i] = xs[i]
                 prev_y[i] = ys[i]
                 prev_f[i] = F[i]
+            if batch_size > 0:
+                epoch = k // per_epoch
+                position = k - epoch * per_epoch
+                if position == 0:
+                    fill_permutation(seed, epoch, perm)
+                first = position * batch_size
+                count = min(batch_size, n_examples - first)
+                lpb[1] = count
+                for j in range(count):
+                    lpb[batch_tail + j] = perm[first + j]
+                if m == 1:
+                    F[0], GX[0], GY[0] = value_grad(lid, lpb, xs[0], ys[0])
+                else:
+                    evaluate_chunk(lid, lpb, xs, ys, m, F, GX, GY)
             if noise > 0.0:
                 for i in range(m):
                     zx, zy = standard_normal_pair(seed, lo + i, k)
@@ -156,7 +182,7 @@ def _trajectories(
                 offset = lr_offset[k]
                 for i in range(m):
                     LR[i] = Hc[0, i] * factor + offset
-            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lp, T)  # noqa: F821
+            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lpb, T)  # noqa: F821
             if record:
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]

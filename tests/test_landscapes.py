@@ -42,6 +42,8 @@ NAMES = [
     "saddle",
     "monkey_saddle",
     "plateau",
+    "linear_regression",
+    "logistic_regression",
 ]
 SADDLES = {"saddle", "monkey_saddle"}
 
@@ -53,6 +55,8 @@ CASES = [(name, {}) for name in NAMES] + [
     ("quadratic", {"condition_number": 3.5, "angle": -2.0}),
     ("quadratic", {"condition_number": 1.0, "angle": -2.5}),
     ("quadratic", {"condition_number": 1000.0, "angle": -PI / 2}),
+    ("linear_regression", {"n_points": 7, "noise": 1.5, "seed": 3}),
+    ("logistic_regression", {"n_points": 300, "noise": 0.3, "seed": 11}),
 ]
 CASE_IDS = [name + "".join(f"-{k}={v:g}" for k, v in p.items()) for name, p in CASES]
 MINIMUM_CASES = [c for c in CASES if c[0] not in SADDLES]
@@ -140,6 +144,29 @@ def _plateau(x, y):
     return 1 / (1 + np.exp(20 * x)) + 0.5 * (1 - np.exp(-((x - 2) ** 2 + y**2) / 4))
 
 
+def _examples(name, n_points, noise, seed):
+    """The surface's examples, regenerated from its documented data set."""
+    dataset = "regression" if name == "linear_regression" else "logistic"
+    return landscapes.datasets.make(dataset, n_points=n_points, noise=noise, seed=seed)
+
+
+def _linear_regression(x, y, n_points=50, noise=0.5, seed=0):
+    # Mean squared error of the line slope*x + intercept, with (slope, intercept) =
+    # (x, y) broadcast against the examples on a trailing axis.
+    data = _examples("linear_regression", n_points, noise, seed)
+    x, y = np.asarray(x)[..., None], np.asarray(y)[..., None]
+    return np.mean((x * data.x[:, 0] + y - data.y) ** 2, axis=-1)
+
+
+def _logistic_regression(x, y, n_points=100, noise=1.0, seed=0):
+    # Cross-entropy -[y log p + (1-y) log(1-p)], p = 1/(1+e^-s), written with
+    # log(1 + e^s) - y s (the same value; complex-step safe for moderate s).
+    data = _examples("logistic_regression", n_points, noise, seed)
+    x, y = np.asarray(x)[..., None], np.asarray(y)[..., None]
+    s = x * data.x[:, 0] + y * data.x[:, 1]
+    return np.mean(np.log(1 + np.exp(s)) - data.y * s, axis=-1)
+
+
 TWIN = {
     "rosenbrock": _rosenbrock,
     "beale": _beale,
@@ -154,6 +181,8 @@ TWIN = {
     "saddle": _saddle,
     "monkey_saddle": _monkey_saddle,
     "plateau": _plateau,
+    "linear_regression": _linear_regression,
+    "logistic_regression": _logistic_regression,
 }
 
 
@@ -426,6 +455,24 @@ def literature(name, params):
         return [(a, a * a)], 0.0, 1e-9, 1e-12
     if name == "quadratic":
         return [(0.0, 0.0)], 0.0, 1e-12, 1e-12
+    if name == "linear_regression":
+        # Least squares by numpy's polynomial fit of the regenerated examples.
+        defaults = {"n_points": 50, "noise": 0.5, "seed": 0}
+        data = _examples(name, **{**defaults, **params})
+        slope, intercept = np.polyfit(data.x[:, 0], data.y, 1)
+        residual = slope * data.x[:, 0] + intercept - data.y
+        return [(slope, intercept)], float(np.mean(residual**2)), 1e-9, 1e-12
+    if name == "logistic_regression":
+        # An independent quasi-Newton solve of the twin, complex-step gradients.
+        f = twin(name, params)
+        found = minimize(
+            lambda w: f(*w),
+            np.zeros(2),
+            jac=lambda w: twin_grad(name, params, *w),
+            method="BFGS",
+            options={"gtol": 1e-12},
+        ).x
+        return [tuple(found)], float(f(*found)), 1e-6, 1e-10
     table = {
         "beale": ([(3.0, 0.5)], 0.0, 1e-9, 1e-12),
         "booth": ([(1.0, 3.0)], 0.0, 1e-9, 1e-12),
@@ -461,6 +508,20 @@ def test_saddles_are_unbounded_below(name):
     assert s.grad(0.0, 0.0) == (0.0, 0.0)
     expected = np.diag([2.0, -2.0]) if name == "saddle" else np.zeros((2, 2))
     np.testing.assert_allclose(s.hessian(0.0, 0.0), expected, atol=1e-14)
+
+
+def test_logistic_regression_on_separable_classes_lists_no_minimum():
+    # With no label noise a line through the origin splits the classes, so the loss
+    # falls towards its infimum 0 along a ray and has no minimizer.
+    s = surface("logistic_regression", {"noise": 0.0})
+    data = s.data
+    margin = (data.x @ np.array(landscapes.datasets.LOGISTIC_WEIGHTS)) * (
+        2 * data.y - 1
+    )
+    assert margin.min() > 0  # separable indeed
+    assert s.minima.shape == (0, 2) and s.min_value == 0.0
+    w = np.array(landscapes.datasets.LOGISTIC_WEIGHTS)
+    assert s.value(*(10 * w)) < s.value(*(5 * w)) < s.value(*w)
 
 
 @pytest.mark.parametrize(("name", "params"), MINIMUM_CASES, ids=MINIMUM_IDS)
