@@ -31,8 +31,20 @@ from landscapes import (
 )
 from landscapes.base import Landscape
 from landscapes.empirical import EmpiricalRisk
+from landscapes.loss_slice import MLPSlice, mlp_slice
+from landscapes.mlp import MLP
 
-__all__ = ["EmpiricalRisk", "Landscape", "datasets", "get", "names", "parameter_ranges"]
+__all__ = [
+    "MLP",
+    "MLPSlice",
+    "EmpiricalRisk",
+    "Landscape",
+    "datasets",
+    "get",
+    "mlp_slice",
+    "names",
+    "parameter_ranges",
+]
 
 # The registry: the UI, tests and docs all iterate this one ordered dict.
 REGISTRY: dict[str, Callable[..., Landscape]] = {

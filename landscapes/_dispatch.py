@@ -18,6 +18,7 @@ from landscapes import (
     himmelblau,
     linear_regression,
     logistic_regression,
+    loss_slice,
     monkey_saddle,
     plateau,
     quadratic,
@@ -44,6 +45,7 @@ MONKEY_SADDLE = 11
 PLATEAU = 12
 LINEAR_REGRESSION = 13
 LOGISTIC_REGRESSION = 14
+MLP_SLICE = 15
 
 IDS = {
     "rosenbrock": ROSENBROCK,
@@ -61,6 +63,7 @@ IDS = {
     "plateau": PLATEAU,
     "linear_regression": LINEAR_REGRESSION,
     "logistic_regression": LOGISTIC_REGRESSION,
+    "mlp_slice": MLP_SLICE,
 }
 
 
@@ -127,6 +130,10 @@ def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
         for i in range(m):
             F[i], GX[i], GY[i] = logistic_regression.value_grad(xs[i], ys[i], p)
 
+    elif lid == MLP_SLICE:
+        for i in range(m):
+            F[i], GX[i], GY[i] = loss_slice.value_grad(xs[i], ys[i], p)
+
 
 @jit
 def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
@@ -191,6 +198,10 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
         for i in range(m):
             HXX[i], HXY[i], HYY[i] = logistic_regression.hessian(xs[i], ys[i], p)
 
+    elif lid == MLP_SLICE:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = loss_slice.hessian(xs[i], ys[i], p)
+
 
 @jit
 def value_grad(lid, p, x, y):
@@ -239,6 +250,9 @@ def value_grad(lid, p, x, y):
 
     elif lid == LOGISTIC_REGRESSION:
         return logistic_regression.value_grad(x, y, p)
+
+    elif lid == MLP_SLICE:
+        return loss_slice.value_grad(x, y, p)
 
     return np.nan, np.nan, np.nan
 
@@ -291,6 +305,9 @@ def hessian(lid, p, x, y):
     elif lid == LOGISTIC_REGRESSION:
         return logistic_regression.hessian(x, y, p)
 
+    elif lid == MLP_SLICE:
+        return loss_slice.hessian(x, y, p)
+
     return np.nan, np.nan, np.nan
 
 
@@ -322,5 +339,7 @@ def examples(lid, p, x, y, F, GX, GY):
             F[i], GX[i], GY[i] = linear_regression.example(x, y, p, i)
         elif lid == LOGISTIC_REGRESSION:
             F[i], GX[i], GY[i] = logistic_regression.example(x, y, p, i)
+        elif lid == MLP_SLICE:
+            F[i], GX[i], GY[i] = loss_slice.example(x, y, p, i)
         else:
             F[i], GX[i], GY[i] = np.nan, np.nan, np.nan

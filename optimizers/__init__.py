@@ -49,12 +49,17 @@ class Optimizer:
     step: Callable
     # The step overwrites LR with the step length it chose (the line searches).
     step_sets_lr: bool = False
+    # Each coordinate's update reads only its own gradient and state (optimizers.train).
+    coordinatewise: bool = False
 
 
 def _entry(module, spec=None, step=None) -> Optimizer:
     init = getattr(module, "init", _driver.no_state)  # only stateful ones define init
     step_sets_lr = getattr(module, "STEP_SETS_LR", False)
-    return Optimizer(spec or module.SPEC, init, step or module.step, step_sets_lr)
+    coordinatewise = getattr(module, "COORDINATEWISE", False)
+    return Optimizer(
+        spec or module.SPEC, init, step or module.step, step_sets_lr, coordinatewise
+    )
 
 
 # The registry: the UI, tests and docs iterate this one ordered dict.
@@ -110,6 +115,7 @@ from optimizers._api import (  # noqa: E402  (the API needs the registry above)
     run,
     sweep,
 )
+from optimizers.train import TrainResult, train, trainable  # noqa: E402
 
 __all__ = [
     "MAX_PATH_POINTS",
@@ -122,10 +128,13 @@ __all__ = [
     "RunResult",
     "Schedule",
     "SweepResult",
+    "TrainResult",
     "get",
     "names",
     "resolve_hyperparameters",
     "run",
     "spec",
     "sweep",
+    "train",
+    "trainable",
 ]

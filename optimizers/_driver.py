@@ -207,19 +207,27 @@ def no_state(S, H, m):
 _KERNELS = {}
 
 
+def bind(template, qualname: str, decorate, **bound):
+    """A copy of the function `template` whose globals named in `bound` (``_init``,
+    ``_step``, ...) are the given objects, jitted by `decorate`. The copy has its own
+    ``__qualname__`` and so its own entry in the on-disk cache."""
+    namespace = dict(template.__globals__, **bound)
+    function = types.FunctionType(template.__code__, namespace, qualname)
+    function.__qualname__ = qualname
+    return decorate(function)
+
+
 def kernel(name: str, init, step, step_sets_lr: bool = False):
     """The compiled trajectories kernel for optimizer `name` (built once per process,
     compiled on first call or loaded from the on-disk cache). `step_sets_lr`: the step
     writes the step length it chose into LR (a compile-time constant)."""
     if name not in _KERNELS:
-        qualname = f"trajectories_{name}"
-        namespace = dict(
-            _trajectories.__globals__,
+        _KERNELS[name] = bind(
+            _trajectories,
+            f"trajectories_{name}",
+            jit_parallel,
             _init=init,
             _step=step,
             _STEP_SETS_LR=step_sets_lr,
         )
-        function = types.FunctionType(_trajectories.__code__, namespace, qualname)
-        function.__qualname__ = qualname
-        _KERNELS[name] = jit_parallel(function)
     return _KERNELS[name]

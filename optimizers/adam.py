@@ -60,6 +60,10 @@ def hyperparameters(weight_decay: float, decoupled: bool, settable: bool):
     )
 
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run.
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="adam",
     title="Adam",

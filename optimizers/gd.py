@@ -8,6 +8,10 @@ r"""Plain (full-batch) gradient descent, the lecture notes' first update rule.
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run.
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="gd",
     title="Gradient descent",

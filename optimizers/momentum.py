@@ -16,6 +16,11 @@ from landscapes._dispatch import evaluate_chunk
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run (not the
+# Nesterov form: its look-ahead gradient is evaluated on the 2D surface).
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="momentum",
     title="Momentum (heavy ball)",

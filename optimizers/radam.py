@@ -23,6 +23,10 @@ from landscapes._jit import jit_inline
 from optimizers import adam
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run.
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="radam",
     title="RAdam",

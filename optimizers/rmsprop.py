@@ -19,6 +19,10 @@ import numpy as np
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run.
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="rmsprop",
     title="RMSprop",

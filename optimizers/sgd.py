@@ -26,6 +26,10 @@ def nesterov_needs_momentum(values: dict) -> str | None:
     return None
 
 
+# Each coordinate's update reads only that coordinate's gradient and state, so
+# optimizers.train runs this same step on N parameters, two per kernel run.
+COORDINATEWISE = True
+
 SPEC = OptimizerSpec(
     name="sgd",
     title="SGD (torch.optim.SGD)",

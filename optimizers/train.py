@@ -1,0 +1,286 @@
+"""Training a small MLP in its full parameter space, with the 2D kernels' own update code.
+
+    >>> import landscapes, optimizers
+    >>> model = landscapes.MLP(hidden=(16, 16), activation="tanh")
+    >>> data = landscapes.datasets.make("moons", n_points=200, noise=0.1, seed=0)
+    >>> result = optimizers.train("adam", model, data, model.init(0), steps=500,
+    ...                           batch_size=32, lr=0.01)
+    >>> result.params.shape
+    (501, 337)
+
+One source per update rule: the optimizers whose update of a coordinate reads only that
+coordinate's gradient and state (``COORDINATEWISE`` in their module: gd, momentum and
+the torch.optim set) are run on the N parameters by the very ``step`` function the 2D
+kernels inline. The parameter vector is held as N/2 "runs" of two coordinates,
+θ[0::2] as x and θ[1::2] as y (a zero pad when N is odd, whose gradient is 0, so it
+stays 0 under every one of them), and the step updates all of them at once, exactly as
+it updates a sweep's runs. Methods that need the whole vector at once (a line search,
+Newton's Hessian, the norm of the whole gradient for normalized steps and SAM, the
+Nesterov look-ahead of ``momentum``) raise ValueError here.
+
+Each step's gradient is the mean over its minibatch (``optimizers.minibatch``: a fresh
+shuffle per epoch, as torch's DataLoader(shuffle=True)); the recorded losses and
+accuracies are over the whole training and test sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import optimizers
+from landscapes._jit import jit
+from landscapes.mlp import MLP, loss_accuracy, loss_grad
+from optimizers import _api, _driver
+from optimizers.minibatch import Minibatches, fill_permutation
+from optimizers.schedules import Schedule, resolve
+
+# params are kept for every step: steps x parameters float64 values at most (160 MB).
+MAX_TRAIN_VALUES = 20_000_000
+DIVERGENCE_BOX = _driver.DIVERGENCE_BOX
+
+
+@dataclass
+class TrainResult:
+    """One training run. ``params[k]`` is θ after k steps (``params[0]`` = θ₀);
+    ``loss``, ``accuracy`` are the full training loss and accuracy there,
+    ``test_loss``, ``test_accuracy`` the same on the held-out set; ``lr[k]`` the
+    learning rate of step k. If the k-th iterate was non-finite or left the box
+    |θᵢ| <= 1e8, ``diverged_at == k`` and the arrays stop before it. ``batches`` is
+    the run's ``Minibatches`` (None for full batch)."""
+
+    optimizer: str
+    model: MLP
+    hyperparameters: dict
+    schedule: Schedule
+    params: np.ndarray
+    loss: np.ndarray
+    accuracy: np.ndarray
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+    lr: np.ndarray
+    diverged_at: int | None
+    batches: Minibatches | None
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.params[-1]
+
+
+def _train(
+    theta0,
+    sizes,
+    activation,
+    X,
+    Y,
+    X_test,
+    Y_test,
+    H,
+    lr_factor,
+    lr_offset,
+    steps,
+    batch_size,
+    seed,
+    params,
+    loss,
+    accuracy,
+    test_loss,
+    test_accuracy,
+    lr_used,
+):
+    """Train with the optimizer bound to `_init`/`_step`; returns the divergence step
+    (-1 for none) and fills the records up to it."""
+    n_params = theta0.size
+    m = (n_params + 1) // 2
+    n = X.shape[0]
+    xs = np.zeros(m)
+    ys = np.zeros(m)
+    for i in range(m):
+        xs[i] = theta0[2 * i]
+        if 2 * i + 1 < n_params:
+            ys[i] = theta0[2 * i + 1]
+    Hc = np.empty((H.shape[0], m))
+    for row in range(H.shape[0]):
+        for i in range(m):
+            Hc[row, i] = H[row]
+    S = np.zeros((_driver.STATE_SLOTS, m))
+    T = np.empty((_driver.SCRATCH_SLOTS, m))
+    F = np.zeros(m)
+    GX = np.zeros(m)
+    GY = np.zeros(m)
+    LR = Hc[0].copy()
+    theta = theta0.copy()
+    grad = np.empty(n_params)
+    no_examples = np.empty((0, 0))
+    no_surface = np.empty(0)
+    every = np.arange(n)
+    perm = np.empty(n, dtype=np.int64)
+    per_epoch = (n + batch_size - 1) // batch_size if batch_size > 0 else 1
+    _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `trainer`)
+    for k in range(steps + 1):
+        largest = 0.0
+        for i in range(n_params):
+            theta[i] = xs[i // 2] if i % 2 == 0 else ys[i // 2]
+            largest = max(largest, abs(theta[i]))
+        f, right = loss_accuracy(theta, sizes, activation, X, Y)
+        if not (np.isfinite(f) and largest <= DIVERGENCE_BOX):
+            return k
+        params[k] = theta
+        loss[k] = f
+        accuracy[k] = right
+        test_loss[k], test_accuracy[k] = loss_accuracy(
+            theta, sizes, activation, X_test, Y_test
+        )
+        if k == steps:
+            break
+        if batch_size == 0:
+            batch = every
+            count = n
+        else:
+            epoch = k // per_epoch
+            position = k - epoch * per_epoch
+            if position == 0:
+                fill_permutation(seed, epoch, perm)
+            first = position * batch_size
+            count = min(batch_size, n - first)
+            batch = perm[first : first + count]
+        f = loss_grad(theta, sizes, activation, X, Y, batch, count, grad, no_examples)
+        for i in range(m):
+            F[i] = f
+            GX[i] = grad[2 * i]
+            GY[i] = grad[2 * i + 1] if 2 * i + 1 < n_params else 0.0
+            LR[i] = Hc[0, i] * lr_factor[k] + lr_offset[k]
+        _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, -1, no_surface, T)  # noqa: F821
+        lr_used[k] = LR[0]
+    return -1
+
+
+_TRAINERS = {}
+
+
+def trainer(name: str):
+    """The compiled training loop of optimizer `name` (serial: one network per call)."""
+    if name not in _TRAINERS:
+        entry = optimizers.get(name)
+        _TRAINERS[name] = _driver.bind(
+            _train, f"train_{name}", jit, _init=entry.init, _step=entry.step
+        )
+    return _TRAINERS[name]
+
+
+def trainable() -> list[str]:
+    """The optimizers `train` accepts, in registry order."""
+    return [n for n in optimizers.names() if optimizers.get(n).coordinatewise]
+
+
+def train(
+    optimizer: str,
+    model: MLP,
+    data,
+    theta0=None,
+    steps: int = 500,
+    batch_size: int | None = None,
+    seed: int = 0,
+    schedule=None,
+    **hyperparameters,
+) -> TrainResult:
+    """Train `model` on `data` (a ``landscapes.datasets.Dataset`` with a ``.test``
+    set) from `theta0` (default ``model.init(seed)``) for `steps` updates.
+
+    Args:
+        optimizer: one of ``trainable()``: gd, sgd, momentum and the torch.optim set.
+        batch_size: minibatch size k in [1, N]; None or N: full batch.
+        seed: seeds the minibatch shuffles (and the default θ₀).
+        schedule: as in ``optimizers.run``.
+        **hyperparameters: torch's names, e.g. lr=0.01, betas=(0.9, 0.99).
+    """
+    entry = optimizers.get(optimizer)
+    if not entry.coordinatewise:
+        raise ValueError(
+            f"{optimizer} has no N-dimensional form here: its step needs the whole "
+            "parameter vector at once (a line search, a Hessian or a normalized "
+            f"gradient). Trainable: {', '.join(trainable())}"
+        )
+    if not isinstance(model, MLP):
+        raise ValueError(f"model={model!r}: give a landscapes.MLP")
+    steps = _api._steps(steps)
+    seed = _api._seed(seed)
+    schedule = resolve(schedule)
+    values = _api.resolve_hyperparameters(optimizer, hyperparameters)
+    if optimizer == "momentum" and values["nesterov"]:
+        raise ValueError(
+            "momentum's Nesterov form takes the gradient at the look-ahead point "
+            "W + βΔW, which training here does not evaluate; use sgd with "
+            "nesterov=True (torch's form of the same method)"
+        )
+    x, y, _ = model._batch(data, None)
+    test = getattr(data, "test", None)
+    if test is None:
+        raise ValueError("data needs a held-out .test set (landscapes.datasets.make)")
+    x_test, y_test, _ = model._batch(test, None)
+    theta0 = model.init(seed) if theta0 is None else model._theta(theta0)
+    if not np.all(np.isfinite(theta0)):
+        raise ValueError("theta0 must be finite")
+    n_params = model.n_parameters
+    if (steps + 1) * n_params > MAX_TRAIN_VALUES:
+        raise ValueError(
+            f"(steps+1) x parameters = {(steps + 1) * n_params} is more than "
+            f"{MAX_TRAIN_VALUES} recorded values; use fewer steps or a smaller net"
+        )
+    n = len(y)
+    if batch_size is None:
+        kernel_batch = 0
+    elif (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int | np.integer)
+        or not 1 <= batch_size <= n
+    ):
+        raise ValueError(
+            f"Invalid batch_size: {batch_size!r}; allowed: a whole number in [1, {n}]"
+        )
+    else:
+        kernel_batch = 0 if batch_size == n else int(batch_size)
+    H = np.array([values[h.name] for h in entry.spec.hyperparameters])
+    factor, offset = schedule.factors(steps)
+    params = np.empty((steps + 1, n_params))
+    records = [np.empty(steps + 1) for _ in range(4)]
+    lr_used = np.empty(steps)
+    sizes, code = model.kernel_args
+    diverged = trainer(optimizer)(
+        theta0,
+        sizes,
+        code,
+        x,
+        y,
+        x_test,
+        y_test,
+        H,
+        factor,
+        offset,
+        steps,
+        kernel_batch,
+        seed,
+        params,
+        *records,
+        lr_used,
+    )
+    if diverged == 0:
+        raise ValueError("Invalid theta0: the loss there is not finite")
+    length = diverged if diverged >= 0 else steps + 1
+    return TrainResult(
+        optimizer=optimizer,
+        model=model,
+        hyperparameters=values,
+        schedule=schedule,
+        params=params[:length],
+        loss=records[0][:length],
+        accuracy=records[1][:length],
+        test_loss=records[2][:length],
+        test_accuracy=records[3][:length],
+        lr=lr_used[: length - 1],
+        diverged_at=diverged if diverged >= 0 else None,
+        batches=(
+            Minibatches(n, kernel_batch, seed, length - 1) if kernel_batch else None
+        ),
+    )
