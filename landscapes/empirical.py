@@ -82,6 +82,18 @@ class EmpiricalRisk(Landscape):
         examples(self.lid, self.kernel_params, float(x), float(y), values, gx, gy)
         return values, np.column_stack([gx, gy])
 
+    def batch_values(self, x, y, indices) -> np.ndarray:
+        """L_B at every point of the broadcast arrays x, y: the loss of one batch (for
+        drawing a minibatch's own surface)."""
+        from landscapes._dispatch import evaluate_many
+        from landscapes.base import _flatten
+
+        xs, ys, shape = _flatten(x, y)
+        out = np.empty_like(xs)
+        q = with_batch(self.kernel_params, indices)
+        evaluate_many(self.lid, q, xs, ys, out, np.empty_like(xs), np.empty_like(xs))
+        return out.reshape(shape)
+
     def batch_value_grad(self, x: float, y: float, indices):
         """(L_B, ∂L_B/∂x, ∂L_B/∂y): the mean loss over the batch `indices`."""
         from landscapes._dispatch import value_grad

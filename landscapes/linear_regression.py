@@ -89,3 +89,23 @@ def make(n_points: float = 50, noise: float = 0.5, seed: float = 0) -> Empirical
         kernel_params=kernel_params,
         data=data,
     )
+
+
+def confusion_region(surface: EmpiricalRisk, points: int = 181):
+    r"""The region of confusion around θ*: where the full gradient is smaller than the
+    spread of the per-example gradients, so a single example's step may point anywhere.
+
+    .. math:: \|\nabla L(\theta)\| = \|2M(\theta - \theta^*)\| \le \rho, \qquad
+        \rho = \sqrt{\tfrac1N \textstyle\sum_i \|\nabla\ell_i(\theta^*)\|^2},
+
+    an ellipse θ* + ρ (2M)⁻¹ u over unit vectors u. Returns (boundary (points, 2), ρ).
+    """
+    if surface.name != "linear_regression":
+        raise ValueError("the region of confusion is drawn for linear_regression")
+    best = surface.minima[0]
+    _, grads = surface.examples(*best)
+    rho = float(np.sqrt(np.mean(np.sum(grads * grads, axis=1))))
+    hessian = surface.hessian(*best)  # 2M
+    angle = np.linspace(0.0, 2.0 * np.pi, points)
+    circle = np.column_stack([np.cos(angle), np.sin(angle)])
+    return best + rho * np.linalg.solve(hessian, circle.T).T, rho

@@ -120,6 +120,35 @@ class Schedule:
         return lr * factor + offset
 
 
+def robbins_monro(schedule: Schedule) -> tuple[bool, bool, str]:
+    """(Σ η_t = ∞, Σ η_t² < ∞, why) for the infinite run of `schedule` with η₀ > 0:
+    the conditions under which SGD converges (Robbins & Monro 1951) that the lecture
+    notes state. A warm-up is finitely many steps and changes neither sum.
+
+    constant: both sums grow without bound; inverse_time (r > 0): the harmonic series
+    diverges, its squares converge (π²/6-like), so both conditions hold; exponential
+    (λ > 0) and step (γ < 1): geometric series, both finite, so the steps stop short;
+    cosine: η_t = η_min after T, so both sums are finite when η_min = 0 and infinite
+    otherwise. With r = 0, λ = 0 or γ = 1 the schedule is constant.
+    """
+    name = schedule.name
+    if name == "inverse_time" and schedule.decay_rate > 0:
+        return True, True, "Σ 1/(1+rt) diverges like log t; Σ 1/(1+rt)² converges"
+    if name == "exponential" and schedule.decay_rate > 0:
+        return (
+            False,
+            False,
+            "geometric in e^{-λ}: both sums finite, the steps stop short",
+        )
+    if name == "step" and schedule.gamma < 1:
+        return False, False, "geometric in γ: both sums finite, the steps stop short"
+    if name == "cosine":
+        if schedule.eta_min > 0:
+            return True, False, "η_min > 0 forever after T: a constant tail"
+        return False, False, "η = 0 after T: both sums finite"
+    return True, False, "a constant lr: Σ η and Σ η² both grow without bound"
+
+
 def _check(name, value, low, high, whole=False):
     try:
         number = float(value)

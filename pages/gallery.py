@@ -9,7 +9,11 @@ from ui.router import ensure_navigation
 
 ensure_navigation()
 
-PAGES = {"playground": "pages/playground.py", "schedules": "pages/schedules.py"}
+PAGES = {
+    "playground": "pages/playground.py",
+    "schedules": "pages/schedules.py",
+    "stochastic": "pages/stochastic.py",
+}
 
 st.title("Gallery")
 st.write(

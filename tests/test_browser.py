@@ -347,7 +347,7 @@ def test_exported_html_plays_offline(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "compare", "schedules", "gallery"])
+@pytest.mark.parametrize("path", ["", "compare", "schedules", "stochastic", "gallery"])
 def test_every_page_renders(server, page, path):
     page.goto(f"{server}/{path}")
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=LOAD_MS)
@@ -363,7 +363,7 @@ def test_every_page_renders(server, page, path):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Page not found" not in page.content()
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-    for title in ("Playground", "Compare", "Schedules", "Gallery"):
+    for title in ("Playground", "Compare", "Schedules", "Stochastic", "Gallery"):
         assert title in nav
     shot(page, f"page-{path or 'playground'}")
 
@@ -381,3 +381,32 @@ def test_gallery_opens_a_configured_demo(server, page):
     assert query(page)["preset"] == ["newton-saddle"]
     assert page.get_by_text("Newton's method walks into the saddle").count() >= 1
     shot(page, "gallery-opened-newton")
+
+
+BATCH_LINES_JS = """() => {
+    const plot = document.querySelectorAll('.js-plotly-plot')[1];
+    const trace = plot.data.find(t => t.name === "this step's minibatch loss");
+    return trace.x.filter(v => v !== null).length + ':' + trace.x.slice(0, 5).join(',');
+}"""
+
+
+def test_stochastic_play_redraws_each_minibatchs_loss(server, page):
+    page.goto(server + "/stochastic?steps=80&batch=5")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .slider-container')"
+        ".length === 3",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    before = page.evaluate(BATCH_LINES_JS)
+    middle = page.locator(".js-plotly-plot").nth(1)
+    middle.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_timeout(1200)
+    middle.locator(".updatemenu-item-text", has_text="Pause").click()
+    after = page.evaluate(BATCH_LINES_JS)
+    assert before != after  # another batch, another surface
+    counter = middle.locator("text=/^step [0-9]+$/").first.text_content()
+    assert counter != "step 0"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "stochastic-playing")

@@ -207,7 +207,11 @@ def test_gallery_lists_every_preset():
 
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_every_preset_opens_cleanly(preset):
-    page = {"playground": "app.py", "schedules": "pages/schedules.py"}[preset.page]
+    page = {
+        "playground": "app.py",
+        "schedules": "pages/schedules.py",
+        "stochastic": "pages/stochastic.py",
+    }[preset.page]
     at = app(page, **preset.query, preset=preset.key)
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]

@@ -6,6 +6,7 @@ import pytest
 
 import optimizers
 from ui import config as cfg
+from ui import stochastic as sto
 from ui.presets import BY_KEY, PRESETS
 
 
@@ -98,8 +99,45 @@ def test_decay_settles_where_constant_bounces():
     assert tails["step"] < 0.5 * tails["constant"]
 
 
+def stochastic_panels(key):
+    values, notices = sto.from_query(BY_KEY[key].query)
+    assert notices == []
+    return sto.surface_of(values), [panel.result for panel in sto.panels(values)]
+
+
+def tail_distance(surface, result, steps=100):
+    """Mean distance to θ* over a run's last `steps` iterates."""
+    return np.mean(np.linalg.norm(result.path[-steps:] - surface.minima[0], axis=1))
+
+
+def test_constant_lr_sgd_bounces_where_a_decaying_lr_settles():
+    surface, (full, mini, online) = stochastic_panels("sgd-confusion-constant")
+    assert tail_distance(surface, full) < 1e-3  # full batch converges
+    assert tail_distance(surface, online) > 0.3  # online keeps bouncing
+    assert tail_distance(surface, mini) > 0.1
+    _, (_, mini_decayed, online_decayed) = stochastic_panels("sgd-confusion-decayed")
+    ratio = tail_distance(surface, online) / tail_distance(surface, online_decayed)
+    assert ratio > 10  # the lesson says "about 20 times closer"
+    assert tail_distance(surface, mini_decayed) < 0.5 * tail_distance(surface, mini)
+
+
+def test_smaller_batches_end_further_from_the_minimum():
+    surface, (full, mini, online) = stochastic_panels("batch-size")
+    distances = [tail_distance(surface, r) for r in (full, mini, online)]
+    assert distances[0] < distances[1] < distances[2]
+    n = surface.n_examples
+    assert online.batches.per_epoch == n and mini.batches.per_epoch == n // 10
+    assert full.batches is None
+
+
+PARSERS = {
+    "playground": cfg.from_query,
+    "schedules": cfg.schedules_from_query,
+    "stochastic": sto.from_query,
+}
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_preset_links_parse_cleanly(preset):
-    parse = cfg.from_query if preset.page == "playground" else cfg.schedules_from_query
-    _, notices = parse(preset.query)
+    _, notices = PARSERS[preset.page](preset.query)
     assert notices == []

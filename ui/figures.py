@@ -154,6 +154,7 @@ def trajectory_figure(
     initial_frame: int = 0,
     arrows: list[list[tuple[str, np.ndarray]]] | None = None,
     notes: list[list[str]] | None = None,
+    extra_legend: tuple[str, ...] = (),
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early.
@@ -161,7 +162,8 @@ def trajectory_figure(
     `arrows[i]`, when given, is run i's list of (label, vectors): vectors[k] is drawn
     as an arrow from path[k] in every frame k (see `internals_arrows`), so the arrows
     follow Play and the scrubber. `notes[i][k]`, when given, is a line shown under the
-    step counter in frame k (see `effective_lr_notes`); none once run i has ended."""
+    step counter in frame k (see `effective_lr_notes`); none once run i has ended.
+    `extra_legend` names the traces a caller will add, so the legend's rows fit."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
     decimals = _display_decimals(surface.bounds)
@@ -335,7 +337,7 @@ def trajectory_figure(
     ]
     # Fixed margins (autoexpand off): legend, buttons and slider pushing the margins
     # out made plotly.js lay the figure out twice, ~0.6 s in the browser.
-    legend_names = [*labels, "global minima", "start"]
+    legend_names = [*labels, *extra_legend, "global minima", "start"]
     top = 24 + 30 * _legend_rows(legend_names)
     bottom = 130
     plot_height = max(height - top - bottom, 100)

@@ -14,7 +14,7 @@ class Preset:
     key: str
     title: str
     lesson: str  # one or two sentences: what to watch
-    page: str  # "playground" or "schedules"
+    page: str  # "playground", "schedules" or "stochastic"
     query: dict
 
 
@@ -155,6 +155,43 @@ PRESETS: tuple[Preset, ...] = (
             "surface": "quadratic",
             "noise": "0.5",
         },
+    ),
+    Preset(
+        "sgd-confusion-constant",
+        "Minibatch SGD bounces in the region of confusion",
+        "With a constant lr, full-batch gradient descent walks into θ*, but minibatch "
+        "and online SGD only reach the pink region where the examples' gradients "
+        "disagree more than the full gradient is large, and keep bouncing there: each "
+        "step follows its own batch's loss (the white lines), whose minimum lies "
+        "elsewhere. Compare the demo with a decaying lr.",
+        "stochastic",
+        {"surface": "linear_regression", "lr": "0.3", "steps": "500", "batch": "5"},
+    ),
+    Preset(
+        "sgd-confusion-decayed",
+        "A 1/k learning rate lets SGD settle",
+        "The same runs with ηₖ = η₀/(1 + rk), the notes' 1/k schedule: Σηₖ = ∞, so the "
+        "runs still get there, and Σηₖ² < ∞, so the batch noise dies out. The online "
+        "run now ends about 20 times closer to θ* than with a constant lr.",
+        "stochastic",
+        {
+            "surface": "linear_regression",
+            "lr": "0.3",
+            "steps": "500",
+            "batch": "5",
+            "schedule": "inverse_time",
+            "decay_rate": "0.05",
+        },
+    ),
+    Preset(
+        "batch-size",
+        "Batch size: from one example to all of them",
+        "Full batch, a minibatch of 10 and a single example per step, same lr, same "
+        "start. The smaller the batch, the cheaper the step and the noisier its "
+        "direction: online SGD takes 50 steps per epoch (◆) to the full batch's one, "
+        "and ends furthest from θ*.",
+        "stochastic",
+        {"surface": "linear_regression", "lr": "0.3", "steps": "300", "batch": "10"},
     ),
 )
 

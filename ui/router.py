@@ -14,6 +14,7 @@ PAGES = (
     ("pages/playground.py", "Playground", "🎢"),
     ("pages/compare.py", "Compare", "🔬"),
     ("pages/schedules.py", "Schedules", "📉"),
+    ("pages/stochastic.py", "Stochastic", "🎲"),
     ("pages/gallery.py", "Gallery", "🖼️"),
 )
 

@@ -143,6 +143,42 @@ def compute_runs(
     return config.run(record_state)
 
 
+@st.cache_data(
+    max_entries=16, show_spinner="Running full batch, minibatch and online SGD…"
+)
+def stochastic_page(query_key: tuple):
+    """The Stochastic page's surface, runs and figures, cached by its query string."""
+    from ui import stochastic as sto
+
+    values, _ = sto.from_query(dict(query_key))
+    surface = sto.surface_of(values)
+    panels = sto.panels(values)
+    start = sto.start_of(values, surface)
+    panel_figures = [sto.panel_figure(surface, panel, start) for panel in panels]
+    gaps = [figures.loss_gap(p.result.loss, surface.min_value) for p in panels]
+    log_scale = all(g[1] for g in gaps)
+    loss = figures.series_figure(
+        [g[0] for g in gaps],
+        [p.label for p in panels],
+        "full training loss − L(θ*)" if log_scale else "full training loss",
+        log_scale,
+        height=360,
+    )
+    loss["layout"]["shapes"] = sto.epoch_shapes(panels)
+    loss["layout"]["showlegend"] = True
+    loss["layout"]["legend"] = {"orientation": "h", "y": -0.25}
+    loss["layout"]["margin"]["b"] = 90
+    return surface, panels, panel_figures, loss
+
+
+def literal(text: str) -> str:
+    """`text` as literal Markdown: every character Markdown or Streamlit could read as
+    markup (links, emphasis, images, HTML, LaTeX, colour directives) backslash-escaped,
+    so untrusted text (URL values) shows as typed."""
+    special = set("\\`*_{}[]()<>#+-.!|~$:^=")
+    return "".join("\\" + c if c in special else c for c in text)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def surface_image(surface: str, params: tuple) -> str:
     return figures.surface_image(landscapes.get(surface, **dict(params)))

@@ -1,0 +1,204 @@
+"""The Stochastic page through Streamlit's AppTest: defaults, changed widgets, links,
+bad links, lecturer mode, and what each figure claims, checked against the engine's
+tested pieces (batch losses, per-example gradients) and closed forms."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from markdown_cells import table_rows
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "stochastic.py")
+TIMEOUT = 300  # a cold Numba cache compiles kernels during the first run
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at) -> dict[str, dict]:
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def panel(at, label) -> dict:
+    for key, spec in charts(at).items():
+        if "panel." + label in key:
+            return spec
+    raise AssertionError(f"no panel {label}")
+
+
+def trace(spec, name) -> tuple[int, dict]:
+    for i, t in enumerate(spec["data"]):
+        if t.get("name", "").startswith(name):
+            return i, t
+    raise AssertionError(f"no trace {name}")
+
+
+def qp(at, key):
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list | tuple) else value
+
+
+def points(t):
+    x = np.array([np.nan if v is None else v for v in t["x"]], dtype=float)
+    y = np.array([np.nan if v is None else v for v in t["y"]], dtype=float)
+    keep = np.isfinite(x)
+    return np.column_stack([x[keep], y[keep]])
+
+
+def test_defaults_render_three_panels_and_pin_every_number_in_the_url():
+    at = app()
+    assert not at.exception
+    assert not at.warning
+    assert len(at.get("plotly_chart")) == 4  # three panels and the loss
+    for key in ("surface", "n_points", "noise", "lr", "batch", "steps", "schedule"):
+        assert qp(at, key)
+    assert qp(at, "batch") == "5" and qp(at, "surface") == "linear_regression"
+    rows = table_rows(next(m.value for m in at.markdown if "| run |" in m.value))
+    assert [r["run"] for r in rows] == [
+        "full batch",
+        "minibatch of 5",
+        "online (batch 1)",
+    ]
+    assert rows[1]["epochs"] == str(200 * 5 // 50)  # 10 steps per epoch
+
+
+def test_each_frame_draws_that_steps_minibatch_loss():
+    at = app(steps="30", batch="4")
+    spec = panel(at, "minibatch of 4")
+    surface = landscapes.get("linear_regression")
+    index, _ = trace(spec, "this step's minibatch loss")
+    # The page's run, replayed: the same seed gives the same batches.
+    import optimizers
+
+    run = optimizers.run(
+        "sgd", surface, start=surface.default_start, steps=30, lr=0.1, batch_size=4
+    )
+    for k in (0, 7, 29):
+        frame = spec["frames"][k]
+        lines = frame["data"][frame["traces"].index(index)]
+        on_line = points(lines)
+        assert len(on_line) > 20
+        batch_loss = np.sort(
+            [surface.batch_value_grad(x, y, run.batches[k])[0] for x, y in on_line]
+        )
+        # Every traced point lies on one of at most 7 level sets of that batch's
+        # loss, to the grid's linear interpolation: the sorted values fall into at
+        # most 7 tight clusters.
+        gaps = np.nonzero(batch_loss[1:] / batch_loss[:-1] > 1.05)[0]
+        clusters = np.split(batch_loss, gaps + 1)
+        assert len(clusters) <= 7
+        assert all(c.max() / c.min() < 1.05 for c in clusters)
+    # Different batches, different lines.
+    first = points(spec["frames"][0]["data"][spec["frames"][0]["traces"].index(index)])
+    later = points(spec["frames"][7]["data"][spec["frames"][7]["traces"].index(index)])
+    assert first.shape != later.shape or not np.allclose(first, later)
+
+
+def test_epoch_marks_and_the_region_of_confusion():
+    at = app(steps="60", batch="10", n_points="40")
+    spec = panel(at, "minibatch of 10")
+    _, epochs = trace(spec, "epoch starts")
+    surface = landscapes.get("linear_regression", n_points=40)
+    path_trace = next(t for t in spec["data"] if t.get("name") == "minibatch of 10")
+    path = points(path_trace)
+    np.testing.assert_allclose(
+        points(epochs), path[[0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56]]
+    )
+    _, region = trace(spec, "region of confusion")
+    boundary = points(region)
+    data = surface.data
+    best = np.polyfit(data.x[:, 0], data.y, 1)
+    features = np.column_stack([data.x[:, 0], np.ones(40)])
+    residual = features @ best - data.y
+    rho = np.sqrt(np.mean(np.sum((2 * residual[:, None] * features) ** 2, axis=1)))
+    norms = [np.hypot(*surface.grad(x, y)) for x, y in boundary]
+    np.testing.assert_allclose(norms, rho, rtol=1e-9)
+    assert f"ρ = {rho:.4g}" in " ".join(m.value for m in at.markdown)
+
+
+def test_robbins_monro_sums_follow_the_schedule():
+    at = app(schedule="inverse_time", decay_rate="0.1", lr="0.2", steps="100")
+    rows = table_rows(next(m.value for m in at.markdown if "Σ ηₖ" in m.value))
+    k = np.arange(100)
+    rates = 0.2 / (1 + 0.1 * k)
+    assert float(rows[0]["Σ ηₖ"]) == pytest.approx(rates.sum(), rel=1e-3)
+    assert float(rows[0]["Σ ηₖ²"]) == pytest.approx((rates**2).sum(), rel=1e-3)
+    assert rows[1]["Σ ηₖ"].startswith("∞") and rows[1]["Σ ηₖ²"].startswith("finite")
+    constant = app(steps="100")
+    rows = table_rows(next(m.value for m in constant.markdown if "Σ ηₖ" in m.value))
+    assert rows[1]["Σ ηₖ²"].startswith("∞")
+
+
+def test_widgets_change_the_runs_and_the_url():
+    at = app()
+    at.slider(key="sto.batch").set_value(10).run()
+    assert not at.exception
+    assert qp(at, "batch") == "10"
+    assert any("panel.minibatch of 10" in key for key in charts(at))
+    at.selectbox(key="sto.surface").set_value("logistic_regression").run()
+    assert not at.exception
+    assert qp(at, "surface") == "logistic_regression"
+    fresh = landscapes.get("logistic_regression", n_points=50)
+    assert qp(at, "start") == "{:g},{:g}".format(*fresh.default_start)
+
+
+def test_a_link_reopens_the_same_numbers():
+    query = {
+        "surface": "logistic_regression",
+        "n_points": "60",
+        "batch": "7",
+        "lr": "0.5",
+        "steps": "80",
+        "seed": "3",
+        "start": "-1,2",
+    }
+    first = app(**query)
+    second = app(**query)
+    assert charts(first).keys() == charts(second).keys()
+    for key in charts(first):
+        assert charts(first)[key]["data"] == charts(second)[key]["data"]
+    assert qp(first, "start") == "-1,2"
+
+
+def rendered(text: str) -> str:
+    return MarkdownIt("commonmark").render(text)
+
+
+def test_bad_links_fall_back_with_literal_notices():
+    at = app(
+        surface="[Session expired: log in](http://evil.example/)",
+        lr="**5**",
+        batch="900",
+        steps="-3",
+        start="a,b",
+        average="![x](http://evil.example/x.png)",
+    )
+    assert not at.exception
+    assert len(at.warning) >= 5
+    for warning in at.warning:
+        html = rendered(warning.value)
+        for tag in ("<a ", "<strong>", "<em>", "<img"):
+            assert tag not in html, html
+    texts = " ".join(rendered(w.value) for w in at.warning)
+    assert "**5**" in texts  # shown as typed
+    assert qp(at, "surface") == "linear_regression" and qp(at, "batch") == "50"
+    assert qp(at, "steps") == "1"
+
+
+def test_lecturer_mode_hides_controls_and_shows_the_lesson():
+    at = app(lecture="1", hide="surface,schedule", preset="sgd-confusion-decayed")
+    assert not at.exception
+    keys = {w.key for w in at.selectbox}
+    assert "sto.surface" not in keys and "sto.schedule" not in keys
+    assert "sto.optimizer" in keys
+    assert any("A 1/k learning rate lets SGD settle" in i.value for i in at.info)

@@ -1,0 +1,101 @@
+"""A page's URL state declared once, as fields, and one codec that parses, clamps and
+writes it.
+
+A page lists its `Field`s (name, kind, range or choices, default); `parse` turns an
+untrusted query string into values (never raises: unknown choices fall back, numbers
+are clamped, garbage is ignored, each change a notice), and `to_query` writes the
+values back losslessly. The same declaration bounds the page's widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ui.config import _clamped, _first, _number, _short
+
+
+@dataclass(frozen=True)
+class Field:
+    """One URL key: ``kind`` is "float", "int", "choice", "bool" or "pair" (two
+    floats "x,y", each clamped to [low, high]; default None means "the page
+    decides")."""
+
+    name: str
+    kind: str
+    default: object
+    low: float = 0.0
+    high: float = 0.0
+    choices: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in ("float", "int", "choice", "bool", "pair"):
+            raise ValueError(f"unknown field kind {self.kind!r}")
+
+
+def parse(
+    fields: Sequence[Field], params: Mapping
+) -> tuple[dict[str, object], list[str]]:
+    """Values for every field from `params` (str or list of str per key), and
+    notices of what was changed."""
+    notices: list[str] = []
+    values: dict[str, object] = {}
+    for field in fields:
+        text = _first(params, field.name, notices)
+        values[field.name] = _value(field, text, notices)
+    return values, notices
+
+
+def _value(field: Field, text: str | None, notices: list[str]):
+    if text is None:
+        return field.default
+    if field.kind == "choice":
+        if text in field.choices:
+            return text
+        notices.append(f"Unknown {field.name} '{text[:40]}'; using {field.default}.")
+        return field.default
+    if field.kind == "bool":
+        return text.strip().lower() in ("1", "true", "yes")
+    if field.kind == "pair":
+        parts = text.split(",")
+        numbers = [_number(p) for p in parts]
+        if len(parts) != 2 or None in numbers:
+            notices.append(f"'{field.name}={text[:40]}' is not two numbers; ignored.")
+            return field.default
+        clamped = tuple(min(max(v, field.low), field.high) for v in numbers)
+        if clamped != tuple(numbers):
+            notices.append(
+                f"'{field.name}' is outside [{_short(field.low)}, "
+                f"{_short(field.high)}]; using {_short(clamped[0])},"
+                f"{_short(clamped[1])}."
+            )
+        return clamped
+    return _clamped(
+        field.name,
+        text,
+        field.low,
+        field.high,
+        field.default,
+        notices,
+        whole=field.kind == "int",
+    )
+
+
+def to_query(fields: Sequence[Field], values: Mapping) -> dict[str, str]:
+    """The query string of `values` (every field, so a link pins every number)."""
+    query = {}
+    for field in fields:
+        value = values[field.name]
+        if value is None:
+            continue
+        if field.kind == "pair":
+            query[field.name] = f"{_short(value[0])},{_short(value[1])}"
+        elif field.kind == "bool":
+            query[field.name] = "1" if value else "0"
+        elif field.kind == "choice":
+            query[field.name] = str(value)
+        elif field.kind == "int":
+            query[field.name] = str(int(value))
+        else:
+            query[field.name] = _short(value)
+    return query

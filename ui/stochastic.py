@@ -1,0 +1,268 @@
+"""The Stochastic page's configuration and pictures: full batch vs minibatch vs online
+SGD on an empirical risk, from the same start.
+
+Each panel is the Playground's animated trajectory figure with four additions: the
+current minibatch's own loss contours, redrawn every frame (the surface the step
+actually descends, which fluctuates from batch to batch), the points where an epoch
+begins, the averaged iterate, and for linear regression the region of confusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+
+import landscapes
+import optimizers
+from landscapes.linear_regression import confusion_region
+from optimizers import schedules
+from optimizers.averaging import NAMES as AVERAGES
+from ui import figures
+from ui.fields import Field, parse, to_query
+
+SURFACES = ("linear_regression", "logistic_regression")
+MAX_POINTS = 200
+MAX_STEPS = 500  # every frame carries its batch's contour lines
+CONTOUR_GRID = 48  # points per side of the grid a batch's contours are traced on
+CONTOUR_LEVELS = 7
+AXIS_TITLES = {
+    "linear_regression": ("slope θ₁", "intercept θ₂"),
+    "logistic_regression": ("weight w₁", "weight w₂"),
+}
+
+FIELDS = (
+    Field("surface", "choice", "linear_regression", choices=SURFACES),
+    Field("n_points", "int", 50, 4, MAX_POINTS),
+    Field("noise", "float", 0.5, 0.0, 2.0),
+    Field("data_seed", "int", 0, 0, 10**6),
+    Field("optimizer", "choice", "sgd", choices=tuple(optimizers.names())),
+    Field("lr", "float", 0.1, 1e-5, 10.0),
+    Field("batch", "int", 5, 1, MAX_POINTS),
+    Field("steps", "int", 200, 1, MAX_STEPS),
+    Field("schedule", "choice", "constant", choices=schedules.NAMES),
+    Field("decay_rate", "float", 0.05, 0.0, 10.0),
+    Field("gamma", "float", 0.5, 0.0, 1.0),
+    Field("step_size", "int", 50, 1, MAX_STEPS),
+    Field("average", "choice", "polynomial", choices=("none", *AVERAGES)),
+    Field("seed", "int", 0, 0, 2**31 - 1),
+    Field("start", "pair", None, -1e3, 1e3),
+)
+DEFAULTS = {f.name: f.default for f in FIELDS}
+
+
+@dataclass
+class Panel:
+    """One of the three runs: its label, batch size (None: full batch) and result."""
+
+    label: str
+    batch_size: int | None
+    result: optimizers.RunResult
+
+
+def from_query(params) -> tuple[dict, list[str]]:
+    """The page's values from a query string (never raises), with notices."""
+    values, notices = parse(FIELDS, params)
+    if values["batch"] > values["n_points"]:
+        notices.append(
+            f"'batch' = {values['batch']} is more than the {values['n_points']} "
+            f"examples; using {values['n_points']}."
+        )
+        values["batch"] = values["n_points"]
+    return values, notices
+
+
+def query(values: dict) -> dict[str, str]:
+    return to_query(FIELDS, values)
+
+
+def surface_of(values: dict) -> landscapes.EmpiricalRisk:
+    return landscapes.get(
+        values["surface"],
+        n_points=values["n_points"],
+        noise=values["noise"],
+        seed=values["data_seed"],
+    )
+
+
+def schedule_of(values: dict) -> schedules.Schedule:
+    return schedules.Schedule(
+        name=values["schedule"],
+        decay_rate=values["decay_rate"],
+        gamma=values["gamma"],
+        step_size=values["step_size"],
+    )
+
+
+def start_of(values: dict, surface) -> tuple[float, float]:
+    return surface.default_start if values["start"] is None else values["start"]
+
+
+def panels(values: dict) -> list[Panel]:
+    """Full batch, minibatch and online (batch 1) runs with the same settings."""
+    surface = surface_of(values)
+    n = surface.n_examples
+    average = None if values["average"] == "none" else values["average"]
+    chosen = [
+        ("full batch", None),
+        (f"minibatch of {values['batch']}", values["batch"]),
+        ("online (batch 1)", 1),
+    ]
+    out = []
+    for label, batch in chosen:
+        result = optimizers.run(
+            values["optimizer"],
+            surface,
+            start=start_of(values, surface),
+            steps=values["steps"],
+            lr=values["lr"],
+            schedule=schedule_of(values),
+            seed=values["seed"],
+            batch_size=None if batch in (None, n) else batch,
+            average=average,
+            average_start=values["steps"] // 2,
+        )
+        out.append(Panel(label, batch, result))
+    return out
+
+
+def contour_levels(surface, resolution: int = CONTOUR_GRID) -> tuple[np.ndarray, ...]:
+    """(xs, ys, levels): the grid a batch's loss is traced on, and the loss values the
+    contours are drawn at (log-spaced over the full loss in view, so every batch's
+    lines are read against the same scale)."""
+    (x0, x1), (y0, y1) = surface.bounds
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    Z = surface.value(X, Y)
+    low = max(float(Z.min()), 1e-12)
+    high = float(np.quantile(Z, 0.6))
+    return xs, ys, np.geomspace(low * 1.05, max(high, low * 2), CONTOUR_LEVELS)
+
+
+def contour_lines(generator, levels) -> tuple[list, list]:
+    """x and y of every contour line at `levels`, lines separated by None."""
+    x_out: list = []
+    y_out: list = []
+    for level in levels:
+        for line in generator.lines(level):
+            x_out.extend(np.round(line[:, 0], 4).tolist() + [None])
+            y_out.extend(np.round(line[:, 1], 4).tolist() + [None])
+    return x_out, y_out
+
+
+def panel_figure(surface, panel: Panel, start, height: int = 480) -> dict:
+    """The animated figure of one run, with its batch contours, epochs, average."""
+    result = panel.result
+    figure = figures.trajectory_figure(
+        surface,
+        [result.path],
+        [panel.label],
+        [result.diverged_at],
+        start,
+        height=height,
+    )
+    # Small panels: the page names each panel and explains its marks in a caption,
+    # so the legend's room goes to the plot.
+    layout = figure["layout"]
+    layout["showlegend"] = False
+    layout["margin"]["t"] = 30
+    plot_height = height - 30 - layout["margin"]["b"]
+    layout["updatemenus"][0]["y"] = layout["sliders"][0]["y"] = -56 / plot_height
+    first, second = AXIS_TITLES.get(surface.name, ("a", "b"))
+    layout["xaxis"]["title"] = {"text": first}
+    layout["yaxis"]["title"] = {"text": second}
+    data, frames = figure["data"], figure["frames"]
+    if result.average_path is not None:
+        data.append(
+            {
+                "type": "scatter",
+                "x": result.average_path[:, 0].tolist(),
+                "y": result.average_path[:, 1].tolist(),
+                "mode": "lines",
+                "name": "averaged iterate",
+                "line": {"color": "white", "width": 2, "dash": "dot"},
+                "hoverinfo": "skip",
+            }
+        )
+    if result.batches is not None:
+        starts = result.batches.epoch_starts
+        starts = starts[starts < len(result.path)]
+        data.append(
+            {
+                "type": "scatter",
+                "x": result.path[starts, 0].tolist(),
+                "y": result.path[starts, 1].tolist(),
+                "mode": "markers",
+                "name": "epoch starts",
+                "marker": {"symbol": "diamond", "size": 8, "color": "black"},
+                "hovertemplate": "epoch starts<extra></extra>",
+            }
+        )
+    if surface.name == "linear_regression":
+        boundary, rho = confusion_region(surface)
+        data.append(
+            {
+                "type": "scatter",
+                "x": boundary[:, 0].tolist(),
+                "y": boundary[:, 1].tolist(),
+                "mode": "lines",
+                "name": f"region of confusion (ρ = {rho:.3g})",
+                "line": {"color": "#ff69b4", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    if result.batches is not None and len(result.batches):
+        xs, ys, levels = contour_levels(surface)
+        X, Y = np.meshgrid(xs, ys)
+        index = len(data)
+        data.append(
+            {
+                "type": "scatter",
+                "x": [],
+                "y": [],
+                "mode": "lines",
+                "name": "this step's minibatch loss",
+                "line": {"color": "rgba(255, 255, 255, 0.85)", "width": 1},
+                "hoverinfo": "skip",
+            }
+        )
+        for k, frame in enumerate(frames):
+            step = min(k, len(result.batches) - 1)
+            Z = surface.batch_values(X, Y, result.batches[step])
+            generator = contourpy.contour_generator(xs, ys, Z)
+            x_line, y_line = contour_lines(generator, levels)
+            frame["data"].append({"x": x_line, "y": y_line})
+            frame["traces"] = [*frame["traces"], index]
+        data[index].update(frames[0]["data"][-1])
+    return figure
+
+
+def epoch_shapes(panels_: list[Panel]) -> list[dict]:
+    """Vertical dotted lines on the loss plot where each minibatch run's epochs
+    begin, in the run's colour."""
+    shapes = []
+    for i, panel in enumerate(panels_):
+        batches = panel.result.batches
+        if batches is None:
+            continue
+        for k in batches.epoch_starts[1:]:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": int(k),
+                    "x1": int(k),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": figures.color(i), "width": 1, "dash": "dot"},
+                }
+            )
+    return shapes
+
+
+def step_size_sums(result: optimizers.RunResult) -> tuple[float, float]:
+    """(Σ η_k, Σ η_k²) over the run's steps."""
+    return float(np.sum(result.lr)), float(np.sum(result.lr**2))
