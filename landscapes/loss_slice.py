@@ -17,9 +17,10 @@ Directions:
   "filter" norm is its own magnitude, and a unit step would flip or double it, a
   distortion of the picture rather than a view of it.
 * ``"pca"``: the top two principal directions of a training trajectory (its rows
-  minus its final point, as Li et al. do), unit length and orthogonal; the fraction
-  of the trajectory's variance each explains is ``explained_variance``. The center
-  is the final point unless given.
+  minus the center, by default its final point, as Li et al. do), unit length and
+  orthogonal; the fraction of the trajectory's variance (about the center) each
+  explains is ``explained_variance``. Several runs' paths stacked give the plane
+  that best holds all of them.
 
 ``project(params)`` gives the plane coordinates (least squares in the directions) of
 parameter vectors and ``distance_off_plane(params)`` how far each lies from the
@@ -288,10 +289,38 @@ def filter_normalized(model: MLP, center: np.ndarray, rng) -> np.ndarray:
     return direction
 
 
-def pca_directions(trajectory: np.ndarray):
-    """Top two principal directions of (trajectory - its final point), and the fraction
-    of that matrix's squared norm each explains."""
-    offsets = trajectory - trajectory[-1]
+def sharpness(
+    model: MLP, data, theta, radius: float = 0.5, directions: int = 16, seed: int = 0
+) -> float:
+    """How sharp the loss is around θ: the mean rise L(θ ± r·d) - L(θ) over random
+    filter-normalized directions d, both signs (an ε-sharpness in the spirit of
+    Keskar et al. 2017, measured on Li et al.'s scale, so nets of any weight size
+    compare). Flat minima rise little; sharp ones a lot.
+
+    Reference: N. S. Keskar et al. (2017), On large-batch training for deep learning:
+    generalization gap and sharp minima, ICLR.
+    """
+    theta = model._theta(theta)
+    rng = np.random.default_rng(seed)
+    base = model.loss(theta, data)
+    rises = []
+    for _ in range(directions):
+        d = filter_normalized(model, theta, rng)
+        rises.append(
+            0.5
+            * (
+                model.loss(theta + radius * d, data)
+                + model.loss(theta - radius * d, data)
+            )
+            - base
+        )
+    return float(np.mean(rises))
+
+
+def pca_directions(trajectory: np.ndarray, center: np.ndarray):
+    """Top two principal directions of (trajectory - center), and the fraction of that
+    matrix's squared norm each explains."""
+    offsets = trajectory - center
     _, singular, vt = np.linalg.svd(offsets, full_matrices=False)
     total = float(np.sum(singular**2))
     if len(singular) < 2 or total == 0.0 or singular[1] == 0.0:
@@ -329,8 +358,14 @@ def mlp_slice(
     n_params = model.n_parameters
     path = None
     if trajectory is not None:
-        path = np.concatenate([np.atleast_2d(t) for t in np.atleast_1d(trajectory)])
-        path = np.asarray(path, dtype=np.float64).reshape(-1, n_params)
+        pieces = trajectory if isinstance(trajectory, list | tuple) else [trajectory]
+        path = np.concatenate(
+            [np.atleast_2d(np.asarray(t, np.float64)) for t in pieces]
+        )
+        if path.shape[1] != n_params:
+            raise ValueError(
+                f"trajectory rows must have {n_params} parameters; got {path.shape[1]}"
+            )
     if center is None:
         if path is None:
             raise ValueError("give a center (a parameter vector) or a trajectory")
@@ -343,7 +378,7 @@ def mlp_slice(
     else:
         if path is None or len(path) < 3:
             raise ValueError("directions='pca' needs a trajectory of at least 3 points")
-        d, explained = pca_directions(path)
+        d, explained = pca_directions(path, center)
     x, y, _ = model._batch(data, None)
     sizes, code = model.kernel_args
     n = len(y)

@@ -13,6 +13,7 @@ PAGES = {
     "playground": "pages/playground.py",
     "schedules": "pages/schedules.py",
     "stochastic": "pages/stochastic.py",
+    "neural_net": "pages/neural_net.py",
 }
 
 st.title("Gallery")

@@ -347,7 +347,9 @@ def test_exported_html_plays_offline(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "compare", "schedules", "stochastic", "gallery"])
+@pytest.mark.parametrize(
+    "path", ["", "compare", "schedules", "stochastic", "neural_net", "gallery"]
+)
 def test_every_page_renders(server, page, path):
     page.goto(f"{server}/{path}")
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=LOAD_MS)
@@ -363,7 +365,15 @@ def test_every_page_renders(server, page, path):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Page not found" not in page.content()
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-    for title in ("Playground", "Compare", "Schedules", "Stochastic", "Gallery"):
+    titles = (
+        "Playground",
+        "Compare",
+        "Schedules",
+        "Stochastic",
+        "Neural net",
+        "Gallery",
+    )
+    for title in titles:
         assert title in nav
     shot(page, f"page-{path or 'playground'}")
 
@@ -410,3 +420,23 @@ def test_stochastic_play_redraws_each_minibatchs_loss(server, page):
     assert counter != "step 0"
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "stochastic-playing")
+
+
+def test_neural_net_decision_boundary_plays(server, page):
+    page.goto(server + "/neural_net?n_points=80&steps=200&hidden=8")
+    page.wait_for_selector("text=Decision boundary through training", timeout=LOAD_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .slider-container')"
+        ".length >= 2",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    boundary = page.locator(".js-plotly-plot").filter(has_text="Play").first
+    boundary.scroll_into_view_if_needed()
+    boundary.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_timeout(2000)
+    counter = boundary.locator("text=/^step [0-9]+$/").first.text_content()
+    assert counter != "step 0"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "neural-net-boundary-playing")

@@ -211,6 +211,7 @@ def test_every_preset_opens_cleanly(preset):
         "playground": "app.py",
         "schedules": "pages/schedules.py",
         "stochastic": "pages/stochastic.py",
+        "neural_net": "pages/neural_net.py",
     }[preset.page]
     at = app(page, **preset.query, preset=preset.key)
     assert not at.exception

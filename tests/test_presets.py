@@ -6,6 +6,7 @@ import pytest
 
 import optimizers
 from ui import config as cfg
+from ui import neural as nn
 from ui import stochastic as sto
 from ui.presets import BY_KEY, PRESETS
 
@@ -130,10 +131,34 @@ def test_smaller_batches_end_further_from_the_minimum():
     assert full.batches is None
 
 
+def trained(key):
+    values, notices = nn.from_query(BY_KEY[key].query)
+    assert notices == []
+    model, data, _, results = nn.train_all(values)
+    return model, data, results
+
+
+def test_adam_crosses_the_plateau_before_sgd():
+    _, _, (adam, sgd) = trained("adam-vs-sgd-net")
+    first_below = [int(np.nonzero(r.loss < 0.25)[0][0]) for r in (adam, sgd)]
+    assert 3 * first_below[0] < first_below[1]
+    assert adam.test_accuracy[-1] > 0.9 and sgd.test_accuracy[-1] > 0.9
+
+
+def test_the_full_batch_run_ends_sharper_and_generalizes_worse():
+    model, data, (small, full) = trained("sharp-vs-flat")
+    assert small.batches is not None and full.batches is None
+    sharp_small, sharp_full = nn.sharpness_of(model, data, [small, full])
+    assert sharp_full > 10 * sharp_small
+    assert full.loss[-1] < small.loss[-1]  # lower training loss ...
+    assert full.test_loss[-1] > small.test_loss[-1]  # ... and worse held out
+
+
 PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,
     "stochastic": sto.from_query,
+    "neural_net": nn.from_query,
 }
 
 

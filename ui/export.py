@@ -121,3 +121,76 @@ def paths_json(
             ],
         }
     )
+
+
+TRAINING_COLUMNS = (
+    "run",
+    "optimizer",
+    "step",
+    "train_loss",
+    "train_accuracy",
+    "test_loss",
+    "test_accuracy",
+    "lr",
+    "plane_a",
+    "plane_b",
+    "distance_off_plane",
+)
+
+
+def training_csv(labels, results, coords, distances) -> str:
+    """One row per run and step of a network's training: the full-data metrics, the
+    lr of the step from there, and the iterate's plane coordinates and distance."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TRAINING_COLUMNS)
+    for label, result, plane, distance in zip(
+        labels, results, coords, distances, strict=True
+    ):
+        for k in range(len(result.loss)):
+            writer.writerow(
+                (
+                    label,
+                    result.optimizer,
+                    k,
+                    repr(float(result.loss[k])),
+                    repr(float(result.accuracy[k])),
+                    repr(float(result.test_loss[k])),
+                    repr(float(result.test_accuracy[k])),
+                    repr(float(result.lr[k])) if k < len(result.lr) else "",
+                    repr(float(plane[k, 0])),
+                    repr(float(plane[k, 1])),
+                    repr(float(distance[k])),
+                )
+            )
+    return buffer.getvalue()
+
+
+def training_json(query: dict, labels, results) -> str:
+    """The configuration (its URL query) and every run's records and parameter
+    vectors (torch's nn.Sequential order), full precision."""
+    return json.dumps(
+        {
+            "query": query,
+            "runs": [
+                {
+                    "label": label,
+                    "optimizer": result.optimizer,
+                    "hyperparameters": result.hyperparameters,
+                    "schedule": result.schedule.to_dict(),
+                    "layout": [
+                        {"name": name, "shape": list(shape), "offset": offset}
+                        for name, shape, offset in result.model.layout()
+                    ],
+                    "diverged_at": result.diverged_at,
+                    "loss": result.loss.tolist(),
+                    "accuracy": result.accuracy.tolist(),
+                    "test_loss": result.test_loss.tolist(),
+                    "test_accuracy": result.test_accuracy.tolist(),
+                    "lr": result.lr.tolist(),
+                    "params": result.params.tolist(),
+                }
+                for label, result in zip(labels, results, strict=True)
+            ],
+        }
+    )

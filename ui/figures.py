@@ -59,6 +59,17 @@ def log_levels(values: np.ndarray, floor: float) -> np.ndarray:
     )
 
 
+def png_data_uri(rgb: np.ndarray) -> str:
+    """An (rows, columns, 3) uint8 array, row 0 at the bottom (y min), as a PNG
+    data URI for ``layout.images``."""
+    image = Image.fromarray(
+        np.ascontiguousarray(rgb[::-1])
+    )  # row 0 of a PNG is the top
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def surface_image(surface: Landscape, resolution: int = 320, bands: int = 28) -> str:
     """The surface over its bounds as a banded (contour-like) PNG data URI."""
     _, _, Z = surface.grid(resolution)
@@ -67,11 +78,7 @@ def surface_image(surface: Landscape, resolution: int = 320, bands: int = 28) ->
     low, high = float(levels.min()), float(levels.max())
     scaled = (levels - low) / (high - low) if high > low else np.zeros_like(levels)
     banded = np.floor(scaled * bands) / bands  # bands read as filled contours
-    rgb = _VIRIDIS[np.clip((banded * 255).astype(int), 0, 255)]
-    image = Image.fromarray(rgb[::-1])  # row 0 of an image is the top (y max)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return png_data_uri(_VIRIDIS[np.clip((banded * 255).astype(int), 0, 255)])
 
 
 def _display_decimals(bounds) -> int:

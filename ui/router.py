@@ -15,6 +15,7 @@ PAGES = (
     ("pages/compare.py", "Compare", "🔬"),
     ("pages/schedules.py", "Schedules", "📉"),
     ("pages/stochastic.py", "Stochastic", "🎲"),
+    ("pages/neural_net.py", "Neural net", "🧠"),
     ("pages/gallery.py", "Gallery", "🖼️"),
 )
 

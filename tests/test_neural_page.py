@@ -1,0 +1,172 @@
+"""The Neural net page through Streamlit's AppTest: defaults, links with runs, bad links,
+widgets, lecturer mode, and what its figures claim, checked against the MLP (itself
+checked against torch in test_mlp.py) and against facts of the slice (the center's
+loss, zero distance at the center)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from markdown_cells import table_rows
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+from landscapes import datasets
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "neural_net.py")
+TIMEOUT = 300
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def chart(at, key) -> dict:
+    for c in at.get("plotly_chart"):
+        if c.proto.id and key in c.proto.id:
+            return json.loads(c.proto.spec)
+    raise AssertionError(f"no chart {key}")
+
+
+def qp(at, key):
+    value = at.query_params[key]
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def results_table(at):
+    return table_rows(next(m.value for m in at.markdown if "| run |" in m.value))
+
+
+SMALL = {"n_points": "60", "steps": "150", "hidden": "8", "batch": "16"}
+
+
+def test_defaults_train_two_runs_from_one_init():
+    at = app()
+    assert not at.exception and not at.warning
+    rows = results_table(at)
+    assert [r["run"] for r in rows] == [
+        "1: adam(lr=0.01)",
+        "2: sgd(lr=0.1, momentum=0.9)",
+    ]
+    assert qp(at, "run") == ["adam;lr=0.01", "sgd;lr=0.1;momentum=0.9"]
+    for key in (
+        "loss",
+        "accuracy",
+        "boundary0",
+        "boundary1",
+        "slice_chart",
+        "illusion",
+    ):
+        chart(at, key)
+
+
+def test_the_slice_is_centred_on_the_chosen_runs_final_weights():
+    at = app(**SMALL, center="2")
+    assert not at.exception
+    data = datasets.make("moons", n_points=60, noise=0.2, seed=0)
+    model = landscapes.MLP((8,), "tanh")
+    illusion = chart(at, "illusion")
+    true = [t for t in illusion["data"] if t["name"].endswith("true loss")]
+    plane = [t for t in illusion["data"] if t["name"].endswith("loss on the plane")]
+    distance = [t for t in illusion["data"] if "distance" in t["name"]]
+    # Run 2 ends at the center: there the plane's loss is the true loss and the
+    # distance off the plane is 0.
+    assert distance[1]["y"][-1] == pytest.approx(0.0, abs=1e-6)
+    assert plane[1]["y"][-1] == pytest.approx(true[1]["y"][-1], rel=1e-5)
+    # The true loss recorded is the network's loss at those weights: the first point
+    # is the shared initialization.
+    theta0 = model.init(0)
+    assert true[0]["y"][0] == pytest.approx(model.loss(theta0, data), rel=1e-5)
+    assert true[1]["y"][0] == pytest.approx(model.loss(theta0, data), rel=1e-5)
+    paths = [t for t in chart(at, "slice_chart")["data"] if t.get("mode") == "lines"]
+    assert paths[1]["x"][-1] == pytest.approx(0.0, abs=1e-5)
+    assert paths[1]["y"][-1] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_the_animated_boundary_is_where_the_logit_changes_sign():
+    at = app(**SMALL)
+    spec = chart(at, "boundary0")
+    index = next(
+        i for i, t in enumerate(spec["data"]) if t["name"] == "decision boundary"
+    )
+    last = spec["frames"][-1]
+    line = last["data"][last["traces"].index(index)]
+    points = np.array(
+        [(x, y) for x, y in zip(line["x"], line["y"], strict=True) if x is not None]
+    )
+    assert len(points) > 10
+    # Recompute the run independently of the page's cache: same settings, same init.
+    import optimizers
+
+    data = datasets.make("moons", n_points=60, noise=0.2, seed=0)
+    model = landscapes.MLP((8,), "tanh")
+    run = optimizers.train(
+        "adam", model, data, model.init(0), steps=150, batch_size=16, lr=0.01
+    )
+    logits = model.logits(run.final, points)
+    scale = np.abs(model.logits(run.final, data.x)).mean()
+    assert np.abs(logits).max() < 0.05 * scale  # on the s = 0 line, to the grid
+
+
+def test_a_link_with_its_own_batch_sizes_and_a_refused_optimizer():
+    at = app(
+        **SMALL,
+        run=["adam;lr=0.02;batch_size=8", "newton", "sgd;lr=0.2;batch_size=60"],
+    )
+    assert not at.exception
+    assert any("newton cannot train" in w.value for w in at.warning)
+    rows = results_table(at)
+    assert [r["run"] for r in rows] == [
+        "1: adam(lr=0.02), batch 8",
+        "2: sgd(lr=0.2), batch 60",
+    ]
+    assert qp(at, "run") == ["adam;lr=0.02;batch_size=8", "sgd;lr=0.2;batch_size=60"]
+
+
+def test_adding_a_run_and_changing_the_network():
+    at = app(**SMALL)
+    at.button(key="nn.add").click().run()
+    assert not at.exception
+    assert len(results_table(at)) == 3
+    at.selectbox(key="nn.activation").set_value("relu").run()
+    assert not at.exception
+    assert qp(at, "activation") == ["relu"]
+    assert "relu" in at.markdown[0].value
+
+
+def test_a_link_reopens_the_same_numbers():
+    first = results_table(app(**SMALL, seed="4"))
+    assert first == results_table(app(**SMALL, seed="4"))
+    assert first != results_table(app(**SMALL, seed="5"))
+
+
+def test_bad_links_fall_back_with_literal_notices():
+    at = app(
+        dataset="[Session expired](http://evil.example/)",
+        hidden="**64**",
+        steps="99999",
+        center="7",
+        run=["![x](http://evil.example/x.png)"],
+    )
+    assert not at.exception
+    assert len(at.warning) >= 4
+    for warning in at.warning:
+        html = MarkdownIt("commonmark").render(warning.value)
+        for tag in ("<a ", "<strong>", "<em>", "<img"):
+            assert tag not in html, html
+    assert qp(at, "dataset") == ["moons"] and qp(at, "steps") == ["2000"]
+    assert len(results_table(at)) == 2  # the default runs
+
+
+def test_lecturer_mode_and_preset():
+    at = app(**SMALL, lecture="1", hide="surface,runs", preset="adam-vs-sgd-net")
+    assert not at.exception
+    keys = {w.key for w in at.selectbox}
+    assert "nn.dataset" not in keys and "nn.run0.optimizer" not in keys
+    assert any("Adam vs SGD on the same network" in i.value for i in at.info)

@@ -1,0 +1,607 @@
+"""The Neural net page's configuration and pictures: a small MLP trained live by
+several optimizers from one initialization, its decision boundary through training,
+and the loss on a 2D slice through parameter space with every run's path on it.
+
+A slice shows only what lies in its plane, so the page draws, beside it, the true
+loss along each path next to the plane's loss at the path's projection, and how far
+the path is from the plane (the "slice illusion" made visible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+
+import landscapes
+import optimizers
+from landscapes import datasets
+from ui import config as cfg
+from ui import figures
+from ui.fields import Field, parse, to_query
+
+DATASETS = ("moons", "circles", "xor", "spirals")
+ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")
+MAX_POINTS = 500
+MAX_STEPS = 2000
+MAX_RUNS = 4
+BOUNDARY_FRAMES = 41  # decision-boundary frames per run, evenly spaced in steps
+BOUNDARY_GRID = 81
+SLICE_GRID = 61
+
+FIELDS = (
+    Field("dataset", "choice", "moons", choices=DATASETS),
+    Field("n_points", "int", 200, 20, MAX_POINTS),
+    Field("noise", "float", 0.2, 0.0, 1.0),
+    Field("data_seed", "int", 0, 0, 10**6),
+    Field("hidden", "choice", "16,16", choices=ARCHITECTURES),
+    Field("activation", "choice", "tanh", choices=("tanh", "relu")),
+    Field("batch", "int", 32, 1, MAX_POINTS),
+    Field("steps", "int", 500, 1, MAX_STEPS),
+    Field("weight_decay", "float", 0.0, 0.0, 1.0),
+    Field("init_seed", "int", 0, 0, 10**6),
+    Field("seed", "int", 0, 0, 2**31 - 1),
+    Field("slice", "choice", "pca", choices=("pca", "random")),
+    Field("slice_seed", "int", 0, 0, 10**6),
+    Field("center", "int", 1, 1, MAX_RUNS),
+)
+DEFAULT_RUNS = ("adam;lr=0.01", "sgd;lr=0.1;momentum=0.9")
+SHARPNESS_RADIUS = 0.5
+
+
+@dataclass
+class TrainingRun:
+    """One run: its optimizer settings, its own batch size (None: the page's)."""
+
+    run: cfg.RunConfig
+    batch_size: int | None = None
+
+    def label(self) -> str:
+        text = self.run.label()
+        return text if self.batch_size is None else f"{text}, batch {self.batch_size}"
+
+
+def parse_runs(texts, notices: list[str]) -> list[TrainingRun]:
+    """`run=adam;lr=0.01;batch_size=8` values, at most MAX_RUNS, trainable only."""
+    runs = []
+    for text in texts[: MAX_RUNS + 1]:
+        items = text.split(";")
+        batch = None
+        kept = []
+        for item in items:
+            key, _, value = item.partition("=")
+            if key.strip() == "batch_size":
+                number = cfg._number(value)
+                if number is None or number < 1:
+                    notices.append(f"'batch_size={value[:40]}' is not a batch size.")
+                else:
+                    batch = int(min(round(number), MAX_POINTS))
+            else:
+                kept.append(item)
+        run = cfg.parse_run(";".join(kept), notices)
+        if run is None:
+            continue
+        if run.optimizer not in optimizers.trainable():
+            notices.append(
+                f"{run.optimizer} cannot train a network here (its step needs the "
+                "whole parameter vector at once); run dropped."
+            )
+            continue
+        runs.append(TrainingRun(run, batch))
+    if len(texts) > MAX_RUNS:
+        notices.append(f"At most {MAX_RUNS} runs; the rest were dropped.")
+    return runs
+
+
+def format_runs(runs: list[TrainingRun]) -> list[str]:
+    out = []
+    for training in runs:
+        text = cfg.format_run(training.run)
+        if training.batch_size is not None:
+            text += f";batch_size={training.batch_size}"
+        out.append(text)
+    return out
+
+
+def from_query(params) -> tuple[dict, list[str]]:
+    """The page's values and runs from a query string (never raises)."""
+    values, notices = parse(FIELDS, params)
+    texts = params.get("run")
+    if isinstance(texts, str):
+        texts = [texts]
+    texts = [t for t in (texts or []) if len(t) <= cfg.MAX_VALUE_LENGTH]
+    runs = parse_runs(texts, notices) if texts else []
+    if not runs:
+        runs = parse_runs(list(DEFAULT_RUNS), [])
+    values["runs"] = runs
+    for training in runs:
+        if training.batch_size is not None and training.batch_size > values["n_points"]:
+            training.batch_size = values["n_points"]
+    if values["center"] > len(runs):
+        notices.append(
+            f"'center' = {values['center']}: there are {len(runs)} runs; using 1."
+        )
+        values["center"] = 1
+    if values["batch"] > values["n_points"]:
+        notices.append(
+            f"'batch' = {values['batch']} is more than the {values['n_points']} "
+            f"examples; using {values['n_points']}."
+        )
+        values["batch"] = values["n_points"]
+    return values, notices
+
+
+def query(values: dict) -> dict:
+    out = to_query(FIELDS, values)
+    out["run"] = format_runs(values["runs"])
+    return out
+
+
+def model_of(values: dict) -> landscapes.MLP:
+    hidden = tuple(int(h) for h in values["hidden"].split(","))
+    return landscapes.MLP(hidden, values["activation"])
+
+
+def data_of(values: dict):
+    return datasets.make(
+        values["dataset"],
+        n_points=values["n_points"],
+        noise=values["noise"],
+        seed=values["data_seed"],
+    )
+
+
+def train_all(values: dict):
+    """(model, data, θ₀, results): every run from the same initialization."""
+    model = model_of(values)
+    data = data_of(values)
+    theta0 = model.init(values["init_seed"])
+    results = []
+    for training in values["runs"]:
+        hyper = dict(training.run.hyperparameters)
+        spec = optimizers.spec(training.run.optimizer)
+        names = {h.name for h in spec.hyperparameters if h.settable}
+        if values["weight_decay"] and "weight_decay" in names:
+            hyper["weight_decay"] = values["weight_decay"]
+        batch = training.batch_size or values["batch"]
+        results.append(
+            optimizers.train(
+                training.run.optimizer,
+                model,
+                data,
+                theta0,
+                steps=values["steps"],
+                batch_size=None if batch >= data.n_points else batch,
+                seed=values["seed"],
+                **hyper,
+            )
+        )
+    return model, data, theta0, results
+
+
+def make_slice(values: dict, model, data, results) -> landscapes.MLPSlice:
+    """The plane through the chosen run's final point: PCA of every run's path, or
+    random filter-normalized directions."""
+    center = results[values["center"] - 1].final
+    if values["slice"] == "pca":
+        return landscapes.mlp_slice(
+            model,
+            data,
+            center,
+            directions="pca",
+            trajectory=[r.params for r in results],
+        )
+    return landscapes.mlp_slice(
+        model, data, center, "random", seed=values["slice_seed"], span=1.0
+    )
+
+
+def sharpness_of(model, data, results) -> list[float]:
+    """Each run's final sharpness (``landscapes.loss_slice.sharpness``)."""
+    from landscapes.loss_slice import sharpness
+
+    return [sharpness(model, data, r.final, radius=SHARPNESS_RADIUS) for r in results]
+
+
+# --- figures ------------------------------------------------------------------------
+
+
+def metrics_figure(results, labels, which: str) -> dict:
+    """Train (solid) and test (dashed) curves of every run: which = "loss" or
+    "accuracy"."""
+    data = []
+    for i, (result, label) in enumerate(zip(results, labels, strict=True)):
+        train = result.loss if which == "loss" else result.accuracy
+        test = result.test_loss if which == "loss" else result.test_accuracy
+        for values, dash, part in ((train, "solid", "train"), (test, "dot", "test")):
+            data.append(
+                {
+                    "type": "scatter",
+                    "y": np.round(values, 6).tolist(),
+                    "mode": "lines",
+                    "name": f"{label}: {part}",
+                    "line": {"color": figures.color(i), "dash": dash},
+                }
+            )
+    return {
+        "data": data,
+        "layout": {
+            "height": 320,
+            "title": {
+                "text": "loss (solid: train, dotted: test)"
+                if which == "loss"
+                else "accuracy (solid: train, dotted: test)"
+            },
+            "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
+            "xaxis": {"title": {"text": "step"}},
+            "yaxis": {"type": "log" if which == "loss" else "linear"},
+            "showlegend": False,
+        },
+    }
+
+
+def boundary_figure(model, data, result, label: str, color: str, height=420) -> dict:
+    """The data and the decision boundary s(x) = 0, animated through training."""
+    x_all = np.concatenate([data.x, data.test.x])
+    (x0, y0), (x1, y1) = x_all.min(axis=0) - 0.3, x_all.max(axis=0) + 0.3
+    xs = np.linspace(x0, x1, BOUNDARY_GRID)
+    ys = np.linspace(y0, y1, BOUNDARY_GRID)
+    X, Y = np.meshgrid(xs, ys)
+    grid = np.column_stack([X.ravel(), Y.ravel()])
+    steps = len(result.params) - 1
+    shown = np.unique(np.linspace(0, steps, BOUNDARY_FRAMES).round().astype(int))
+    lines = []
+    for k in shown:
+        s = model.logits(result.params[k], grid).reshape(X.shape)
+        generator = contourpy.contour_generator(xs, ys, s)
+        x_line: list = []
+        y_line: list = []
+        for line in generator.lines(0.0):
+            x_line.extend(np.round(line[:, 0], 4).tolist() + [None])
+            y_line.extend(np.round(line[:, 1], 4).tolist() + [None])
+        lines.append((x_line, y_line))
+    # The final P(y = 1) as an image under the plot: plotly.js drops a heatmap trace
+    # from view while frames that touch only scatter traces play, and an image stays.
+    final = model.logits(result.params[-1], grid).reshape(X.shape)
+    probability = 1 / (1 + np.exp(-np.clip(final, -30, 30)))
+    blue, white, red = (
+        np.array(c, float) for c in ((216, 230, 255), (255,) * 3, (255, 224, 216))
+    )
+    weight = np.abs(probability - 0.5)[..., None] * 2
+    tint = np.where(probability[..., None] > 0.5, red, blue)
+    rgb = (white + weight * (tint - white)).round().astype(np.uint8)
+    data_traces = []
+    for label_value, symbol, colour in (
+        (0.0, "circle", "#4363d8"),
+        (1.0, "square", "#e6194b"),
+    ):
+        mask = data.y == label_value
+        data_traces.append(
+            {
+                "type": "scatter",
+                "x": np.round(data.x[mask, 0], 4).tolist(),
+                "y": np.round(data.x[mask, 1], 4).tolist(),
+                "mode": "markers",
+                "name": f"class {int(label_value)}",
+                "marker": {"symbol": symbol, "size": 6, "color": colour},
+                "hoverinfo": "skip",
+            }
+        )
+    boundary_index = len(data_traces)
+    data_traces.append(
+        {
+            "type": "scatter",
+            "x": lines[0][0],
+            "y": lines[0][1],
+            "mode": "lines",
+            "name": "decision boundary",
+            "line": {"color": "black", "width": 3},
+            "hoverinfo": "skip",
+        }
+    )
+    counter_index = len(data_traces)
+    data_traces.append(
+        {
+            "type": "scatter",
+            "x": [x0 + 0.03 * (x1 - x0)],
+            "y": [y1 - 0.05 * (y1 - y0)],
+            "mode": "text",
+            "text": ["step 0"],
+            "textposition": "middle right",
+            "textfont": {"size": 15, "color": "black"},
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "name": "step counter",
+        }
+    )
+    frames = [
+        {
+            "name": str(k),
+            "data": [{"x": line[0], "y": line[1]}, {"text": [f"step {k}"]}],
+            "traces": [boundary_index, counter_index],
+        }
+        for k, line in zip(shown, lines, strict=True)
+    ]
+    return {
+        "data": data_traces,
+        "frames": frames,
+        "layout": {
+            "height": height,
+            "title": {"text": label, "font": {"color": color, "size": 14}},
+            "margin": {"l": 40, "r": 10, "t": 40, "b": 110, "autoexpand": False},
+            "xaxis": {
+                "range": [x0, x1],
+                "showgrid": False,
+                "zeroline": False,
+                "constrain": "domain",
+            },
+            "yaxis": {
+                "range": [y0, y1],
+                "showgrid": False,
+                "zeroline": False,
+                "scaleanchor": "x",
+                "constrain": "domain",
+            },
+            "showlegend": False,
+            "images": [
+                {
+                    "source": figures.png_data_uri(rgb),
+                    "xref": "x",
+                    "yref": "y",
+                    "x": x0,
+                    "y": y1,
+                    "sizex": x1 - x0,
+                    "sizey": y1 - y0,
+                    "sizing": "stretch",
+                    "layer": "below",
+                }
+            ],
+            "updatemenus": [_play_buttons()],
+            "sliders": [
+                {
+                    "active": 0,
+                    "x": 0.3,
+                    "len": 0.7,
+                    "y": -0.08,
+                    "yanchor": "top",
+                    "currentvalue": {"visible": False},
+                    "steps": [
+                        {
+                            "method": "animate",
+                            "label": str(k),
+                            "args": [
+                                [str(k)],
+                                {
+                                    "mode": "immediate",
+                                    "frame": {"duration": 0, "redraw": False},
+                                    "transition": {"duration": 0},
+                                },
+                            ],
+                        }
+                        for k in shown
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def _play_buttons() -> dict:
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "y": -0.08,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showactive": False,
+        "buttons": [
+            {
+                "label": "▶ Play",
+                "method": "animate",
+                "args": [
+                    None,
+                    {
+                        "frame": {"duration": 120, "redraw": False},
+                        "transition": {"duration": 0},
+                        "fromcurrent": True,
+                        "mode": "immediate",
+                    },
+                ],
+            },
+            {
+                "label": "❚❚ Pause",
+                "method": "animate",
+                "args": [
+                    [None],
+                    {
+                        "frame": {"duration": 0, "redraw": False},
+                        "mode": "immediate",
+                        "transition": {"duration": 0},
+                    },
+                ],
+            },
+        ],
+    }
+
+
+@dataclass
+class SliceView:
+    """A slice's grid and every run's projection: plane coordinates (steps+1, 2), the
+    plane's loss there, and the distance of each iterate off the plane."""
+
+    surface: landscapes.MLPSlice
+    xs: np.ndarray
+    ys: np.ndarray
+    Z: np.ndarray
+    coords: list[np.ndarray]
+    plane_loss: list[np.ndarray]
+    distance: list[np.ndarray]
+
+
+def slice_view(surface: landscapes.MLPSlice, results) -> SliceView:
+    (a0, a1), (b0, b1) = surface.bounds
+    xs = np.linspace(a0, a1, SLICE_GRID)
+    ys = np.linspace(b0, b1, SLICE_GRID)
+    A, B = np.meshgrid(xs, ys)
+    Z = surface.value(A, B)
+    coords = [surface.project(r.params) for r in results]
+    plane_loss = [surface.value(c[:, 0], c[:, 1]) for c in coords]
+    distance = [surface.distance_off_plane(r.params) for r in results]
+    return SliceView(surface, xs, ys, Z, coords, plane_loss, distance)
+
+
+def slice_figure(view: SliceView, labels, height: int = 520) -> dict:
+    """The slice's loss (log colour) with every run's projected path."""
+    data = [
+        {
+            "type": "contour",
+            "x": np.round(view.xs, 5).tolist(),
+            "y": np.round(view.ys, 5).tolist(),
+            "z": np.round(np.log10(np.maximum(view.Z, 1e-12)), 4).tolist(),
+            "colorscale": "Viridis",
+            "ncontours": 30,
+            "colorbar": {"title": {"text": "log₁₀ L"}},
+            "hovertemplate": "a=%{x:.3g}, b=%{y:.3g}<br>log₁₀ L=%{z:.3g}<extra></extra>",
+            "name": "plane loss",
+        }
+    ]
+    for i, (c, label) in enumerate(zip(view.coords, labels, strict=True)):
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.round(c[:, 0], 5).tolist(),
+                "y": np.round(c[:, 1], 5).tolist(),
+                "mode": "lines",
+                "name": label,
+                "line": {"color": figures.color(i), "width": 3},
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [float(c[0, 0]), float(c[-1, 0])],
+                "y": [float(c[0, 1]), float(c[-1, 1])],
+                "mode": "markers",
+                "showlegend": False,
+                "marker": {
+                    "color": figures.color(i),
+                    "size": [9, 13],
+                    "symbol": ["x", "circle"],
+                    "line": {"color": "white", "width": 1},
+                },
+                "hoverinfo": "skip",
+            }
+        )
+    explained = view.surface.explained_variance
+    title = "loss on the plane"
+    if explained is not None:
+        title += f" (PCA: {100 * explained[0]:.1f}% + {100 * explained[1]:.1f}% of the paths' variance)"
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "title": {"text": title, "font": {"size": 13}},
+            "margin": {"l": 50, "r": 20, "t": 60, "b": 100, "autoexpand": False},
+            "xaxis": {"title": {"text": "a (direction 1)"}},
+            "yaxis": {"title": {"text": "b (direction 2)"}},
+            "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
+        },
+    }
+
+
+def slice_3d_figure(view: SliceView, labels, height: int = 520) -> dict:
+    data = [
+        {
+            "type": "surface",
+            "x": np.round(view.xs, 5).tolist(),
+            "y": np.round(view.ys, 5).tolist(),
+            "z": np.round(view.Z, 5).tolist(),
+            "colorscale": "Viridis",
+            "showscale": False,
+            "opacity": 0.9,
+        }
+    ]
+    for i, (c, z, label) in enumerate(
+        zip(view.coords, view.plane_loss, labels, strict=True)
+    ):
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": c[:, 0].tolist(),
+                "y": c[:, 1].tolist(),
+                "z": z.tolist(),
+                "mode": "lines",
+                "name": label,
+                "line": {"color": figures.color(i), "width": 6},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "margin": {"l": 0, "r": 0, "t": 30, "b": 0},
+            "scene": {
+                "xaxis": {"title": {"text": "a"}},
+                "yaxis": {"title": {"text": "b"}},
+                "zaxis": {"title": {"text": "L"}},
+            },
+            "legend": {"orientation": "h"},
+        },
+    }
+
+
+def illusion_figure(view: SliceView, results, labels) -> dict:
+    """Top: the true loss along each path (solid) and the plane's loss at its
+    projection (dotted). Bottom: each iterate's distance off the plane."""
+    data = []
+    for i, (result, plane, distance, label) in enumerate(
+        zip(results, view.plane_loss, view.distance, labels, strict=True)
+    ):
+        data.append(
+            {
+                "type": "scatter",
+                "y": np.round(result.loss, 6).tolist(),
+                "mode": "lines",
+                "name": f"{label}: true loss",
+                "line": {"color": figures.color(i)},
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "y": np.round(plane, 6).tolist(),
+                "mode": "lines",
+                "name": f"{label}: loss on the plane",
+                "line": {"color": figures.color(i), "dash": "dot"},
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "y": np.round(distance, 6).tolist(),
+                "mode": "lines",
+                "name": f"{label}: distance off the plane",
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "line": {"color": figures.color(i)},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "height": 520,
+            "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
+            "title": {"text": "what the plane hides", "font": {"size": 13}},
+            "showlegend": False,
+            "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
+            "yaxis": {
+                "domain": [0.45, 1.0],
+                "type": "log",
+                "title": {"text": "loss: true — / plane ⋯"},
+            },
+            "xaxis2": {"anchor": "y2", "title": {"text": "step"}},
+            "yaxis2": {"domain": [0.0, 0.35], "title": {"text": "‖θ − plane‖"}},
+        },
+    }
