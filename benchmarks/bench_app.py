@@ -114,6 +114,38 @@ def server_side() -> None:
         f"{'naive go.Frame, cumulative paths, 100 frames':<52}{naive_100 * 1e3:10.1f}"
         f"{naive_size:8.2f}"
     )
+    other_pages()
+
+
+def other_pages() -> None:
+    """The Stochastic and Neural net pages' server work for their default link (what
+    a rerun computes when its cache misses), beside the Playground's above."""
+    from ui import neural, stochastic
+
+    def stochastic_change():
+        values, _ = stochastic.from_query({})
+        _, _, panels, loss = stochastic.page_data(values)
+        return sum(
+            len(plotly.io.to_json(figures.Prebuilt(f), validate=False))
+            for f in (*panels, loss)
+        )
+
+    def neural_change():
+        values, _ = neural.from_query({})
+        page = neural.page_data(values)
+        keys = ("loss", "accuracy", "slice", "illusion")
+        shown = [page[k] for k in keys] + page["boundaries"]
+        return sum(
+            len(plotly.io.to_json(figures.Prebuilt(f), validate=False)) for f in shown
+        )
+
+    for label, change in (
+        ("Stochastic: 3 runs x 200 steps, batch contours", stochastic_change),
+        ("Neural net: 2 nets x 500 steps, 61x61 slice", neural_change),
+    ):
+        size = change() / 1e6
+        best = min(_timed(change) for _ in range(3))
+        print(f"{label:<52}{best * 1e3:10.1f}{size:8.2f}")
 
 
 def _timed(function) -> float:

@@ -85,13 +85,19 @@ class EmpiricalRisk(Landscape):
     def batch_values(self, x, y, indices) -> np.ndarray:
         """L_B at every point of the broadcast arrays x, y: the loss of one batch (for
         drawing a minibatch's own surface)."""
-        from landscapes._dispatch import evaluate_many
+        from landscapes._dispatch import evaluate_chunk, evaluate_many
         from landscapes.base import _flatten
 
         xs, ys, shape = _flatten(x, y)
         out = np.empty_like(xs)
         q = with_batch(self.kernel_params, indices)
-        evaluate_many(self.lid, q, xs, ys, out, np.empty_like(xs), np.empty_like(xs))
+        scratch = (np.empty_like(xs), np.empty_like(xs))
+        if xs.size * len(q) < 10_000_000:
+            # A picture's grid: one thread (starting the parallel kernel costs ~0.7 ms,
+            # more than the work, and a page draws hundreds of these).
+            evaluate_chunk(self.lid, q, xs, ys, xs.size, out, *scratch)
+        else:
+            evaluate_many(self.lid, q, xs, ys, out, *scratch)
         return out.reshape(shape)
 
     def batch_value_grad(self, x: float, y: float, indices):

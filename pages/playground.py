@@ -150,7 +150,11 @@ def noise_section():
         0.0,
         cfg.MAX_NOISE,
         key=P + "noise",
-        help="Gaussian noise added to each gradient component, seeded.",
+        help=(
+            "Gaussian noise added to each gradient component, seeded: a model of "
+            "minibatch noise on a formula, not SGD. True minibatches of real "
+            "examples: the Stochastic page, or an empirical-risk surface here."
+        ),
     )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 

@@ -47,7 +47,16 @@ with st.sidebar:
     st.header("Effect on a run")
     st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
     st.selectbox("Surface", landscapes.names(), key=P + "surface")
-    st.number_input("gradient noise σ", 0.0, cfg.MAX_NOISE, key=P + "noise")
+    st.number_input(
+        "gradient noise σ",
+        0.0,
+        cfg.MAX_NOISE,
+        key=P + "noise",
+        help=(
+            "Gaussian noise added to each gradient component, seeded: a model of "
+            "minibatch noise, not SGD (true minibatches: the Stochastic page)."
+        ),
+    )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 
 config = cfg.SchedulesConfig(

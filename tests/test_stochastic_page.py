@@ -3,6 +3,7 @@ bad links, lecturer mode, and what each figure claims, checked against the engin
 tested pieces (batch losses, per-example gradients) and closed forms."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 import landscapes
+from ui import stochastic as sto
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "stochastic.py")
@@ -55,6 +57,21 @@ def points(t):
     return np.column_stack([x[keep], y[keep]])
 
 
+def contour_pieces(t) -> list[np.ndarray]:
+    """The separate lines of a trace whose lines are separated by None."""
+    pieces, current = [], []
+    for x, y in zip(t["x"], t["y"], strict=True):
+        if x is None:
+            if current:
+                pieces.append(np.array(current))
+            current = []
+        else:
+            current.append((x, y))
+    if current:
+        pieces.append(np.array(current))
+    return pieces
+
+
 def test_defaults_render_three_panels_and_pin_every_number_in_the_url():
     at = app()
     assert not at.exception
@@ -77,27 +94,41 @@ def test_each_frame_draws_that_steps_minibatch_loss():
     spec = panel(at, "minibatch of 4")
     surface = landscapes.get("linear_regression")
     index, _ = trace(spec, "this step's minibatch loss")
+    (x0, x1), (y0, y1) = surface.bounds
+    spacing = max(x1 - x0, y1 - y0) / (sto.CONTOUR_GRID - 1)
     # The page's run, replayed: the same seed gives the same batches.
     import optimizers
 
     run = optimizers.run(
         "sgd", surface, start=surface.default_start, steps=30, lr=0.1, batch_size=4
     )
+    features = np.column_stack([surface.data.x[:, 0], np.ones(surface.n_examples)])
+    # Display rounding of the traced coordinates: ±r per coordinate.
+    rounding = 0.5 * 10.0 ** -max(
+        0, 3 - math.ceil(math.log10(max(x1 - x0, y1 - y0) * 2))
+    )
     for k in (0, 7, 29):
         frame = spec["frames"][k]
-        lines = frame["data"][frame["traces"].index(index)]
-        on_line = points(lines)
-        assert len(on_line) > 20
-        batch_loss = np.sort(
-            [surface.batch_value_grad(x, y, run.batches[k])[0] for x, y in on_line]
-        )
-        # Every traced point lies on one of at most 7 level sets of that batch's
-        # loss, to the grid's linear interpolation: the sorted values fall into at
-        # most 7 tight clusters.
-        gaps = np.nonzero(batch_loss[1:] / batch_loss[:-1] > 1.05)[0]
-        clusters = np.split(batch_loss, gaps + 1)
-        assert len(clusters) <= 7
-        assert all(c.max() / c.min() < 1.05 for c in clusters)
+        trace_k = frame["data"][frame["traces"].index(index)]
+        lines = contour_pieces(trace_k)
+        assert 1 <= len(lines) <= 7 * 2 and sum(len(line) for line in lines) > 20
+        member = features[run.batches[k]]
+        curvature = np.linalg.eigvalsh(2 * member.T @ member / len(member)).max()
+        for line in lines:
+            # One traced line is one level set of this step's batch loss. Marching
+            # squares puts each point on a grid edge where the linear interpolant of
+            # L_B hits the level; along an edge of length h a quadratic differs from
+            # its interpolant by at most h²/8 · λmax(∇²L_B), and the rounding adds at
+            # most |∇L_B|·r·√2; twice that from the line's median, which stands in
+            # for the level.
+            values_grads = np.array(
+                [surface.batch_value_grad(x, y, run.batches[k]) for x, y in line]
+            )
+            loss = values_grads[:, 0]
+            slope = np.hypot(values_grads[:, 1], values_grads[:, 2])
+            allowed = spacing**2 / 8 * curvature + slope * rounding * 2**0.5
+            level = np.median(loss)
+            assert np.all(np.abs(loss - level) <= 2 * allowed + 1e-9)
     # Different batches, different lines.
     first = points(spec["frames"][0]["data"][spec["frames"][0]["traces"].index(index)])
     later = points(spec["frames"][7]["data"][spec["frames"][7]["traces"].index(index)])

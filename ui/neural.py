@@ -27,7 +27,7 @@ MAX_POINTS = 500
 MAX_STEPS = 2000
 MAX_RUNS = 4
 BOUNDARY_FRAMES = 41  # decision-boundary frames per run, evenly spaced in steps
-BOUNDARY_GRID = 81
+BOUNDARY_GRID = 61
 SLICE_GRID = 61
 
 FIELDS = (
@@ -604,4 +604,46 @@ def illusion_figure(view: SliceView, results, labels) -> dict:
             "xaxis2": {"anchor": "y2", "title": {"text": "step"}},
             "yaxis2": {"domain": [0.0, 0.35], "title": {"text": "‖θ − plane‖"}},
         },
+    }
+
+
+def page_data(values: dict) -> dict:
+    """The runs, the slice and every figure the page draws."""
+    model, data, _, results = train_all(values)
+    labels = [f"{i + 1}: {t.label()}" for i, t in enumerate(values["runs"])]
+    surface = make_slice(values, model, data, results)
+    view = slice_view(surface, results)
+    center = values["center"]
+    if surface.explained_variance is not None:
+        first, second = surface.explained_variance
+        slice_text = (
+            f"The plane through run {center}'s final weights spanned by the top two "
+            "principal directions of every run's path (Li et al. 2018): they hold "
+            f"{100 * (first + second):.1f}% of the paths' spread about that point."
+        )
+    else:
+        slice_text = (
+            f"A random plane through run {center}'s final weights, its two directions "
+            "filter-normalized (each neuron's incoming weights scaled to that neuron's "
+            "own norm; biases held fixed; Li et al. 2018). Random planes show the "
+            "shape of the basin; the paths mostly lie off them."
+        )
+    return {
+        "labels": labels,
+        "results": results,
+        "model_text": "-".join(str(s) for s in model.sizes) + f" {model.activation}",
+        "n_parameters": model.n_parameters,
+        "loss": metrics_figure(results, labels, "loss"),
+        "accuracy": metrics_figure(results, labels, "accuracy"),
+        "boundaries": [
+            boundary_figure(model, data, r, label, figures.color(i))
+            for i, (r, label) in enumerate(zip(results, labels, strict=True))
+        ],
+        "slice": slice_figure(view, labels),
+        "slice3d": slice_3d_figure(view, labels),
+        "illusion": illusion_figure(view, results, labels),
+        "slice_text": slice_text,
+        "coords": view.coords,
+        "distance": view.distance,
+        "sharpness": sharpness_of(model, data, results),
     }

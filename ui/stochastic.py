@@ -9,6 +9,7 @@ begins, the averaged iterate, and for linear regression the region of confusion.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import contourpy
@@ -25,8 +26,8 @@ from ui.fields import Field, parse, to_query
 SURFACES = ("linear_regression", "logistic_regression")
 MAX_POINTS = 200
 MAX_STEPS = 500  # every frame carries its batch's contour lines
-CONTOUR_GRID = 48  # points per side of the grid a batch's contours are traced on
-CONTOUR_LEVELS = 7
+CONTOUR_GRID = 36  # points per side of the grid a batch's contours are traced on
+CONTOUR_LEVELS = 5
 AXIS_TITLES = {
     "linear_regression": ("slope θ₁", "intercept θ₂"),
     "logistic_regression": ("weight w₁", "weight w₂"),
@@ -141,14 +142,15 @@ def contour_levels(surface, resolution: int = CONTOUR_GRID) -> tuple[np.ndarray,
     return xs, ys, np.geomspace(low * 1.05, max(high, low * 2), CONTOUR_LEVELS)
 
 
-def contour_lines(generator, levels) -> tuple[list, list]:
-    """x and y of every contour line at `levels`, lines separated by None."""
+def contour_lines(generator, levels, decimals: int) -> tuple[list, list]:
+    """x and y of every contour line at `levels`, lines separated by None, rounded to
+    `decimals` (display only: every frame carries them)."""
     x_out: list = []
     y_out: list = []
     for level in levels:
         for line in generator.lines(level):
-            x_out.extend(np.round(line[:, 0], 4).tolist() + [None])
-            y_out.extend(np.round(line[:, 1], 4).tolist() + [None])
+            x_out.extend(np.round(line[:, 0], decimals).tolist() + [None])
+            y_out.extend(np.round(line[:, 1], decimals).tolist() + [None])
     return x_out, y_out
 
 
@@ -216,6 +218,9 @@ def panel_figure(surface, panel: Panel, start, height: int = 480) -> dict:
     if result.batches is not None and len(result.batches):
         xs, ys, levels = contour_levels(surface)
         X, Y = np.meshgrid(xs, ys)
+        # 1/500 of the view: under a pixel at the panels' size.
+        (x0, x1), (y0, y1) = surface.bounds
+        decimals = max(0, 3 - math.ceil(math.log10(max(x1 - x0, y1 - y0) * 2)))
         index = len(data)
         data.append(
             {
@@ -232,7 +237,7 @@ def panel_figure(surface, panel: Panel, start, height: int = 480) -> dict:
             step = min(k, len(result.batches) - 1)
             Z = surface.batch_values(X, Y, result.batches[step])
             generator = contourpy.contour_generator(xs, ys, Z)
-            x_line, y_line = contour_lines(generator, levels)
+            x_line, y_line = contour_lines(generator, levels, decimals)
             frame["data"].append({"x": x_line, "y": y_line})
             frame["traces"] = [*frame["traces"], index]
         data[index].update(frames[0]["data"][-1])
@@ -266,3 +271,25 @@ def epoch_shapes(panels_: list[Panel]) -> list[dict]:
 def step_size_sums(result: optimizers.RunResult) -> tuple[float, float]:
     """(Σ η_k, Σ η_k²) over the run's steps."""
     return float(np.sum(result.lr)), float(np.sum(result.lr**2))
+
+
+def page_data(values: dict):
+    """(surface, panels, panel figures, loss figure): everything the page draws."""
+    surface = surface_of(values)
+    runs = panels(values)
+    start = start_of(values, surface)
+    panel_figures = [panel_figure(surface, panel, start) for panel in runs]
+    gaps = [figures.loss_gap(p.result.loss, surface.min_value) for p in runs]
+    log_scale = all(g[1] for g in gaps)
+    loss = figures.series_figure(
+        [g[0] for g in gaps],
+        [p.label for p in runs],
+        "full training loss − L(θ*)" if log_scale else "full training loss",
+        log_scale,
+        height=360,
+    )
+    loss["layout"]["shapes"] = epoch_shapes(runs)
+    loss["layout"]["showlegend"] = True
+    loss["layout"]["legend"] = {"orientation": "h", "y": -0.25}
+    loss["layout"]["margin"]["b"] = 90
+    return surface, runs, panel_figures, loss

@@ -151,24 +151,7 @@ def stochastic_page(query_key: tuple):
     from ui import stochastic as sto
 
     values, _ = sto.from_query(dict(query_key))
-    surface = sto.surface_of(values)
-    panels = sto.panels(values)
-    start = sto.start_of(values, surface)
-    panel_figures = [sto.panel_figure(surface, panel, start) for panel in panels]
-    gaps = [figures.loss_gap(p.result.loss, surface.min_value) for p in panels]
-    log_scale = all(g[1] for g in gaps)
-    loss = figures.series_figure(
-        [g[0] for g in gaps],
-        [p.label for p in panels],
-        "full training loss − L(θ*)" if log_scale else "full training loss",
-        log_scale,
-        height=360,
-    )
-    loss["layout"]["shapes"] = sto.epoch_shapes(panels)
-    loss["layout"]["showlegend"] = True
-    loss["layout"]["legend"] = {"orientation": "h", "y": -0.25}
-    loss["layout"]["margin"]["b"] = 90
-    return surface, panels, panel_figures, loss
+    return sto.page_data(values)
 
 
 @st.cache_data(max_entries=8, show_spinner="Training the networks…")
@@ -179,44 +162,7 @@ def neural_page(query_key: tuple) -> dict:
     values, _ = nn.from_query(
         {k: list(v) if isinstance(v, tuple) else v for k, v in query_key}
     )
-    model, data, _, results = nn.train_all(values)
-    labels = [f"{i + 1}: {t.label()}" for i, t in enumerate(values["runs"])]
-    surface = nn.make_slice(values, model, data, results)
-    view = nn.slice_view(surface, results)
-    center = values["center"]
-    if surface.explained_variance is not None:
-        first, second = surface.explained_variance
-        slice_text = (
-            f"The plane through run {center}'s final weights spanned by the top two "
-            "principal directions of every run's path (Li et al. 2018): they hold "
-            f"{100 * (first + second):.1f}% of the paths' spread about that point."
-        )
-    else:
-        slice_text = (
-            f"A random plane through run {center}'s final weights, its two directions "
-            "filter-normalized (each neuron's incoming weights scaled to that neuron's "
-            "own norm; biases held fixed; Li et al. 2018). Random planes show the "
-            "shape of the basin; the paths mostly lie off them."
-        )
-    return {
-        "labels": labels,
-        "results": results,
-        "model_text": "-".join(str(s) for s in model.sizes) + f" {model.activation}",
-        "n_parameters": model.n_parameters,
-        "loss": nn.metrics_figure(results, labels, "loss"),
-        "accuracy": nn.metrics_figure(results, labels, "accuracy"),
-        "boundaries": [
-            nn.boundary_figure(model, data, r, label, figures.color(i))
-            for i, (r, label) in enumerate(zip(results, labels, strict=True))
-        ],
-        "slice": nn.slice_figure(view, labels),
-        "slice3d": nn.slice_3d_figure(view, labels),
-        "illusion": nn.illusion_figure(view, results, labels),
-        "slice_text": slice_text,
-        "coords": view.coords,
-        "distance": view.distance,
-        "sharpness": nn.sharpness_of(model, data, results),
-    }
+    return nn.page_data(values)
 
 
 def literal(text: str) -> str:
