@@ -42,19 +42,52 @@ MAX_WIDTH = 256
 MAX_LAYERS = 4
 
 
+# tanh without libm: exp(-2|z|) by Cody-Waite range reduction, x = n ln 2 + r with
+# |r| <= ln2/2, e^r by its Taylor polynomial to r^13 (remainder < 4e-18) and 2^n from a
+# table; a Taylor series of tanh itself below |z| = 1/8, where 1 - e^{-2|z|} would
+# cancel. Branch-free and with no function call, so LLVM vectorizes the loops over
+# examples: 5x faster than np.tanh (libm's), which was ~80% of a loss slice. Within 3
+# ulps of np.tanh over [-30, 30] and down to 1e-300 (tests/test_mlp.py).
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+INV_LN2 = 1.44269504088896338700e00
+POWERS_OF_HALF = np.array([2.0**-n for n in range(64)])
+EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(13, -1, -1))  # r^13 .. r^0
+# tanh z = z - z³/3 + 2z⁵/15 - ... (coefficients from the Bernoulli numbers), in z².
+TANH_SERIES = (
+    -929569.0 / 638512875.0,
+    21844.0 / 6081075.0,
+    -1382.0 / 155925.0,
+    62.0 / 2835.0,
+    -17.0 / 315.0,
+    2.0 / 15.0,
+    -1.0 / 3.0,
+    1.0,
+)
+
+
+@jit_inline
+def tanh(z):
+    m = min(abs(z), 20.0)  # tanh(20) is 1 to double precision
+    x = -2.0 * m
+    n = np.floor(x * INV_LN2 + 0.5)  # in [-58, 0]
+    r = (x - n * LN2_HI) - n * LN2_LO
+    p = 0.0
+    for c in EXP_TAYLOR:
+        p = p * r + c
+    e = p * POWERS_OF_HALF[np.int64(-n)]
+    q = m * m
+    s = 0.0
+    for c in TANH_SERIES:
+        s = s * q + c
+    t = m * s if m < 0.125 else (1.0 - e) / (1.0 + e)
+    return t if z >= 0.0 else (-t if z < 0.0 else z)  # NaN stays NaN
+
+
 @jit_inline
 def activate(z, activation):
     if activation == TANH:
-        # tanh z = (1 - e^{-2|z|}) / (1 + e^{-2|z|}) with z's sign: libm's exp is ~2.5x
-        # faster than its tanh (the tanh units were ~70% of a training step). Near 0 the
-        # difference 1 - e^{-2|z|} would lose digits, so small |z| keep np.tanh; the
-        # formula is within a few ulps for |z| >= 1/16.
-        magnitude = abs(z)
-        if magnitude < 0.0625:
-            return np.tanh(z)
-        e = np.exp(-2.0 * magnitude)
-        t = (1.0 - e) / (1.0 + e)
-        return t if z >= 0.0 else -t
+        return tanh(z)
     return max(z, 0.0)
 
 

@@ -329,3 +329,31 @@ def test_trainable_set_is_gd_momentum_and_torch_optim():
         optimizers.train("gd", model, data, steps=5, batch_size=21)
     with pytest.raises(ValueError, match="shape"):
         optimizers.train("gd", model, data, np.zeros(3), steps=5)
+
+
+def test_tanh_is_within_3_ulps_of_libm():
+    from numba import njit
+
+    from landscapes.mlp import tanh
+
+    @njit
+    def apply(z, out):
+        for i in range(z.size):
+            out[i] = tanh(z[i])
+
+    z = np.concatenate(
+        [
+            np.linspace(-30, 30, 600_001),
+            np.geomspace(1e-300, 1, 5000),
+            -np.geomspace(1e-300, 1, 5000),
+            [0.125, -0.125, np.nextafter(0.125, 0), 20.0, 21.0, 1e300],
+        ]
+    )
+    out = np.empty_like(z)
+    apply(z, out)
+    expected = np.tanh(z)
+    assert np.max(np.abs(out - expected) / np.spacing(np.abs(expected))) <= 3
+    special = np.array([np.nan, np.inf, -np.inf])
+    out = np.empty(3)
+    apply(special, out)
+    assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == -1.0
