@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,20 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_engine import best_of  # noqa: E402  (warm-up call, then the best of n)
+
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from landscapes import datasets  # noqa: E402
-
-
-def best_of(function, repeats: int) -> float:
-    """Best wall time in seconds over `repeats` calls after one warm-up call."""
-    function()
-    best = float("inf")
-    for _ in range(repeats):
-        began = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - began)
-    return best
 
 
 def torch_net(torch, model):

@@ -97,15 +97,14 @@ def _batch(p, count):
 
 
 @jit_inline
-def value_grad(a, b, p):
+def _on_plane(a, b, p, idx, count):
+    """(L, ∂L/∂a, ∂L/∂b) over the examples idx[:count]: backpropagation at
+    c + a·d₁ + b·d₂, then the gradient's components along d₁ and d₂."""
     sizes, activation, n_params, at = _unpack(p)
     X, Y = _data(p, sizes, at + 3 * n_params)
-    count = int(p[1])
     theta = _point(p, a, b, n_params, at)
     grad = np.empty(n_params)
-    f = loss_grad(
-        theta, sizes, activation, X, Y, _batch(p, count), count, grad, np.empty((0, 0))
-    )
+    f = loss_grad(theta, sizes, activation, X, Y, idx, count, grad, np.empty((0, 0)))
     ga = 0.0
     gb = 0.0
     for i in range(n_params):
@@ -114,21 +113,19 @@ def value_grad(a, b, p):
     return f, ga, gb
 
 
-@jit_inline
+# value_grad and example are called, not inlined, by the dispatch switch: one
+# compiled copy instead of one per dispatch function (a forward and backward pass is
+# far more work than the call).
+@jit
+def value_grad(a, b, p):
+    count = int(p[1])
+    return _on_plane(a, b, p, _batch(p, count), count)
+
+
+@jit
 def example(a, b, p, i):
     """(ℓᵢ, ∂ℓᵢ/∂a, ∂ℓᵢ/∂b) of example i."""
-    sizes, activation, n_params, at = _unpack(p)
-    X, Y = _data(p, sizes, at + 3 * n_params)
-    theta = _point(p, a, b, n_params, at)
-    grad = np.empty(n_params)
-    idx = np.full(1, i, dtype=np.int64)
-    f = loss_grad(theta, sizes, activation, X, Y, idx, 1, grad, np.empty((0, 0)))
-    ga = 0.0
-    gb = 0.0
-    for k in range(n_params):
-        ga += p[at + n_params + k] * grad[k]
-        gb += p[at + 2 * n_params + k] * grad[k]
-    return f, ga, gb
+    return _on_plane(a, b, p, np.full(1, i, dtype=np.int64), 1)
 
 
 @jit

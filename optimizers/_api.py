@@ -104,7 +104,14 @@ def _batch_size(surface: Landscape, batch_size) -> int:
             f"{', '.join(EMPIRICAL_NAMES)}); {surface.name} is a formula, so use "
             "gradient_noise, a model of minibatch noise, there"
         )
-    n = surface.n_examples
+    return kernel_batch_size(batch_size, surface.n_examples)
+
+
+def kernel_batch_size(batch_size, n: int) -> int:
+    """`batch_size` checked against n examples, as the kernels take it: 0 for the
+    full batch (None, or all n)."""
+    if batch_size is None:
+        return 0
     if (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, int | np.integer)
@@ -112,7 +119,7 @@ def _batch_size(surface: Landscape, batch_size) -> int:
     ):
         raise ValueError(
             f"Invalid batch_size: {batch_size!r}; allowed: a whole number in [1, {n}] "
-            f"(the surface has {n} examples)"
+            f"(there are {n} examples)"
         )
     # Every example in one batch is the full gradient: the same numbers, bit for bit.
     return 0 if batch_size == n else int(batch_size)

@@ -25,7 +25,7 @@ from numba import prange
 from landscapes._dispatch import evaluate_chunk, value_grad
 from landscapes._jit import jit_inline, jit_parallel
 from optimizers._noise import standard_normal_pair
-from optimizers.minibatch import fill_permutation
+from optimizers.minibatch import write_batch
 
 CHUNK = 256
 STATE_SLOTS = 8
@@ -106,7 +106,6 @@ def _trajectories(
         reached = np.full(m, -1, dtype=np.int64)
         alive = m
         lpb = lp.copy()
-        batch_tail = lp.size - n_examples
         perm = np.empty(n_examples, dtype=np.int64)
         _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
         for k in range(steps + 1):
@@ -159,15 +158,7 @@ def _trajectories(
                 prev_y[i] = ys[i]
                 prev_f[i] = F[i]
             if batch_size > 0:
-                epoch = k // per_epoch
-                position = k - epoch * per_epoch
-                if position == 0:
-                    fill_permutation(seed, epoch, perm)
-                first = position * batch_size
-                count = min(batch_size, n_examples - first)
-                lpb[1] = count
-                for j in range(count):
-                    lpb[batch_tail + j] = perm[first + j]
+                write_batch(k, seed, batch_size, per_epoch, perm, lpb)
                 if m == 1:
                     F[0], GX[0], GY[0] = value_grad(lid, lpb, xs[0], ys[0])
                 else:

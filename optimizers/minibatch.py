@@ -38,6 +38,31 @@ def fill_permutation(seed, epoch, perm):
         perm[i], perm[j] = perm[j], perm[i]
 
 
+@jit_inline
+def batch_at(k, seed, batch_size, per_epoch, perm):
+    """(first, count): step k's batch is perm[first : first + count]; perm is
+    refilled with the epoch's permutation when step k begins an epoch (steps are
+    taken in order)."""
+    epoch = k // per_epoch
+    position = k - epoch * per_epoch
+    if position == 0:
+        fill_permutation(seed, epoch, perm)
+    first = position * batch_size
+    return first, min(batch_size, perm.size - first)
+
+
+@jit
+def write_batch(k, seed, batch_size, per_epoch, perm, p):
+    """Put step k's batch into the kernel parameters p of an empirical risk
+    (``landscapes.empirical``): its size in p[1], its example indices at p's end.
+    Called, not inlined, by every optimizer's kernel: compiled once for all."""
+    first, count = batch_at(k, seed, batch_size, per_epoch, perm)
+    tail = p.size - perm.size
+    p[1] = count
+    for j in range(count):
+        p[tail + j] = perm[first + j]
+
+
 @jit
 def _permutation(seed, epoch, n):
     perm = np.empty(n, dtype=np.int64)

@@ -33,7 +33,7 @@ import optimizers
 from landscapes._jit import jit
 from landscapes.mlp import MLP, loss_accuracy, loss_grad
 from optimizers import _api, _driver
-from optimizers.minibatch import Minibatches, fill_permutation
+from optimizers.minibatch import Minibatches, batch_at
 from optimizers.schedules import Schedule, resolve
 
 # params are kept for every step: steps x parameters float64 values at most (160 MB).
@@ -138,12 +138,7 @@ def _train(
             batch = every
             count = n
         else:
-            epoch = k // per_epoch
-            position = k - epoch * per_epoch
-            if position == 0:
-                fill_permutation(seed, epoch, perm)
-            first = position * batch_size
-            count = min(batch_size, n - first)
+            first, count = batch_at(k, seed, batch_size, per_epoch, perm)
             batch = perm[first : first + count]
         f = loss_grad(theta, sizes, activation, X, Y, batch, count, grad, no_examples)
         for i in range(m):
@@ -229,18 +224,7 @@ def train(
             f"{MAX_TRAIN_VALUES} recorded values; use fewer steps or a smaller net"
         )
     n = len(y)
-    if batch_size is None:
-        kernel_batch = 0
-    elif (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, int | np.integer)
-        or not 1 <= batch_size <= n
-    ):
-        raise ValueError(
-            f"Invalid batch_size: {batch_size!r}; allowed: a whole number in [1, {n}]"
-        )
-    else:
-        kernel_batch = 0 if batch_size == n else int(batch_size)
+    kernel_batch = _api.kernel_batch_size(batch_size, n)
     H = np.array([values[h.name] for h in entry.spec.hyperparameters])
     factor, offset = schedule.factors(steps)
     params = np.empty((steps + 1, n_params))

@@ -7,7 +7,6 @@ from ui import config as cfg
 from ui import export, figures, tables
 from ui import neural as nn
 from ui import widgets as w
-from ui.presets import BY_KEY
 from ui.router import ensure_navigation
 
 ensure_navigation()
@@ -32,26 +31,16 @@ def write_runs(runs):
         state[f"{P}run{i}.batch"] = int(training.batch_size or 0)
 
 
-if not state.get(P + "loaded"):
-    params = w.query_dict()
-    values, notices = nn.from_query(params)
-    view, view_notices = cfg.view_from_query(params)
+def write_state(values):
     for name, value in values.items():
         if name != "runs":
             state[P + name] = value
     write_runs(values["runs"])
-    state[P + "view"] = view
-    state[P + "notices"] = notices + view_notices
-    state[P + "loaded"] = True
-view = state[P + "view"]
+
+
+w.load_page_from_url(P, nn.from_query, write_state)
+view = w.page_header(P)
 hidden = set(view.hidden)
-if view.lecture:
-    st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
-for notice in state.pop(P + "notices", []):
-    st.warning(w.literal(notice), icon="🔗")
-if view.preset:
-    preset = BY_KEY[view.preset]
-    st.info(f"**{preset.title}.** {preset.lesson}")
 
 FIELD = {f.name: f for f in nn.FIELDS}
 
@@ -231,31 +220,27 @@ if st.toggle("Show the slice in 3D", key=P + "show3d"):
 
 st.subheader("Share and export")
 link = w.share_link_control(query, key=P + "share")
-html_col, csv_col, json_col = st.columns(3)
-title = BY_KEY[view.preset].title if view.preset else "Descent Lab: neural net"
-html_col.download_button(
-    "Decision boundary of run 1 (HTML, plays offline)",
-    data=lambda: export.standalone_html(
-        page["boundaries"][0],
-        title,
-        BY_KEY[view.preset].lesson if view.preset else "",
-        link,
+w.export_buttons(
+    P,
+    view,
+    link,
+    (
+        (
+            "Decision boundary of run 1 (HTML, plays offline)",
+            page["boundaries"][0],
+            "descent-lab-neural-net.html",
+        ),
+        (
+            "Training curves (CSV)",
+            lambda: export.training_csv(
+                labels, results, page["coords"], page["distance"]
+            ),
+            "descent-lab-training.csv",
+        ),
+        (
+            "Runs with every parameter vector (JSON)",
+            lambda: export.training_json(query, labels, results),
+            "descent-lab-training.json",
+        ),
     ),
-    file_name="descent-lab-neural-net.html",
-    mime="text/html",
-    key=P + "html",
-)
-csv_col.download_button(
-    "Training curves (CSV)",
-    data=lambda: export.training_csv(labels, results, page["coords"], page["distance"]),
-    file_name="descent-lab-training.csv",
-    mime="text/csv",
-    key=P + "csv",
-)
-json_col.download_button(
-    "Runs with every parameter vector (JSON)",
-    data=lambda: export.training_json(query, labels, results),
-    file_name="descent-lab-training.json",
-    mime="application/json",
-    key=P + "json",
 )

@@ -150,11 +150,7 @@ def noise_section():
         0.0,
         cfg.MAX_NOISE,
         key=P + "noise",
-        help=(
-            "Gaussian noise added to each gradient component, seeded: a model of "
-            "minibatch noise on a formula, not SGD. True minibatches of real "
-            "examples: the Stochastic page, or an empirical-risk surface here."
-        ),
+        help=cfg.NOISE_HELP,
     )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 
@@ -350,30 +346,24 @@ c.plotly_chart(
 st.subheader("Share and export")
 link = w.share_link_control(query, key=P + "share")
 st.caption("Whoever opens this link sees this exact figure.")
-html_col, csv_col, json_col = st.columns(3)
-title = BY_KEY[view.preset].title if view.preset else f"Descent Lab: {surface.title}"
-html_col.download_button(
-    "Animation (HTML, plays offline)",
-    data=lambda: export.standalone_html(
-        figure, title, BY_KEY[view.preset].lesson if view.preset else "", link
+w.export_buttons(
+    P,
+    view,
+    link,
+    (
+        ("Animation (HTML, plays offline)", figure, "descent-lab.html"),
+        (
+            "Paths (CSV)",
+            lambda: export.paths_csv(labels, results),
+            "descent-lab-paths.csv",
+        ),
+        (
+            "Paths (JSON)",
+            lambda: export.paths_json(query, labels, results),
+            "descent-lab-paths.json",
+        ),
     ),
-    file_name="descent-lab.html",
-    mime="text/html",
-    key=P + "html",
-)
-csv_col.download_button(
-    "Paths (CSV)",
-    data=lambda: export.paths_csv(labels, results),
-    file_name="descent-lab-paths.csv",
-    mime="text/csv",
-    key=P + "csv",
-)
-json_col.download_button(
-    "Paths (JSON)",
-    data=lambda: export.paths_json(query, labels, results),
-    file_name="descent-lab-paths.json",
-    mime="application/json",
-    key=P + "json",
+    title=f"Descent Lab: {surface.title}",
 )
 # WebGL is costly to draw: the 3D view is built only when asked for.
 if st.toggle("Show the 3D surface", key=P + "show3d"):

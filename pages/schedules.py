@@ -52,10 +52,7 @@ with st.sidebar:
         0.0,
         cfg.MAX_NOISE,
         key=P + "noise",
-        help=(
-            "Gaussian noise added to each gradient component, seeded: a model of "
-            "minibatch noise, not SGD (true minibatches: the Stochastic page)."
-        ),
+        help=cfg.NOISE_HELP,
     )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 

@@ -9,35 +9,26 @@ from ui import config as cfg
 from ui import export, figures, tables
 from ui import stochastic as sto
 from ui import widgets as w
-from ui.presets import BY_KEY
 from ui.router import ensure_navigation
 
 ensure_navigation()
 
 P = "sto."
 state = st.session_state
-if not state.get(P + "loaded"):
-    params = w.query_dict()
-    values, notices = sto.from_query(params)
-    view, view_notices = cfg.view_from_query(params)
+
+
+def write_state(values):
     surface = sto.surface_of(values)
-    start = sto.start_of(values, surface)
     for name, value in values.items():
         if name != "start":
             state[P + name] = value
-    state[P + "start_x"], state[P + "start_y"] = (float(v) for v in start)
-    state[P + "view"] = view
-    state[P + "notices"] = notices + view_notices
-    state[P + "loaded"] = True
-view = state[P + "view"]
+    x, y = sto.start_of(values, surface)
+    state[P + "start_x"], state[P + "start_y"] = float(x), float(y)
+
+
+w.load_page_from_url(P, sto.from_query, write_state)
+view = w.page_header(P)
 hidden = set(view.hidden)
-if view.lecture:
-    st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
-for notice in state.pop(P + "notices", []):
-    st.warning(w.literal(notice), icon="🔗")
-if view.preset:
-    preset = BY_KEY[view.preset]
-    st.info(f"**{preset.title}.** {preset.lesson}")
 
 
 def reset_start():
@@ -224,28 +215,25 @@ st.subheader("Share and export")
 link = w.share_link_control(query, key=P + "share")
 labels = [panel.label for panel in panels]
 results = [panel.result for panel in panels]
-html_col, csv_col, json_col = st.columns(3)
-title = BY_KEY[view.preset].title if view.preset else "Descent Lab: minibatch SGD"
-html_col.download_button(
-    "Minibatch panel (HTML, plays offline)",
-    data=lambda: export.standalone_html(
-        panel_figures[1], title, BY_KEY[view.preset].lesson if view.preset else "", link
+w.export_buttons(
+    P,
+    view,
+    link,
+    (
+        (
+            "Minibatch panel (HTML, plays offline)",
+            panel_figures[1],
+            "descent-lab-stochastic.html",
+        ),
+        (
+            "Paths (CSV)",
+            lambda: export.paths_csv(labels, results),
+            "descent-lab-stochastic.csv",
+        ),
+        (
+            "Paths (JSON)",
+            lambda: export.paths_json(query, labels, results),
+            "descent-lab-stochastic.json",
+        ),
     ),
-    file_name="descent-lab-stochastic.html",
-    mime="text/html",
-    key=P + "html",
-)
-csv_col.download_button(
-    "Paths (CSV)",
-    data=lambda: export.paths_csv(labels, results),
-    file_name="descent-lab-stochastic.csv",
-    mime="text/csv",
-    key=P + "csv",
-)
-json_col.download_button(
-    "Paths (JSON)",
-    data=lambda: export.paths_json(query, labels, results),
-    file_name="descent-lab-stochastic.json",
-    mime="application/json",
-    key=P + "json",
 )

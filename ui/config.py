@@ -28,6 +28,11 @@ MAX_VALUE_LENGTH = 400  # longer query values are ignored, not parsed
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 1000
 MAX_NOISE = 100.0
+NOISE_HELP = (
+    "Gaussian noise added to each gradient component, seeded: a model of minibatch "
+    "noise on a formula, not SGD. True minibatches of real examples: the Stochastic "
+    "page, or an empirical-risk surface with a batch size."
+)
 
 
 @dataclass

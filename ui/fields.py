@@ -81,6 +81,17 @@ def _value(field: Field, text: str | None, notices: list[str]):
     )
 
 
+def cap_batch(values: dict, notices: list[str]) -> None:
+    """A page's ``batch`` is at most its ``n_points`` (a batch cannot hold more
+    examples than there are); a notice when it had to shrink."""
+    if values["batch"] > values["n_points"]:
+        notices.append(
+            f"'batch' = {values['batch']} is more than the {values['n_points']} "
+            f"examples; using {values['n_points']}."
+        )
+        values["batch"] = values["n_points"]
+
+
 def to_query(fields: Sequence[Field], values: Mapping) -> dict[str, str]:
     """The query string of `values` (every field, so a link pins every number)."""
     query = {}

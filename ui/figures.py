@@ -327,21 +327,6 @@ def trajectory_figure(
                 }
             )
     stops = slider_stops(n_frames, initial_frame)
-    slider_steps = [
-        {
-            "method": "animate",
-            "label": str(k),
-            "args": [
-                [str(k)],
-                {
-                    "mode": "immediate",
-                    "frame": {"duration": 0, "redraw": False},
-                    "transition": {"duration": 0},
-                },
-            ],
-        }
-        for k in stops
-    ]
     # Fixed margins (autoexpand off): legend, buttons and slider pushing the margins
     # out made plotly.js lay the figure out twice, ~0.6 s in the browser.
     legend_names = [*labels, *extra_legend, "global minima", "start"]
@@ -370,26 +355,53 @@ def trajectory_figure(
             "constrain": "domain",
         },
         "legend": {"orientation": "h", "y": 1 + 12 / plot_height, "yanchor": "bottom"},
-        "images": [
-            {
-                "source": image or surface_image(surface),
-                "xref": "x",
-                "yref": "y",
-                "x": x0,
-                "y": y1,
-                "sizex": x1 - x0,
-                "sizey": y1 - y0,
-                "sizing": "stretch",
-                "layer": "below",
-            }
-        ],
+        "images": [image_under(image or surface_image(surface), surface.bounds)],
         "annotations": annotations,
+        **play_controls(stops, below_axis, active=stops.index(initial_frame)),
+    }
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def image_under(source: str, bounds) -> dict:
+    """A layout image filling the axes' `bounds`, under the traces."""
+    (x0, x1), (y0, y1) = bounds
+    return {
+        "source": source,
+        "xref": "x",
+        "yref": "y",
+        "x": x0,
+        "y": y1,
+        "sizex": x1 - x0,
+        "sizey": y1 - y0,
+        "sizing": "stretch",
+        "layer": "below",
+    }
+
+
+def play_controls(
+    stops, y: float, frame_ms: int = FRAME_MS, active: int = 0, slider_x: float = 0.18
+) -> dict:
+    """Layout ``updatemenus`` (▶ Play, ❚❚ Pause) and ``sliders`` (a scrubber over the
+    frames named by `stops`) at paper height `y`, all in the browser."""
+    still = {"duration": 0, "redraw": False}
+    slider_steps = [
+        {
+            "method": "animate",
+            "label": str(k),
+            "args": [
+                [str(k)],
+                {"mode": "immediate", "frame": still, "transition": {"duration": 0}},
+            ],
+        }
+        for k in stops
+    ]
+    return {
         "updatemenus": [
             {
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": below_axis,
+                "y": y,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showactive": False,
@@ -400,7 +412,7 @@ def trajectory_figure(
                         "args": [
                             None,
                             {
-                                "frame": {"duration": FRAME_MS, "redraw": False},
+                                "frame": {"duration": frame_ms, "redraw": False},
                                 "transition": {"duration": 0},
                                 "fromcurrent": True,
                                 "mode": "immediate",
@@ -413,7 +425,7 @@ def trajectory_figure(
                         "args": [
                             [None],
                             {
-                                "frame": {"duration": 0, "redraw": False},
+                                "frame": still,
                                 "mode": "immediate",
                                 "transition": {"duration": 0},
                             },
@@ -424,10 +436,10 @@ def trajectory_figure(
         ],
         "sliders": [
             {
-                "active": stops.index(initial_frame),
-                "x": 0.18,
-                "len": 0.82,
-                "y": below_axis,
+                "active": active,
+                "x": slider_x,
+                "len": 1.0 - slider_x,
+                "y": y,
                 "yanchor": "top",
                 # The counter on the plot follows every frame; this label would lag.
                 "currentvalue": {"visible": False},
@@ -436,7 +448,6 @@ def trajectory_figure(
             }
         ],
     }
-    return {"data": data, "layout": layout, "frames": frames}
 
 
 def series_figure(

@@ -19,7 +19,7 @@ import optimizers
 from landscapes import datasets
 from ui import config as cfg
 from ui import figures
-from ui.fields import Field, parse, to_query
+from ui.fields import Field, cap_batch, parse, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")
@@ -123,12 +123,7 @@ def from_query(params) -> tuple[dict, list[str]]:
             f"'center' = {values['center']}: there are {len(runs)} runs; using 1."
         )
         values["center"] = 1
-    if values["batch"] > values["n_points"]:
-        notices.append(
-            f"'batch' = {values['batch']} is more than the {values['n_points']} "
-            f"examples; using {values['n_points']}."
-        )
-        values["batch"] = values["n_points"]
+    cap_batch(values, notices)
     return values, notices
 
 
@@ -345,84 +340,10 @@ def boundary_figure(model, data, result, label: str, color: str, height=420) -> 
             },
             "showlegend": False,
             "images": [
-                {
-                    "source": figures.png_data_uri(rgb),
-                    "xref": "x",
-                    "yref": "y",
-                    "x": x0,
-                    "y": y1,
-                    "sizex": x1 - x0,
-                    "sizey": y1 - y0,
-                    "sizing": "stretch",
-                    "layer": "below",
-                }
+                figures.image_under(figures.png_data_uri(rgb), ((x0, x1), (y0, y1)))
             ],
-            "updatemenus": [_play_buttons()],
-            "sliders": [
-                {
-                    "active": 0,
-                    "x": 0.3,
-                    "len": 0.7,
-                    "y": -0.08,
-                    "yanchor": "top",
-                    "currentvalue": {"visible": False},
-                    "steps": [
-                        {
-                            "method": "animate",
-                            "label": str(k),
-                            "args": [
-                                [str(k)],
-                                {
-                                    "mode": "immediate",
-                                    "frame": {"duration": 0, "redraw": False},
-                                    "transition": {"duration": 0},
-                                },
-                            ],
-                        }
-                        for k in shown
-                    ],
-                }
-            ],
+            **figures.play_controls(list(shown), -0.08, frame_ms=120, slider_x=0.3),
         },
-    }
-
-
-def _play_buttons() -> dict:
-    return {
-        "type": "buttons",
-        "direction": "left",
-        "x": 0.0,
-        "y": -0.08,
-        "xanchor": "left",
-        "yanchor": "top",
-        "showactive": False,
-        "buttons": [
-            {
-                "label": "▶ Play",
-                "method": "animate",
-                "args": [
-                    None,
-                    {
-                        "frame": {"duration": 120, "redraw": False},
-                        "transition": {"duration": 0},
-                        "fromcurrent": True,
-                        "mode": "immediate",
-                    },
-                ],
-            },
-            {
-                "label": "❚❚ Pause",
-                "method": "animate",
-                "args": [
-                    [None],
-                    {
-                        "frame": {"duration": 0, "redraw": False},
-                        "mode": "immediate",
-                        "transition": {"duration": 0},
-                    },
-                ],
-            },
-        ],
     }
 
 

@@ -21,7 +21,7 @@ from landscapes.linear_regression import confusion_region
 from optimizers import schedules
 from optimizers.averaging import NAMES as AVERAGES
 from ui import figures
-from ui.fields import Field, parse, to_query
+from ui.fields import Field, cap_batch, parse, to_query
 
 SURFACES = ("linear_regression", "logistic_regression")
 MAX_POINTS = 200
@@ -65,12 +65,7 @@ class Panel:
 def from_query(params) -> tuple[dict, list[str]]:
     """The page's values from a query string (never raises), with notices."""
     values, notices = parse(FIELDS, params)
-    if values["batch"] > values["n_points"]:
-        notices.append(
-            f"'batch' = {values['batch']} is more than the {values['n_points']} "
-            f"examples; using {values['n_points']}."
-        )
-        values["batch"] = values["n_points"]
+    cap_batch(values, notices)
     return values, notices
 
 

@@ -165,6 +165,71 @@ def neural_page(query_key: tuple) -> dict:
     return nn.page_data(values)
 
 
+def load_page_from_url(prefix: str, parse, write) -> None:
+    """On a session's first run of a page: parse the URL with `parse(params) ->
+    (values, notices)`, hand the values to `write(values)` (which fills the widgets'
+    state), and keep the view options and every notice for `page_header`."""
+    state = st.session_state
+    if state.get(prefix + "loaded"):
+        return
+    params = query_dict()
+    values, notices = parse(params)
+    view, view_notices = cfg.view_from_query(params)
+    write(values)
+    state[prefix + "view"] = view
+    state[prefix + "notices"] = notices + view_notices
+    state[prefix + "loaded"] = True
+
+
+def page_header(prefix: str) -> cfg.ViewOptions:
+    """Lecturer mode's type, the URL's notices (as literal text) and the preset's
+    lesson; returns the view options."""
+    from ui.presets import BY_KEY
+
+    view = st.session_state[prefix + "view"]
+    if view.lecture:
+        st.markdown(LECTURE_CSS, unsafe_allow_html=True)
+    for notice in st.session_state.pop(prefix + "notices", []):
+        st.warning(literal(notice), icon="🔗")
+    if view.preset:
+        preset = BY_KEY[view.preset]
+        st.info(f"**{preset.title}.** {preset.lesson}")
+    return view
+
+
+def export_buttons(
+    prefix: str, view, link: str, downloads, title: str = "Descent Lab"
+) -> None:
+    """Three download buttons side by side: an offline HTML animation of `figure`
+    and two data files. `downloads` = ((label, figure, file name),
+    (label, make CSV text, file name), (label, make JSON text, file name)); files
+    are built only when clicked."""
+    from ui.presets import BY_KEY
+
+    (html_label, figure, html_name), *files = downloads
+    preset = BY_KEY[view.preset] if view.preset else None
+    title = preset.title if preset else title
+    columns = st.columns(3)
+    columns[0].download_button(
+        html_label,
+        data=lambda: export.standalone_html(
+            figure, title, preset.lesson if preset else "", link
+        ),
+        file_name=html_name,
+        mime="text/html",
+        key=prefix + "html",
+    )
+    for column, (label, make, name), (kind, mime) in zip(
+        columns[1:],
+        files,
+        (("csv", "text/csv"), ("json", "application/json")),
+        strict=True,
+    ):
+        column.download_button(
+            label, data=make, file_name=name, mime=mime, key=prefix + kind
+        )
+
+
 def literal(text: str) -> str:
     """`text` as literal Markdown: every character Markdown or Streamlit could read as
     markup (links, emphasis, images, HTML, LaTeX, colour directives) backslash-escaped,
