@@ -20,6 +20,7 @@ from landscapes import (
     himmelblau,
     linear_regression,
     logistic_regression,
+    loss_slice,
     monkey_saddle,
     plateau,
     quadratic,
@@ -63,6 +64,7 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
     "plateau": plateau.make,
     "linear_regression": linear_regression.make,
     "logistic_regression": logistic_regression.make,
+    "mlp_slice": loss_slice.make,
 }
 
 

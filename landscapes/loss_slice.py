@@ -35,6 +35,8 @@ the loss landscape of neural nets, NeurIPS.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -445,3 +447,63 @@ def _view(surface: MLPSlice, path, span):
         (a0, a1), (b0, b1) = bounds
         start = (a0 + 0.2 * (a1 - a0), b0 + 0.8 * (b1 - b0))
     return bounds, start
+
+
+# --- the registered slice: a trained network every page can pick by name ----------
+
+# name -> (low, high): what `make` accepts (whole numbers); the app's widgets read it.
+PARAMETER_RANGES = {
+    "train_steps": (0.0, 2000.0),
+    "init_seed": (0.0, 1e6),
+    "direction_seed": (0.0, 1e6),
+}
+REGISTERED_NET = {"hidden": (16, 16), "activation": "tanh"}
+REGISTERED_DATA = {"name": "moons", "n_points": 200, "noise": 0.2, "seed": 0}
+REGISTERED_TRAINING = {"optimizer": "adam", "lr": 0.01, "batch_size": 32}
+
+
+def make(train_steps: float = 500, init_seed: float = 0, direction_seed: float = 0):
+    """The registry's ``mlp_slice``: a 2-16-16-1 tanh network on 200 moons (noise 0.2,
+    seed 0), trained from ``model.init(init_seed)`` for `train_steps` Adam steps (lr 0.01,
+    batch 32; 0 steps: the initialization), and its loss on a random filter-normalized
+    plane (seed `direction_seed`) through the weights reached, over [-1, 1]²."""
+    from landscapes.base import check_param
+
+    steps = round(
+        check_param("train_steps", train_steps, *PARAMETER_RANGES["train_steps"])
+    )
+    init_seed = round(
+        check_param("init_seed", init_seed, *PARAMETER_RANGES["init_seed"])
+    )
+    direction_seed = round(
+        check_param(
+            "direction_seed", direction_seed, *PARAMETER_RANGES["direction_seed"]
+        )
+    )
+    return _registered(steps, init_seed, direction_seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _registered(steps: int, init_seed: int, direction_seed: int) -> MLPSlice:
+    import optimizers  # the optimizers package imports landscapes: import it late
+    from landscapes import datasets
+
+    model = MLP(**REGISTERED_NET)
+    data = datasets.make(**REGISTERED_DATA)
+    center = model.init(init_seed)
+    if steps:
+        training = dict(REGISTERED_TRAINING)
+        center = optimizers.train(
+            training.pop("optimizer"), model, data, center, steps=steps, **training
+        ).final
+    surface = mlp_slice(model, data, center, "random", seed=direction_seed)
+    trained = f"after {steps} Adam steps" if steps else "at initialization"
+    return dataclasses.replace(
+        surface,
+        title=f"MLP loss slice (2-16-16-1 on moons, {trained})",
+        params={
+            "train_steps": steps,
+            "init_seed": init_seed,
+            "direction_seed": direction_seed,
+        },
+    )

@@ -44,8 +44,12 @@ NAMES = [
     "plateau",
     "linear_regression",
     "logistic_regression",
+    "mlp_slice",
 ]
 SADDLES = {"saddle", "monkey_saddle"}
+# Surfaces that list no minimum: unbounded below, or (the MLP slice) a plane through a
+# network's weights whose minimum nobody knows.
+NO_MINIMUM = SADDLES | {"mlp_slice"}
 
 # Every surface at its defaults, plus non-default parameters where a surface has any.
 CASES = [(name, {}) for name in NAMES] + [
@@ -57,10 +61,18 @@ CASES = [(name, {}) for name in NAMES] + [
     ("quadratic", {"condition_number": 1000.0, "angle": -PI / 2}),
     ("linear_regression", {"n_points": 7, "noise": 1.5, "seed": 3}),
     ("logistic_regression", {"n_points": 300, "noise": 0.3, "seed": 11}),
+    ("mlp_slice", {"train_steps": 0, "init_seed": 3, "direction_seed": 1}),
 ]
 CASE_IDS = [name + "".join(f"-{k}={v:g}" for k, v in p.items()) for name, p in CASES]
-MINIMUM_CASES = [c for c in CASES if c[0] not in SADDLES]
-MINIMUM_IDS = [i for i, c in zip(CASE_IDS, CASES, strict=True) if c[0] not in SADDLES]
+MINIMUM_CASES = [c for c in CASES if c[0] not in NO_MINIMUM]
+MINIMUM_IDS = [
+    i for i, c in zip(CASE_IDS, CASES, strict=True) if c[0] not in NO_MINIMUM
+]
+# The complex step needs a twin that takes complex numbers; the MLP slice's twin is the
+# network's own loss (checked against torch in test_mlp.py), in real numbers, and its
+# gradient is checked by finite differences below and in test_loss_slice.py.
+COMPLEX_CASES = [c for c in CASES if c[0] != "mlp_slice"]
+COMPLEX_IDS = [i for i, c in zip(CASE_IDS, CASES, strict=True) if c[0] != "mlp_slice"]
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 fuzz = settings(max_examples=50, deadline=None)
@@ -167,6 +179,22 @@ def _logistic_regression(x, y, n_points=100, noise=1.0, seed=0):
     return np.mean(np.log(1 + np.exp(s)) - data.y * s, axis=-1)
 
 
+def _mlp_slice(x, y, train_steps=500, init_seed=0, direction_seed=0):
+    # The network's loss at center + x·d₁ + y·d₂, point by point.
+    surface = landscapes.get(
+        "mlp_slice",
+        train_steps=train_steps,
+        init_seed=init_seed,
+        direction_seed=direction_seed,
+    )
+    x, y = np.broadcast_arrays(np.asarray(x, float), np.asarray(y, float))
+    losses = [
+        surface.model.loss(surface.at(a, b), surface.data)
+        for a, b in zip(x.ravel(), y.ravel(), strict=True)
+    ]
+    return np.array(losses).reshape(x.shape) if x.ndim else losses[0]
+
+
 TWIN = {
     "rosenbrock": _rosenbrock,
     "beale": _beale,
@@ -183,6 +211,7 @@ TWIN = {
     "plateau": _plateau,
     "linear_regression": _linear_regression,
     "logistic_regression": _logistic_regression,
+    "mlp_slice": _mlp_slice,
 }
 
 
@@ -360,7 +389,7 @@ def test_quadratic_hessian_is_rotated_diagonal(params, u, v):
     )
 
 
-@pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("name", "params"), COMPLEX_CASES, ids=COMPLEX_IDS)
 @fuzz
 @given(u=unit, v=unit)
 def test_grad_matches_twin_complex_step(name, params, u, v):
@@ -411,15 +440,19 @@ def test_hessian_matches_finite_differences_of_grad(name, params, u, v):
 def test_broadcasting_on_meshgrid(name, params):
     s = surface(name, params)
     (x0, x1), (y0, y1) = s.bounds
-    X, Y = np.meshgrid(np.linspace(x0, x1, 400), np.linspace(y0, y1, 400))
+    # A slice point costs a network's passes over its data (its exact Hessian on
+    # 400x400 points took 50 s): a smaller grid shows the same broadcasting.
+    n = 40 if name == "mlp_slice" else 400
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     F = s.value(X, Y)
     GX, GY = s.grad(X, Y)
     H = s.hessian(X, Y)
-    assert isinstance(F, np.ndarray) and F.shape == (400, 400)
-    assert GX.shape == (400, 400) and GY.shape == (400, 400)
-    assert H.shape == (400, 400, 2, 2)
+    assert isinstance(F, np.ndarray) and F.shape == (n, n)
+    assert GX.shape == (n, n) and GY.shape == (n, n)
+    assert H.shape == (n, n, 2, 2)
     rng = np.random.default_rng(1)
-    cells = [(0, 0), (399, 399), (0, 399), (399, 0), *rng.integers(0, 400, (8, 2))]
+    last = n - 1
+    cells = [(0, 0), (last, last), (0, last), (last, 0), *rng.integers(0, n, (8, 2))]
     for i, j in cells:
         x, y = float(X[i, j]), float(Y[i, j])
         f = s.value(x, y)
@@ -508,6 +541,17 @@ def test_saddles_are_unbounded_below(name):
     assert s.grad(0.0, 0.0) == (0.0, 0.0)
     expected = np.diag([2.0, -2.0]) if name == "saddle" else np.zeros((2, 2))
     np.testing.assert_allclose(s.hessian(0.0, 0.0), expected, atol=1e-14)
+
+
+def test_the_registered_mlp_slice_is_a_trained_networks_loss():
+    untrained = surface("mlp_slice", {"train_steps": 0, "init_seed": 3})
+    model = landscapes.MLP((16, 16), "tanh")
+    data = landscapes.datasets.make("moons", n_points=200, noise=0.2, seed=0)
+    np.testing.assert_array_equal(untrained.center, model.init(3))
+    assert untrained.value(0.0, 0.0) == pytest.approx(model.loss(model.init(3), data))
+    trained = surface("mlp_slice", {})
+    assert trained.value(0.0, 0.0) < 0.5 * untrained.value(0.0, 0.0)  # it learned
+    assert trained.minima.shape == (0, 2) and trained.min_value == 0.0  # BCE's infimum
 
 
 def test_logistic_regression_on_separable_classes_lists_no_minimum():

@@ -136,3 +136,24 @@ def test_no_query_string_raises(query):
     if config.start is not None:
         (x0, x1), (y0, y1) = config.landscape().bounds
         assert x0 <= config.start[0] <= x1 and y0 <= config.start[1] <= y1
+
+
+def test_surface_parameters_named_like_page_keys_travel_apart():
+    # linear_regression's own `noise` and `seed` are not the page's gradient noise
+    # and noise seed: in a link they are surface.noise and surface.seed.
+    config, notices = cfg.from_query(
+        {
+            "surface": "linear_regression",
+            "surface.noise": "1.5",
+            "surface.seed": "7",
+            "noise": "0.25",
+            "seed": "3",
+        }
+    )
+    assert notices == []
+    assert config.surface_params == {"noise": 1.5, "seed": 7.0}
+    assert (config.noise, config.seed) == (0.25, 3)
+    query = cfg.to_query(config)
+    assert query["surface.noise"] == "1.5" and query["noise"] == "0.25"
+    again, _ = cfg.from_query(query)
+    assert again.surface_params == config.surface_params and again.noise == 0.25

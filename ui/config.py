@@ -28,6 +28,19 @@ MAX_VALUE_LENGTH = 400  # longer query values are ignored, not parsed
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 1000
 MAX_NOISE = 100.0
+# Keys the pages use themselves: a surface parameter of the same name (the empirical
+# risks' `noise` and `seed`) travels as "surface.<name>" so the two never mix.
+PAGE_KEYS = frozenset(
+    ("surface", "start", "steps", "run", "schedule", "noise", "seed", "vary", "values")
+    + ("lecture", "hide", "preset")
+)
+
+
+def surface_key(name: str) -> str:
+    """The URL key of surface parameter `name`."""
+    return f"surface.{name}" if name in PAGE_KEYS else name
+
+
 NOISE_HELP = (
     "Gaussian noise added to each gradient component, seeded: a model of minibatch "
     "noise on a formula, not SGD. True minibatches of real examples: the Stochastic "
@@ -303,10 +316,10 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
     signature = inspect.signature(landscapes.REGISTRY[config.surface])
     for key, parameter in signature.parameters.items():
         low, high = landscapes.parameter_ranges(config.surface)[key]
-        text = _first(params, key, notices)
+        text = _first(params, surface_key(key), notices)
         if text is not None:
             config.surface_params[key] = _clamped(
-                key, text, low, high, parameter.default, notices
+                surface_key(key), text, low, high, parameter.default, notices
             )
     surface_object = config.landscape()
     start = _first(params, "start", notices)
@@ -368,7 +381,7 @@ def to_query(config: PlaygroundConfig) -> dict[str, str | list[str]]:
     """The query parameters that reproduce `config` (defaults left out)."""
     query: dict[str, str | list[str]] = {"surface": config.surface}
     for key, value in config.surface_params.items():
-        query[key] = _short(value)
+        query[surface_key(key)] = _short(value)
     if config.start is not None:
         query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
     query["steps"] = str(config.steps)
@@ -633,7 +646,7 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
     query = {"surface": config.surface}
-    query.update({k: _short(v) for k, v in config.surface_params.items()})
+    query.update({surface_key(k): _short(v) for k, v in config.surface_params.items()})
     if config.start is not None:
         query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
     query["steps"] = str(config.steps)
