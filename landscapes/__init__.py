@@ -68,6 +68,10 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
 }
 
 
+# The surfaces that are a mean loss over examples (EmpiricalRisk): they take minibatches.
+EMPIRICAL_RISKS = ("linear_regression", "logistic_regression", "mlp_slice")
+
+
 def parameter_ranges(name: str) -> dict[str, tuple[float, float]]:
     """The surface's parameters and their allowed (low, high); {} if it has none."""
     if name not in REGISTRY:

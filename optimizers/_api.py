@@ -24,7 +24,6 @@ MAX_WORK = 500_000_000  # runs x steps in one sweep
 MAX_PATH_POINTS = 20_000_000  # runs x (steps + 1) kept when keep_paths=True
 START_LIMIT = 1e6
 MAX_NOISE = 1e6
-EMPIRICAL_NAMES = ("linear_regression", "logistic_regression")
 
 
 @dataclass
@@ -101,7 +100,7 @@ def _batch_size(surface: Landscape, batch_size) -> int:
     if not isinstance(surface, landscapes.EmpiricalRisk):
         raise ValueError(
             f"batch_size needs an empirical-risk surface (a mean loss over examples: "
-            f"{', '.join(EMPIRICAL_NAMES)}); {surface.name} is a formula, so use "
+            f"{', '.join(landscapes.EMPIRICAL_RISKS)}); {surface.name} is a formula, so use "
             "gradient_noise, a model of minibatch noise, there"
         )
     return kernel_batch_size(batch_size, surface.n_examples)

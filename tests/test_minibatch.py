@@ -297,3 +297,9 @@ def test_a_sweep_with_minibatches_is_each_run_alone():
 def test_bad_batch_sizes_are_named(surface, batch_size, word):
     with pytest.raises(ValueError, match=word):
         optimizers.run("gd", surface, steps=5, batch_size=batch_size)
+
+
+def test_the_registry_names_every_empirical_risk():
+    for name in landscapes.names():
+        is_risk = isinstance(landscapes.get(name), landscapes.EmpiricalRisk)
+        assert is_risk == (name in landscapes.EMPIRICAL_RISKS), name
