@@ -194,9 +194,13 @@ def browser_side() -> None:
     with tempfile.TemporaryDirectory() as folder:
         bare = Path(folder) / "bare.py"
         bare.write_text(BARE_PAGE)
+        app_process, app_url = start(ROOT / "app.py")
         servers = {
             "bare page, one Plotly figure": start(bare),
-            "Descent Lab Playground (defaults)": start(ROOT / "app.py"),
+            "Descent Lab Playground (defaults)": (app_process, app_url),
+            # The two pages of issue #10 on the same server, timed the same way.
+            "Stochastic (defaults)": (app_process, app_url + "stochastic"),
+            "Neural net (defaults)": (app_process, app_url + "neural_net"),
         }
         try:
             with sync_playwright() as playwright:
@@ -238,6 +242,9 @@ def browser_side() -> None:
         / times["bare page, one Plotly figure"]
     )
     print(f"{'ratio (target <= 1.5)':<52}{ratio:10.2f}")
+    for label in ("Stochastic (defaults)", "Neural net (defaults)"):
+        ratio = times[label] / times["bare page, one Plotly figure"]
+        print(f"{label + ': ratio to the bare page':<52}{ratio:10.2f}")
 
 
 if __name__ == "__main__":
