@@ -29,7 +29,7 @@ if not state.get(P + "loaded"):
     state[P + "notices"] = notices
     state[P + "loaded"] = True
 for notice in state.pop(P + "notices", []):
-    st.warning(notice, icon="🔗")
+    st.warning(w.literal(notice), icon="🔗")
 loaded = state[P + "config"]
 
 st.title("Compare")
@@ -60,10 +60,12 @@ query = {
     "values": state[P + "values"].replace(" ", ""),
 }
 if surface_name == loaded.surface:
-    query.update({k: repr(v) for k, v in loaded.surface_params.items()})
+    query.update(
+        {cfg.surface_key(k): repr(v) for k, v in loaded.surface_params.items()}
+    )
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
-    st.warning(notice, icon="✏️")
+    st.warning(w.literal(notice), icon="✏️")
 shared_query = cfg.compare_to_query(config)
 st.query_params.from_dict(shared_query)
 

@@ -27,7 +27,7 @@ notices = state.get(P + "notices", [])
 if state.get(P + "figure_drawn", True):
     state.pop(P + "notices", None)
 for notice in notices:
-    st.warning(notice, icon="🔗")
+    st.warning(w.literal(notice), icon="🔗")
 if view.preset:
     preset = BY_KEY[view.preset]
     st.info(f"**{preset.title}.** {preset.lesson}")
@@ -203,7 +203,7 @@ query = {**cfg.to_query(config), **cfg.view_to_query(view)}
 st.query_params.from_dict(query)
 problem = cannot_run(config)
 if problem:
-    st.error(problem)
+    st.error(w.literal(problem))
     draw_sidebar()
     st.stop()
 # The sidebar's widgets are drawn last: the browser then fetches and draws the

@@ -364,6 +364,9 @@ def test_every_page_renders(server, page, path):
     page.wait_for_timeout(1500)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Page not found" not in page.content()
+    # Viewers get the viewer toolbar (.streamlit/config.toml), not "Deploy".
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+    assert page.get_by_role("button", name="Deploy").count() == 0
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     titles = (
         "Playground",

@@ -389,3 +389,32 @@ def test_a_run_the_optimizer_refuses_explains_and_keeps_the_sidebar():
     at.number_input(key="pg.run0.sgd.momentum").set_value(0.9).run()
     assert not at.error
     assert figure(at, "pg.figure")["frames"]
+
+
+# 40 characters: notices quote at most 40 characters of a value, so all of it shows.
+HOSTILE = "[a](http://e.x) **b** ![i](http://e.x/i)"
+HOSTILE_LINKS = {
+    "app.py": {"surface": HOSTILE, "run": HOSTILE, "start": HOSTILE, "steps": HOSTILE},
+    "pages/compare.py": {"surface": HOSTILE, "vary": HOSTILE, "values": HOSTILE},
+    "pages/schedules.py": {"schedules": HOSTILE, "optimizer": HOSTILE, "lr": HOSTILE},
+    "pages/stochastic.py": {"surface": HOSTILE, "average": HOSTILE, "batch": HOSTILE},
+    "pages/neural_net.py": {"dataset": HOSTILE, "run": HOSTILE, "hidden": HOSTILE},
+}
+
+
+@pytest.mark.parametrize("page", sorted(HOSTILE_LINKS))
+def test_a_link_cannot_put_markup_in_a_notice(page):
+    """URL text is echoed as typed: no link, emphasis or image in any notice."""
+    from markdown_it import MarkdownIt
+
+    at = app(page, **HOSTILE_LINKS[page], hide=HOSTILE, preset=HOSTILE)
+    assert not at.exception
+    notices = [*at.warning, *at.error]
+    assert len(notices) >= 3
+    echoed = 0
+    for notice in notices:
+        html = MarkdownIt("commonmark").render(notice.value)
+        for tag in ("<a ", "<strong>", "<em>", "<img"):
+            assert tag not in html, (page, notice.value)
+        echoed += "[a](http://e.x) **b**" in html
+    assert echoed >= 1  # the text is there, shown literally

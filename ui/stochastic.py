@@ -26,7 +26,7 @@ from ui.fields import Field, cap_batch, parse, to_query
 SURFACES = ("linear_regression", "logistic_regression")
 MAX_POINTS = 200
 MAX_STEPS = 500  # every frame carries its batch's contour lines
-CONTOUR_GRID = 36  # points per side of the grid a batch's contours are traced on
+CONTOUR_GRID = 48  # points per side of the grid a batch's contours are traced on
 CONTOUR_LEVELS = 5
 AXIS_TITLES = {
     "linear_regression": ("slope θ₁", "intercept θ₂"),
