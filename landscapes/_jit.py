@@ -19,7 +19,10 @@ instead of raising, which also lets LLVM vectorize divisions.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import logging
 import os
+import threading
 from pathlib import Path
 
 import numba
@@ -64,6 +67,58 @@ def jit_inline(func):
     return numba.njit(inline="always", **_FLAGS)(func)
 
 
+def _choose_threading_layer() -> str:
+    """The threading layer for the ``parallel=True`` kernels, decided here, not left to
+    Numba's fallback. Streamlit runs each session's reruns in its own thread, so
+    kernels are launched from several threads at once: TBB and OpenMP allow that,
+    Numba's own ``workqueue`` layer aborts the whole process on it ("Concurrent
+    access has been detected"). So: TBB if it is installed, else OpenMP, else
+    workqueue with every parallel kernel call serialized (`SERIALIZED`). A layer set
+    in NUMBA_THREADING_LAYER by whoever deploys the app is taken as given."""
+    chosen = os.environ.get("NUMBA_THREADING_LAYER", "").strip().lower()
+    if chosen and chosen not in ("default", "safe", "threadsafe", "forksafe"):
+        return chosen
+    for layer, module in (("tbb", "tbbpool"), ("omp", "omppool")):
+        try:
+            importlib.import_module(f"numba.np.ufunc.{module}")
+        except ImportError:  # the layer's library is not installed
+            continue
+        numba.config.THREADING_LAYER = layer
+        return layer
+    numba.config.THREADING_LAYER = "workqueue"
+    return "workqueue"
+
+
+THREADING_LAYER = _choose_threading_layer()
+# workqueue is not threadsafe: one parallel kernel at a time, the others wait.
+SERIALIZED = THREADING_LAYER == "workqueue"
+_PARALLEL_LOCK = threading.RLock()  # re-entrant: a call may re-enter (an import)
+logging.getLogger("descent_lab").info(
+    "Numba threading layer: %s%s",
+    THREADING_LAYER,
+    " (parallel kernels serialized)" if SERIALIZED else "",
+)
+
+
+class ParallelKernel:
+    """A ``parallel=True`` dispatcher that, under the workqueue layer, takes a
+    process-wide lock around each call. Other attributes are the dispatcher's."""
+
+    def __init__(self, dispatcher):
+        self.dispatcher = dispatcher
+
+    def __call__(self, *args):
+        if SERIALIZED:
+            with _PARALLEL_LOCK:
+                return self.dispatcher(*args)
+        return self.dispatcher(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.dispatcher, name)
+
+
 def jit_parallel(func):
-    """A top-level kernel whose ``numba.prange`` loop runs on all cores."""
-    return numba.njit(parallel=True, **_FLAGS)(func)
+    """A top-level kernel whose ``numba.prange`` loop runs on all cores, safe to call
+    from several threads at once (see `_choose_threading_layer`). Call it from
+    Python only, never from another jitted function."""
+    return ParallelKernel(numba.njit(parallel=True, **_FLAGS)(func))

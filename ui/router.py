@@ -27,7 +27,21 @@ def navigation():
     """Page config and the navigation menu; returns the page to run."""
     global _registered
     _registered = True
-    st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
+    from landscapes import _jit
+
+    serialized = " (one parallel kernel at a time)" if _jit.SERIALIZED else ""
+    st.set_page_config(
+        page_title="Descent Lab",
+        page_icon="⛰️",
+        layout="wide",
+        menu_items={
+            "About": (
+                "**Descent Lab**: optimizers walking loss landscapes, in Numba "
+                "kernels.\n\nNumba threading layer: "
+                f"`{_jit.THREADING_LAYER}`{serialized}."
+            )
+        },
+    )
     return st.navigation(
         [
             st.Page(path, title=title, icon=icon, default=index == 0)
