@@ -137,15 +137,15 @@ def robbins_monro(schedule: Schedule) -> tuple[bool, bool, str]:
     if name == "exponential" and schedule.decay_rate > 0:
         return (
             False,
-            False,
+            True,
             "geometric in e^{-λ}: both sums finite, the steps stop short",
         )
     if name == "step" and schedule.gamma < 1:
-        return False, False, "geometric in γ: both sums finite, the steps stop short"
+        return False, True, "geometric in γ: both sums finite, the steps stop short"
     if name == "cosine":
         if schedule.eta_min > 0:
             return True, False, "η_min > 0 forever after T: a constant tail"
-        return False, False, "η = 0 after T: both sums finite"
+        return False, True, "η = 0 after T: both sums finite"
     return True, False, "a constant lr: Σ η and Σ η² both grow without bound"
 
 

@@ -303,3 +303,15 @@ def test_the_registry_names_every_empirical_risk():
     for name in landscapes.names():
         is_risk = isinstance(landscapes.get(name), landscapes.EmpiricalRisk)
         assert is_risk == (name in landscapes.EMPIRICAL_RISKS), name
+
+
+def test_the_regression_bowl_has_the_stated_condition_number():
+    # x ~ U[0, 2]: E[x] = 1, E[x²] = 4/3, so M = [[4/3, 1], [1, 1]] and
+    # κ = (7/3 + √(49/9 - 4/3)) / (7/3 - √(49/9 - 4/3)) ≈ 14.1 (the docstring's ~14).
+    data = datasets.make("regression", n_points=5000, noise=0.0, seed=3)
+    features = np.column_stack([data.x[:, 0], np.ones(5000)])
+    eigenvalues = np.linalg.eigvalsh(features.T @ features / 5000)
+    root = math.sqrt(49 / 9 - 4 / 3)
+    assert eigenvalues[1] / eigenvalues[0] == pytest.approx(
+        (7 / 3 + root) / (7 / 3 - root), rel=0.05
+    )

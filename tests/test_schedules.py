@@ -365,3 +365,35 @@ def test_run_records_the_schedules_learning_rates(schedule):
     expected = oracle(resolve(schedule), lr, steps)
     assert result.schedule == resolve(schedule)
     assert_rates(result.lr, expected, lr, result.schedule.eta_min)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"name": "constant"},
+        {"name": "inverse_time", "decay_rate": 0.05},
+        {"name": "inverse_time", "decay_rate": 0.0},
+        {"name": "exponential", "decay_rate": 0.01},
+        {"name": "step", "gamma": 0.5, "step_size": 100},
+        {"name": "step", "gamma": 1.0, "step_size": 100},
+        {"name": "cosine", "t_max": 500, "eta_min": 0.0},
+        {"name": "cosine", "t_max": 500, "eta_min": 0.01},
+        {"name": "inverse_time", "decay_rate": 0.05, "warmup": 50},
+    ],
+    ids=lambda s: "-".join(f"{v}" for v in s.values()),
+)
+def test_robbins_monro_verdicts_match_the_partial_sums(spec):
+    """Σηₜ = ∞ shows as a tail that keeps adding (the sum over [10⁵, 10⁶) is a sizeable
+    part of the whole); a finite sum has a tail that is nothing next to it."""
+    from optimizers.schedules import Schedule, robbins_monro
+
+    schedule = Schedule.from_dict(spec)
+    rates = schedule.learning_rates(1.0, 1_000_000)
+    infinite, finite_squares, why = robbins_monro(schedule)
+    for values, diverges in ((rates, infinite), (rates**2, not finite_squares)):
+        head, tail = values[:100_000].sum(), values[100_000:].sum()
+        if diverges:
+            assert tail > 0.1 * head
+        else:
+            assert tail < 1e-3 * head
+    assert why
