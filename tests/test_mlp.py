@@ -357,3 +357,24 @@ def test_tanh_is_within_3_ulps_of_libm():
     out = np.empty(3)
     apply(special, out)
     assert np.isnan(out[0]) and out[1] == 1.0 and out[2] == -1.0
+
+
+def test_cross_entropy_of_huge_logits_does_not_overflow():
+    from numba import njit
+
+    from scipy.special import expit
+
+    from landscapes.losses import bce_with_logits
+
+    @njit
+    def loss(s, y):
+        return bce_with_logits(s, y)
+
+    for s in (800.0, -800.0, 30.0, -30.0):
+        for y in (0.0, 1.0):
+            value, slope, curvature = loss(s, y)
+            # log(1 + e^s) - ys, with numpy's overflow-free log(e^0 + e^s).
+            expected = np.logaddexp(0.0, s) - y * s
+            assert value == pytest.approx(expected, rel=1e-15, abs=1e-300)
+            assert slope == pytest.approx(expit(s) - y, abs=1e-15)
+            assert 0.0 <= curvature <= 0.25
