@@ -361,7 +361,6 @@ def test_tanh_is_within_3_ulps_of_libm():
 
 def test_cross_entropy_of_huge_logits_does_not_overflow():
     from numba import njit
-
     from scipy.special import expit
 
     from landscapes.losses import bce_with_logits
