@@ -143,8 +143,9 @@ def compute_runs(
     return config.run(record_state)
 
 
+# Eight entries: a Stochastic page's figures hold ~2.6 MB of JSON, ~10 MB as objects.
 @st.cache_data(
-    max_entries=16, show_spinner="Running full batch, minibatch and online SGD…"
+    max_entries=8, show_spinner="Running full batch, minibatch and online SGD…"
 )
 def stochastic_page(query_key: tuple):
     """The Stochastic page's surface, runs and figures, cached by its query string."""
@@ -200,8 +201,8 @@ def page_header(prefix: str) -> cfg.ViewOptions:
 def export_buttons(
     prefix: str, view, link: str, downloads, title: str = "Descent Lab"
 ) -> None:
-    """Three download buttons side by side: an offline HTML animation of `figure`
-    and two data files. `downloads` = ((label, figure, file name),
+    """Three download buttons side by side: an offline HTML animation of the first
+    download's figure, and two data files. `downloads` = ((label, figure, file name),
     (label, make CSV text, file name), (label, make JSON text, file name)); files
     are built only when clicked."""
     from ui.presets import BY_KEY
