@@ -223,7 +223,9 @@ figure = figures.trajectory_figure(
     [r.diverged_at for r in results],
     config.resolved_start(),
     image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
-    height=820 if view.lecture else 620,
+    # Tall enough that an equal-units plot fills the column's width at 1,500 px
+    # (at 620 px a square surface's plot area was ~350 px wide).
+    height=900 if view.lecture else 760,
     initial_frame=state[P + "frame"],
     arrows=[figures.internals_arrows(surface, r) for r in results]
     if show_internals
@@ -289,10 +291,8 @@ with main:
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
     )
-with side:
-    st.subheader(surface.title)
-    st.latex(surface.latex)
-    st.caption(surface.reference)
+    # The results sit under the figure, where a row of five columns fits; in the
+    # side column the last one ("diverged at step") was cut off at 1,500 px.
     rows = []
     for label, result in zip(labels, results, strict=True):
         x, y = result.final
@@ -310,6 +310,10 @@ with side:
     st.markdown(
         tables.markdown_table(rows, align_right=tuple(rows[0])[1:]),
     )
+with side:
+    st.subheader(surface.title)
+    st.latex(surface.latex)
+    st.caption(surface.reference)
     for name in dict.fromkeys(run.optimizer for run in config.runs):
         spec = optimizers.spec(name)
         st.markdown(f"**{spec.title}**")

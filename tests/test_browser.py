@@ -173,6 +173,19 @@ def test_playground_renders_without_errors(server, page):
             .map(f => f.innerText.slice(0, 40))"""
     )
     assert overflowing == []
+    # The figure gets the room (at 620 px tall its plot area was ~350 px wide) and no
+    # table is cut off or scrolls (the results table lost "diverged at step").
+    plot_width = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot .nsewdrag')"
+        ".getBoundingClientRect().width"
+    )
+    assert plot_width > 500
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('table')]
+            .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+            .map(t => t.innerText.slice(0, 40))"""
+    )
+    assert clipped == []
     shot(page, "playground")
 
 
