@@ -11,6 +11,7 @@ one Plotly figure.
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import subprocess
@@ -160,7 +161,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(script: Path) -> tuple[subprocess.Popen, str]:
+def start(script: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` on a free port (with `env` over os.environ); returns
+    the process and its URL once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -175,6 +178,7 @@ def start(script: Path) -> tuple[subprocess.Popen, str]:
             str(port),
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

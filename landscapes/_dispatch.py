@@ -8,7 +8,6 @@ freezes into the compiled code.
 """
 
 import numpy as np
-from numba import prange
 
 from landscapes import (
     ackley,
@@ -28,7 +27,7 @@ from landscapes import (
     six_hump_camel,
     styblinski_tang,
 )
-from landscapes._jit import jit, jit_parallel
+from landscapes._jit import jit, jit_chunked
 
 ROSENBROCK = 0
 BEALE = 1
@@ -311,12 +310,13 @@ def hessian(lid, p, x, y):
     return np.nan, np.nan, np.nan
 
 
-@jit_parallel
-def evaluate_many(lid, p, xs, ys, F, GX, GY):
-    """`evaluate_chunk` over a long flat array (a contour grid), on all cores."""
+@jit_chunked("surfaces")
+def evaluate_many(lid, p, xs, ys, F, GX, GY, first, stride):
+    """`evaluate_chunk` over a long flat array (a contour grid), chunks first,
+    first + stride, ... of it."""
     n = xs.size
     chunk = 4096
-    for c in prange((n + chunk - 1) // chunk):
+    for c in range(first, (n + chunk - 1) // chunk, stride):
         lo = c * chunk
         hi = min(n, lo + chunk)
         evaluate_chunk(

@@ -49,6 +49,12 @@ class Landscape:
 
         return IDS[self.name]
 
+    @property
+    def work_per_point(self) -> int:
+        """What one f(x, y) costs, in formula evaluations (an empirical risk sums over
+        its examples): how the kernels decide whether a call is worth all cores."""
+        return 1
+
     def value(self, x, y):
         """f(x, y); broadcasts over arrays, returns a float for scalars."""
         f, _, _ = self._evaluate(x, y)
@@ -91,7 +97,7 @@ class Landscape:
 
     def _evaluate(self, x, y):
         if np.ndim(x) == 0 and np.ndim(y) == 0:
-            # One point (a start check): the scalar switch, not the parallel kernel.
+            # One point (a start check): the scalar switch, not the grid kernel.
             from landscapes._dispatch import value_grad
 
             f, gx, gy = value_grad(self.lid, self.kernel_params, float(x), float(y))
@@ -102,7 +108,8 @@ class Landscape:
         gy = np.empty_like(xs)
         from landscapes._dispatch import evaluate_many
 
-        evaluate_many(self.lid, self.kernel_params, xs, ys, f, gx, gy)
+        work = xs.size * self.work_per_point
+        evaluate_many(work, self.lid, self.kernel_params, xs, ys, f, gx, gy)
         if shape == ():
             return float(f[0]), float(gx[0]), float(gy[0])
         return f.reshape(shape), gx.reshape(shape), gy.reshape(shape)

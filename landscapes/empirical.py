@@ -73,6 +73,10 @@ class EmpiricalRisk(Landscape):
     def n_examples(self) -> int:
         return int(self.kernel_params[0])
 
+    @property
+    def work_per_point(self) -> int:
+        return self.n_examples
+
     def examples(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
         """(ℓᵢ (N,), ∇ℓᵢ (N, 2)) at θ = (x, y): every example's loss and gradient."""
         from landscapes._dispatch import examples
@@ -85,19 +89,15 @@ class EmpiricalRisk(Landscape):
     def batch_values(self, x, y, indices) -> np.ndarray:
         """L_B at every point of the broadcast arrays x, y: the loss of one batch (for
         drawing a minibatch's own surface)."""
-        from landscapes._dispatch import evaluate_chunk, evaluate_many
+        from landscapes._dispatch import evaluate_many
         from landscapes.base import _flatten
 
         xs, ys, shape = _flatten(x, y)
         out = np.empty_like(xs)
         q = with_batch(self.kernel_params, indices)
         scratch = (np.empty_like(xs), np.empty_like(xs))
-        if xs.size * len(q) < 10_000_000:
-            # A picture's grid: one thread (starting the parallel kernel costs ~0.7 ms,
-            # more than the work, and a page draws hundreds of these).
-            evaluate_chunk(self.lid, q, xs, ys, xs.size, out, *scratch)
-        else:
-            evaluate_many(self.lid, q, xs, ys, out, *scratch)
+        work = xs.size * len(indices)
+        evaluate_many(work, self.lid, q, xs, ys, out, *scratch)
         return out.reshape(shape)
 
     def batch_value_grad(self, x: float, y: float, indices):

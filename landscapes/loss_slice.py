@@ -40,9 +40,8 @@ import functools
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import prange
 
-from landscapes._jit import jit, jit_inline, jit_parallel
+from landscapes._jit import jit, jit_chunked, jit_inline
 from landscapes.empirical import HEADER, EmpiricalRisk
 from landscapes.losses import bce_with_logits
 from landscapes.mlp import MLP, activate, forward, loss_grad
@@ -210,10 +209,11 @@ def hessian(a, b, p):
     return _hessian(a, b, p)
 
 
-@jit_parallel
-def values(p, A, B, out):
-    """out[i] = L(A[i], B[i]) (loss only) for a whole grid, on all cores: the picture's
-    10,201 losses without the gradient work of the run kernels."""
+@jit_chunked("slice")
+def values(p, A, B, out, first, stride):
+    """out[i] = L(A[i], B[i]) (loss only) for a whole grid, chunks first,
+    first + stride, ... of it: the picture's 10,201 losses without the gradient work
+    of the run kernels."""
     sizes, activation, n_params, at = _unpack(p)
     X, Y = _data(p, sizes, at + 3 * n_params)
     count = int(p[1])
@@ -223,7 +223,7 @@ def values(p, A, B, out):
         units += sizes[layer]
     n = A.size
     chunk = 64
-    for c in prange((n + chunk - 1) // chunk):
+    for c in range(first, (n + chunk - 1) // chunk, stride):
         Z = np.empty((units, count))
         H = np.empty((units - 1 + sizes[0], count))
         for i in range(c * chunk, min(n, (c + 1) * chunk)):
@@ -250,6 +250,7 @@ class MLPSlice(EmpiricalRisk):
         A, B = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(y, np.float64))
         out = np.empty(A.size)
         values(
+            A.size * int(self.kernel_params[1]),
             self.kernel_params,
             np.ascontiguousarray(A).ravel(),
             np.ascontiguousarray(B).ravel(),

@@ -246,6 +246,7 @@ def _call_kernel(
         else np.empty((0, 0, 0))
     )
     kernel(
+        n * steps * surface.work_per_point,
         surface.lid,
         surface.kernel_params,
         np.ascontiguousarray(starts[:, 0]),

@@ -1,6 +1,7 @@
 """The one batched Numba kernel every run and sweep goes through.
 
-Layout, chosen by measurement (see benchmarks/): ``prange`` over chunks of CHUNK runs;
+Layout, chosen by measurement (see benchmarks/): a loop over chunks of CHUNK runs, split
+over the cores by ``landscapes._jit.jit_chunked``;
 inside a chunk the step loop is outside and a loop over the chunk's runs is inside, with
 positions, gradients and optimizer state in separate contiguous arrays. That inner loop
 is straight-line code LLVM turns into SIMD divides and square roots. The landscape is an
@@ -20,10 +21,9 @@ marked diverged at that step; its last good iterate is kept as its final point.
 import types
 
 import numpy as np
-from numba import prange
 
 from landscapes._dispatch import evaluate_chunk, value_grad
-from landscapes._jit import jit_inline, jit_parallel
+from landscapes._jit import jit_chunked, jit_inline
 from optimizers._noise import standard_normal_pair
 from optimizers.minibatch import write_batch
 
@@ -60,6 +60,8 @@ def _trajectories(
     path_grad_norm,
     path_lr,
     path_state,
+    first_chunk,
+    chunk_stride,
 ):
     """Run the optimizer bound to `_init`/`_step` on landscape `lid` from every start, each with its own
     column of hyperparameters H (row 0 is the base lr).
@@ -70,6 +72,7 @@ def _trajectories(
     steps_to_tolerance (first step with f - min_value <= tolerance; -1 for never).
     When `record`, path_* (shape (steps+1, n), path_lr (steps, n)) get every iterate;
     when `record_state`, path_state (steps, STATE_SLOTS, n) the state after each step.
+    Does chunks first_chunk, first_chunk + chunk_stride, ... of CHUNK runs.
     """
     n = start_x.size
     # Minibatches (batch_size > 0, empirical-risk surfaces only): the step sees the mean
@@ -83,7 +86,7 @@ def _trajectories(
     constant_lr = not _STEP_SETS_LR  # noqa: F821 (bound per optimizer by `kernel`)
     for k in range(steps):
         constant_lr &= (lr_factor[k] == 1.0) & (lr_offset[k] == 0.0)
-    for c in prange((n + CHUNK - 1) // CHUNK):
+    for c in range(first_chunk, (n + CHUNK - 1) // CHUNK, chunk_stride):
         lo = c * CHUNK
         hi = min(n, lo + CHUNK)
         m = hi - lo
@@ -216,7 +219,7 @@ def kernel(name: str, init, step, step_sets_lr: bool = False):
         _KERNELS[name] = bind(
             _trajectories,
             f"trajectories_{name}",
-            jit_parallel,
+            jit_chunked(f"run:{name}"),
             _init=init,
             _step=step,
             _STEP_SETS_LR=step_sets_lr,

@@ -29,7 +29,6 @@ def navigation():
     _registered = True
     from landscapes import _jit
 
-    serialized = " (one parallel kernel at a time)" if _jit.SERIALIZED else ""
     st.set_page_config(
         page_title="Descent Lab",
         page_icon="⛰️",
@@ -37,11 +36,15 @@ def navigation():
         menu_items={
             "About": (
                 "**Descent Lab**: optimizers walking loss landscapes, in Numba "
-                "kernels.\n\nNumba threading layer: "
-                f"`{_jit.THREADING_LAYER}`{serialized}."
+                f"kernels.\n\nKernels are serial and release the GIL; heavy ones are "
+                f"split over {_jit.WORKERS} threads, so no Numba threading layer is "
+                "used and concurrent sessions are safe on every machine."
             )
         },
     )
+    from ui import compiling
+
+    compiling.install()
     return st.navigation(
         [
             st.Page(path, title=title, icon=icon, default=index == 0)

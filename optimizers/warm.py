@@ -1,0 +1,277 @@
+"""Compile every kernel into the on-disk cache before anyone waits for it.
+
+    python -m optimizers.warm            # all kernels, one worker process per core
+    python -m optimizers.warm --jobs 1
+
+On a machine whose cache is empty (a fresh install, a new container, an edited
+source tree) each kernel costs seconds of Numba compile on its first use: the shared
+landscape dispatch ~9 s, each optimizer's kernel 4-9 s (measured, 2 cores, empty
+cache). The app starts this in the background when its first page opens
+(`start_background`): one worker process per core (Numba's compiler holds one lock
+per process) compiles the surfaces' dispatch, then the Playground's four kernels, then
+the rest. A Docker image runs it at build time, so a container starts warm.
+
+Workers claim tasks with files in `status_dir()` beside the cache (``<task>.started``
+created exclusively, ``<task>.done`` with the seconds it took). While the warm-up
+runs, a page that needs a kernel does not compile it a second time on the same cores:
+it asks for it (``<task>.wanted``: the next free worker takes it first), waits, and
+says so (`wait_for`), then loads it from the cache in ~0.1 s. With no warm-up running
+a page compiles what it needs itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+# The Playground's default runs first (ui.config.default_runs), the slowest to
+# compile first (Adam ~9 s, the others ~5 s) so the two cores finish them together.
+FIRST = ("adam", "rmsprop", "momentum", "gd")
+# The landscape dispatch every page and kernel needs first, in two halves that two
+# workers compile at once (~4 s and ~6 s): many points, and one point.
+SURFACES = ("surfaces", "surfaces:point")
+
+
+def tasks() -> list[str]:
+    """Every warm-up task, in the order the workers take them (a task a page is
+    waiting for goes first, `request`)."""
+    import optimizers
+
+    names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
+    return (
+        list(SURFACES)
+        + [f"run:{name}" for name in names]
+        + ["surfaces:more", "slice"]
+        + [f"train:{name}" for name in optimizers.trainable()]
+    )
+
+
+def needs(task: str) -> tuple[str, ...]:
+    """The tasks whose kernels `task` links in (and so would compile a second time if
+    it started first): every optimizer kernel calls the surfaces' dispatch."""
+    return () if task in SURFACES or task.startswith("train:") else SURFACES
+
+
+def title(task: str) -> str:
+    """What a person is told is compiling."""
+    import optimizers
+
+    kind, _, name = task.partition(":")
+    if kind == "run":
+        return f"the {optimizers.spec(name).title} kernel"
+    if kind == "train":
+        return f"{optimizers.spec(name).title}'s network-training kernel"
+    if kind == "slice":
+        return "the network loss-slice kernels"
+    if name == "more":
+        return "the surfaces' Hessian and per-example kernels"
+    if name == "point":
+        return "the surfaces' one-point kernels"
+    return "the surfaces' kernels"
+
+
+def compile_task(task: str) -> float:
+    """Run `task`'s kernels once (compiling them, or loading them from the cache);
+    returns the seconds it took."""
+    import landscapes
+    import optimizers
+
+    began = time.perf_counter()
+    kind, _, name = task.partition(":")
+    grid = np.linspace(-1.0, 1.0, 4)
+    if task == "surfaces":  # f and ∇f on many points: a contour grid, a chunk of runs
+        landscapes.get("rosenbrock").value(grid, grid)
+    elif task == "surfaces:point":  # at one point: a start check, a single run
+        landscapes.get("rosenbrock").value(0.5, 0.5)
+    elif task == "surfaces:more":
+        risk = landscapes.get("logistic_regression")
+        risk.hessian(0.5, 0.5)
+        risk.hessian(grid, grid)
+        risk.examples(0.5, 0.5)
+        risk.batch_values(grid, grid, np.arange(4))
+        risk.batch_value_grad(0.5, 0.5, np.arange(4))
+    elif kind == "run":
+        optimizers.run(name, "quadratic", steps=2)
+    elif kind == "slice":
+        landscapes.get("mlp_slice").value(np.zeros(3), np.zeros(3))
+    elif kind == "train":
+        from landscapes import MLP, datasets
+
+        data = datasets.make("moons", n_points=8, seed=0)
+        optimizers.train(name, MLP((2, 3, 1)), data, steps=2, batch_size=4)
+    else:
+        raise ValueError(f"unknown warm-up task {task!r}")
+    return time.perf_counter() - began
+
+
+def status_dir() -> Path:
+    """Where the workers mark their progress: beside the cache it fills."""
+    from landscapes._jit import cache_dir
+
+    return cache_dir() / "warm"
+
+
+def _path(task: str, state: str) -> Path:
+    return status_dir() / f"{task.replace(':', '-')}.{state}"
+
+
+def _mark(task: str, state: str, seconds: float | None = None) -> None:
+    path = _path(task, state)
+    temporary = path.with_suffix(f".{state}.{os.getpid()}")
+    temporary.write_text(json.dumps({"seconds": seconds}))
+    temporary.replace(path)  # atomic: a reader never sees half a file
+
+
+def _claim(task: str) -> bool:
+    """Take `task` for this worker; False if another worker has it."""
+    try:
+        os.close(os.open(_path(task, "started"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _next(order: list[str]) -> str | None:
+    """The task to compile next: a requested one first, else the first in `order`
+    that nobody has and whose `needs` are done; "" to wait; None when all are
+    taken."""
+    requested = sorted(status_dir().glob("*.wanted"), key=lambda p: p.stat().st_mtime)
+    wanted = [p.name.removesuffix(".wanted").replace("-", ":", 1) for p in requested]
+    free = [t for t in order if not _path(t, "started").exists()]
+    if not free:
+        return None
+    for task in [t for t in wanted if t in free] + free:
+        ready = all(_path(need, "done").exists() for need in needs(task))
+        if ready and _claim(task):
+            return task
+    return ""
+
+
+def _worker(order: list[str]) -> None:
+    """One worker process: compile tasks until none is left."""
+    while (task := _next(order)) is not None:
+        if not task:
+            time.sleep(0.1)  # the free tasks need one another worker is compiling
+            continue
+        seconds = compile_task(task)
+        _mark(task, "done", seconds)
+        print(f"{task:<24} {seconds:6.1f} s", flush=True)
+
+
+def state(task: str) -> tuple[str, float | None]:
+    """("done", seconds it took), ("running", seconds so far) or ("waiting", None):
+    how far the warm-up has got with `task`."""
+    done = _path(task, "done")
+    if done.exists():
+        try:
+            return "done", json.loads(done.read_text())["seconds"]
+        except (OSError, ValueError, KeyError):
+            return "done", None
+    started = _path(task, "started")
+    if started.exists():
+        return "running", time.time() - started.stat().st_mtime
+    return "waiting", None
+
+
+def running() -> bool:
+    """Is a warm-up process alive for this source tree's cache?"""
+    try:
+        pid = int((status_dir() / "pid").read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return not complete()
+
+
+def complete() -> bool:
+    return (status_dir() / "complete").exists()
+
+
+def request(task: str) -> None:
+    """Ask the warm-up to compile `task` next (a page is waiting for it)."""
+    with contextlib.suppress(OSError):
+        _path(task, "wanted").touch(exist_ok=True)
+
+
+def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
+    """While a warm-up runs, have it compile `task` next and wait until it is in the
+    cache, calling ``report(seconds_waited)`` about four times a second; True if it
+    is there now, False (compile it yourself) if no warm-up runs or it went away."""
+    if state(task)[0] == "done":
+        return True
+    if not running():
+        return False
+    request(task)
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if state(task)[0] == "done":
+            return True
+        if not running():
+            return state(task)[0] == "done"
+        if report is not None:
+            report(time.monotonic() - began)
+        time.sleep(0.25)
+    return False
+
+
+def start_background() -> bool:
+    """Start the warm-up in a background process unless the cache is complete or a
+    warm-up already runs; True if one was started. Set DESCENT_LAB_WARM=0 to never
+    start it (a machine warmed at build time, or a notebook)."""
+    if os.environ.get("DESCENT_LAB_WARM", "1") == "0" or complete() or running():
+        return False
+    folder = status_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "log.txt").open("a")
+    root = Path(__file__).resolve().parent.parent
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "optimizers.warm"],
+        cwd=root,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # outlives neither: it ends by itself when done
+    )
+    (folder / "pid").write_text(str(process.pid))
+    return True
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    folder = status_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for state_file in folder.glob("*"):  # an earlier warm-up that did not finish
+        if state_file.suffix in (".started", ".done", ".wanted"):
+            state_file.unlink()
+    (folder / "pid").write_text(str(os.getpid()))
+    began = time.perf_counter()
+    order = tasks()
+    context = get_context("spawn")  # fresh interpreters: no inherited locks
+    workers = [
+        context.Process(target=_worker, args=(order,)) for _ in range(max(1, args.jobs))
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    (folder / "complete").write_text(f"{time.perf_counter() - began:.1f}")
+    print(f"all {len(order)} tasks in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

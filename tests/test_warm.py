@@ -1,0 +1,67 @@
+"""The kernel warm-up's task protocol (optimizers.warm): claiming, the order, what a
+page waits for. Workers are simulated by writing the same files they write."""
+
+import os
+
+import pytest
+
+from optimizers import warm
+
+
+@pytest.fixture
+def status(tmp_path, monkeypatch):
+    monkeypatch.setattr(warm, "status_dir", lambda: tmp_path)
+    (tmp_path / "pid").write_text(str(os.getpid()))  # "a warm-up runs": this process
+    return tmp_path
+
+
+def test_every_optimizer_and_trainer_has_a_task():
+    import optimizers
+
+    tasks = warm.tasks()
+    assert len(tasks) == len(set(tasks))
+    assert {f"run:{n}" for n in optimizers.names()} <= set(tasks)
+    assert {f"train:{n}" for n in optimizers.trainable()} <= set(tasks)
+    # the Playground's defaults come right after the surfaces they link in
+    from ui.config import default_runs
+
+    playground = {f"run:{run.optimizer}" for run in default_runs()}
+    assert set(tasks[2:6]) == playground and set(tasks[:2]) == set(warm.SURFACES)
+
+
+def test_a_task_is_claimed_once_and_waits_for_what_it_links(status):
+    order = ["surfaces", "surfaces:point", "run:gd", "train:gd"]
+    first, second = warm._next(order), warm._next(order)
+    assert (first, second) == ("surfaces", "surfaces:point")
+    # run:gd needs both surfaces tasks done; train:gd needs nothing
+    assert warm._next(order) == "train:gd"
+    assert warm._next(order) == ""  # wait: run:gd is free but not ready
+    warm._mark("surfaces", "done", 1.0)
+    warm._mark("surfaces:point", "done", 1.0)
+    assert warm._next(order) == "run:gd"
+    assert warm._next(order) is None
+
+
+def test_a_requested_task_goes_first(status):
+    order = ["run:adam", "run:gd", "run:rprop"]
+    for task in warm.SURFACES:
+        warm._mark(task, "done", 1.0)
+    warm.request("run:rprop")
+    assert warm._next(order) == "run:rprop"
+    assert warm._next(order) == "run:adam"
+
+
+def test_wait_for(status):
+    assert warm.wait_for("run:gd", timeout=0.1) is False  # requested, never done
+    assert (status / "run-gd.wanted").exists()
+    warm._mark("run:gd", "done", 2.5)
+    assert warm.wait_for("run:gd") is True
+    assert warm.state("run:gd") == ("done", 2.5)
+    (status / "pid").write_text("999999999")  # the warm-up is gone
+    assert warm.wait_for("run:adam") is False
+
+
+def test_a_task_compiles_what_it_names():
+    assert warm.compile_task("run:gd") >= 0.0
+    with pytest.raises(ValueError, match="unknown warm-up task"):
+        warm.compile_task("compile:everything")
