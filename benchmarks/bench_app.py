@@ -192,6 +192,19 @@ def start(script: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]
     raise RuntimeError(f"{script} did not start")
 
 
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, as the browser tests start it."""
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+        ],
+    )
+
+
 def browser_side() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -208,15 +221,7 @@ def browser_side() -> None:
         }
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    args=[
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                    ],
-                )
+                browser = launch_chromium(playwright)
                 # Pages alternate, so both see the same machine load; each load is
                 # a new browser context (cold browser cache, as a first visit).
                 samples = {label: [] for label in servers}

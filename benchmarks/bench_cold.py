@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_app import ROOT, start
+from bench_app import ROOT, launch_chromium, start
 
 sys.path.insert(0, str(ROOT))
 
@@ -69,15 +69,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
+        browser = launch_chromium(playwright)
         baseline = one_round(browser, warm_up=False)
         ours = one_round(browser, warm_up=True)
         browser.close()
