@@ -3,14 +3,8 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -41,55 +35,7 @@ if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None:
     pytest.skip("no Chromium at /usr/bin/chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def run_server():
-    """A fresh `streamlit run app.py` on a free port; yields its URL."""
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail("streamlit did not start")
-    try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+from streamlit_server import run_server  # noqa: E402 (after the module's skip)
 
 
 @pytest.fixture(scope="module")
