@@ -26,6 +26,8 @@ columns = st.columns(3)
 for index, preset in enumerate(PRESETS):
     with columns[index % 3].container(border=True):
         st.subheader(preset.title)
+        if preset.picture.exists():  # drawn by `python -m ui.thumbnails`
+            st.image(str(preset.picture), alt=f"The runs of the demo: {preset.title}")
         st.write(preset.lesson)
         lecture = st.toggle("lecturer mode", key=f"gallery.lecture.{preset.key}")
         if st.button("Open", key=f"gallery.open.{preset.key}", type="primary"):

@@ -205,6 +205,31 @@ def test_gallery_lists_every_preset():
     assert len(PRESETS) >= 8
 
 
+def test_gallery_shows_one_picture_per_preset():
+    at = app("pages/gallery.py")
+    assert not at.exception
+    alts = [image.proto.imgs[0].alt for image in at.get("image")]
+    assert sorted(alts) == sorted(f"The runs of the demo: {p.title}" for p in PRESETS)
+    # Each picture is in its own preset's card, between its title and its lesson.
+    cards = list(gallery_cards(at.main))
+    assert len(cards) == len(PRESETS)
+    for card in cards:
+        kinds = [child.type for child in card.children.values()]
+        assert kinds[:3] == ["subheader", "image", "markdown"], kinds
+        title = card.children[0].value
+        assert card.children[1].proto.imgs[0].alt.endswith(title)
+
+
+def gallery_cards(block):
+    """The blocks that begin with a subheader: the Gallery's cards."""
+    children = list(getattr(block, "children", {}).values())
+    if children and children[0].type == "subheader":
+        yield block
+        return
+    for child in children:
+        yield from gallery_cards(child)
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_every_preset_opens_cleanly(preset):
     page = {

@@ -1,12 +1,16 @@
 """The Gallery: classic lecture demos, each a fully configured link with its lesson.
 
 Each preset's `query` is what the target page reads from its URL; a test opens every
-preset and checks that it shows the phenomenon its lesson names.
+preset and checks that it shows the phenomenon its lesson names. Each also has a
+picture of its own runs, drawn by ``python -m ui.thumbnails`` into ``ui/gallery/``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+PICTURES = Path(__file__).with_name("gallery")  # <key>.png, package data
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,11 @@ class Preset:
     lesson: str  # one or two sentences: what to watch
     page: str  # "playground", "schedules", "stochastic" or "neural_net"
     query: dict
+
+    @property
+    def picture(self) -> Path:
+        """The committed picture of this preset's runs (see ui.thumbnails)."""
+        return PICTURES / f"{self.key}.png"
 
 
 PRESETS: tuple[Preset, ...] = (
