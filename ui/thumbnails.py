@@ -209,8 +209,8 @@ class Canvas:
 
 def contour_map(plot: Plot, surface, levels: int = CONTOURS) -> None:
     """The surface's contour lines over the plot, evenly spaced in log(f - f_min) (the
-    app's colour scale), coloured by level from Viridis's dark blue (low) to its
-    light green (its yellow is lost on white), paled."""
+    app's colour scale), grey (the run colours are the only colours), darker toward
+    the minimum."""
     xs = np.linspace(plot.x0, plot.x1, 181)
     ys = np.linspace(plot.y0, plot.y1, 121)
     X, Y = np.meshgrid(xs, ys)
@@ -220,28 +220,44 @@ def contour_map(plot: Plot, surface, levels: int = CONTOURS) -> None:
     low, high = float(heights.min()), float(heights.max())
     generator = contourpy.contour_generator(xs, ys, heights)
     for k, level in enumerate(np.linspace(low, high, levels + 2)[1:-1]):
-        shade = figures._VIRIDIS[int(200 * k / max(levels - 1, 1))]
-        pale = tuple(int(0.6 * c + 0.4 * 255) for c in shade)
+        grey = round(140 + 75 * k / max(levels - 1, 1))
         for line in generator.lines(level):
-            plot.polyline(line, pale, width=1.0)
+            plot.polyline(line, (grey, grey, grey + 10), width=1.0)
+
+
+def pale(rgb, amount: float = 0.45) -> tuple[int, int, int]:
+    """`rgb` mixed with white."""
+    return tuple(round(c + amount * (255 - c)) for c in rgb)
+
+
+BUSY = 2.0  # a path with this many picture diagonals of line is a zig-zag or a blow-up
 
 
 def draw_paths(plot: Plot, surface, paths, colours, start, extra=None) -> None:
     """Contours of `surface`, `extra(plot)`, the minima, the start, then every path
-    in its colour with a dot where it ends. The path with the most ink (a zig-zag, a
-    divergence) is drawn first and widest, each next one narrower on top, so a path
-    that runs along another shows as a stripe inside it, and a run that barely
-    moved shows its dot beside the start."""
+    in its colour with a dot where it ends.
+
+    The path with the most ink is drawn first and widest, each next one narrower on
+    top, so a path that runs along another shows as a stripe inside it, and a run
+    that barely moved shows its dot beside the start. A busy path (a zig-zag, a
+    blow-up: over BUSY diagonals of line and twice the quietest path's) is drawn
+    thin and pale, a texture the quiet paths stay visible on."""
     contour_map(plot, surface)
     if extra is not None:
         extra(plot)
     for point in surface.minima:
         plot.star(point)
     plot.cross(start)
-    order = sorted(range(len(paths)), key=lambda i: -plot.ink(paths[i]))
+    ink = [plot.ink(path) for path in paths]
+    diagonal = math.hypot(*plot.layer.size)
+    busy = [v > BUSY * diagonal and v > 2 * min(ink) for v in ink]
+    order = sorted(range(len(paths)), key=lambda i: -ink[i])
     widths = np.linspace(3.0, 1.5, len(paths)) if len(paths) > 1 else [LINE]
     for i, width in zip(order, widths, strict=True):
-        plot.polyline(paths[i], colours[i], width=width)
+        if busy[i]:
+            plot.polyline(paths[i], pale(colours[i]), width=1.2)
+        else:
+            plot.polyline(paths[i], colours[i], width=width)
     for i in order:
         plot.dot(paths[i][-1], colours[i])
 
