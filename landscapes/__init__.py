@@ -45,6 +45,7 @@ __all__ = [
     "mlp_slice",
     "names",
     "parameter_ranges",
+    "title",
 ]
 
 # The registry: the UI, tests and docs all iterate this one ordered dict.
@@ -78,6 +79,14 @@ def parameter_ranges(name: str) -> dict[str, tuple[float, float]]:
         raise ValueError(f"unknown landscape {name!r}; allowed: {', '.join(REGISTRY)}")
     module = sys.modules[REGISTRY[name].__module__]
     return dict(getattr(module, "PARAMETER_RANGES", {}))
+
+
+def title(name: str) -> str:
+    """The surface's display name. A surface that is slow to build (the MLP slice
+    trains a network) declares it as its module's TITLE, so that a menu of names
+    builds nothing."""
+    module = sys.modules[REGISTRY[name].__module__] if name in REGISTRY else None
+    return getattr(module, "TITLE", None) or get(name).title
 
 
 def names() -> list[str]:

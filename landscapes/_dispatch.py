@@ -27,7 +27,7 @@ from landscapes import (
     six_hump_camel,
     styblinski_tang,
 )
-from landscapes._jit import jit, jit_chunked
+from landscapes._jit import jit, jit_chunked, jit_entry
 
 ROSENBROCK = 0
 BEALE = 1
@@ -202,7 +202,7 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
             HXX[i], HXY[i], HYY[i] = loss_slice.hessian(xs[i], ys[i], p)
 
 
-@jit
+@jit_entry("surfaces:point")
 def value_grad(lid, p, x, y):
     """(f, ∂f/∂x, ∂f/∂y) at one point."""
     if lid == ROSENBROCK:
@@ -256,7 +256,7 @@ def value_grad(lid, p, x, y):
     return np.nan, np.nan, np.nan
 
 
-@jit
+@jit_entry("surfaces:point")
 def hessian(lid, p, x, y):
     """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) at one point."""
     if lid == ROSENBROCK:
@@ -324,12 +324,12 @@ def evaluate_many(lid, p, xs, ys, F, GX, GY, first, stride):
         )
 
 
-@jit
+@jit_entry("surfaces:more")
 def hessian_many(lid, p, xs, ys, HXX, HXY, HYY):
     hessian_chunk(lid, p, xs, ys, xs.size, HXX, HXY, HYY)
 
 
-@jit
+@jit_entry("surfaces:more")
 def examples(lid, p, x, y, F, GX, GY):
     """F, GX, GY[i] = example i's loss and gradient at (x, y), for every example of an
     empirical-risk surface (``landscapes.empirical``); NaN for any other surface."""

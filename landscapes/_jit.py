@@ -18,7 +18,6 @@ instead of raising, which also lets LLVM vectorize divisions.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -27,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
+from numba.core.registry import CPUDispatcher
 
 _PACKAGES = ("landscapes", "optimizers")
 
@@ -96,10 +96,12 @@ logging.getLogger("descent_lab").info(
 )
 
 
-# Set by the app (ui.compiling): ``hook(task, cached)`` returns a context manager held
-# around the first call in this process of a kernel not compiled here yet, to say
-# what is compiling or wait for the warm-up worker compiling it (optimizers.warm).
-# `task` names the warm-up task that builds the kernel; `cached`: it is on disk.
+# Set by the app (ui.compiling): ``hook(kernel, task, work, args, call)`` is called
+# instead of ``call()`` the first time this process calls a kernel it has not compiled
+# yet. `task` names the warm-up task that builds the kernel (optimizers.warm); `work`
+# is the call's number of point evaluations (None if unknown); `args` are the kernel's
+# arguments, so the hook may run the same Python source in an interpreter process
+# (landscapes._interpreted) while the kernel compiles, or wait for it and say so.
 first_use_hook = None
 
 
@@ -113,12 +115,60 @@ def cached(dispatcher) -> bool:
         return False
 
 
-def first_use(task: str, dispatcher):
-    """The context to call `dispatcher` in: `first_use_hook`'s when it has no
-    compiled signature in this process yet, else nothing."""
+def first_call(kernel, dispatcher, task: str, work, args, call):
+    """``call()``, or `first_use_hook`'s answer when `dispatcher` (the compiled
+    function behind `kernel`) has no compiled signature in this process yet."""
     if first_use_hook is None or dispatcher.signatures:
-        return contextlib.nullcontext()
-    return first_use_hook(task, cached(dispatcher))
+        return call()
+    return first_use_hook(kernel, task, work, args, call)
+
+
+def locator(func, *rebuild) -> tuple:
+    """How another process finds the kernel made from `func`: its module and name,
+    and for a kernel built by a function call (``optimizers._driver.kernel``) that
+    function's name and arguments instead."""
+    return (func.__module__, *rebuild) if rebuild else (func.__module__, func.__name__)
+
+
+class FirstUseDispatcher(CPUDispatcher):
+    """A compiled function called from Python (and from other kernels, which see a
+    plain Numba dispatcher) whose first call in a process goes through
+    `first_call`. `task`: the warm-up task that compiles it."""
+
+    task = ""
+    locator = ()
+
+    def __call__(self, *args):
+        if self.signatures or first_use_hook is None:  # every call after the first
+            return super().__call__(*args)
+        return first_call(
+            self,
+            self,
+            self.task,
+            None,
+            args,
+            lambda: super(FirstUseDispatcher, self).__call__(*args),
+        )
+
+
+def jit_entry(task: str):
+    """`jit` for a function that Python calls directly (a one-point value, a Hessian
+    grid): its first call in a process goes through `first_call`. `task`: the
+    warm-up task that compiles it."""
+
+    def decorate(func):
+        if numba.config.DISABLE_JIT:  # the interpreter process: plain Python
+            return func
+        options = {k: v for k, v in _FLAGS.items() if k != "cache"}
+        dispatcher = FirstUseDispatcher(
+            py_func=func, locals={}, targetoptions={**options, "nopython": True}
+        )
+        dispatcher.enable_caching()  # what cache=True does in numba.njit
+        dispatcher.task = task
+        dispatcher.locator = locator(func)
+        return dispatcher
+
+    return decorate
 
 
 class ChunkedKernel:
@@ -126,15 +176,23 @@ class ChunkedKernel:
     first, first + stride, ... of its work. Called as ``kernel(work, *args)``, with
     `work` its number of point evaluations: heavy calls are split over the pool's
     threads, light ones run in the caller's thread. `task` is the warm-up task that
-    compiles it (optimizers.warm). Other attributes are the dispatcher's."""
+    compiles it (optimizers.warm); `where` its `locator`. Other attributes are the
+    dispatcher's."""
 
-    def __init__(self, dispatcher, task: str):
+    def __init__(self, dispatcher, task: str, where: tuple):
         self.dispatcher = dispatcher
         self.task = task
+        self.locator = where
 
     def __call__(self, work, *args):
-        with first_use(self.task, self.dispatcher):
-            return self._call(work, *args)
+        return first_call(
+            self,
+            self.dispatcher,
+            self.task,
+            work,
+            args,
+            lambda: self._call(work, *args),
+        )
 
     def _call(self, work, *args):
         if WORKERS == 1 or work < PARALLEL_MIN_WORK:
@@ -151,8 +209,10 @@ class ChunkedKernel:
         return getattr(self.dispatcher, name)
 
 
-def jit_chunked(task: str):
+def jit_chunked(task: str, *rebuild):
     """A top-level kernel split over the cores by `ChunkedKernel`; its loop over chunks
     is ``for c in range(first, n_chunks, stride)``. Call it from Python only. `task`:
-    the warm-up task that compiles it."""
-    return lambda func: ChunkedKernel(numba.njit(**_FLAGS)(func), task)
+    the warm-up task that compiles it; `rebuild`: see `locator`."""
+    return lambda func: ChunkedKernel(
+        numba.njit(**_FLAGS)(func), task, locator(func, *rebuild)
+    )

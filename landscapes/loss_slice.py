@@ -463,6 +463,10 @@ REGISTERED_DATA = {"name": "moons", "n_points": 200, "noise": 0.2, "seed": 0}
 REGISTERED_TRAINING = {"optimizer": "adam", "lr": 0.01, "batch_size": 32}
 
 
+# The registry's title, known without training the network (landscapes.title).
+TITLE = "MLP loss slice (2-16-16-1 on moons)"
+
+
 def make(train_steps: float = 500, init_seed: float = 0, direction_seed: float = 0):
     """The registry's ``mlp_slice``: a 2-16-16-1 tanh network on 200 moons (noise 0.2,
     seed 0), trained from ``model.init(init_seed)`` for `train_steps` Adam steps (lr 0.01,

@@ -227,8 +227,7 @@ def _call_kernel(
     record,
     record_state,
 ):
-    entry = optimizers.get(name)
-    kernel = _driver.kernel(name, entry.init, entry.step, entry.step_sets_lr)
+    kernel = _driver.named_kernel(name)
     n = len(starts)
     factor, offset = schedule.factors(steps)
     finals = [np.empty(n), np.empty(n), np.empty(n)]

@@ -219,9 +219,17 @@ def kernel(name: str, init, step, step_sets_lr: bool = False):
         _KERNELS[name] = bind(
             _trajectories,
             f"trajectories_{name}",
-            jit_chunked(f"run:{name}"),
+            jit_chunked(f"run:{name}", "named_kernel", name),
             _init=init,
             _step=step,
             _STEP_SETS_LR=step_sets_lr,
         )
     return _KERNELS[name]
+
+
+def named_kernel(name: str):
+    """`kernel` for the registered optimizer `name`."""
+    import optimizers
+
+    entry = optimizers.get(name)
+    return kernel(name, entry.init, entry.step, entry.step_sets_lr)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import optimizers
-from landscapes._jit import first_use, jit
+from landscapes._jit import first_call, jit
 from landscapes.mlp import MLP, loss_accuracy, loss_grad
 from optimizers import _api, _driver
 from optimizers.minibatch import Minibatches, batch_at
@@ -232,25 +232,29 @@ def train(
     lr_used = np.empty(steps)
     sizes, code = model.kernel_args
     kernel = trainer(optimizer)
-    with first_use(f"train:{optimizer}", kernel):
-        diverged = kernel(
-            theta0,
-            sizes,
-            code,
-            x,
-            y,
-            x_test,
-            y_test,
-            H,
-            factor,
-            offset,
-            steps,
-            kernel_batch,
-            seed,
-            params,
-            *records,
-            lr_used,
-        )
+    arguments = (
+        theta0,
+        sizes,
+        code,
+        x,
+        y,
+        x_test,
+        y_test,
+        H,
+        factor,
+        offset,
+        steps,
+        kernel_batch,
+        seed,
+        params,
+        *records,
+        lr_used,
+    )
+    # Not run by the interpreter while it compiles (args None): training in plain
+    # Python would take minutes.
+    diverged = first_call(
+        kernel, kernel, f"train:{optimizer}", None, None, lambda: kernel(*arguments)
+    )
     if diverged == 0:
         raise ValueError("Invalid theta0: the loss there is not finite")
     length = diverged if diverged >= 0 else steps + 1

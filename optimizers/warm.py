@@ -39,6 +39,9 @@ FIRST = ("adam", "rmsprop", "momentum", "gd")
 # The landscape dispatch every page and kernel needs first, in two halves that two
 # workers compile at once (~4 s and ~6 s): many points, and one point.
 SURFACES = ("surfaces", "surfaces:point")
+# The background warm-up's scheduling priority: lower than the server's, whose pages
+# run their first calls in the interpreter process (ui.compiling) meanwhile.
+NICENESS = 10
 
 
 def tasks() -> list[str]:
@@ -61,11 +64,17 @@ def needs(task: str) -> tuple[str, ...]:
     return () if task in SURFACES or task.startswith("train:") else SURFACES
 
 
-def title(task: str) -> str:
-    """What a person is told is compiling."""
+def title(task: str, short: bool = False) -> str:
+    """What a person is told is compiling (`short`: a word or two, for lists)."""
     import optimizers
 
     kind, _, name = task.partition(":")
+    if short:
+        if kind == "run":
+            return optimizers.spec(name).title
+        if kind == "train":
+            return f"{optimizers.spec(name).title} training"
+        return "surfaces" if kind == "surfaces" else "loss slices"
     if kind == "run":
         return f"the {optimizers.spec(name).title} kernel"
     if kind == "train":
@@ -91,7 +100,11 @@ def compile_task(task: str) -> float:
     if task == "surfaces":  # f and ∇f on many points: a contour grid, a chunk of runs
         landscapes.get("rosenbrock").value(grid, grid)
     elif task == "surfaces:point":  # at one point: a start check, a single run
-        landscapes.get("rosenbrock").value(0.5, 0.5)
+        from landscapes import _dispatch
+
+        surface = landscapes.get("rosenbrock")
+        surface.value(0.5, 0.5)
+        _dispatch.hessian(surface.lid, surface.kernel_params, 0.5, 0.5)
     elif task == "surfaces:more":
         risk = landscapes.get("logistic_regression")
         risk.hessian(0.5, 0.5)
@@ -192,6 +205,12 @@ def running() -> bool:
     return not complete()
 
 
+def progress() -> tuple[int, int]:
+    """(tasks done, all tasks) of the warm-up."""
+    order = tasks()
+    return sum(_path(task, "done").exists() for task in order), len(order)
+
+
 def complete() -> bool:
     return (status_dir() / "complete").exists()
 
@@ -238,7 +257,7 @@ def start_background() -> bool:
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "optimizers.warm"],
+        [sys.executable, "-m", "optimizers.warm", "--background"],
         cwd=root,
         env=environment,
         stdout=log,
@@ -252,7 +271,14 @@ def start_background() -> bool:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help=f"yield the cores to the app (nice {NICENESS}); the app passes it",
+    )
     args = parser.parse_args(argv)
+    if args.background and hasattr(os, "nice"):
+        os.nice(NICENESS)  # the workers inherit it
     folder = status_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for state_file in folder.glob("*"):  # an earlier warm-up that did not finish

@@ -50,7 +50,7 @@ def surface_section():
         "Surface",
         landscapes.names(),
         key=P + "surface",
-        format_func=lambda n: landscapes.get(n).title,
+        format_func=landscapes.title,
     )
     for key, (low, high) in landscapes.parameter_ranges(surface_name).items():
         st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")

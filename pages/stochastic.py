@@ -56,7 +56,7 @@ with st.sidebar:
             "Empirical risk",
             sto.SURFACES,
             key=P + "surface",
-            format_func=lambda n: landscapes.get(n).title,
+            format_func=landscapes.title,
             on_change=reset_start,
         )
         st.number_input(

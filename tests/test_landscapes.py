@@ -677,3 +677,13 @@ def test_unknown_name():
 def test_bad_params(name, params, parameter):
     with pytest.raises(ValueError, match=rf"\b{parameter}\b"):
         landscapes.get(name, **params)
+
+
+@pytest.mark.parametrize("name", landscapes.names())
+def test_a_menu_title_is_the_built_surfaces_title(name):
+    built = landscapes.get(name).title
+    # a surface slow to build (the MLP slice) gives its menu title without the
+    # details of how it was built: "…(2-16-16-1 on moons)" for "…(…, after 500 …)"
+    assert built == landscapes.title(name) or built.startswith(
+        landscapes.title(name).removesuffix(")") + ", "
+    )

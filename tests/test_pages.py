@@ -247,7 +247,7 @@ def test_every_preset_opens_cleanly(preset):
 def test_registry_names_are_offered():
     at = app()
     assert at.selectbox(key="pg.surface").options == [
-        landscapes.get(n).title for n in landscapes.names()
+        landscapes.title(n) for n in landscapes.names()
     ]
     assert at.selectbox(key="pg.run0.optimizer").options == optimizers.names()
     assert at.selectbox(key="pg.schedule").options == list(schedules.NAMES)

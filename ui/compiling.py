@@ -1,47 +1,53 @@
-"""What a page says while Numba compiles: the first use of a kernel on a machine.
+"""What the app does, and says, while Numba compiles: the first use of a kernel on a
+machine.
 
-`install` (once per server process, from the router) starts the background warm-up
-(optimizers.warm) and sets the hook `landscapes._jit.first_use` calls around the
-first call of each kernel in this process. The hook:
+`install` (from the router, at every script run) sets the hook that
+`landscapes._jit.first_call` calls instead of a kernel's first call in this process,
+and once per process starts the background warm-up (optimizers.warm) and, while it
+runs, the interpreter process (landscapes._interpreted). The hook:
 
-- kernel on disk: nothing to say, it loads in ~0.1 s;
-- a warm-up worker is compiling it: waits for the worker, and says so with the
-  seconds so far, updated twice a second (the page is not blocked in the compiler,
-  so it can);
-- nobody is: says what is compiling and about how long it takes, then compiles.
+- kernel in the on-disk cache: calls it (it loads in ~0.1 s);
+- a warm-up is running and the call is small (a Playground's runs, a contour grid):
+  asks the warm-up to compile that kernel next and runs this call in the interpreter,
+  the same source as plain Python, with the same numbers; the page then says what is
+  compiling and that its figures came from the interpreter (`banner`);
+- otherwise (a large sweep, network training, no warm-up running): waits for the
+  warm-up worker compiling it, or compiles it here, saying what and about how long,
+  updated while it waits.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import statistics
 import threading
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from landscapes import _jit
+from landscapes import _interpreted, _jit
 from optimizers import warm
 
 _installed = threading.Lock()
 _done = False
+INTERPRETER = _interpreted.Interpreter()
+# In a session's state: the tasks whose kernels its pages had interpreted while they
+# compiled; the banner stays until they are compiled.
+INTERPRETED = "compiling.interpreted"
+_log = logging.getLogger("descent_lab")
 
 
 def install() -> None:
-    """Set the first-use hook and start the warm-up, once per process; then make
-    sure the surfaces' kernels (which every page needs first) are ready."""
+    """Set the first-use hook and start the warm-up, once per process."""
     global _done
     with _installed:
         if not _done:
             _jit.first_use_hook = _first_use
-            warm.start_background()
+            if warm.start_background() or warm.running():
+                INTERPRETER.start()  # its imports (~1 s) overlap the page's own
             _done = True
-    from landscapes._dispatch import evaluate_many, value_grad
-
-    for task, kernel in zip(warm.SURFACES, (evaluate_many, value_grad), strict=True):
-        with _jit.first_use(task, kernel):
-            if not kernel.signatures:
-                warm.compile_task(task)
 
 
 def typical_seconds(task: str) -> float | None:
@@ -72,11 +78,65 @@ def message(task: str, waited: float | None = None) -> str:
     )
 
 
+def banner_text(tasks: list[str]) -> str:
+    """What a page says when `tasks`' kernels, still compiling, were interpreted."""
+    names = sorted({warm.title(task, short=True) for task in tasks})
+    done, total = warm.progress()
+    typical = typical_seconds("run:") or 8.0
+    left = typical * len(tasks) / max(1, _jit.WORKERS)
+    return (
+        f"First use on this machine: kernels for {', '.join(names)} are compiling "
+        f"in the background ({done} of {total} ready; this page's in about "
+        f"{left:.0f} s). Until then its numbers come from the same code run by the "
+        "plain Python interpreter: identical results, only slower. Nothing to do: "
+        "later changes get faster by themselves."
+    )
+
+
+def banner() -> None:
+    """After a page has run: say so while kernels this session had interpreted are
+    still compiling."""
+    tasks = st.session_state.get(INTERPRETED, set())
+    waiting = [task for task in tasks if warm.state(task)[0] != "done"]
+    if waiting and warm.running():
+        st.info(banner_text(waiting), icon="⏳")
+    elif tasks:
+        del st.session_state[INTERPRETED]
+
+
+def _work(work, args) -> int:
+    """A call's point evaluations: given, or its largest array argument's size."""
+    if work is not None:
+        return work
+    return max((a.size for a in args if isinstance(a, np.ndarray)), default=1)
+
+
+def _first_use(kernel, task: str, work, args, call):
+    dispatcher = getattr(kernel, "dispatcher", kernel)
+    if _jit.cached(dispatcher):
+        return call()
+    if (
+        args is not None
+        and _interpreted.affordable(_work(work, args))
+        and warm.running()
+    ):
+        warm.request(task)
+        try:
+            result = INTERPRETER.call(kernel, work, args)
+        except RuntimeError:
+            _log.exception("interpreter failed; compiling %s here", task)
+        else:
+            if get_script_run_ctx() is not None:
+                st.session_state.setdefault(INTERPRETED, set()).add(task)
+            return result
+    with _waiting(task):
+        return call()
+
+
 @contextlib.contextmanager
-def _first_use(task: str, cached: bool):
-    if cached:
-        yield
-        return
+def _waiting(task: str):
+    """Wait for the warm-up worker compiling `task` (or compile it here, in the
+    caller), with a notice on the page saying what and how long."""
     in_page = get_script_run_ctx() is not None
     notice = st.empty() if in_page else None
 
