@@ -27,13 +27,14 @@ def interpreter():
 
 
 @pytest.fixture
-def interpreted(monkeypatch, interpreter):
-    """Every top-level kernel call (runs, sweeps, contour grids) in the interpreter."""
+def interpret(monkeypatch, interpreter):
+    """Call it, and every later top-level kernel call (runs, sweeps, contour grids)
+    goes to the interpreter."""
 
     def first_call(kernel, dispatcher, task, work, args, call):
         return call() if args is None else interpreter.call(kernel, work, args)
 
-    monkeypatch.setattr(_jit, "first_call", first_call)
+    return lambda: monkeypatch.setattr(_jit, "first_call", first_call)
 
 
 CASES = [
@@ -50,15 +51,11 @@ CASES = [
 
 @pytest.mark.parametrize(("optimizer", "surface", "settings"), CASES)
 def test_a_run_in_the_interpreter_is_the_compiled_run(
-    optimizer, surface, settings, monkeypatch, interpreter
+    optimizer, surface, settings, interpret
 ):
     start = landscapes.get(surface).default_start
     compiled = optimizers.run(optimizer, surface, start=start, steps=150, **settings)
-
-    def first_call(kernel, dispatcher, task, work, args, call):
-        return call() if args is None else interpreter.call(kernel, work, args)
-
-    monkeypatch.setattr(_jit, "first_call", first_call)
+    interpret()
     plain = optimizers.run(optimizer, surface, start=start, steps=150, **settings)
     for field in ("path", "loss", "grad_norm", "lr"):
         np.testing.assert_allclose(
@@ -67,15 +64,11 @@ def test_a_run_in_the_interpreter_is_the_compiled_run(
     assert plain.diverged_at == compiled.diverged_at
 
 
-def test_a_sweep_that_partly_diverges(interpreter, monkeypatch):
+def test_a_sweep_that_partly_diverges(interpret):
     grid = {"lr": [0.01, 0.19, 0.25], "momentum": [0.0, 0.5]}
     surface = landscapes.get("quadratic", condition_number=10, angle=0.0)
     compiled = optimizers.sweep("momentum", surface, steps=200, grid=grid)
-
-    def first_call(kernel, dispatcher, task, work, args, call):
-        return interpreter.call(kernel, work, args)
-
-    monkeypatch.setattr(_jit, "first_call", first_call)
+    interpret()
     plain = optimizers.sweep("momentum", surface, steps=200, grid=grid)
     # lr = 0.25 > 2/λmax = 0.2 diverges without momentum; both tiers must say so
     assert (plain.diverged_at >= 0).any() and (plain.diverged_at < 0).any()
@@ -84,7 +77,8 @@ def test_a_sweep_that_partly_diverges(interpreter, monkeypatch):
     np.testing.assert_allclose(plain.final_loss, compiled.final_loss, rtol=1e-13)
 
 
-def test_grids_hessians_and_examples(interpreter, interpreted):
+def test_grids_hessians_and_examples(interpreter, interpret):
+    interpret()
     surface = landscapes.get("goldstein_price")
     x = np.linspace(-2, 2, 57)
     X, Y = np.meshgrid(x, x)
