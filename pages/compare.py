@@ -50,6 +50,8 @@ with st.sidebar:
         + ", ".join(schedules.NAMES),
     )
 
+w.limits_panel("compare")
+
 query = {
     "surface": surface_name,
     "steps": str(state[P + "steps"]),

@@ -152,6 +152,8 @@ with st.sidebar:
         key=P + "center",
     )
 
+w.limits_panel("neural_net")
+
 values = {name: state[P + name] for name in (f.name for f in nn.FIELDS)}
 values["runs"] = runs_from_state()
 query = {**nn.query(values), **cfg.view_to_query(view)}

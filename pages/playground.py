@@ -169,6 +169,7 @@ def draw_sidebar():
         for section, draw in SECTIONS.items():
             if section not in hidden:
                 draw()
+    w.limits_panel("playground")
 
 
 def start_from_click():

@@ -56,6 +56,8 @@ with st.sidebar:
     )
     st.number_input("seed", 0, 2**31 - 1, key=P + "seed")
 
+w.limits_panel("schedules")
+
 config = cfg.SchedulesConfig(
     **{
         key: state[P + key] for key in vars(cfg.SchedulesConfig()) if key != "schedules"

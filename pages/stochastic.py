@@ -107,6 +107,8 @@ with st.sidebar:
         left.number_input("start θ₁", -1e3, 1e3, key=P + "start_x", format="%.4f")
         right.number_input("start θ₂", -1e3, 1e3, key=P + "start_y", format="%.4f")
 
+w.limits_panel("stochastic")
+
 values = {name: state[P + name] for name in sto.DEFAULTS if name != "start"}
 values["start"] = (state[P + "start_x"], state[P + "start_y"])
 query = {**sto.query(values), **cfg.view_to_query(view)}

@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 import landscapes
 import optimizers
 from optimizers import schedules
+from ui import limits
+from ui.limits import Limit
 
-MAX_RUNS = 6
-MAX_STEPS_PAGE = 5000
-MAX_VALUE_LENGTH = 400  # longer query values are ignored, not parsed
+# The web app's bounds live in ui.limits; these names are kept for the pages.
+MAX_RUNS = limits.RUNS.value
+MAX_STEPS_PAGE = limits.STEPS.value
+MAX_VALUE_LENGTH = limits.VALUE_LENGTH.value  # longer values are ignored, not parsed
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 1000
-MAX_NOISE = 100.0
+MAX_NOISE = limits.NOISE.value
 # Keys the pages use themselves: a surface parameter of the same name (the empirical
 # risks' `noise` and `seed`) travels as "surface.<name>" so the two never mix.
 PAGE_KEYS = frozenset(
@@ -139,7 +142,10 @@ def _first(params: Mapping, key: str, notices: list[str]) -> str | None:
         return None
     value = values[-1]
     if len(value) > MAX_VALUE_LENGTH:
-        notices.append(f"'{key}' was too long and was ignored.")
+        notices.append(
+            f"'{key}' was too long and was ignored "
+            f"{limits.notice(limits.VALUE_LENGTH)}."
+        )
         return None
     return value
 
@@ -152,7 +158,11 @@ def _clamped(
     default,
     notices,
     whole: bool = False,
+    limit: Limit | None = None,
 ):
+    """`text` as a number in [low, high] (`default` if absent or not a number), with
+    a notice when it changed; one that names `limit` when the server's limit (the
+    value `high`) is what cut it."""
     if text is None:
         return default
     number = _number(text)
@@ -163,9 +173,11 @@ def _clamped(
     if whole:
         clamped = int(round(clamped))
     if clamped != number:
+        by_limit = limit is not None and number > high and high == limit.value
         notices.append(
             f"'{key}' = {_short(number)} is outside [{_short(low)}, "
-            f"{_short(high)}]; using {_short(clamped)}."
+            f"{_short(high)}]; using {_short(clamped)}"
+            + (f" {limits.notice(limit)}." if by_limit else ".")
         )
     return clamped
 
@@ -256,7 +268,7 @@ def parse_schedule(text: str | None, notices: list[str]) -> dict:
         notices.append(f"Unknown schedule '{name[:40]}'; using constant.")
         return {}
     fields = {"name": name}
-    limits = {
+    ranges = {
         "decay_rate": (0.0, 10.0, False),
         "gamma": (0.0, 1.0, False),
         "step_size": (1, MAX_STEPS_PAGE, True),
@@ -266,10 +278,10 @@ def parse_schedule(text: str | None, notices: list[str]) -> dict:
     }
     for item in items:
         key, _, value = item.partition("=")
-        if key not in limits:
+        if key not in ranges:
             notices.append(f"Unknown schedule setting '{key[:40]}' was ignored.")
             continue
-        low, high, whole = limits[key]
+        low, high, whole = ranges[key]
         default = getattr(schedules.Schedule(), key)
         fields[key] = _clamped(
             f"schedule.{key}",
@@ -279,6 +291,7 @@ def parse_schedule(text: str | None, notices: list[str]) -> dict:
             default if default is not None else high,
             notices,
             whole,
+            limits.STEPS if whole else None,
         )
     return fields
 
@@ -347,6 +360,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
         DEFAULT_STEPS,
         notices,
         whole=True,
+        limit=limits.STEPS,
     )
     raw_runs = params.get("run")
     if raw_runs is not None:
@@ -355,13 +369,19 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
         runs = []
         for text in raw_runs:
             if len(text) > MAX_VALUE_LENGTH:
-                notices.append("A run description was too long and was dropped.")
+                notices.append(
+                    "A run description was too long and was dropped "
+                    f"{limits.notice(limits.VALUE_LENGTH)}."
+                )
                 continue
             run = parse_run(text, notices)
             if run is not None:
                 runs.append(run)
         if len(runs) > MAX_RUNS:
-            notices.append(f"Only the first {MAX_RUNS} runs are shown.")
+            notices.append(
+                f"Only the first {MAX_RUNS} runs are shown "
+                f"{limits.notice(limits.RUNS)}."
+            )
             runs = runs[:MAX_RUNS]
         if runs:
             config.runs = runs
@@ -369,7 +389,13 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             notices.append("No valid run in the link; showing the default runs.")
     config.schedule = parse_schedule(_first(params, "schedule", notices), notices)
     config.noise = _clamped(
-        "noise", _first(params, "noise", notices), 0.0, MAX_NOISE, 0.0, notices
+        "noise",
+        _first(params, "noise", notices),
+        0.0,
+        MAX_NOISE,
+        0.0,
+        notices,
+        limit=limits.NOISE,
     )
     config.seed = _clamped(
         "seed", _first(params, "seed", notices), 0, 2**31 - 1, 0, notices, whole=True
@@ -506,6 +532,12 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
         "noise": (0.0, MAX_NOISE, False),
         "seed": (0, 2**31 - 1, True),
     }
+    by_limit = {
+        "steps": limits.STEPS,
+        "step_size": limits.STEPS,
+        "warmup": limits.STEPS,
+        "noise": limits.NOISE,
+    }
     for key, (low, high, whole) in number_fields.items():
         setattr(
             config,
@@ -518,6 +550,7 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
                 getattr(config, key),
                 notices,
                 whole,
+                by_limit.get(key),
             ),
         )
     optimizer = _first(params, "optimizer", notices)
@@ -554,7 +587,7 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
     return query
 
 
-MAX_PANELS = 12
+MAX_PANELS = limits.PANELS.value
 SCHEDULE_AXIS = "schedule"  # Compare's `vary` value for one panel per schedule
 
 
@@ -638,7 +671,10 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
             if config.vary in holder:
                 parsed.append(holder[config.vary])
         if len(values.split(",")) > MAX_PANELS:
-            notices.append(f"At most {MAX_PANELS} panels; the rest were dropped.")
+            notices.append(
+                f"At most {MAX_PANELS} panels; the rest were dropped "
+                f"{limits.notice(limits.PANELS)}."
+            )
         if parsed:
             config.values = tuple(parsed[:MAX_PANELS])
     return config, notices

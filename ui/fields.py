@@ -13,13 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ui.config import _clamped, _first, _number, _short
+from ui.limits import Limit
 
 
 @dataclass(frozen=True)
 class Field:
     """One URL key: ``kind`` is "float", "int", "choice", "bool" or "pair" (two
     floats "x,y", each clamped to [low, high]; default None means "the page
-    decides")."""
+    decides"). `limit`: the server's limit (ui.limits) that `high` is, named in
+    the notice when a value is cut to it."""
 
     name: str
     kind: str
@@ -27,10 +29,13 @@ class Field:
     low: float = 0.0
     high: float = 0.0
     choices: tuple[str, ...] = ()
+    limit: Limit | None = None
 
     def __post_init__(self):
         if self.kind not in ("float", "int", "choice", "bool", "pair"):
             raise ValueError(f"unknown field kind {self.kind!r}")
+        if self.limit is not None and self.high != self.limit.value:
+            raise ValueError(f"{self.name}: high {self.high} is not its limit")
 
 
 def parse(
@@ -78,6 +83,7 @@ def _value(field: Field, text: str | None, notices: list[str]):
         field.default,
         notices,
         whole=field.kind == "int",
+        limit=field.limit,
     )
 
 

@@ -21,6 +21,7 @@ from PIL import Image
 from plotly.colors import sample_colorscale
 
 from landscapes.base import Landscape
+from ui import limits
 
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4")
 TAIL = 8  # points in each run's animated tail
@@ -70,7 +71,9 @@ def png_data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def surface_image(surface: Landscape, resolution: int = 320, bands: int = 28) -> str:
+def surface_image(
+    surface: Landscape, resolution: int = limits.SURFACE_GRID.value, bands: int = 28
+) -> str:
     """The surface over its bounds as a banded (contour-like) PNG data URI."""
     _, _, Z = surface.grid(resolution)
     finite = Z[np.isfinite(Z)]

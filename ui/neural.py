@@ -18,33 +18,33 @@ import landscapes
 import optimizers
 from landscapes import datasets
 from ui import config as cfg
-from ui import figures
+from ui import figures, limits
 from ui.fields import Field, cap_batch, parse, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")
-MAX_POINTS = 500
-MAX_STEPS = 2000
-MAX_RUNS = 4
+MAX_POINTS = limits.NETWORK_POINTS.value
+MAX_STEPS = limits.NETWORK_STEPS.value
+MAX_RUNS = limits.NETWORK_RUNS.value
 BOUNDARY_FRAMES = 41  # decision-boundary frames per run, evenly spaced in steps
-BOUNDARY_GRID = 61
-SLICE_GRID = 61
+BOUNDARY_GRID = limits.BOUNDARY_GRID.value
+SLICE_GRID = limits.SLICE_GRID.value
 
 FIELDS = (
     Field("dataset", "choice", "moons", choices=DATASETS),
-    Field("n_points", "int", 200, 20, MAX_POINTS),
+    Field("n_points", "int", 200, 20, MAX_POINTS, limit=limits.NETWORK_POINTS),
     Field("noise", "float", 0.2, 0.0, 1.0),
     Field("data_seed", "int", 0, 0, 10**6),
     Field("hidden", "choice", "16,16", choices=ARCHITECTURES),
     Field("activation", "choice", "tanh", choices=("tanh", "relu")),
-    Field("batch", "int", 32, 1, MAX_POINTS),
-    Field("steps", "int", 500, 1, MAX_STEPS),
+    Field("batch", "int", 32, 1, MAX_POINTS, limit=limits.NETWORK_POINTS),
+    Field("steps", "int", 500, 1, MAX_STEPS, limit=limits.NETWORK_STEPS),
     Field("weight_decay", "float", 0.0, 0.0, 1.0),
     Field("init_seed", "int", 0, 0, 10**6),
     Field("seed", "int", 0, 0, 2**31 - 1),
     Field("slice", "choice", "pca", choices=("pca", "random")),
     Field("slice_seed", "int", 0, 0, 10**6),
-    Field("center", "int", 1, 1, MAX_RUNS),
+    Field("center", "int", 1, 1, MAX_RUNS, limit=limits.NETWORK_RUNS),
 )
 DEFAULT_RUNS = ("adam;lr=0.01", "sgd;lr=0.1;momentum=0.9")
 SHARPNESS_RADIUS = 0.5
@@ -77,6 +77,12 @@ def parse_runs(texts, notices: list[str]) -> list[TrainingRun]:
                     notices.append(f"'batch_size={value[:40]}' is not a batch size.")
                 else:
                     batch = int(min(round(number), MAX_POINTS))
+                    if number > MAX_POINTS:
+                        notices.append(
+                            f"'batch_size' = {cfg._short(number)} is more than "
+                            f"{MAX_POINTS}; using {MAX_POINTS} "
+                            f"{limits.notice(limits.NETWORK_POINTS)}."
+                        )
             else:
                 kept.append(item)
         run = cfg.parse_run(";".join(kept), notices)
@@ -90,8 +96,11 @@ def parse_runs(texts, notices: list[str]) -> list[TrainingRun]:
             continue
         runs.append(TrainingRun(run, batch))
     if len(texts) > MAX_RUNS:
-        notices.append(f"At most {MAX_RUNS} runs; the rest were dropped.")
-    return runs
+        notices.append(
+            f"At most {MAX_RUNS} runs; the rest were dropped "
+            f"{limits.notice(limits.NETWORK_RUNS)}."
+        )
+    return runs[:MAX_RUNS]
 
 
 def format_runs(runs: list[TrainingRun]) -> list[str]:
@@ -110,6 +119,11 @@ def from_query(params) -> tuple[dict, list[str]]:
     texts = params.get("run")
     if isinstance(texts, str):
         texts = [texts]
+    if any(len(t) > cfg.MAX_VALUE_LENGTH for t in texts or []):
+        notices.append(
+            "A run description was too long and was dropped "
+            f"{limits.notice(limits.VALUE_LENGTH)}."
+        )
     texts = [t for t in (texts or []) if len(t) <= cfg.MAX_VALUE_LENGTH]
     runs = parse_runs(texts, notices) if texts else []
     if not runs:

@@ -20,13 +20,13 @@ import optimizers
 from landscapes.linear_regression import confusion_region
 from optimizers import schedules
 from optimizers.averaging import NAMES as AVERAGES
-from ui import figures
+from ui import figures, limits
 from ui.fields import Field, cap_batch, parse, to_query
 
 SURFACES = ("linear_regression", "logistic_regression")
-MAX_POINTS = 200
-MAX_STEPS = 500  # every frame carries its batch's contour lines
-CONTOUR_GRID = 48  # points per side of the grid a batch's contours are traced on
+MAX_POINTS = limits.STOCHASTIC_POINTS.value
+MAX_STEPS = limits.STOCHASTIC_STEPS.value  # every frame carries its batch's contours
+CONTOUR_GRID = limits.BATCH_CONTOUR_GRID.value  # per side: a batch's contour grid
 CONTOUR_LEVELS = 5
 AXIS_TITLES = {
     "linear_regression": ("slope θ₁", "intercept θ₂"),
@@ -35,17 +35,17 @@ AXIS_TITLES = {
 
 FIELDS = (
     Field("surface", "choice", "linear_regression", choices=SURFACES),
-    Field("n_points", "int", 50, 4, MAX_POINTS),
+    Field("n_points", "int", 50, 4, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
     Field("noise", "float", 0.5, 0.0, 2.0),
     Field("data_seed", "int", 0, 0, 10**6),
     Field("optimizer", "choice", "sgd", choices=tuple(optimizers.names())),
     Field("lr", "float", 0.1, 1e-5, 10.0),
-    Field("batch", "int", 5, 1, MAX_POINTS),
-    Field("steps", "int", 200, 1, MAX_STEPS),
+    Field("batch", "int", 5, 1, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
+    Field("steps", "int", 200, 1, MAX_STEPS, limit=limits.STOCHASTIC_STEPS),
     Field("schedule", "choice", "constant", choices=schedules.NAMES),
     Field("decay_rate", "float", 0.05, 0.0, 10.0),
     Field("gamma", "float", 0.5, 0.0, 1.0),
-    Field("step_size", "int", 50, 1, MAX_STEPS),
+    Field("step_size", "int", 50, 1, MAX_STEPS, limit=limits.STOCHASTIC_STEPS),
     Field("average", "choice", "polynomial", choices=("none", *AVERAGES)),
     Field("seed", "int", 0, 0, 2**31 - 1),
     Field("start", "pair", None, -1e3, 1e3),

@@ -13,7 +13,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import config as cfg
-from ui import export, figures
+from ui import export, figures, limits
 
 PREFIX = "pg."
 
@@ -134,7 +134,12 @@ def playground_config_from_state() -> cfg.PlaygroundConfig:
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# Every cache is bounded in bytes and entries (ui.limits).
+@st.cache_data(
+    max_entries=limits.RUNS_CACHE.max_entries,
+    max_size=limits.RUNS_CACHE.max_size,
+    show_spinner=False,
+)
 def compute_runs(
     query_key: tuple, record_state: bool = False
 ) -> list[optimizers.RunResult]:
@@ -143,9 +148,10 @@ def compute_runs(
     return config.run(record_state)
 
 
-# Eight entries: one Stochastic page is 4.8 MB pickled (its figures are 2.6 MB of JSON).
 @st.cache_data(
-    max_entries=8, show_spinner="Running full batch, minibatch and online SGD…"
+    max_entries=limits.STOCHASTIC_CACHE.max_entries,
+    max_size=limits.STOCHASTIC_CACHE.max_size,
+    show_spinner="Running full batch, minibatch and online SGD…",
 )
 def stochastic_page(query_key: tuple):
     """The Stochastic page's surface, runs and figures, cached by its query string."""
@@ -155,8 +161,11 @@ def stochastic_page(query_key: tuple):
     return sto.page_data(values)
 
 
-# One Neural net page is 3.2 MB pickled (every run's parameters at every step).
-@st.cache_data(max_entries=8, show_spinner="Training the networks…")
+@st.cache_data(
+    max_entries=limits.NEURAL_CACHE.max_entries,
+    max_size=limits.NEURAL_CACHE.max_size,
+    show_spinner="Training the networks…",
+)
 def neural_page(query_key: tuple) -> dict:
     """The Neural net page's runs and figures, cached by its query string."""
     from ui import neural as nn
@@ -232,6 +241,18 @@ def export_buttons(
         )
 
 
+def limits_panel(page: str) -> None:
+    """The server's limits that apply on `page` (ui.limits), in a collapsed expander
+    at the foot of the sidebar."""
+    with st.sidebar.expander("Limits of this server"):
+        st.caption(
+            "Each request is bounded so that a class can share one small server. "
+            "Larger values in a link are cut to these, with a notice."
+        )
+        for line in limits.lines(page):
+            st.caption(literal(line))
+
+
 def literal(text: str) -> str:
     """`text` as literal Markdown: every character Markdown or Streamlit could read as
     markup (links, emphasis, images, HTML, LaTeX, colour directives) backslash-escaped,
@@ -240,7 +261,11 @@ def literal(text: str) -> str:
     return "".join("\\" + c if c in special else c for c in text)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(
+    max_entries=limits.IMAGE_CACHE.max_entries,
+    max_size=limits.IMAGE_CACHE.max_size,
+    show_spinner=False,
+)
 def surface_image(surface: str, params: tuple) -> str:
     return figures.surface_image(landscapes.get(surface, **dict(params)))
 

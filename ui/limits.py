@@ -1,0 +1,263 @@
+"""Every per-request bound of the web app, in one table.
+
+A visitor's request (a widget change, a link) is work for a small shared server: these
+bounds keep each request small enough that a class can share one process. Pages,
+widgets and the URL codecs take their bounds from here, and each page's sidebar shows
+its rows (`for_page`), so the numbers a visitor reads are the numbers enforced.
+
+These are the web app's limits, not the library's: ``optimizers.MAX_STEPS`` (10⁵),
+2²⁰ runs per sweep and 5·10⁸ runs x steps bound what Python callers may ask for.
+
+Add a page's bounds here as a `Limit` (its value, what it bounds, why), list it in
+`TABLE`, and name the page in `pages`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound: `value` (the largest allowed), `name` (what is counted, as a notice
+    names it), `why` (what it protects), `pages` (where it applies)."""
+
+    key: str
+    value: int | float
+    name: str
+    why: str
+    pages: tuple[str, ...]
+
+    def text(self) -> str:
+        """'steps per run ≤ 5,000' (as a notice or the sidebar names it)."""
+        value = self.value
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        return f"{self.name} ≤ {shown}"
+
+
+ALL = ("playground", "compare", "schedules", "stochastic", "neural_net")
+
+STEPS = Limit(
+    "steps",
+    5000,
+    "steps per run",
+    "every step is a frame sent to the browser and played there",
+    ("playground", "compare", "schedules"),
+)
+RUNS = Limit(
+    "runs",
+    6,
+    "runs on the Playground",
+    "each run is a path drawn in every frame",
+    ("playground",),
+)
+PANELS = Limit(
+    "panels",
+    12,
+    "panels on Compare",
+    "each panel is a run and a contour picture",
+    ("compare",),
+)
+NOISE = Limit(
+    "noise",
+    100.0,
+    "gradient noise σ",
+    "larger noise only sends every run off the plot",
+    ("playground", "schedules"),
+)
+VALUE_LENGTH = Limit(
+    "value_length",
+    400,
+    "characters in one link value",
+    "longer values are ignored, not parsed",
+    ALL,
+)
+STOCHASTIC_POINTS = Limit(
+    "stochastic_points",
+    200,
+    "examples N on Stochastic",
+    "each frame traces its minibatch's loss over every example",
+    ("stochastic",),
+)
+STOCHASTIC_STEPS = Limit(
+    "stochastic_steps",
+    500,
+    "steps on Stochastic",
+    "every frame carries its own minibatch's contour lines",
+    ("stochastic",),
+)
+NETWORK_POINTS = Limit(
+    "network_points",
+    500,
+    "examples N on Neural net",
+    "a full-batch step costs one pass over every example",
+    ("neural_net",),
+)
+NETWORK_STEPS = Limit(
+    "network_steps",
+    2000,
+    "training steps on Neural net",
+    "the network is trained while the visitor waits",
+    ("neural_net",),
+)
+NETWORK_RUNS = Limit(
+    "network_runs",
+    4,
+    "networks trained on Neural net",
+    "each run is a full training and a path on the slice",
+    ("neural_net",),
+)
+SURFACE_GRID = Limit(
+    "surface_grid",
+    320,
+    "points per side of a contour picture",
+    "the background image: 320 x 320 evaluations",
+    ("playground", "compare"),
+)
+BATCH_CONTOUR_GRID = Limit(
+    "batch_contour_grid",
+    48,
+    "points per side of a minibatch's contours",
+    "traced once per frame: 48 x 48 x batch evaluations",
+    ("stochastic",),
+)
+BOUNDARY_GRID = Limit(
+    "boundary_grid",
+    61,
+    "points per side of a decision boundary",
+    "one network pass per point, per boundary frame",
+    ("neural_net",),
+)
+SLICE_GRID = Limit(
+    "slice_grid",
+    61,
+    "points per side of a loss slice",
+    "61 x 61 full losses over every example",
+    ("neural_net",),
+)
+HEAVY_AT_ONCE = Limit(
+    "heavy_at_once",
+    max(1, (os.cpu_count() or 1) - 1),
+    "heavy requests computed at once",
+    "others wait their turn, so a core stays free for light ones (a Playground change)",
+    ("stochastic", "neural_net"),
+)
+
+
+@dataclass(frozen=True)
+class Cache:
+    """One st.cache_data cache of the app, bounded in bytes (`memory`, passed as
+    Streamlit's ``max_size``: the least recently used entries go first) and in
+    entries. `largest_mb`: the pickled size of its largest possible entry, measured
+    (tests/test_limits.py measures it again): it must fit in `memory`."""
+
+    memory: Limit
+    max_entries: int
+    largest_mb: float
+
+    @property
+    def max_size(self) -> int:
+        """`memory` in bytes, as st.cache_data's ``max_size`` takes it."""
+        return int(self.memory.value * 10**6)
+
+
+# Largest entries measured: 6 runs x 5,000 steps with their optimizer state, 2.6 MB; a
+# Stochastic page of 200 examples x 500 steps at batch 1, 13.2 MB; a Neural net page
+# of 4 runs x 2,000 steps of a 2-32-32-1 net (1,185 weights at every step of every
+# run) on 500 examples, 77.7 MB. Typical entries are far smaller (the default Neural
+# net page: 3.2 MB), so a budget in bytes keeps many more of them than a count would.
+RUNS_CACHE = Cache(
+    Limit(
+        "runs_cache_mb",
+        64,
+        "MB of cached Playground runs",
+        "the least recently used runs are dropped first",
+        ("playground",),
+    ),
+    max_entries=256,
+    largest_mb=2.7,
+)
+STOCHASTIC_CACHE = Cache(
+    Limit(
+        "stochastic_cache_mb",
+        128,
+        "MB of cached Stochastic pages",
+        "the least recently used pages are dropped first",
+        ("stochastic",),
+    ),
+    max_entries=64,
+    largest_mb=13.5,
+)
+NEURAL_CACHE = Cache(
+    Limit(
+        "neural_cache_mb",
+        192,
+        "MB of cached Neural net pages",
+        "the least recently used trainings are dropped first",
+        ("neural_net",),
+    ),
+    max_entries=64,
+    largest_mb=80.0,
+)
+IMAGE_CACHE = Cache(
+    Limit(
+        "image_cache_mb",
+        16,
+        "MB of cached contour pictures",
+        "the least recently used pictures are dropped first",
+        ("playground", "compare"),
+    ),
+    max_entries=256,
+    largest_mb=0.25,
+)
+CACHES = (RUNS_CACHE, STOCHASTIC_CACHE, NEURAL_CACHE, IMAGE_CACHE)
+
+TABLE: tuple[Limit, ...] = (
+    STEPS,
+    RUNS,
+    PANELS,
+    NOISE,
+    VALUE_LENGTH,
+    STOCHASTIC_POINTS,
+    STOCHASTIC_STEPS,
+    NETWORK_POINTS,
+    NETWORK_STEPS,
+    NETWORK_RUNS,
+    SURFACE_GRID,
+    BATCH_CONTOUR_GRID,
+    BOUNDARY_GRID,
+    SLICE_GRID,
+    HEAVY_AT_ONCE,
+    *(cache.memory for cache in CACHES),
+)
+BY_KEY = {limit.key: limit for limit in TABLE}
+
+
+def for_page(page: str) -> list[Limit]:
+    """The limits that apply on `page` (its file name without .py)."""
+    return [limit for limit in TABLE if page in limit.pages]
+
+
+def lines(page: str) -> list[str]:
+    """One line per limit of `page`: 'steps per run ≤ 5,000: every step is ...'."""
+    return [f"{limit.text()}: {limit.why}." for limit in for_page(page)]
+
+
+def notice(limit: Limit) -> str:
+    """The words a clamp notice ends with, naming the limit."""
+    return f"(this server's limit: {limit.text()})"
+
+
+_HEAVY = threading.BoundedSemaphore(HEAVY_AT_ONCE.value)
+
+
+@contextlib.contextmanager
+def heavy_request():
+    """Hold one of the HEAVY_AT_ONCE slots while computing a heavy request (a
+    Stochastic or Neural net page): later ones wait their turn, so the cores left
+    over stay free for light requests, which never wait here."""
+    with _HEAVY:
+        yield
