@@ -9,8 +9,8 @@ and a picture without fonts is the same on every machine, pixel for pixel.
 
 The Gallery must open at once on a server whose Numba cache is cold, so the pictures
 are not computed on page load: ``python -m ui.thumbnails`` writes them to
-``ui/gallery/<key>.png`` (package data, `Preset.picture`), and a test redraws them and compares, so a
-changed preset with a stale picture fails.
+``ui/gallery/<key>.png`` (package data, `Preset.picture`), and a test redraws them
+and compares, so a changed preset with a stale picture fails.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ BACKGROUND = (255, 255, 255)
 PANEL = (246, 246, 246)  # the background of a curve panel
 GRID_LINE = (215, 215, 215)
 PINK = (255, 105, 180)  # the Stochastic page's region of confusion
+GAP = 3  # pixels between plots
+BUSY = 2.0  # a path with this many picture diagonals of line is a zig-zag or a blow-up
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -230,9 +232,6 @@ def pale(rgb, amount: float = 0.45) -> tuple[int, int, int]:
     return tuple(round(c + amount * (255 - c)) for c in rgb)
 
 
-BUSY = 2.0  # a path with this many picture diagonals of line is a zig-zag or a blow-up
-
-
 def draw_paths(plot: Plot, surface, paths, colours, start, extra=None) -> None:
     """Contours of `surface`, `extra(plot)`, the minima, the start, then every path
     in its colour with a dot where it ends.
@@ -274,9 +273,6 @@ def playground(preset: Preset) -> Image.Image:
     canvas = Canvas()
     canvas.add(plot)
     return canvas.image()
-
-
-GAP = 3  # pixels between plots
 
 
 def stochastic(preset: Preset) -> Image.Image:
