@@ -60,6 +60,10 @@ class Interpreter:
         self._lock = threading.Lock()
         self._process = None
 
+    @property
+    def started(self) -> bool:
+        return self._process is not None
+
     def start(self) -> None:
         with self._lock:
             self._ensure()

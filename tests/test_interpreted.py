@@ -206,3 +206,16 @@ def test_the_banner_names_what_compiles():
     assert "Adam" in text and "Gradient descent" in text and "surfaces" in text
     done, total = compiling.warm.progress()
     assert f"{done} of {total} ready" in text
+
+
+def test_the_interpreter_stops_once_everything_is_compiled(monkeypatch):
+    from ui import compiling
+
+    monkeypatch.setattr(compiling, "_done", True)  # installed earlier in this process
+    compiling.INTERPRETER.start()
+    monkeypatch.setattr(compiling.warm, "complete", lambda: False)
+    compiling.install()
+    assert compiling.INTERPRETER.started  # still compiling: it stays
+    monkeypatch.setattr(compiling.warm, "complete", lambda: True)
+    compiling.install()
+    assert not compiling.INTERPRETER.started

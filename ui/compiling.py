@@ -40,7 +40,8 @@ _log = logging.getLogger("descent_lab")
 
 
 def install() -> None:
-    """Set the first-use hook and start the warm-up, once per process."""
+    """Set the first-use hook and start the warm-up, once per process; stop the
+    interpreter once the warm-up has compiled everything."""
     global _done
     with _installed:
         if not _done:
@@ -48,6 +49,8 @@ def install() -> None:
             if warm.start_background() or warm.running():
                 INTERPRETER.start()  # its imports (~1 s) overlap the page's own
             _done = True
+        elif INTERPRETER.started and warm.complete():
+            INTERPRETER.close()  # ~100 MB no page needs any more
 
 
 def typical_seconds(task: str) -> float | None:
