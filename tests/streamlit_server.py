@@ -5,6 +5,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -94,6 +95,14 @@ def streamlit_server(*args: str, env: dict | None = None):
     finally:
         server.stop()
         log.close()
+
+
+def stop_warm_up(cache: Path) -> None:
+    """End the background warm-up (optimizers.warm) a server started on the Numba
+    cache folder `cache`, if it still runs: its process group, whose pid it wrote."""
+    for pid_file in Path(cache).glob("*/warm/pid"):
+        with contextlib.suppress(OSError, ValueError):
+            os.killpg(int(pid_file.read_text()), signal.SIGTERM)
 
 
 @contextlib.contextmanager

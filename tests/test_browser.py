@@ -35,7 +35,11 @@ if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None:
     pytest.skip("no Chromium at /usr/bin/chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from streamlit_server import run_server  # noqa: E402 (after the module's skip)
+from streamlit_server import (  # noqa: E402 (after the module's skip)
+    run_server,
+    stop_warm_up,
+    streamlit_server,
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +106,30 @@ def test_a_shared_link_to_a_subpage_on_a_fresh_server(browser):
         assert query(page)["values"] == ["0.01,0.02"]
         shot(page, "fresh-server-compare-link")
         context.close()
+
+
+def test_an_empty_kernel_cache_answers_from_the_interpreter(browser, tmp_path):
+    """A server whose Numba cache is empty, with four optimizers nobody has compiled:
+    the figure comes from the interpreter process while the warm-up compiles, and
+    the page says so (without the interpreter it waits on the compiler, ~30 s, and
+    shows no such banner)."""
+    environment = {"NUMBA_CACHE_DIR": str(tmp_path), "DESCENT_LAB_WARM": "1"}
+    with streamlit_server(env=environment) as server:
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        page = context.new_page()
+        try:
+            page.goto(server.url + "?run=nadam&run=adagrad&run=adadelta&run=rprop")
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=LOAD_MS)
+            banner = page.get_by_text("compiling in the background")
+            banner.wait_for(timeout=LOAD_MS)
+            text = banner.inner_text()
+            assert "plain Python interpreter" in text
+            assert all(name in text for name in ("NAdam", "Adagrad", "Rprop"))
+            assert page.locator('[data-testid="stException"]').count() == 0
+            shot(page, "cold-cache-interpreter")
+        finally:
+            context.close()
+            stop_warm_up(tmp_path)
 
 
 def test_playground_renders_without_errors(server, page):
