@@ -39,6 +39,19 @@ def load_average() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} ({os.cpu_count()} cores)"
 
 
+def spread(folder: Path, replicas) -> str:
+    """The upgraded websockets (status 101) in nginx's access log, per replica (the
+    log format is tests/streamlit_server.py's: id, $upstream_addr, status)."""
+    counts = {f"app{k}": 0 for k in range(1, len(replicas) + 1)}
+    names = {f"127.0.0.1:{r.port}": f"app{k}" for k, r in enumerate(replicas, 1)}
+    for line in (folder / "nginx" / "access.log").read_text().splitlines():
+        addresses, status = line.split(" ", 1)[1].rsplit(" ", 1)
+        if status == "101":
+            name = names.get(addresses.split(", ")[-1], "other")
+            counts[name] = counts.get(name, 0) + 1
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     load_args = argv[argv.index("--") + 1 :] if "--" in argv else []
@@ -83,6 +96,10 @@ def main(argv=None) -> int:
         print("$ " + " ".join(command[1:]), flush=True)
         code = subprocess.run(command, cwd=ROOT).returncode
         print(f"after:  {load_average()}", flush=True)
+        time.sleep(2)  # nginx logs a websocket once both its ends are closed
+        print(
+            "websocket sessions through nginx, by replica: " + spread(folder, replicas)
+        )
         return code
 
 
