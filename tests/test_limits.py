@@ -339,3 +339,24 @@ def test_heavy_requests_queue_for_their_slots():
     for thread in threads:
         thread.join()
     assert max(most) == slots and len(most) == slots + 2
+
+
+def test_stochastic_and_neural_pages_compute_inside_a_heavy_slot(monkeypatch):
+    held = []
+
+    def spy(values):
+        held.append(limits.HEAVY_AT_ONCE.value - limits._HEAVY._value)
+        return "page"
+
+    monkeypatch.setattr(sto, "page_data", spy)
+    monkeypatch.setattr(nn, "page_data", spy)
+    w.stochastic_page.clear()
+    w.neural_page.clear()
+    try:
+        w.stochastic_page((("steps", "7"),))
+        w.neural_page((("steps", "7"),))
+    finally:
+        w.stochastic_page.clear()
+        w.neural_page.clear()
+    assert held == [1, 1]  # each held one slot while it computed
+    assert limits._HEAVY._value == limits.HEAVY_AT_ONCE.value  # and gave it back

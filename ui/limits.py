@@ -257,7 +257,9 @@ _HEAVY = threading.BoundedSemaphore(HEAVY_AT_ONCE.value)
 @contextlib.contextmanager
 def heavy_request():
     """Hold one of the HEAVY_AT_ONCE slots while computing a heavy request (a
-    Stochastic or Neural net page): later ones wait their turn, so the cores left
-    over stay free for light requests, which never wait here."""
+    Stochastic or Neural net page's cache miss): later ones wait their turn, so the
+    cores left over stay free for light requests (the Playground, Compare,
+    Schedules), which never wait here. Kernel calls inside still split over the
+    kernel pool (landscapes._jit), which queues them for the cores in turn."""
     with _HEAVY:
         yield

@@ -154,11 +154,13 @@ def compute_runs(
     show_spinner="Running full batch, minibatch and online SGD…",
 )
 def stochastic_page(query_key: tuple):
-    """The Stochastic page's surface, runs and figures, cached by its query string."""
+    """The Stochastic page's surface, runs and figures, cached by its query string.
+    A heavy request: it waits for a slot (ui.limits.heavy_request)."""
     from ui import stochastic as sto
 
     values, _ = sto.from_query(dict(query_key))
-    return sto.page_data(values)
+    with limits.heavy_request():
+        return sto.page_data(values)
 
 
 @st.cache_data(
@@ -167,13 +169,15 @@ def stochastic_page(query_key: tuple):
     show_spinner="Training the networks…",
 )
 def neural_page(query_key: tuple) -> dict:
-    """The Neural net page's runs and figures, cached by its query string."""
+    """The Neural net page's runs and figures, cached by its query string. A heavy
+    request: it waits for a slot (ui.limits.heavy_request)."""
     from ui import neural as nn
 
     values, _ = nn.from_query(
         {k: list(v) if isinstance(v, tuple) else v for k, v in query_key}
     )
-    return nn.page_data(values)
+    with limits.heavy_request():
+        return nn.page_data(values)
 
 
 def load_page_from_url(prefix: str, parse, write) -> None:
