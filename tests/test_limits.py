@@ -2,6 +2,7 @@
 ui.limits, and the page says so; caches are bounded in bytes and keyed by the whole
 configuration; Streamlit's clear-cache does not throw compiled kernels away."""
 
+import os
 import pickle
 import threading
 import types
@@ -360,3 +361,18 @@ def test_stochastic_and_neural_pages_compute_inside_a_heavy_slot(monkeypatch):
         w.neural_page.clear()
     assert held == [1, 1]  # each held one slot while it computed
     assert limits._HEAVY._value == limits.HEAVY_AT_ONCE.value  # and gave it back
+
+
+def test_a_heavy_request_runs_at_lower_priority_and_gives_it_back():
+    thread_id = threading.get_native_id()
+    before = limits._nice(thread_id)
+    if before is None or before + limits.HEAVY_NICE > 19:
+        return  # no per-thread priorities on this platform, or already lowest
+    with limits.heavy_request():
+        assert limits._nice(thread_id) == before + limits.HEAVY_NICE
+    after = limits._nice(thread_id)
+    if os.geteuid() == 0:  # may raise a priority back: it did
+        assert after == before
+    else:  # raising it needs CAP_SYS_NICE: it may have stayed lower
+        assert after in (before, before + limits.HEAVY_NICE)
+        limits._set_nice(thread_id, before)
