@@ -67,7 +67,7 @@ config = cfg.SchedulesConfig(
 query = {**cfg.schedules_to_query(config), **cfg.view_to_query(view)}
 st.query_params.from_dict(query)
 
-chosen = [schedules.Schedule.from_dict(config.schedule(n)) for n in config.schedules]
+chosen = config.chosen()
 curves = [s.learning_rates(config.lr, config.steps) for s in chosen]
 left, right = st.columns([3, 2])
 left.plotly_chart(
@@ -84,18 +84,7 @@ with right:
         st.latex(schedule.latex)
 
 surface = landscapes.get(config.surface)
-results = [
-    optimizers.run(
-        config.optimizer,
-        surface,
-        steps=config.steps,
-        lr=config.lr,
-        schedule=schedule,
-        gradient_noise=config.noise,
-        seed=config.seed,
-    )
-    for schedule in chosen
-]
+results = config.run()
 gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
 log_scale = all(g[1] for g in gaps)
 st.subheader(

@@ -508,6 +508,27 @@ class SchedulesConfig:
             "warmup": self.warmup,
         }
 
+    def chosen(self) -> list[schedules.Schedule]:
+        """The schedules shown, as Schedule objects."""
+        return [schedules.Schedule.from_dict(self.schedule(n)) for n in self.schedules]
+
+    def run(self) -> list[optimizers.RunResult]:
+        """One run of the optimizer on the surface under each schedule, from the
+        surface's default start, with the page's gradient noise and seed."""
+        surface = landscapes.get(self.surface)
+        return [
+            optimizers.run(
+                self.optimizer,
+                surface,
+                steps=self.steps,
+                lr=self.lr,
+                schedule=schedule,
+                gradient_noise=self.noise,
+                seed=self.seed,
+            )
+            for schedule in self.chosen()
+        ]
+
 
 def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
     """Never raises; see `from_query`."""

@@ -24,10 +24,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 import landscapes
-import optimizers
 from landscapes.linear_regression import confusion_region
 from landscapes.loss_slice import filter_normalized
-from optimizers import schedules
 from ui import config as cfg
 from ui import figures
 from ui import neural as nn
@@ -356,22 +354,9 @@ def schedules_picture(preset: Preset) -> Image.Image:
     """The Schedules page's curves in small: the lr of each schedule (top) and the
     loss of its noisy run (below, log f - f*), in the page's colours."""
     config, _ = cfg.schedules_from_query(preset.query)
-    chosen = [
-        schedules.Schedule.from_dict(config.schedule(n)) for n in config.schedules
-    ]
+    chosen = config.chosen()
     surface = landscapes.get(config.surface)
-    results = [
-        optimizers.run(
-            config.optimizer,
-            surface,
-            steps=config.steps,
-            lr=config.lr,
-            schedule=schedule,
-            gradient_noise=config.noise,
-            seed=config.seed,
-        )
-        for schedule in chosen
-    ]
+    results = config.run()
     colours = [colour(i) for i in range(len(chosen))]
     rates = [s.learning_rates(config.lr, config.steps) for s in chosen]
     gaps = [figures.loss_gap(r.loss, surface.min_value)[0] for r in results]
