@@ -148,16 +148,24 @@ def warm_kernels() -> None:
 
 
 @contextlib.contextmanager
-def serve():
+def serve(*options: str):
     """A fresh `streamlit run app.py` on a free loopback port as deployed (no module
     reloading when a source file changes, no background warm-up: kernels are
-    compiled first); yields (url, pid). The tests' helper, so both start it alike."""
+    compiled first), with extra command-line `options`; yields (url, pid). The
+    tests' helper, so both start it alike."""
     from streamlit_server import streamlit_server
 
-    with streamlit_server(
-        "--server.fileWatcherType", "none", env={"DESCENT_LAB_WARM": "0"}
-    ) as server:
-        yield server.url + "/", server.process.pid
+    process = None
+    try:
+        with streamlit_server(
+            "--server.fileWatcherType", "none", *options, env={"DESCENT_LAB_WARM": "0"}
+        ) as server:
+            process = server.process
+            yield server.url + "/", server.process.pid
+    except subprocess.TimeoutExpired:
+        # A loaded server can take longer than the helper's 10 s to stop.
+        process.kill()
+        process.wait(30)
 
 
 def rss_mb(pids: list[int]) -> float | None:
@@ -731,6 +739,14 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--browsers", type=int, default=0, help="Chromium contexts")
     parser.add_argument("--no-warm", action="store_true")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Streamlit option for the server this starts, e.g. "
+        "runner.postScriptGC=true",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for url in args.url or ():
@@ -744,7 +760,11 @@ def main(argv=None) -> int:
         else:
             if not args.no_warm:
                 warm_kernels()
-            url, pid = stack.enter_context(serve())
+            options = []
+            for option in args.option:
+                key, _, value = option.partition("=")
+                options += [f"--{key}", value]
+            url, pid = stack.enter_context(serve(*options))
             urls, pids = [url], [pid]
             print(f"server {url} (pid {pid}), its log in test-artifacts/")
         failed = False
@@ -783,8 +803,16 @@ def main(argv=None) -> int:
             print_report(result, baseline, args)
             failed = bool(result.errors) or len(result.opens) < args.sessions
         if args.browsers:
+            cpu_before, began = cpu_seconds(pids), time.perf_counter()
             report = asyncio.run(run_browsers(urls[0], args.browsers))
             print_browsers(report, args.browsers)
+            cpu_after, wall = cpu_seconds(pids), time.perf_counter() - began
+            if cpu_before is not None and cpu_after is not None:
+                print(
+                    f"  server CPU {cpu_after - cpu_before:.0f} s of {wall:.0f} s "
+                    "(the rest of the time is the browsers'); load average "
+                    + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+                )
             failed = failed or bool(report["errors"])
     return 1 if failed else 0
 
