@@ -142,7 +142,8 @@ HEAVY_AT_ONCE = Limit(
     "heavy_at_once",
     max(1, (os.cpu_count() or 1) - 1),
     "heavy requests computed at once",
-    "others wait their turn, so a core stays free for light ones (a Playground change)",
+    "others wait their turn, and they run at a lower priority than light ones "
+    "(a Playground change)",
     ("stochastic", "neural_net"),
 )
 
