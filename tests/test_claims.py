@@ -64,3 +64,26 @@ def test_parameter_ranges_are_what_get_enforces(name):
         for outside in (low - 1.0, high + 1.0):
             with pytest.raises(ValueError, match=parameter):
                 landscapes.get(name, **{parameter: outside})
+
+
+def _python_blocks(path):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / path).read_text()
+    return [block.split("```", 1)[0] for block in text.split("```python\n")[1:]]
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/library.md"])
+def test_the_documents_python_examples_run(path):
+    blocks = _python_blocks(path)
+    assert blocks  # each document shows the library in use
+    for block in blocks:
+        exec(compile(block, path, "exec"), {})  # noqa: S102 (our own docs)
+
+
+def test_the_readme_test_command_is_what_ci_runs():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    command = (root / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert f"\n    {command}\n" in (root / "README.md").read_text()
