@@ -411,6 +411,7 @@ class LoadResult:
     all_open_at: float | None = None  # seconds from the first connect
     wall: float = 0.0
     rss: dict = field(default_factory=dict)  # label -> MB
+    rss_series: list = field(default_factory=list)  # (seconds, MB) every 10 s
     server_cpu: float | None = None
     client_cpu: float = 0.0
 
@@ -479,7 +480,13 @@ async def run_load(
         await opened.wait()
         result.rss["all open"] = rss_mb(list(pids))
 
+    async def rss_series() -> None:
+        while pids:
+            result.rss_series.append((time.perf_counter() - began, rss_mb(list(pids))))
+            await asyncio.sleep(10)
+
     sampler = asyncio.create_task(sample_rss())
+    series = asyncio.create_task(rss_series())
     # A bound on the whole: every step of every session has its own timeout.
     budget = ramp + duration + timeout * ((max_changes or 1000) + 3) + 30
     tasks = [asyncio.create_task(one(i)) for i in range(sessions)]
@@ -493,6 +500,7 @@ async def run_load(
     result.wall = time.perf_counter() - began
     if not sampler.done():
         sampler.cancel()
+    series.cancel()
     result.rss["end, connected"] = rss_mb(list(pids))
     await asyncio.gather(*(s.close() for s in done))
     await asyncio.sleep(3 if pids else 0)
@@ -595,6 +603,10 @@ def print_report(result: LoadResult, baseline: dict | None, args) -> None:
     rss = result.rss
     if rss.get("before") is not None:
         print("\nserver RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()))
+        print(
+            "server RSS every 10 s (MB): "
+            + " ".join(f"{mb:.0f}" for _, mb in result.rss_series if mb is not None)
+        )
         if rss.get("all open") is not None:
             per = (rss["all open"] - rss["before"]) / result.sessions
             print(f"server memory per session: {per:.2f} MB (all open - before) / n")
