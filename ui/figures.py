@@ -294,15 +294,17 @@ def trajectory_figure(
     )
     # Each frame holds, per run, the last TAIL+1 points (the tail) and the head: a
     # fixed amount of data per frame, so the figure grows linearly with the steps.
-    shown = [_rounded(path, decimals).tolist() for path in paths]
+    # Coordinates as two flat lists per run: a frame's tail is two list slices (the
+    # per-point loop here was a third of a Playground rerun's CPU under load).
+    shown = [_rounded(path, decimals).T.tolist() for path in paths]
     frames = []
     for k in range(n_frames):
         frame_data = []
-        for points in shown:
-            last = min(k, len(points) - 1)
-            tail = points[max(0, last - TAIL) : last + 1]
-            frame_data.append({"x": [p[0] for p in tail], "y": [p[1] for p in tail]})
-            frame_data.append({"x": [tail[-1][0]], "y": [tail[-1][1]]})
+        for xs, ys in shown:
+            last = min(k, len(xs) - 1)
+            first = max(0, last - TAIL)
+            frame_data.append({"x": xs[first : last + 1], "y": ys[first : last + 1]})
+            frame_data.append({"x": [xs[last]], "y": [ys[last]]})
         for _, path, vectors in arrow_traces:
             frame_data.append(_arrow_at(path, vectors, k, decimals))
         lines = [f"step {k}"]
