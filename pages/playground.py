@@ -172,13 +172,9 @@ def draw_sidebar():
     w.limits_panel("playground")
 
 
-def start_from_click():
-    # A click on the figure selects the nearest invisible grid point.
-    selection = state[P + "figure"].get("selection", {})
-    points = selection.get("points", [])
-    if points:
-        state[P + "start_x"] = float(points[0]["x"])
-        state[P + "start_y"] = float(points[0]["y"])
+def start_from_click(x, y):
+    # A click on the figure reports the nearest invisible grid point.
+    state[P + "start_x"], state[P + "start_y"] = x, y
 
 
 def mark_figure_drawn():
@@ -241,12 +237,9 @@ figure = figures.trajectory_figure(
 main, side = st.columns([5, 2] if view.lecture else [3, 2])
 with main:
     st.plotly_chart(
-        figures.Prebuilt(figure),
-        key=P + "figure",
-        on_select=start_from_click,
-        selection_mode="points",
-        config={"displaylogo": False},
+        figures.Prebuilt(figure), key=P + "figure", config={"displaylogo": False}
     )
+    w.figure_clicks(P + "figure_clicks", P + "figure", on_click=start_from_click)
     if not state.get(P + "figure_drawn", True):
         # A session's first run ends here: the browser fetches, compiles and draws
         # the figure with nothing else competing, then signals for the rest of the

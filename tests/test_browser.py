@@ -271,6 +271,25 @@ def test_changing_a_control_updates_the_url(server, page):
     assert query(page)["start"] == ["0.5,2"]
 
 
+def test_a_click_on_the_figure_starts_the_runs_there(server, page):
+    """Rosenbrock's view is x in [-2, 2], y in [-1, 3]: a click at 75% across and 10%
+    down is (1, 2.6), a point of the 21x21 click grid, far from every path."""
+    open_page(page, server)
+    plot = page.locator(".st-key-pg-figure .nsewdrag").bounding_box()
+    page.mouse.click(plot["x"] + 0.75 * plot["width"], plot["y"] + 0.1 * plot["height"])
+    page.wait_for_function(
+        "() => !window.location.search.includes('start=-1.5')", timeout=LOAD_MS
+    )
+    x, y = map(float, query(page)["start"][0].split(","))
+    assert abs(x - 1.0) < 0.01 and abs(y - 2.6) < 0.01
+    start_x = page.locator('[data-testid="stSidebar"]').get_by_label("start x")
+    page.wait_for_function(
+        "e => e.value === '1.0000'", arg=start_x.element_handle(), timeout=LOAD_MS
+    )
+    page.wait_for_timeout(1000)
+    shot(page, "playground-clicked-start")
+
+
 def test_play_advances_and_surface_stays_visible(server, page):
     open_page(page, server + "/?surface=quadratic&steps=300&run=gd;lr=0.05")
     counter = step_counter(page)

@@ -65,18 +65,33 @@ def frames_and_paths(spec):
     return spec["frames"], paths
 
 
+def components(at) -> list[str]:
+    return [c.proto.component_name for c in at.get("bidi_component")]
+
+
+def test_the_playground_figure_is_no_selection_widget():
+    """The click comes from the figure_clicks listener, not Streamlit's on_select:
+    a selection widget's id hashes the whole figure, and the server kept ~4 MB per
+    widget change (docs/measurements.md)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    (figure,) = [c for c in at.get("plotly_chart") if "pg.figure" in c.proto.id]
+    assert list(figure.proto.selection_mode) == []  # not a widget
+    # the listener is mounted instead (the click itself: tests/test_browser.py)
+    assert "descent_lab.figure_clicks" in components(at)
+
+
 def test_a_first_visit_draws_the_figure_first_then_the_page():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     charts = [c.proto.id for c in at.get("plotly_chart")]
     assert len(charts) == 1 and "pg.figure" in charts[0]
     assert len(at.sidebar.number_input) == 0
-    assert len(at.get("bidi_component")) == 1  # the signal, waiting for the browser
+    assert components(at) == ["descent_lab.figure_clicks", "descent_lab.figure_drawn"]
     signal_figure_drawn(at)
     assert not at.exception
     assert len(at.get("plotly_chart")) == 4
     assert at.sidebar.number_input(key="pg.start_x").value == -1.5
-    assert len(at.get("bidi_component")) == 0
+    assert components(at) == ["descent_lab.figure_clicks"]  # the signal is gone
     # Later runs (a widget change) draw everything at once.
     at.number_input(key="pg.start_x").set_value(0.5).run()
     assert len(at.get("plotly_chart")) == 4

@@ -365,3 +365,53 @@ def rerun_when_figure_drawn(key: str, on_drawn) -> None:
     """Mount the invisible signal: `on_drawn` runs, then the script, once the browser
     has drawn the figure."""
     _figure_drawn_signal(key=key, on_drawn_change=on_drawn, height=0)
+
+
+# A click on a figure reaches the server as a trigger value: the point plotly.js
+# reports, the nearest one (ui.figures.trajectory_figure's invisible grid covers the
+# whole plot, so there always is one). Streamlit's own
+# `on_select` would do it, but the chart's element id hashes the whole figure, so each
+# rerun registered a new selection widget, and the server's memory grew by ~4 MB per
+# widget change (docs/measurements.md). This listens to plotly.js's own click event
+# on the figure inside `.st-key-<figure key>`, and binds again when the figure is
+# replaced.
+FIGURE_CLICKS_JS = """
+export default function ({ data, setTriggerValue }) {
+  let bound = null;
+  const bind = () => {
+    const figure = document.querySelector(`.${data.container} .js-plotly-plot`);
+    if (!figure || figure === bound || typeof figure.on !== "function") return;
+    bound = figure;
+    figure.on("plotly_click", (event) => {
+      const point = (event.points || []).find(
+        (p) => Number.isFinite(p.x) && Number.isFinite(p.y)
+      );
+      if (point) setTriggerValue("click", { x: point.x, y: point.y });
+    });
+  };
+  const observer = new MutationObserver(bind);
+  observer.observe(document.body, { childList: true, subtree: true });
+  bind();
+  return () => observer.disconnect();
+}
+"""
+_figure_clicks = st.components.v2.component(
+    "descent_lab.figure_clicks", js=FIGURE_CLICKS_JS
+)
+
+
+def figure_clicks(key: str, figure_key: str, on_click) -> None:
+    """Mount the invisible listener for clicks on the figure drawn with `figure_key`;
+    `on_click(x, y)` runs, then the script, on each click."""
+
+    def clicked():
+        point = st.session_state[key].click
+        if point:
+            on_click(float(point["x"]), float(point["y"]))
+
+    _figure_clicks(
+        key=key,
+        data={"container": "st-key-" + figure_key.replace(".", "-")},
+        on_click_change=clicked,
+        height=0,
+    )
