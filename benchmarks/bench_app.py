@@ -23,9 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
+sys.path.insert(0, str(ROOT / "tests"))  # streamlit_server, the tests' helper
 import plotly.graph_objects as go  # noqa: E402
 import plotly.io  # noqa: E402
+from streamlit_server import launch_chromium  # noqa: E402
 
 import optimizers  # noqa: E402
 from ui import config as cfg  # noqa: E402
@@ -190,19 +191,6 @@ def start(script: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{script} did not start")
-
-
-def launch_chromium(playwright):
-    """Debian's Chromium, headless, as the browser tests start it."""
-    return playwright.chromium.launch(
-        executable_path="/usr/bin/chromium",
-        args=[
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-        ],
-    )
 
 
 def browser_side() -> None:

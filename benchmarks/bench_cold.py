@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_app import ROOT, launch_chromium, start
+from bench_app import ROOT, launch_chromium, start  # the tests' launcher
 
 sys.path.insert(0, str(ROOT))
 

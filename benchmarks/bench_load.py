@@ -62,19 +62,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # streamlit_server, the tests' helper
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FIGURE_SIGNAL = "descent_lab.figure_drawn"  # ui.widgets' component name
 DRAWN = json.dumps([{"event": "drawn", "value": True}])
 HARD_CAP_SESSIONS = 2000  # a bound on what one invocation may open

@@ -9,22 +9,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from streamlit_server import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOAD_MS = 180_000  # a cold Numba cache compiles kernels on the first page load
 
 if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None:
@@ -36,6 +26,7 @@ if not Path(CHROMIUM).exists() or shutil.which("streamlit") is None:
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from streamlit_server import (  # noqa: E402 (after the module's skip)
+    launch_chromium,
     run_server,
     stop_warm_up,
     streamlit_server,
@@ -51,9 +42,7 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
