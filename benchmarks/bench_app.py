@@ -28,7 +28,6 @@ import plotly.graph_objects as go  # noqa: E402
 import plotly.io  # noqa: E402
 from streamlit_server import launch_chromium  # noqa: E402
 
-import optimizers  # noqa: E402
 from ui import config as cfg  # noqa: E402
 from ui import figures  # noqa: E402
 
@@ -50,16 +49,7 @@ def server_side() -> None:
 
     def widget_change():
         # What a rerun does after a widget change: the runs, the figure, its JSON.
-        results = [
-            optimizers.run(
-                run.optimizer,
-                surface,
-                start=config.resolved_start(),
-                steps=config.steps,
-                **run.hyperparameters,
-            )
-            for run in config.runs
-        ]
+        results = config.run()
         labels = [run.label() for run in config.runs]
         figure = figures.trajectory_figure(
             surface,
@@ -75,16 +65,7 @@ def server_side() -> None:
     def naive(frames_wanted):
         # The baseline: go.Figure with one validated go.Frame per shown step, each
         # holding every path up to that step.
-        results = [
-            optimizers.run(
-                run.optimizer,
-                surface,
-                start=config.resolved_start(),
-                steps=config.steps,
-                **run.hyperparameters,
-            )
-            for run in config.runs
-        ]
+        results = config.run()
         stride = max(1, config.steps // frames_wanted)
         frames = [
             go.Frame(

@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 import plotly.io  # noqa: E402
 
-import optimizers  # noqa: E402
 from ui import config as cfg  # noqa: E402
 from ui import figures, limits  # noqa: E402
 from ui import neural as nn  # noqa: E402
@@ -58,16 +57,7 @@ def playground_change() -> int:
     """What a Playground rerun computes after a widget change (default page)."""
     config = cfg.default_config()
     surface = config.landscape()
-    results = [
-        optimizers.run(
-            run.optimizer,
-            surface,
-            start=config.resolved_start(),
-            steps=config.steps,
-            **run.hyperparameters,
-        )
-        for run in config.runs
-    ]
+    results = config.run()
     figure = figures.trajectory_figure(
         surface,
         [r.path for r in results],
