@@ -118,7 +118,8 @@ def cached(dispatcher) -> bool:
 def first_call(kernel, dispatcher, task: str, work, args, call):
     """``call()``, or `first_use_hook`'s answer when `dispatcher` (the compiled
     function behind `kernel`) has no compiled signature in this process yet."""
-    if first_use_hook is None or dispatcher.signatures:
+    # `overloads`, a dict: `signatures` builds a list of types (~3 µs a call).
+    if first_use_hook is None or dispatcher.overloads:
         return call()
     return first_use_hook(kernel, task, work, args, call)
 
@@ -139,7 +140,7 @@ class FirstUseDispatcher(CPUDispatcher):
     locator = ()
 
     def __call__(self, *args):
-        if self.signatures or first_use_hook is None:  # every call after the first
+        if first_use_hook is None or self.overloads:  # every call after the first
             return super().__call__(*args)
         return first_call(
             self,
