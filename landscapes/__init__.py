@@ -18,6 +18,7 @@ from landscapes import (
     datasets,
     goldstein_price,
     himmelblau,
+    linear_net,
     linear_regression,
     logistic_regression,
     loss_slice,
@@ -66,6 +67,7 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
     "linear_regression": linear_regression.make,
     "logistic_regression": logistic_regression.make,
     "mlp_slice": loss_slice.make,
+    "linear_net": linear_net.make,
 }
 
 

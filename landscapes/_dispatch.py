@@ -3,7 +3,7 @@
 Each branch of the chunk functions holds a whole loop, so the switch is decided once
 per chunk and the loop inside is straight-line code LLVM can vectorize. They are plain
 cached functions, not inlined: each optimizer kernel then compiles in seconds instead of
-re-compiling all thirteen loops. Ids are module constants, which Numba
+re-compiling every surface's loop. Ids are module constants, which Numba
 freezes into the compiled code.
 """
 
@@ -15,6 +15,7 @@ from landscapes import (
     booth,
     goldstein_price,
     himmelblau,
+    linear_net,
     linear_regression,
     logistic_regression,
     loss_slice,
@@ -45,6 +46,7 @@ PLATEAU = 12
 LINEAR_REGRESSION = 13
 LOGISTIC_REGRESSION = 14
 MLP_SLICE = 15
+LINEAR_NET = 16
 
 IDS = {
     "rosenbrock": ROSENBROCK,
@@ -63,6 +65,7 @@ IDS = {
     "linear_regression": LINEAR_REGRESSION,
     "logistic_regression": LOGISTIC_REGRESSION,
     "mlp_slice": MLP_SLICE,
+    "linear_net": LINEAR_NET,
 }
 
 
@@ -133,6 +136,10 @@ def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
         for i in range(m):
             F[i], GX[i], GY[i] = loss_slice.value_grad(xs[i], ys[i], p)
 
+    elif lid == LINEAR_NET:
+        for i in range(m):
+            F[i], GX[i], GY[i] = linear_net.value_grad(xs[i], ys[i], p)
+
 
 @jit
 def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
@@ -201,6 +208,10 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
         for i in range(m):
             HXX[i], HXY[i], HYY[i] = loss_slice.hessian(xs[i], ys[i], p)
 
+    elif lid == LINEAR_NET:
+        for i in range(m):
+            HXX[i], HXY[i], HYY[i] = linear_net.hessian(xs[i], ys[i], p)
+
 
 @jit_entry("surfaces:point")
 def value_grad(lid, p, x, y):
@@ -252,6 +263,9 @@ def value_grad(lid, p, x, y):
 
     elif lid == MLP_SLICE:
         return loss_slice.value_grad(x, y, p)
+
+    elif lid == LINEAR_NET:
+        return linear_net.value_grad(x, y, p)
 
     return np.nan, np.nan, np.nan
 
@@ -306,6 +320,9 @@ def hessian(lid, p, x, y):
 
     elif lid == MLP_SLICE:
         return loss_slice.hessian(x, y, p)
+
+    elif lid == LINEAR_NET:
+        return linear_net.hessian(x, y, p)
 
     return np.nan, np.nan, np.nan
 

@@ -45,11 +45,15 @@ NAMES = [
     "linear_regression",
     "logistic_regression",
     "mlp_slice",
+    "linear_net",
 ]
 SADDLES = {"saddle", "monkey_saddle"}
 # Surfaces that list no minimum: unbounded below, or (the MLP slice) a plane through a
 # network's weights whose minimum nobody knows.
 NO_MINIMUM = SADDLES | {"mlp_slice"}
+# Surfaces whose global minima are a curve: `minima` lists points of it, and the
+# point-by-point minimum tests below do not apply (tests/test_linear_net.py checks it).
+CONTINUUM = {"linear_net"}
 
 # Every surface at its defaults, plus non-default parameters where a surface has any.
 CASES = [(name, {}) for name in NAMES] + [
@@ -64,9 +68,11 @@ CASES = [(name, {}) for name in NAMES] + [
     ("mlp_slice", {"train_steps": 0, "init_seed": 3, "direction_seed": 1}),
 ]
 CASE_IDS = [name + "".join(f"-{k}={v:g}" for k, v in p.items()) for name, p in CASES]
-MINIMUM_CASES = [c for c in CASES if c[0] not in NO_MINIMUM]
+MINIMUM_CASES = [c for c in CASES if c[0] not in NO_MINIMUM | CONTINUUM]
 MINIMUM_IDS = [
-    i for i, c in zip(CASE_IDS, CASES, strict=True) if c[0] not in NO_MINIMUM
+    i
+    for i, c in zip(CASE_IDS, CASES, strict=True)
+    if c[0] not in NO_MINIMUM | CONTINUUM
 ]
 # The complex step needs a twin that takes complex numbers; the MLP slice's twin is the
 # network's own loss (checked against torch in test_mlp.py), in real numbers, and its
@@ -156,6 +162,10 @@ def _plateau(x, y):
     return 1 / (1 + np.exp(20 * x)) + 0.5 * (1 - np.exp(-((x - 2) ** 2 + y**2) / 4))
 
 
+def _linear_net(x, y):
+    return (1 - x * y) ** 2 / 2
+
+
 def _examples(name, n_points, noise, seed):
     """The surface's examples, regenerated from its documented data set."""
     dataset = "regression" if name == "linear_regression" else "logistic"
@@ -212,6 +222,7 @@ TWIN = {
     "linear_regression": _linear_regression,
     "logistic_regression": _logistic_regression,
     "mlp_slice": _mlp_slice,
+    "linear_net": _linear_net,
 }
 
 
