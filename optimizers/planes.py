@@ -475,9 +475,10 @@ def _cluster_centres(points: np.ndarray, radius: float) -> np.ndarray:
     if len(points) == 0:
         return np.zeros((0, 2))
     cells = np.floor(points / radius).astype(np.int64)
-    _, inverse, counts = np.unique(
-        cells, axis=0, return_inverse=True, return_counts=True
-    )
+    cells -= cells.min(axis=0)
+    # One integer per cell: a 1D unique is ~20x faster than np.unique(axis=0).
+    keys = cells[:, 0] * (int(cells[:, 1].max()) + 1) + cells[:, 1]
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
     sums = np.zeros((len(counts), 2))
     np.add.at(sums, inverse, points)
