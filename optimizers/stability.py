@@ -287,6 +287,37 @@ def _region(optimizer: str, values: dict, settings: dict, eigenvalues):
     return _heavy_ball_inside(h, beta[..., None])
 
 
+def sharpness_limit(optimizer: str, hyperparameters: dict, lr) -> np.ndarray | None:
+    """The largest Hessian eigenvalue λ at which the run's step at learning rate `lr`
+    (an array: the lr of every step) is still stable near a minimum: 2/lr for gradient
+    descent, 2(1 + β)/lr for heavy ball, 2(1 + β)/((1 + 2β)·lr) for Nesterov (the
+    regions above, solved for λ; torch's SGD divides by (1 - τ) for dampening τ and
+    subtracts its weight decay w). The edge of stability a run's sharpness is drawn
+    against. None for the methods the theory here does not cover (adaptive ones
+    rescale each coordinate, so their edge is about a preconditioned Hessian)."""
+    if optimizer not in _COVERED:
+        return None
+    settings = {
+        h.name: h.default
+        for h in optimizers.spec(optimizer).hyperparameters
+        if h.name in _COVERED[optimizer] or h.name == "nesterov"
+    }
+    settings.update({k: v for k, v in hyperparameters.items() if k in settings})
+    beta = float(settings.get("momentum", 0.0))
+    dampening = float(settings.get("dampening", 0.0))
+    weight_decay = float(settings.get("weight_decay", 0.0))
+    nesterov = bool(settings["nesterov"]) if "nesterov" in settings else False
+    if beta >= 1 or (nesterov and dampening != 0):
+        return None
+    if nesterov:
+        largest_step = 2 * (1 + beta) / (1 + 2 * beta)
+    else:
+        largest_step = 2 * (1 + beta)
+    with np.errstate(divide="ignore"):
+        limit = largest_step / (_nonnegative("lr", lr) * (1 - dampening))
+    return limit - weight_decay
+
+
 # --- curvature of any landscape ---------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from optimizers import schedules
+from optimizers import schedules, stability
 from ui import config as cfg
 from ui import export, figures, tables
 from ui import widgets as w
@@ -341,6 +341,32 @@ c.plotly_chart(
     ),
     key=P + "lr",
 )
+if st.toggle(
+    "Show the edge of stability: the sharpness λmax along each path",
+    key=P + "sharpness",
+):
+    st.plotly_chart(
+        figures.Prebuilt(
+            figures.sharpness_figure(
+                [stability.sharpness_along(surface, r.path) for r in results],
+                [
+                    stability.sharpness_limit(r.optimizer, r.hyperparameters, r.lr)
+                    for r in results
+                ],
+                labels,
+            )
+        ),
+        key=P + "sharpness_chart",
+    )
+    st.caption(
+        "λmax is the Hessian's largest eigenvalue at each iterate. Near a minimum a "
+        "step is stable only while λmax stays below the dashed line: 2/lr for "
+        "gradient descent, 2(1 + β)/lr with heavy-ball momentum β, "
+        "2(1 + β)/((1 + 2β)·lr) with Nesterov (exact on quadratics). Cohen et al. "
+        "(2021) found full-batch gradient descent on neural networks pushing λmax up "
+        "to 2/lr and hovering there: the edge of stability. Adaptive methods have "
+        "no line here: they rescale each coordinate."
+    )
 st.subheader("Share and export")
 link = w.share_link_control(query, key=P + "share")
 st.caption("Whoever opens this link sees this exact figure.")

@@ -495,3 +495,36 @@ def test_linear_net_stability_agrees_with_local_curvature():
 def test_bad_input_names_the_argument(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+@pytest.mark.parametrize(
+    "optimizer, hyperparameters",
+    [
+        ("gd", {}),
+        ("momentum", {"momentum": 0.9}),
+        ("momentum", {"momentum": 0.6, "nesterov": True}),
+        ("sgd", {"momentum": 0.5, "dampening": 0.3}),
+        ("sgd", {"momentum": 0.7, "nesterov": True, "weight_decay": 0.2}),
+    ],
+)
+def test_sharpness_limit_is_where_the_region_ends(optimizer, hyperparameters):
+    lr = np.array([0.01, 0.1, 0.7])
+    limit = stability.sharpness_limit(optimizer, hyperparameters, lr)
+    for rate, edge in zip(lr, limit, strict=True):
+        inside, outside = (
+            stability.predicted_region(
+                optimizer, hyperparameters, "lr", [rate], None, None, [edge * factor]
+            )[0, 0]
+            for factor in (0.999, 1.001)
+        )
+        assert inside and not outside
+
+
+def test_sharpness_limit_is_none_where_the_theory_is_silent():
+    assert stability.sharpness_limit("adam", {}, np.array([0.1])) is None
+    assert (
+        stability.sharpness_limit(
+            "sgd", {"momentum": 0.5, "dampening": 0.5, "nesterov": True}, np.ones(1)
+        )
+        is None
+    )

@@ -455,6 +455,52 @@ def play_controls(
     }
 
 
+def sharpness_figure(
+    sharpness: list[np.ndarray],
+    limits: list[np.ndarray | None],
+    labels: list[str],
+    height: int = 300,
+) -> dict:
+    """λmax of the Hessian at every iterate (solid), against the largest λmax at
+    which each run's step is stable (dashed, where theory gives one): the edge of
+    stability (Cohen et al. 2021)."""
+    data = []
+    for i, (values, limit, label) in enumerate(
+        zip(sharpness, limits, labels, strict=True)
+    ):
+        data.append(
+            {
+                "type": "scatter",
+                "y": values.tolist(),
+                "mode": "lines",
+                "name": f"{label}: λmax",
+                "line": {"color": color(i)},
+            }
+        )
+        if limit is not None:
+            data.append(
+                {
+                    "type": "scatter",
+                    "y": np.where(np.isfinite(limit), limit, np.nan).tolist(),
+                    "mode": "lines",
+                    "name": f"{label}: stable below",
+                    "line": {"color": color(i), "dash": "dash"},
+                }
+            )
+    finite = np.concatenate([v[np.isfinite(v)] for v in sharpness] + [np.ones(1)])
+    return {
+        "data": data,
+        "layout": {
+            "height": height,
+            "title": {"text": "sharpness λmax (solid) and its stable limit (dashed)"},
+            "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
+            "xaxis": {"title": {"text": "step"}},
+            "yaxis": {"type": "log" if finite.min() > 0 else "linear"},
+            "showlegend": False,
+        },
+    }
+
+
 def series_figure(
     series: list[np.ndarray],
     labels: list[str],
