@@ -34,7 +34,9 @@ loaded = state[P + "config"]
 
 st.title("Compare")
 with st.sidebar:
-    surface_name = st.selectbox("Surface", landscapes.names(), key=P + "surface")
+    surface_name = st.selectbox(
+        "Surface", landscapes.names(), key=P + "surface", format_func=landscapes.title
+    )
     optimizer = st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
     st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
     spec = optimizers.spec(optimizer)

@@ -46,7 +46,9 @@ with st.sidebar:
     st.number_input("linear warm-up steps", 0, cfg.MAX_STEPS_PAGE, key=P + "warmup")
     st.header("Effect on a run")
     st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
-    st.selectbox("Surface", landscapes.names(), key=P + "surface")
+    st.selectbox(
+        "Surface", landscapes.names(), key=P + "surface", format_func=landscapes.title
+    )
     st.number_input(
         "gradient noise σ",
         0.0,
