@@ -15,6 +15,7 @@ from ui import config as cfg
 from ui import figures, limits
 from ui import neural as nn
 from ui import stochastic as sto
+from ui import sweep as sw
 from ui import widgets as w
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +141,31 @@ def test_neural_net_clamps_examples_steps_and_runs_to_its_limits():
     limits_shown(at, "neural_net")
 
 
+def test_sweep_clamps_its_grid_and_work_to_its_limits():
+    at = app("sweep", resolution=HUGE, steps=HUGE)
+    state = at.session_state
+    assert state["sw.resolution"] == limits.SWEEP_GRID.value
+    cells = limits.SWEEP_GRID.value**2
+    # The quadratic, momentum: one plain gradient step per run and step.
+    assert state["sw.steps"] == limits.SWEEP_WORK.value // cells
+    for limit in (limits.SWEEP_GRID, limits.SWEEP_WORK, limits.STEPS):
+        assert names_limit(at, limit), limit
+    assert at.sidebar.slider(key="sw.resolution").max == limits.SWEEP_GRID.value
+    assert at.sidebar.slider(key="sw.steps").max == limits.STEPS.value
+    limits_shown(at, "sweep")
+
+
+def test_a_costly_step_gets_fewer_steps():
+    """A line search evaluates f many times per step: the same grid gets fewer."""
+    values, notices = sw.from_query(
+        {"mode": "basins", "run": "cg_polak_ribiere", "resolution": "512"}
+    )
+    cost = sw.OPTIMIZER_COST["cg_polak_ribiere"]
+    assert values["steps"] == limits.SWEEP_WORK.value // (512**2 * cost)
+    assert any(limits.notice(limits.SWEEP_WORK) in n for n in notices)
+    assert sw.work(values) <= limits.SWEEP_WORK.value
+
+
 def test_fixed_grids_are_the_limits():
     assert limits.BATCH_CONTOUR_GRID.value == sto.CONTOUR_GRID
     assert limits.BOUNDARY_GRID.value == nn.BOUNDARY_GRID
@@ -155,6 +181,7 @@ CACHED = {
     "stochastic_page": limits.STOCHASTIC_CACHE,
     "neural_page": limits.NEURAL_CACHE,
     "surface_image": limits.IMAGE_CACHE,
+    "sweep_plane": limits.SWEEP_CACHE,
 }
 
 
@@ -214,6 +241,18 @@ def largest_entries():
     import landscapes
 
     yield "surface_image", figures.surface_image(landscapes.get("rastrigin"))
+    # A Sweep plane keeps per cell its final point, losses and counters, and a basin
+    # map its labels too, whatever the steps: the largest is a 512 x 512 basin map.
+    values, notices = sw.from_query(
+        {
+            "mode": "basins",
+            "surface": "rastrigin",
+            "resolution": str(limits.SWEEP_GRID.value),
+            "steps": "3",
+        }
+    )
+    assert not notices
+    yield "sweep_plane", sw.compute(values)
 
 
 def test_the_largest_entry_of_each_cache_fits_its_memory_budget():
@@ -342,7 +381,7 @@ def test_heavy_requests_queue_for_their_slots():
     assert max(most) == slots and len(most) == slots + 2
 
 
-def test_stochastic_and_neural_pages_compute_inside_a_heavy_slot(monkeypatch):
+def test_stochastic_neural_and_sweep_pages_compute_inside_a_heavy_slot(monkeypatch):
     held = []
 
     def spy(values):
@@ -351,15 +390,19 @@ def test_stochastic_and_neural_pages_compute_inside_a_heavy_slot(monkeypatch):
 
     monkeypatch.setattr(sto, "page_data", spy)
     monkeypatch.setattr(nn, "page_data", spy)
+    monkeypatch.setattr(sw, "compute", lambda values, progress: spy(values))
     w.stochastic_page.clear()
     w.neural_page.clear()
+    w.sweep_plane.clear()
     try:
         w.stochastic_page((("steps", "7"),))
         w.neural_page((("steps", "7"),))
+        w.sweep_plane((("steps", "7"),))
     finally:
         w.stochastic_page.clear()
         w.neural_page.clear()
-    assert held == [1, 1]  # each held one slot while it computed
+        w.sweep_plane.clear()
+    assert held == [1, 1, 1]  # each held one slot while it computed
     assert limits._HEAVY._value == limits.HEAVY_AT_ONCE.value  # and gave it back
 
 

@@ -252,6 +252,7 @@ def test_every_preset_opens_cleanly(preset):
         "schedules": "pages/schedules.py",
         "stochastic": "pages/stochastic.py",
         "neural_net": "pages/neural_net.py",
+        "sweep": "pages/sweep.py",
     }[preset.page]
     at = app(page, **preset.query, preset=preset.key)
     assert not at.exception
@@ -439,6 +440,7 @@ HOSTILE_LINKS = {
     "pages/schedules.py": {"schedules": HOSTILE, "optimizer": HOSTILE, "lr": HOSTILE},
     "pages/stochastic.py": {"surface": HOSTILE, "average": HOSTILE, "batch": HOSTILE},
     "pages/neural_net.py": {"dataset": HOSTILE, "run": HOSTILE, "hidden": HOSTILE},
+    "pages/sweep.py": {"surface": HOSTILE, "run": HOSTILE, "x": HOSTILE},
 }
 
 

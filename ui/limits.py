@@ -38,14 +38,14 @@ class Limit:
         return f"{self.name} ≤ {shown}"
 
 
-ALL = ("playground", "compare", "schedules", "stochastic", "neural_net")
+ALL = ("playground", "compare", "schedules", "stochastic", "neural_net", "sweep")
 
 STEPS = Limit(
     "steps",
     5000,
     "steps per run",
     "every step is a frame sent to the browser and played there",
-    ("playground", "compare", "schedules"),
+    ("playground", "compare", "schedules", "sweep"),
 )
 RUNS = Limit(
     "runs",
@@ -144,7 +144,27 @@ HEAVY_AT_ONCE = Limit(
     "heavy requests computed at once",
     "others wait their turn, and they run at a lower priority than light ones "
     "(a Playground change)",
-    ("stochastic", "neural_net"),
+    ("stochastic", "neural_net", "sweep"),
+)
+SWEEP_GRID = Limit(
+    "sweep_grid",
+    512,
+    "runs per side of a Sweep plane",
+    "each cell is a full run: 512 x 512 is 262,144 runs",
+    ("sweep",),
+)
+# A plane's work is runs x steps x the cost of one step, in plain gradient steps on
+# a formula (ui.sweep.step_cost: a line search's step or a network slice's point
+# counts as many). At this cap a plane takes about 1-4 s on the project's 2-core
+# machines (Adam on Rosenbrock, 512 x 512 x 1,000 steps: 3.7 s; docs/measurements.md).
+SWEEP_WORK = Limit(
+    "sweep_work",
+    512 * 512 * 1000,
+    "runs x steps x cost of a step on Sweep",
+    "a plane is computed while the visitor waits; a larger request gets fewer steps "
+    "(a line search's step, or a point of a network's slice, costs as many as 30 to "
+    "250 plain steps)",
+    ("sweep",),
 )
 
 
@@ -170,6 +190,8 @@ class Cache:
 # of 4 runs x 2,000 steps of a 2-32-32-1 net (1,185 weights at every step of every
 # run) on 500 examples, 77.7 MB. Typical entries are far smaller (the default Neural
 # net page: 3.2 MB), so a budget in bytes keeps many more of them than a count would.
+# A Sweep plane of 512 x 512 cells with its basins: 14.7 MB, whatever its steps (the
+# default 96 x 96 plane: 0.5 MB).
 RUNS_CACHE = Cache(
     Limit(
         "runs_cache_mb",
@@ -214,7 +236,18 @@ IMAGE_CACHE = Cache(
     max_entries=256,
     largest_mb=0.25,
 )
-CACHES = (RUNS_CACHE, STOCHASTIC_CACHE, NEURAL_CACHE, IMAGE_CACHE)
+SWEEP_CACHE = Cache(
+    Limit(
+        "sweep_cache_mb",
+        128,
+        "MB of cached Sweep planes",
+        "the least recently used planes are dropped first",
+        ("sweep",),
+    ),
+    max_entries=64,
+    largest_mb=15.0,
+)
+CACHES = (RUNS_CACHE, STOCHASTIC_CACHE, NEURAL_CACHE, IMAGE_CACHE, SWEEP_CACHE)
 
 TABLE: tuple[Limit, ...] = (
     STEPS,
@@ -231,6 +264,8 @@ TABLE: tuple[Limit, ...] = (
     BATCH_CONTOUR_GRID,
     BOUNDARY_GRID,
     SLICE_GRID,
+    SWEEP_GRID,
+    SWEEP_WORK,
     HEAVY_AT_ONCE,
     *(cache.memory for cache in CACHES),
 )

@@ -16,6 +16,7 @@ PAGES = (
     ("pages/schedules.py", "Schedules", "📉"),
     ("pages/stochastic.py", "Stochastic", "🎲"),
     ("pages/neural_net.py", "Neural net", "🧠"),
+    ("pages/sweep.py", "Sweep", "🗺️"),
     ("pages/gallery.py", "Gallery", "🖼️"),
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import landscapes
 import optimizers
@@ -178,6 +179,45 @@ def neural_page(query_key: tuple) -> dict:
     )
     with limits.heavy_request():
         return nn.page_data(values)
+
+
+# Below this estimated time a plane computes without a progress bar.
+PROGRESS_AFTER_SECONDS = 0.5
+# Seconds per run-step-evaluation of a plane, measured (docs/measurements.md): the
+# estimate that decides whether to show the progress bar at once.
+SWEEP_SECONDS_PER_WORK = 1.0e-8
+
+
+@st.cache_data(
+    max_entries=limits.SWEEP_CACHE.max_entries,
+    max_size=limits.SWEEP_CACHE.max_size,
+    show_spinner=False,
+)
+def sweep_plane(query_key: tuple):
+    """A Sweep plane (and its basins) cached by its query string, computed in a heavy
+    slot (ui.limits.heavy_request) with a progress bar saying what is computed when
+    it takes longer than PROGRESS_AFTER_SECONDS."""
+    import time
+
+    from ui import sweep as sw
+
+    values, _ = sw.from_query(dict(query_key))
+    label = f"Computing {sw.describe(values)}…"
+    estimate = sw.work(values) * SWEEP_SECONDS_PER_WORK
+    began = time.perf_counter()
+    bar = st.empty()
+
+    def progress(fraction: float) -> None:
+        late = time.perf_counter() - began > PROGRESS_AFTER_SECONDS
+        if (estimate > PROGRESS_AFTER_SECONDS or late) and get_script_run_ctx():
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=label)
+
+    progress(0.0)
+    try:
+        with limits.heavy_request():
+            return sw.compute(values, progress)
+    finally:
+        bar.empty()
 
 
 def load_page_from_url(prefix: str, parse, write) -> None:
@@ -413,5 +453,76 @@ def figure_clicks(key: str, figure_key: str, on_click) -> None:
         key=key,
         data={"container": "st-key-" + figure_key.replace(".", "-")},
         on_click_change=clicked,
+        height=0,
+    )
+
+
+# A box drag (or a double-click back) on a figure reaches the server as a trigger
+# value: plotly.js's plotly_relayout event's axis ranges, as the axes show them (a
+# log axis's range is in log10 units; `figure_zooms` converts), or {reset: true}.
+FIGURE_ZOOMS_JS = """
+export default function ({ data, setTriggerValue }) {
+  let bound = null;
+  const bind = () => {
+    const figure = document.querySelector(`.${data.container} .js-plotly-plot`);
+    if (!figure || figure === bound || typeof figure.on !== "function") return;
+    bound = figure;
+    figure.on("plotly_relayout", (event) => {
+      const x = [event["xaxis.range[0]"], event["xaxis.range[1]"]];
+      const y = [event["yaxis.range[0]"], event["yaxis.range[1]"]];
+      const finite = (pair) => pair.every((v) => Number.isFinite(v));
+      if (finite(x) || finite(y)) {
+        const layout = figure.layout || {};
+        setTriggerValue("zoom", {
+          x: finite(x) ? x : null,
+          y: finite(y) ? y : null,
+          xlog: (layout.xaxis || {}).type === "log",
+          ylog: (layout.yaxis || {}).type === "log",
+        });
+      } else if (event["xaxis.autorange"] || event["yaxis.autorange"]) {
+        setTriggerValue("zoom", { reset: true });
+      }
+    });
+  };
+  const observer = new MutationObserver(bind);
+  observer.observe(document.body, { childList: true, subtree: true });
+  bind();
+  return () => observer.disconnect();
+}
+"""
+_figure_zooms = st.components.v2.component(
+    "descent_lab.figure_zooms", js=FIGURE_ZOOMS_JS
+)
+
+
+def figure_zooms(key: str, figure_key: str, on_zoom) -> None:
+    """Mount the invisible listener for box zooms on the figure drawn with
+    `figure_key`: `on_zoom(x_range, y_range)` runs, then the script, after each zoom
+    (ranges in data units, None for an axis the zoom left alone), and
+    `on_zoom(None, None)` when the view is reset (a double-click)."""
+
+    def zoomed():
+        event = st.session_state[key].zoom
+        if not event:
+            return
+        if event.get("reset"):
+            on_zoom(None, None)
+            return
+        ranges = []
+        for axis in ("x", "y"):
+            pair = event.get(axis)
+            if pair is None:
+                ranges.append(None)
+                continue
+            low, high = sorted(float(v) for v in pair)
+            if event.get(axis + "log"):
+                low, high = 10.0**low, 10.0**high
+            ranges.append((low, high))
+        on_zoom(*ranges)
+
+    _figure_zooms(
+        key=key,
+        data={"container": "st-key-" + figure_key.replace(".", "-")},
+        on_zoom_change=zoomed,
         height=0,
     )

@@ -1,0 +1,360 @@
+"""The Sweep page through Streamlit's AppTest: defaults, changed axes, optimizer and
+outcome, links (good, hostile, every preset), a clicked cell's run and its Playground
+link, a zoom recomputed at full resolution, the CSV export, basins, the theory.
+
+Every number checked here is derived independently of the page and of
+optimizers.planes: single runs (optimizers.run), the closed-form spectral radius of
+the heavy-ball iteration, the minima of Himmelblau's function as published."""
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+import optimizers
+from ui import config as cfg
+from ui import limits
+from ui import sweep as sw
+from ui import sweep_figures as sf
+from ui import widgets as w
+from ui.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "sweep.py")
+TIMEOUT = 300  # a cold Numba cache compiles kernels during the first run
+SMALL = {"resolution": "24", "steps": "150"}  # quick planes for most tests
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def qp(at, key):
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list | tuple) else value
+
+
+def charts(at) -> dict[str, dict]:
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def chart(at, key) -> dict:
+    for chart_id, spec in charts(at).items():
+        if chart_id.endswith(key):
+            return spec
+    raise AssertionError(f"no chart {key}; have {list(charts(at))}")
+
+
+def trace(spec, name) -> dict:
+    for t in spec["data"]:
+        if str(t.get("name", "")).startswith(name):
+            return t
+    raise AssertionError(f"no trace {name!r}")
+
+
+def heatmap(at) -> dict:
+    return chart(at, "sw.map")["data"][0]
+
+
+def quadratic(kappa=10.0, angle=0.0):
+    return landscapes.get("quadratic", condition_number=kappa, angle=angle)
+
+
+def heavy_ball_radius(lr, beta, eigenvalue) -> float:
+    """Spectral radius of the heavy-ball iteration on one eigen-direction:
+    (e_{k+1}, e_k) = [[1 + β - ηλ, -β], [1, 0]] (e_k, e_{k-1})."""
+    matrix = np.array([[1 + beta - lr * eigenvalue, -beta], [1.0, 0.0]])
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def test_defaults_render_a_plane_and_pin_every_number_in_the_url():
+    at = app()
+    assert not at.exception
+    assert not at.warning, [x.value for x in at.warning]
+    main = heatmap(at)
+    z = sf.decode(main["z"])
+    n = sw.DEFAULT_RESOLUTION
+    assert z.shape == (n, n)
+    np.testing.assert_allclose(main["x"], np.geomspace(1e-3, 1.0, n), rtol=1e-5)
+    np.testing.assert_allclose(main["y"], np.linspace(0.0, 0.99, n), rtol=1e-5)
+    for key in ("mode", "surface", "x", "y", "x_range", "resolution", "steps", "run"):
+        assert qp(at, key)
+    assert (qp(at, "x"), qp(at, "y"), qp(at, "run")) == ("lr", "momentum", "momentum")
+
+
+def test_diverged_cells_follow_single_runs_and_the_heavy_ball_theory():
+    """On κ = 10 (λ = 1, 10) heavy ball diverges where its iteration's spectral
+    radius exceeds 1. Cells far inside either side must show it; and a handful of
+    cells' divergence steps equal their single runs'."""
+    at = app(resolution="32", steps="300", outcome="loss")
+    spec = chart(at, "sw.map")
+    main = spec["data"][0]
+    xs, ys = np.array(main["x"]), np.array(main["y"])
+    overlay = trace(spec, "diverged")
+    diverged_at = sf.decode(overlay["z"])  # NaN where the run did not diverge
+    radius = np.array(
+        [
+            [max(heavy_ball_radius(lr, b, lam) for lam in (1.0, 10.0)) for lr in xs]
+            for b in ys
+        ]
+    )
+    assert np.all(np.isfinite(diverged_at[radius > 1.15]))
+    assert np.all(np.isnan(diverged_at[radius < 0.95]))
+    assert (radius > 1.15).sum() > 50 and (radius < 0.95).sum() > 50
+    surface = quadratic()
+    for row, col in [(0, 31), (20, 25), (31, 31), (10, 5), (25, 28)]:
+        run = optimizers.run(
+            "momentum",
+            surface,
+            start=surface.default_start,
+            steps=300,
+            lr=float(main["x"][col]),
+            momentum=float(main["y"][row]),
+        )
+        if run.diverged_at is None:
+            assert np.isnan(diverged_at[row, col])
+        else:
+            assert diverged_at[row, col] == run.diverged_at
+    # The theory's boundary is drawn from the same closed form (λ = 1 and 10).
+    region = sf.decode(trace(spec, "theory (exact on quadratics)")["z"])
+    lr, beta = np.meshgrid(xs, ys)
+    expected = (lr * 10 < 2 * (1 + beta)) & (lr * 1 < 2 * (1 + beta))
+    assert np.array_equal(region.astype(bool), expected)
+    bound = trace(spec, "2/λmax")
+    assert bound["x"] == pytest.approx([0.2, 0.2])  # 2 / λmax = 2 / 10
+
+
+def test_the_optimal_heavy_ball_pair_and_its_rate():
+    """Polyak's optimum for λ in [μ, L]: lr = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))²,
+    rate (√κ − 1)/(√κ + 1)."""
+    at = app(resolution="16", steps="200")
+    star = trace(chart(at, "sw.map"), "optimal heavy ball")
+    L, mu = 10.0, 1.0
+    k = math.sqrt(L / mu)
+    assert star["x"][0] == pytest.approx(4 / (math.sqrt(L) + math.sqrt(mu)) ** 2)
+    assert star["y"][0] == pytest.approx(((k - 1) / (k + 1)) ** 2)
+    rate = (k - 1) / (k + 1)
+    assert f"rate {rate:.3f} predicted" in star["name"]
+    # The measured rate beside it is a run's own contraction, near the prediction.
+    measured = float(star["name"].rsplit("measured ", 1)[1])
+    assert measured == pytest.approx(rate, abs=0.03)
+
+
+def test_changing_optimizer_axes_and_outcome_rerenders():
+    at = app(**SMALL)
+    at.selectbox(key="sw.optimizer").set_value("adam").run()
+    assert not at.exception and not at.warning
+    assert (qp(at, "x"), qp(at, "y")) == ("lr", "beta1")
+    at.selectbox(key="sw.y").set_value("beta2").run()
+    assert not at.exception
+    assert qp(at, "y") == "beta2"
+    main = heatmap(at)
+    low, high = map(float, qp(at, "y_range").split(","))
+    np.testing.assert_allclose(main["y"], np.linspace(low, high, 24), rtol=1e-5)
+    at.radio(key="sw.outcome").set_value("steps").run()
+    assert qp(at, "outcome") == "steps"
+    assert heatmap(at)["colorbar"]["title"]["text"] == "steps to tolerance"
+    at.number_input(key="sw.x_low").set_value(0.01).run()
+    assert qp(at, "x_range").startswith("0.01,")
+    assert heatmap(at)["x"][0] == pytest.approx(0.01)
+    at.radio(key="sw.mode").set_value("basins").run()
+    assert not at.exception
+    assert qp(at, "mode") == "basins" and qp(at, "outcome") == "basin"
+
+
+HOSTILE = "[a](http://e.x) **b** ![i](http://e.x/i)"
+
+
+def test_hostile_links_are_clamped_with_literal_notices():
+    at = app(
+        resolution="1e9",
+        steps="1e9",
+        surface=HOSTILE,
+        run=HOSTILE,
+        x=HOSTILE,
+        x_range="-5,5",
+        y_range="a,b",
+        start="1e9,-1e9",
+        tolerance="-3",
+        outcome="basin",
+        cell="nan,nan",
+    )
+    assert not at.exception
+    text = "\n".join(x.value for x in at.warning)
+    assert w.literal(limits.notice(limits.SWEEP_GRID)) in text
+    assert w.literal(limits.notice(limits.SWEEP_WORK)) in text
+    for notice in at.warning:
+        html = MarkdownIt("commonmark").render(notice.value)
+        for tag in ("<a ", "<strong>", "<em>", "<img"):
+            assert tag not in html, notice.value
+    assert qp(at, "resolution") == str(limits.SWEEP_GRID.value)
+    steps = int(qp(at, "steps"))
+    assert 512 * 512 * steps <= limits.SWEEP_WORK.value
+    assert qp(at, "surface") == sw.DEFAULT_SURFACE and qp(at, "x") == "lr"
+    low, high = map(float, qp(at, "x_range").split(","))
+    assert 0 < low < high <= 5  # a log axis starts above 0
+    start = tuple(map(float, qp(at, "start").split(",")))
+    assert start == (3.0, -3.0)  # moved to the quadratic's bounds
+    assert qp(at, "outcome") == "score"
+
+
+def test_gd_cannot_make_a_plane_and_says_so():
+    at = app(run="gd;lr=0.1", **SMALL)
+    assert not at.exception
+    assert any("a plane needs two" in x.value for x in at.warning)
+    assert qp(at, "run") == "momentum"
+    basins = app(run="gd;lr=0.1", mode="basins", **SMALL)
+    assert not basins.warning and qp(basins, "run") == "gd;lr=0.1"
+
+
+def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
+    at = app(**SMALL)
+    assert "sw.path" not in " ".join(charts(at))
+    main = heatmap(at)
+    lr, momentum = main["x"][20], main["y"][17]
+    at.session_state["sw.cell"] = (lr, momentum)  # what the click handler writes
+    at.run()
+    assert not at.exception
+    surface = quadratic()
+    expected = optimizers.run(
+        "momentum",
+        surface,
+        start=surface.default_start,
+        steps=150,
+        lr=lr,
+        momentum=momentum,
+    )
+    path = trace(chart(at, "sw.path"), "this cell's run")
+    np.testing.assert_allclose(path["x"], expected.path[:, 0])
+    np.testing.assert_allclose(path["y"], expected.path[:, 1])
+    assert qp(at, "cell") == f"{cfg._short(lr)},{cfg._short(momentum)}"
+    # The Playground link, read by the Playground's own parser, reproduces the run.
+    [button] = at.get("link_button")
+    link = urlparse(button.proto.url)
+    assert link.path in ("./", "/", "")
+    config, notices = cfg.from_query(parse_qs(link.query))
+    assert notices == []
+    [run] = config.run()
+    np.testing.assert_array_equal(run.path, expected.path)
+    # The chosen cell is marked on the map; the curves of its run are drawn.
+    marker = trace(chart(at, "sw.map"), "chosen cell")
+    assert (marker["x"][0], marker["y"][0]) == pytest.approx((lr, momentum))
+    loss = chart(at, "sw.loss")["data"][0]["y"]
+    np.testing.assert_allclose(loss, np.maximum(expected.loss, 1e-16))
+    sharpness = chart(at, "sw.sharpness")
+    assert trace(sharpness, "2/lr")["y"] == pytest.approx([2 / lr, 2 / lr])
+    # On a quadratic the sharpness is λmax = 10 at every iterate.
+    np.testing.assert_allclose(trace(sharpness, "λmax")["y"], 10.0, rtol=1e-9)
+
+
+def test_a_zoom_recomputes_the_view_at_full_resolution():
+    at = app(**SMALL)
+    at.session_state["sw.zoom"] = ((0.05, 0.3), (0.5, 0.9))  # what a box drag sends
+    at.run()
+    at.button(key="sw.recompute").click().run()
+    assert not at.exception
+    assert qp(at, "x_range") == "0.05,0.3" and qp(at, "y_range") == "0.5,0.9"
+    main = heatmap(at)
+    np.testing.assert_allclose(main["x"], np.geomspace(0.05, 0.3, 24), rtol=1e-5)
+    np.testing.assert_allclose(main["y"], np.linspace(0.5, 0.9, 24), rtol=1e-5)
+    assert sf.decode(main["z"]).shape == (24, 24)
+    at.button(key="sw.reset").click().run()
+    assert qp(at, "x_range") == "0.001,1"
+
+
+def test_the_csv_has_every_cell_and_matches_single_runs():
+    at = app(resolution="12", steps="100", x_range="0.01,0.5")
+    query = {k: qp(at, k) for k in at.query_params}
+    plane, _ = w.sweep_plane(sw.plane_key(query))
+    rows = list(csv.DictReader(io.StringIO(plane.to_csv())))
+    assert len(rows) == 12 * 12
+    surface = quadratic()
+    for row in rows[::17]:
+        run = optimizers.run(
+            "momentum",
+            surface,
+            start=surface.default_start,
+            steps=100,
+            lr=float(row["lr"]),
+            momentum=float(row["momentum"]),
+        )
+        if run.diverged_at is None:
+            assert int(row["diverged_at"]) == -1
+            assert float(row["final_loss"]) == pytest.approx(run.final_loss, rel=1e-9)
+        else:
+            assert int(row["diverged_at"]) == run.diverged_at
+
+
+HIMMELBLAU_MINIMA = [
+    (3.0, 2.0),
+    (-2.805118, 3.131312),
+    (-3.779310, -3.283186),
+    (3.584428, -1.848126),
+]
+
+
+def test_himmelblau_basins_under_gradient_descent():
+    at = app(
+        mode="basins",
+        surface="himmelblau",
+        run="gd;lr=0.01",
+        resolution="16",
+        steps="500",
+    )
+    assert not at.exception and not at.warning
+    spec = chart(at, "sw.map")
+    named = [t["name"] for t in spec["data"] if "minimum (" in str(t.get("name"))]
+    assert len(named) == 4 and all(n.startswith("global minimum") for n in named)
+    main = spec["data"][0]
+    labels = sf.decode(main["z"])
+    xs, ys = main["x"], main["y"]
+    surface = landscapes.get("himmelblau")
+    colours = {}
+    for t in spec["data"]:
+        if str(t.get("name", "")).startswith("global minimum"):
+            colours[t["marker"]["color"]] = (t["x"][0], t["y"][0])
+    for row in range(0, 16, 3):
+        for col in range(0, 16, 3):
+            run = optimizers.run(
+                "gd", surface, start=(xs[col], ys[row]), steps=500, lr=0.01
+            )
+            if run.diverged_at is not None or np.isnan(labels[row, col]):
+                continue
+            nearest = min(HIMMELBLAU_MINIMA, key=lambda m: math.dist(m, run.final))
+            colour = sf.basin_colour(int(labels[row, col]))
+            assert colours[colour] == pytest.approx(nearest, abs=1e-4)
+
+
+def test_lecturer_mode_hides_controls():
+    at = app(lecture="1", hide="surface,runs", **SMALL)
+    assert not at.exception
+    keys = {x.key for x in at.selectbox}
+    assert "sw.surface" not in keys and "sw.optimizer" not in keys
+    assert "sw.x" in keys
+    assert qp(at, "lecture") == "1"
+
+
+SWEEP_PRESETS = [p for p in PRESETS if p.page == "sweep"]
+
+
+@pytest.mark.parametrize("preset", SWEEP_PRESETS, ids=[p.key for p in SWEEP_PRESETS])
+def test_every_sweep_preset_opens_cleanly(preset):
+    at = app(**preset.query, preset=preset.key)
+    assert not at.exception
+    assert not at.warning, [x.value for x in at.warning]
+    assert any(preset.title in i.value for i in at.info)
+
+
+def test_there_are_three_sweep_presets():
+    assert len(SWEEP_PRESETS) >= 3

@@ -1,0 +1,569 @@
+"""The Sweep page's configuration and numbers: a heat map over a plane of two
+hyperparameters (each cell a full run from one start), or a basin map over start
+points (each cell a run from that start), and the theory that predicts them.
+
+The page's whole state is the URL: `FIELDS` (one declaration, parsed and clamped by
+`ui.fields`) plus the optimizer and its fixed settings as the Playground writes a run
+(``run=momentum;nesterov=1``) and the surface's parameters as the Playground writes
+them. `from_query` never raises; `resolve` makes a configuration consistent (axes the
+optimizer has, ranges inside each hyperparameter's allowed range, log axes above 0,
+start points inside the surface's bounds, the work cap) with a notice per change.
+The numerics are optimizers.planes and optimizers.stability; this module chooses what
+to compute and reads the results out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import numpy as np
+
+import landscapes
+import optimizers
+from optimizers import planes, stability
+from ui import config as cfg
+from ui import limits
+from ui.config import _clamped, _first, _short
+from ui.fields import Field, parse, to_query
+
+MODES = ("plane", "basins")
+MODE_TITLES = {"plane": "hyperparameter plane", "basins": "basin map"}
+OUTCOMES = {
+    "plane": ("score", "loss", "steps", "diverged"),
+    "basins": ("basin", "steps", "diverged", "sharpness"),
+}
+OUTCOME_TITLES = {
+    "score": "convergence score (blue: converged, faster is darker; red: diverged)",
+    "loss": "final loss f − f* (log)",
+    "steps": "steps to reach the tolerance",
+    "diverged": "diverged or not",
+    "basin": "the minimum each start ends in",
+    "sharpness": "λmax at the final point × lr/2 (above 1: too sharp for this lr)",
+}
+MAX_GRID = limits.SWEEP_GRID.value
+MAX_STEPS = limits.STEPS.value
+DEFAULT_RUN = cfg.RunConfig("momentum")
+DEFAULT_SURFACE = "quadratic"
+DEFAULT_RESOLUTION = 96
+DEFAULT_STEPS = 200
+START_LIMIT = 1e3  # any start or region coordinate, before the surface's bounds
+# Above this a hyperparameter axis is cut (a learning rate of 1e6 only diverges).
+AXIS_CEILING = 1e6
+# Hyperparameters bounded by 1 but open there (momentum, betas): the largest value a
+# link can carry, as the Playground's run codec clamps it (ui.config).
+OPEN_ONE = 0.9999
+
+# What one step of one run costs, relative to a plain gradient step on a formula
+# (measured: a 128 x 128 Rosenbrock basin map x 500 steps per optimizer, and a
+# 64 x 64 one per surface; docs/measurements.md). Line searches evaluate f many
+# times per step; a point of the MLP slice is a network pass over every example.
+OPTIMIZER_COST = {
+    "sgd": 2,
+    "rmsprop": 3,
+    "adamw": 2,
+    "nadam": 8,
+    "radam": 5,
+    "rprop": 3,
+    "gd_armijo": 30,
+    "gd_exact_line_search": 100,
+    "cg_fletcher_reeves": 250,
+    "cg_polak_ribiere": 250,
+}
+SURFACE_COST = {"mlp_slice": 80}  # times its work_per_point (examples)
+
+_ALL_AXES = tuple(
+    dict.fromkeys(name for opt in optimizers.names() for name in planes.axis_names(opt))
+)
+
+FIELDS = (
+    Field("mode", "choice", "plane", choices=MODES),
+    Field("surface", "choice", DEFAULT_SURFACE, choices=tuple(landscapes.names())),
+    Field("x", "choice", None, choices=_ALL_AXES),
+    Field("y", "choice", None, choices=_ALL_AXES),
+    Field("x_range", "pair", None, -AXIS_CEILING, AXIS_CEILING),
+    Field("y_range", "pair", None, -AXIS_CEILING, AXIS_CEILING),
+    Field("x_log", "bool", None),
+    Field("y_log", "bool", None),
+    Field("region_x", "pair", None, -START_LIMIT, START_LIMIT),
+    Field("region_y", "pair", None, -START_LIMIT, START_LIMIT),
+    Field(
+        "resolution", "int", DEFAULT_RESOLUTION, 2, MAX_GRID, limit=limits.SWEEP_GRID
+    ),
+    Field("steps", "int", DEFAULT_STEPS, 1, MAX_STEPS, limit=limits.STEPS),
+    # Above 0: the score divides by it (and a tolerance of 0 is never reached).
+    Field("tolerance", "float", 1e-6, 1e-12, 1e6),
+    Field("start", "pair", None, -START_LIMIT, START_LIMIT),
+    Field(
+        "outcome",
+        "choice",
+        None,
+        choices=tuple(dict.fromkeys(sum(OUTCOMES.values(), ()))),
+    ),
+    Field("cell", "pair", None, -AXIS_CEILING, AXIS_CEILING),
+)
+FIELD = {f.name: f for f in FIELDS}
+# What the plane depends on: the rest (outcome, the chosen cell) only changes the view.
+VIEW_ONLY = ("outcome", "cell")
+
+
+# --- configuration --------------------------------------------------------------
+
+
+def axis_names(optimizer: str) -> list[str]:
+    """The hyperparameters of `optimizer` a plane can vary."""
+    return list(planes.axis_names(optimizer))
+
+
+def plane_optimizers() -> list[str]:
+    """Optimizers with at least two numeric hyperparameters (a plane needs two)."""
+    return [name for name in optimizers.names() if len(axis_names(name)) >= 2]
+
+
+def allowed_range(optimizer: str, name: str) -> tuple[float, float]:
+    """[low, high] a hyperparameter axis may span: the optimizer's allowed range, cut
+    at AXIS_CEILING, and below 1 where the range is open at 1 (as the Playground's
+    link codec clamps it, so a cell's link reproduces it)."""
+    hyper = optimizers.spec(optimizer).hyperparameter(name)
+    low, high = float(hyper.low), min(float(hyper.high), AXIS_CEILING)
+    if hyper.open_high and hyper.high == 1.0:
+        high = OPEN_ONE
+    if hyper.open_low:
+        low = max(low, 1e-12)
+    return low, high
+
+
+def default_axis(optimizer: str, name: str) -> tuple[tuple[float, float], bool]:
+    """((low, high), log) an axis opens with: learning rates and small positive
+    settings on a log scale around their default, the [0, 1) ones linear."""
+    low, high = allowed_range(optimizer, name)
+    default = float(optimizers.spec(optimizer).hyperparameter(name).default)
+    if name == "lr":
+        return (1e-3, 1.0), True
+    if high <= 1.0:
+        if name in ("beta2", "alpha", "rho") and default > 0.5:
+            return (0.5, high), False
+        return (low, min(high, 0.99)), False
+    if name in ("momentum", "dampening"):
+        return (0.0, 0.99), False
+    if default > 0:
+        return (max(low, default / 100, 1e-12), min(high, default * 100)), True
+    return (1e-5, 1.0), True
+
+
+def surface_of(values: dict) -> landscapes.Landscape:
+    return landscapes.get(values["surface"], **values["surface_params"])
+
+
+def from_query(params) -> tuple[dict, list[str]]:
+    """The page's values from a query string (never raises), with notices."""
+    values, notices = parse(FIELDS, params)
+    values["run"] = DEFAULT_RUN
+    text = _first(params, "run", notices)
+    if text is not None:
+        run = cfg.parse_run(text, notices)
+        if run is not None:
+            values["run"] = run
+    values["surface_params"] = {}
+    for key, (low, high) in landscapes.parameter_ranges(values["surface"]).items():
+        text = _first(params, cfg.surface_key(key), notices)
+        if text is not None:
+            default = landscapes.get(values["surface"]).params[key]
+            values["surface_params"][key] = _clamped(
+                cfg.surface_key(key), text, low, high, default, notices
+            )
+    resolve(values, notices)
+    return values, notices
+
+
+def resolve(values: dict, notices: list[str]) -> None:
+    """Make `values` consistent, in place, noting each change."""
+    run = values["run"]
+    if values["mode"] == "plane" and run.optimizer not in plane_optimizers():
+        notices.append(
+            f"{run.optimizer} has one numeric hyperparameter, and a plane needs two; "
+            f"using {DEFAULT_RUN.optimizer}."
+        )
+        run = values["run"] = DEFAULT_RUN
+    surface = surface_of(values)
+    if values["mode"] == "plane":
+        _resolve_axes(values, notices)
+    else:
+        _resolve_region(values, surface, notices)
+    if values["start"] is not None:
+        values["start"] = _inside(values["start"], surface.bounds, "start", notices)
+    if values["outcome"] is None:
+        values["outcome"] = OUTCOMES[values["mode"]][0]
+    elif values["outcome"] not in OUTCOMES[values["mode"]]:
+        fallback = OUTCOMES[values["mode"]][0]
+        notices.append(
+            f"Outcome '{values['outcome']}' is not shown on a "
+            f"{MODE_TITLES[values['mode']]}; showing {fallback}."
+        )
+        values["outcome"] = fallback
+    per_step = values["resolution"] ** 2 * step_cost(values["run"].optimizer, surface)
+    most_steps = max(1, limits.SWEEP_WORK.value // per_step)
+    if values["steps"] > most_steps:
+        notices.append(
+            f"{values['resolution']} x {values['resolution']} runs x "
+            f"{values['steps']} steps is too much work for one request; using "
+            f"{most_steps} steps {limits.notice(limits.SWEEP_WORK)}."
+        )
+        values["steps"] = most_steps
+
+
+def _resolve_axes(values: dict, notices: list[str]) -> None:
+    optimizer = values["run"].optimizer
+    names = axis_names(optimizer)
+    # An axis left out takes the optimizer's first free hyperparameter with the
+    # range and scale given; one replaced (unknown, or both the same) its defaults.
+    replaced = set()
+    for axis in ("x", "y"):
+        if values[axis] is not None and values[axis] not in names:
+            notices.append(
+                f"{optimizer} has no hyperparameter '{values[axis]}' to vary; "
+                f"allowed: {', '.join(names)}."
+            )
+            values[axis] = None
+            replaced.add(axis)
+    if values["x"] is not None and values["x"] == values["y"]:
+        notices.append(f"Both axes were {values['y']}; the y axis is another one.")
+        values["y"] = None
+        replaced.add("y")
+    for axis, other in (("x", "y"), ("y", "x")):
+        if values[axis] is None:
+            values[axis] = next(n for n in names if n != values[other])
+        if axis in replaced:
+            values[f"{axis}_range"] = values[f"{axis}_log"] = None
+        name = values[axis]
+        (low, high), log = default_axis(optimizer, name)
+        if values[f"{axis}_log"] is None:
+            values[f"{axis}_log"] = log
+        if values[f"{axis}_range"] is None:
+            values[f"{axis}_range"] = (low, high)
+        values[f"{axis}_range"] = _axis_range(
+            optimizer, name, values[f"{axis}_range"], values[f"{axis}_log"], notices
+        )
+
+
+def _axis_range(optimizer, name, given, log, notices) -> tuple[float, float]:
+    low, high = allowed_range(optimizer, name)
+    a, b = sorted(given)
+    if a == b:
+        notices.append(f"The {name} axis had no width; using its default range.")
+        (a, b), _ = default_axis(optimizer, name)
+    clamped = (min(max(a, low), high), min(max(b, low), high))
+    if log and clamped[0] <= 0:
+        clamped = (max(clamped[1] * 1e-4, 1e-12), clamped[1])
+        notices.append(f"A log axis starts above 0: {name} from {_short(clamped[0])}.")
+    elif clamped != (a, b):
+        notices.append(
+            f"The {name} axis must lie in [{_short(low)}, {_short(high)}]; using "
+            f"{_short(clamped[0])} to {_short(clamped[1])}."
+        )
+    if clamped[0] >= clamped[1]:
+        notices.append(f"The {name} axis was empty; using its default range.")
+        clamped, _ = default_axis(optimizer, name)
+    return clamped
+
+
+def _resolve_region(values: dict, surface, notices: list[str]) -> None:
+    for axis, (low, high) in zip(("x", "y"), surface.bounds, strict=True):
+        key = f"region_{axis}"
+        if values[key] is None:
+            values[key] = (float(low), float(high))
+            continue
+        a, b = sorted(values[key])
+        clamped = (min(max(a, low), high), min(max(b, low), high))
+        if clamped[0] >= clamped[1]:
+            notices.append(
+                f"The {axis} range was empty inside the surface's bounds; using "
+                f"{_short(low)} to {_short(high)}."
+            )
+            clamped = (float(low), float(high))
+        elif clamped != (a, b):
+            notices.append(
+                f"Start points must lie in the surface's bounds: {axis} from "
+                f"{_short(low)} to {_short(high)}."
+            )
+        values[key] = clamped
+
+
+def _inside(point, bounds, name, notices) -> tuple[float, float]:
+    (x0, x1), (y0, y1) = bounds
+    moved = (min(max(point[0], x0), x1), min(max(point[1], y0), y1))
+    if moved != tuple(point):
+        notices.append(f"The {name} point was outside the surface; moved to its edge.")
+    return moved
+
+
+def query(values: dict) -> dict[str, str]:
+    """The query string of `values` (every field, so a link pins every number)."""
+    out = to_query(FIELDS, values)
+    if values["mode"] == "basins":
+        for key in ("x", "y", "x_range", "y_range", "x_log", "y_log"):
+            out.pop(key, None)
+    else:
+        out.pop("region_x", None)
+        out.pop("region_y", None)
+    out["run"] = cfg.format_run(values["run"])
+    for key, value in values["surface_params"].items():
+        out[cfg.surface_key(key)] = _short(value)
+    return out
+
+
+def plane_key(query_: dict) -> tuple:
+    """The cache key of a plane: its query without the view-only fields."""
+    return tuple(sorted((k, v) for k, v in query_.items() if k not in VIEW_ONLY))
+
+
+def start_of(values: dict, surface) -> tuple[float, float]:
+    if values["start"] is not None:
+        return tuple(values["start"])
+    return tuple(map(float, surface.default_start))
+
+
+def axes_of(values: dict) -> tuple[planes.Axis, planes.Axis]:
+    n = values["resolution"]
+    if values["mode"] == "basins":
+        return (
+            planes.Axis("x", *values["region_x"], n),
+            planes.Axis("y", *values["region_y"], n),
+        )
+    return (
+        planes.Axis(values["x"], *values["x_range"], n, values["x_log"]),
+        planes.Axis(values["y"], *values["y_range"], n, values["y_log"]),
+    )
+
+
+def fixed_hyperparameters(values: dict) -> dict:
+    """The run's settings that are not on an axis (only those changed from the
+    optimizer's defaults, as a link writes them)."""
+    hyper = dict(values["run"].hyperparameters)
+    if values["mode"] == "plane":
+        hyper.pop(values["x"], None)
+        hyper.pop(values["y"], None)
+    return hyper
+
+
+def step_cost(optimizer: str, surface) -> int:
+    """What one step of one run costs, in plain gradient steps on a formula."""
+    return (
+        OPTIMIZER_COST.get(optimizer, 1)
+        * surface.work_per_point
+        * SURFACE_COST.get(surface.name, 1)
+    )
+
+
+def work(values: dict) -> int:
+    """Runs x steps x the cost of a step: what a plane costs (the limit
+    ui.limits.SWEEP_WORK bounds it)."""
+    surface = surface_of(values)
+    cost = step_cost(values["run"].optimizer, surface)
+    return values["resolution"] ** 2 * values["steps"] * cost
+
+
+def describe(values: dict) -> str:
+    """'128 x 128 runs x 200 steps of momentum on Eccentric quadratic'."""
+    n = values["resolution"]
+    return (
+        f"{n} x {n} runs x {values['steps']} steps of {values['run'].optimizer} "
+        f"on {landscapes.title(values['surface'])}"
+    )
+
+
+def compute(values: dict, progress=None):
+    """(plane, basins or None): every cell's run, through optimizers.planes."""
+    surface = surface_of(values)
+    x, y = axes_of(values)
+    hyper = fixed_hyperparameters(values)
+    common = {
+        "steps": values["steps"],
+        "tolerance": values["tolerance"],
+        "progress": progress,
+        **hyper,
+    }
+    if values["mode"] == "basins":
+        plane = planes.basin_map(values["run"].optimizer, surface, x, y, **common)
+        return plane, basins_of(plane)
+    plane = planes.hyperparameter_plane(
+        values["run"].optimizer,
+        surface,
+        x,
+        y,
+        start=start_of(values, surface),
+        **common,
+    )
+    return plane, None
+
+
+def basins_of(plane) -> planes.Basins:
+    """planes.basins, and where no run ended at a minimum (8 x 8 starts, 2 steps),
+    every start unsettled or diverged: planes.basins indexes an empty relabelling
+    then (IndexError, reported to its author)."""
+    try:
+        return planes.basins(plane)
+    except IndexError:
+        labels = np.where(plane.diverged, planes.DIVERGED, planes.UNSETTLED)
+        return planes.Basins(labels=labels, minima=[])
+
+
+# --- reading a plane ----------------------------------------------------------------
+
+
+def nearest_cell(plane, point) -> tuple[int, int] | None:
+    """(row, col) of the cell nearest `point` (axis values; log axes compared in
+    log), or None if the point is outside the plane's ranges."""
+    cells = []
+    for axis, value in zip((plane.x, plane.y), point, strict=True):
+        values = axis.values
+        low, high = min(axis.low, axis.high), max(axis.low, axis.high)
+        span = (high - low) / max(axis.resolution - 1, 1)
+        if not low - span <= value <= high + span:
+            return None
+        if axis.log:
+            if value <= 0:
+                return None
+            index = int(np.argmin(np.abs(np.log(values) - math.log(value))))
+        else:
+            index = int(np.argmin(np.abs(values - value)))
+        cells.append(index)
+    col, row = cells
+    return row, col
+
+
+def cell_run(plane, row: int, col: int) -> optimizers.RunResult:
+    """The full run of one cell, with its recorded path (optimizers.run)."""
+    cell = plane.cell(row, col)
+    return optimizers.run(
+        plane.optimizer,
+        plane.landscape,
+        start=cell["start"],
+        steps=plane.steps,
+        tolerance=plane.tolerance,
+        **cell["hyperparameters"],
+    )
+
+
+def playground_config(values: dict, plane, row: int, col: int) -> cfg.PlaygroundConfig:
+    """The Playground configured with one cell's run (same surface, start, steps,
+    settings), so its link reproduces the cell."""
+    cell = plane.cell(row, col)
+    spec = optimizers.spec(plane.optimizer)
+    defaults = spec.defaults
+    hyper = {
+        k: v
+        for k, v in cell["hyperparameters"].items()
+        if k in defaults and spec.hyperparameter(k).settable and v != defaults[k]
+    }
+    return cfg.PlaygroundConfig(
+        surface=values["surface"],
+        surface_params=dict(values["surface_params"]),
+        start=tuple(float(v) for v in cell["start"]),
+        steps=plane.steps,
+        runs=[cfg.RunConfig(plane.optimizer, hyper)],
+    )
+
+
+def playground_link(config: cfg.PlaygroundConfig) -> str:
+    """The Playground's address (the app's root) with `config` in its query."""
+    return "./?" + urlencode(cfg.to_query(config), doseq=True)
+
+
+# --- theory ----------------------------------------------------------------------
+
+
+def constant_hessian(surface, samples: int = 5) -> np.ndarray | None:
+    """The surface's Hessian if it is the same everywhere (a quadratic), else None:
+    checked at the bounds' corners, centre and a few seeded points."""
+    (x0, x1), (y0, y1) = surface.bounds
+    rng = np.random.default_rng(0)
+    xs = np.concatenate([[x0, x1, x0, x1, (x0 + x1) / 2], rng.uniform(x0, x1, samples)])
+    ys = np.concatenate([[y0, y0, y1, y1, (y0 + y1) / 2], rng.uniform(y0, y1, samples)])
+    hessians = surface.hessian(xs, ys)
+    if not np.all(np.isfinite(hessians)):
+        return None
+    scale = max(float(np.abs(hessians).max()), 1e-300)
+    if np.abs(hessians - hessians[0]).max() > 1e-9 * scale:
+        return None
+    return hessians[0]
+
+
+@dataclass
+class Theory:
+    """What the quadratic theory predicts for a hyperparameter plane."""
+
+    eigenvalues: np.ndarray  # the Hessian's, ascending
+    region: np.ndarray | None  # (ny, nx) bool: predicted to converge
+    lr_bound: float  # 2 / λmax
+    optimal: tuple[float, float, float] | None  # (lr, momentum, predicted rate)
+    measured_rate: float | None  # of a run at the optimal pair
+
+
+def theory(values: dict, plane) -> Theory | None:
+    """The predicted region (stability.predicted_region), GD's bound 2/λmax and, on
+    an lr x momentum plane of heavy ball, the optimal pair with its predicted and
+    measured rate. None unless the surface is a quadratic with λmin > 0."""
+    if plane.kind != "hyperparameters":
+        return None
+    surface = plane.landscape
+    hessian = constant_hessian(surface)
+    if hessian is None:
+        return None
+    eigenvalues = np.linalg.eigvalsh(hessian)
+    if eigenvalues[0] <= 0:
+        return None
+    resolved = optimizers.resolve_hyperparameters(
+        plane.optimizer, fixed_hyperparameters(values)
+    )
+    region = stability.predicted_region(
+        plane.optimizer,
+        resolved,
+        plane.x.name,
+        plane.x.values,
+        plane.y.name,
+        plane.y.values,
+        eigenvalues,
+    )
+    optimal = measured = None
+    if (
+        plane.optimizer == "momentum"
+        and not resolved.get("nesterov")
+        and {plane.x.name, plane.y.name} == {"lr", "momentum"}
+    ):
+        lr, momentum, rate = stability.optimal_heavy_ball(
+            float(eigenvalues[-1]), float(eigenvalues[0])
+        )
+        optimal = (float(lr), float(momentum), float(rate))
+        measured = measured_rate(plane, lr=lr, momentum=momentum)
+    return Theory(
+        eigenvalues,
+        region,
+        float(stability.gd_lr_bound(eigenvalues)),
+        optimal,
+        measured,
+    )
+
+
+def measured_rate(plane, **hyperparameters) -> float | None:
+    """The per-step contraction of the distance to the minimizer of one run with
+    `hyperparameters` from the plane's start: (d_k / d_j)^(1/(k-j)) over the second
+    half of the run, before it reaches round-off (d < 1e-10 d_0)."""
+    surface = plane.landscape
+    if not len(surface.minima):
+        return None
+    result = optimizers.run(
+        plane.optimizer,
+        surface,
+        start=plane.start,
+        steps=max(plane.steps, 200),
+        **{**plane.hyperparameters, **hyperparameters},
+    )
+    distance = np.hypot(*(result.path - surface.minima[0]).T)
+    usable = np.nonzero(distance > 1e-10 * distance[0])[0]
+    last = int(usable[-1]) if len(usable) else 0
+    first = last // 2
+    if last - first < 5 or distance[first] == 0:
+        return None
+    return float((distance[last] / distance[first]) ** (1.0 / (last - first)))
