@@ -14,6 +14,7 @@ PAGES = {
     "schedules": "pages/schedules.py",
     "stochastic": "pages/stochastic.py",
     "neural_net": "pages/neural_net.py",
+    "sweep": "pages/sweep.py",
 }
 
 st.title("Gallery")

@@ -8,6 +8,7 @@ import optimizers
 from ui import config as cfg
 from ui import neural as nn
 from ui import stochastic as sto
+from ui import sweep as sw
 from ui.presets import BY_KEY, PRESETS
 
 
@@ -154,11 +155,118 @@ def test_the_full_batch_run_ends_sharper_and_generalizes_worse():
     assert full.test_loss[-1] > small.test_loss[-1]  # ... and worse held out
 
 
+def sweep_values(key):
+    values, notices = sw.from_query(BY_KEY[key].query)
+    assert notices == []
+    return values
+
+
+def test_heavy_ball_diverges_where_theory_says_and_polyaks_pair_is_fastest():
+    """Heavy ball on a quadratic with λ = 1, 25: the iteration on each eigen-direction
+    is [[1 + β - ηλ, -β], [1, 0]]; it converges iff that matrix's spectral radius is
+    below 1. The preset's cells (single runs in one sweep) follow it away from the
+    edge, and a run at Polyak's pair contracts by (√κ - 1)/(√κ + 1) = 2/3 per step."""
+    values = sweep_values("momentum-stability-region")
+    surface = sw.surface_of(values)
+    lrs = np.geomspace(*values["x_range"], 64)
+    betas = np.linspace(*values["y_range"], 64)
+    result = optimizers.sweep(
+        "momentum",
+        surface,
+        steps=values["steps"],
+        start=surface.default_start,
+        grid={"momentum": betas, "lr": lrs},
+    )
+    radius = np.array(
+        [
+            [
+                max(
+                    np.abs(np.linalg.eigvals([[1 + b - lr * lam, -b], [1, 0]])).max()
+                    for lam in (1.0, 25.0)
+                )
+                for lr in lrs
+            ]
+            for b in betas
+        ]
+    )
+    diverged = result.diverged_at >= 0
+    # (1.1^300 carries the start past the 1e8 box that counts as diverged.)
+    assert np.all(diverged[radius > 1.1]) and np.all(~diverged[radius < 0.95])
+    assert diverged.mean() > 0.2 and (~diverged).mean() > 0.2
+    run = optimizers.run(
+        "momentum", surface, steps=300, lr=4 / (1 + 5) ** 2, momentum=(4 / 6) ** 2
+    )
+    distance = np.hypot(*run.path.T)
+    rate = (distance[120] / distance[60]) ** (1 / 60)
+    assert rate == pytest.approx(2 / 3, abs=0.03)
+
+
+HIMMELBLAU_MINIMA = np.array(
+    [[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]]
+)
+
+
+def himmelblau_basin(key) -> np.ndarray:
+    """Which of Himmelblau's four minima each start of a 32 x 32 grid over the
+    preset's region ends nearest (-1: diverged or further than 0.01 from all)."""
+    values = sweep_values(key)
+    surface = sw.surface_of(values)
+    X, Y = np.meshgrid(
+        np.linspace(*values["region_x"], 32), np.linspace(*values["region_y"], 32)
+    )
+    run = values["run"]
+    result = optimizers.sweep(
+        run.optimizer,
+        surface,
+        steps=values["steps"],
+        starts=np.column_stack([X.ravel(), Y.ravel()]),
+        **run.hyperparameters,
+    )
+    distance = np.linalg.norm(
+        result.final[:, None, :] - HIMMELBLAU_MINIMA[None], axis=2
+    )
+    nearest = np.argmin(distance, axis=1)
+    settled = (distance.min(axis=1) < 0.01) & (result.diverged_at < 0)
+    return np.where(settled, nearest, -1)
+
+
+def test_gradient_descent_and_adam_split_himmelblau_differently():
+    gd = himmelblau_basin("himmelblau-basins-gd")
+    adam = himmelblau_basin("himmelblau-basins-adam")
+    assert np.all(gd >= 0) and np.all(adam >= 0)  # every start settles
+    for k in range(4):
+        assert np.mean(gd == k) > 0.15  # four basins of comparable size
+    assert 0.05 < np.mean(gd != adam) < 0.1  # "one start in fourteen"
+
+
+def test_the_rosenbrock_edge_is_bands_not_a_line():
+    values = sweep_values("rosenbrock-fractal-edge")
+    surface = sw.surface_of(values)
+    n = values["resolution"]
+    result = optimizers.sweep(
+        "momentum",
+        surface,
+        steps=values["steps"],
+        start=surface.default_start,
+        grid={
+            "momentum": np.linspace(*values["y_range"], n),
+            "lr": np.linspace(*values["x_range"], n),
+        },
+    )
+    diverged = result.diverged_at >= 0
+    switches = np.sum(diverged[:, 1:] != diverged[:, :-1], axis=1)
+    # Along most rows (one momentum, lr growing) a run flips between converging and
+    # diverging several times: bands, not one boundary.
+    assert np.median(switches) >= 4
+    assert 0.2 < diverged.mean() < 0.8
+
+
 PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,
     "stochastic": sto.from_query,
     "neural_net": nn.from_query,
+    "sweep": sw.from_query,
 }
 
 

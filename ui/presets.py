@@ -18,7 +18,7 @@ class Preset:
     key: str
     title: str
     lesson: str  # one or two sentences: what to watch
-    page: str  # "playground", "schedules", "stochastic" or "neural_net"
+    page: str  # "playground", "schedules", "stochastic", "neural_net" or "sweep"
     query: dict
 
     @property
@@ -232,6 +232,90 @@ PRESETS: tuple[Preset, ...] = (
             "steps": "2000",
             "run": ["adam;lr=0.01;batch_size=16", "adam;lr=0.01;batch_size=200"],
             "slice": "random",
+        },
+    ),
+    Preset(
+        "momentum-stability-region",
+        "Where heavy-ball momentum converges: theory on the measurement",
+        "Each cell runs momentum on a quadratic with curvatures λ = 1 and 25. Theory "
+        "says it converges exactly when 0 ≤ β < 1 and lr·λ < 2(1 + β) for both: the "
+        "dashed line, and the measured divergence (red) begins right on it. The gold "
+        "star is Polyak's optimal pair; its measured rate matches the predicted "
+        "(√κ − 1)/(√κ + 1) = 2/3 per step.",
+        "sweep",
+        {
+            "mode": "plane",
+            "surface": "quadratic",
+            "condition_number": "25",
+            "angle": "0",
+            "run": "momentum",
+            "x": "lr",
+            "y": "momentum",
+            "x_range": "0.001,1",
+            "y_range": "0,0.99",
+            "x_log": "1",
+            "y_log": "0",
+            "resolution": "128",
+            "steps": "300",
+            "outcome": "score",
+        },
+    ),
+    Preset(
+        "himmelblau-basins-gd",
+        "Himmelblau's four basins under gradient descent",
+        "Every start point, coloured by the minimum gradient descent (lr = 0.01) ends "
+        "in: Himmelblau's four minima split the square into four basins, whose "
+        "borders follow the ridges of f. Open Adam's basins next for the contrast.",
+        "sweep",
+        {
+            "mode": "basins",
+            "surface": "himmelblau",
+            "run": "gd;lr=0.01",
+            "resolution": "128",
+            "steps": "500",
+            "outcome": "basin",
+        },
+    ),
+    Preset(
+        "himmelblau-basins-adam",
+        "The same starts under Adam: other basins",
+        "The same start points under Adam (lr = 0.1), minima in the same colours as "
+        "under gradient descent. Adam's steps follow the gradient's signs more than "
+        "its size, so its basins are not f's: borders cut across the contours, and "
+        "about one start in fourteen ends at another minimum than under gradient "
+        "descent.",
+        "sweep",
+        {
+            "mode": "basins",
+            "surface": "himmelblau",
+            "run": "adam;lr=0.1",
+            "resolution": "128",
+            "steps": "500",
+            "outcome": "basin",
+        },
+    ),
+    Preset(
+        "rosenbrock-fractal-edge",
+        "The edge of trainability, zoomed: bands within bands",
+        "Momentum on Rosenbrock, zoomed into a window of lr only 0.0004 wide where "
+        "training turns into divergence (red). The edge is no line: bands that "
+        "converge alternate with bands that blow up, and a box dragged over any "
+        "border and recomputed shows more of them, as Sohl-Dickstein (2024) found "
+        "for neural networks.",
+        "sweep",
+        {
+            "mode": "plane",
+            "surface": "rosenbrock",
+            "run": "momentum",
+            "x": "lr",
+            "y": "momentum",
+            "x_range": "0.0021,0.0025",
+            "y_range": "0.55,0.85",
+            "x_log": "0",
+            "y_log": "0",
+            "resolution": "160",
+            "steps": "1000",
+            "outcome": "score",
         },
     ),
 )

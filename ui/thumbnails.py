@@ -421,7 +421,99 @@ def sharpness_picture(model, data, results, colours) -> Image.Image:
     return canvas.image()
 
 
+# --- sweep planes -------------------------------------------------------------------
+
+
+def _scale_colours(values: np.ndarray, scale, low: float, high: float) -> np.ndarray:
+    """Values on a plotly colour scale ([[t, "#rrggbb"], ...]) as RGB, linearly
+    between its stops (what plotly.js draws)."""
+    stops = np.array([t for t, _ in scale])
+    rgb = np.array([_rgb(c) for _, c in scale], dtype=float)
+    t = np.clip((np.asarray(values, dtype=float) - low) / (high - low), 0.0, 1.0)
+    return np.stack([np.interp(t, stops, rgb[:, k]) for k in range(3)], axis=-1)
+
+
+def plane_colours(plane, outcome: str, basins=None) -> np.ndarray:
+    """(ny, nx, 3) uint8: each cell as the Sweep page colours it (score on the
+    diverging scale; basins one colour per minimum; diverged cells dark, cells with
+    no value grey)."""
+    from ui import sweep_figures as sf
+
+    rgb = np.empty(plane.shape + (3,))
+    rgb[:] = _rgb(sf.NOT_REACHED)
+    if outcome == "score":
+        rgb = _scale_colours(plane.score, sf.SCORE_SCALE, -1.0, 1.0)
+    elif outcome == "basin":
+        colours = sf.colour_indices(basins, plane.landscape)
+        for k in range(len(basins.minima)):
+            rgb[basins.labels == k] = _rgb(sf.basin_colour(colours[k]))
+        rgb[plane.diverged] = _rgb(sf.DIVERGED)
+    else:
+        raise ValueError(f"no picture for outcome {outcome!r}")
+    return np.round(rgb).astype(np.uint8)
+
+
+def sweep_picture(preset: Preset) -> Image.Image:
+    """The Sweep page's heat map in small, in cell coordinates (a log axis is even
+    in its cells): the outcome's colours, the theory's boundary (magenta) and the
+    optimal heavy-ball pair on a quadratic; a basin map's contour lines and minima."""
+    from ui import sweep as sw
+    from ui import sweep_figures as sf
+
+    values, _ = sw.from_query(preset.query)
+    plane, basins = sw.compute(values)
+    ny, nx = plane.shape
+    cells = Image.fromarray(plane_colours(plane, values["outcome"], basins)[::-1])
+    plot = Plot((0, 0, *SIZE), -0.5, nx - 0.5, -0.5, ny - 0.5)
+    plot.layer.paste(cells.resize(plot.layer.size, Image.Resampling.NEAREST))
+
+    def cell_of(axis, value: float) -> float:
+        """`value`'s place along `axis`, in cells."""
+        if axis.log:
+            t = math.log(value / axis.low) / math.log(axis.high / axis.low)
+        else:
+            t = (value - axis.low) / (axis.high - axis.low)
+        return t * (axis.resolution - 1)
+
+    def place(point) -> tuple[float, float]:
+        return cell_of(plane.x, point[0]), cell_of(plane.y, point[1])
+
+    theory = sw.theory(values, plane)
+    if theory is not None and theory.region is not None:
+        generator = contourpy.contour_generator(
+            np.arange(nx), np.arange(ny), theory.region.astype(float)
+        )
+        for line in generator.lines(0.5):
+            plot.polyline(line, _rgb(sf.THEORY), width=2.0)
+    if theory is not None and theory.optimal is not None:
+        lr, momentum, _ = theory.optimal
+        chosen = {"lr": lr, "momentum": momentum}
+        plot.star(place((chosen[plane.x.name], chosen[plane.y.name])))
+    if plane.kind == "starts":
+        xs = np.linspace(plane.x.low, plane.x.high, 121)
+        ys = np.linspace(plane.y.low, plane.y.high, 121)
+        Z = plane.landscape.value(*np.meshgrid(xs, ys))
+        heights = figures.log_levels(Z, float(np.nanmin(Z)))
+        generator = contourpy.contour_generator(
+            np.linspace(0, nx - 1, 121), np.linspace(0, ny - 1, 121), heights
+        )
+        low, high = float(heights.min()), float(heights.max())
+        for level in np.linspace(low, high, CONTOURS + 2)[1:-1]:
+            for line in generator.lines(level):
+                plot.polyline(line, (255, 255, 255), width=0.8)
+        colours = sf.colour_indices(basins, plane.landscape)
+        for k, minimum in enumerate(basins.minima):
+            if minimum.is_global:
+                plot.star(place(minimum.point))
+            else:
+                plot.dot(place(minimum.point), _rgb(sf.basin_colour(colours[k])))
+    canvas = Canvas()
+    canvas.add(plot)
+    return canvas.image()
+
+
 DRAWERS = {
+    "sweep": sweep_picture,
     "playground": playground,
     "schedules": schedules_picture,
     "stochastic": stochastic,
