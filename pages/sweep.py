@@ -160,7 +160,7 @@ def recompute_view():
     names = ("x", "y") if state[P + "mode"] == "plane" else ("bx", "by")
     for name, box in zip(names, zoom, strict=True):
         if box is not None:
-            state[f"{P}{name}_low"], state[f"{P}{name}_high"] = map(float, box)
+            state[f"{P}{name}_low"], state[f"{P}{name}_high"] = sw.short_range(*box)
 
 
 def reset_view():
@@ -404,8 +404,8 @@ with right:
             st.caption(
                 f"Hessian at {at}: λ = {eigenvalues[0]:.4g}, {eigenvalues[1]:.4g} "
                 f"(arrows: the eigen-directions); condition number "
-                f"{tables.number(curvature.condition_number)}; 2/λmax = "
-                f"{tables.number(bound)}."
+                f"{curvature.condition_number:.4g}; 2/λmax = "
+                f"{bound:.4g}."
             )
 
 if selected is not None:
@@ -538,7 +538,7 @@ c1.download_button(
 )
 c2.download_button(
     "Every cell (CSV)",
-    data=plane.to_csv,
+    data=lambda: plane.to_csv(None if basins is None else basins.labels),
     file_name="descent-lab-sweep.csv",
     mime="text/csv",
     key=P + "csv",

@@ -3,10 +3,11 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
+import math
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 from streamlit_server import CHROMIUM
@@ -343,7 +344,7 @@ def test_exported_html_plays_offline(browser):
 
 
 @pytest.mark.parametrize(
-    "path", ["", "compare", "schedules", "stochastic", "neural_net", "gallery"]
+    "path", ["", "compare", "schedules", "stochastic", "neural_net", "sweep", "gallery"]
 )
 def test_every_page_renders(server, page, path):
     page.goto(f"{server}/{path}")
@@ -369,6 +370,7 @@ def test_every_page_renders(server, page, path):
         "Schedules",
         "Stochastic",
         "Neural net",
+        "Sweep",
         "Gallery",
     )
     for title in titles:
@@ -438,3 +440,97 @@ def test_neural_net_decision_boundary_plays(server, page):
     assert counter != "step 0"
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "neural-net-boundary-playing")
+
+
+SWEEP = "/sweep?resolution=32&steps=100"  # the quadratic, momentum, lr x momentum
+
+
+def open_sweep(page, url):
+    page.goto(url)
+    page.wait_for_selector(".st-key-sw-map .js-plotly-plot .main-svg", timeout=LOAD_MS)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+
+
+def heat_map_cells(page) -> dict:
+    """What plotly.js drew for the map: its first trace's type and cell counts, the
+    pixels of its cell image, and the axis ranges shown."""
+    return page.evaluate(
+        """() => {
+            const plot = document.querySelector('.st-key-sw-map .js-plotly-plot');
+            const image = plot.querySelector('.heatmaplayer image');
+            const box = image ? image.getBoundingClientRect() : {width: 0, height: 0};
+            return {
+                type: plot.data[0].type,
+                columns: plot.data[0].x.length,
+                rows: plot.data[0].y.length,
+                image: [box.width, box.height],
+                x: plot.layout.xaxis.range,
+                y: plot.layout.yaxis.range,
+            };
+        }"""
+    )
+
+
+def test_sweep_draws_its_map_and_a_clicked_cell_draws_its_run(server, page):
+    """The default Sweep plane (lr on a log axis from 1e-3 to 1, momentum from 0 to
+    0.99) at 32 x 32: a click 40% across and halfway up selects the cell there, and
+    its run appears beside the map."""
+    open_sweep(page, server + SWEEP)
+    drawn = heat_map_cells(page)
+    assert drawn["type"] == "heatmap" and drawn["columns"] == drawn["rows"] == 32
+    assert min(drawn["image"]) > 200  # the cells are painted, not an empty frame
+    assert page.locator('[data-testid="stException"]').count() == 0
+    plot = page.locator(".st-key-sw-map .nsewdrag").bounding_box()
+    page.mouse.click(plot["x"] + 0.4 * plot["width"], plot["y"] + 0.5 * plot["height"])
+    page.wait_for_selector(".st-key-sw-path .js-plotly-plot .main-svg", timeout=LOAD_MS)
+    page.wait_for_timeout(1000)
+    lr, momentum = map(float, query(page)["cell"][0].split(","))
+    # The point under the mouse, from the axis ranges (log10 units on the lr axis),
+    # is within half a cell of the chosen cell's values.
+    (x0, x1), (y0, y1) = drawn["x"], drawn["y"]
+    assert abs(math.log10(lr) - (x0 + 0.4 * (x1 - x0))) <= (x1 - x0) / 32 / 2 + 1e-9
+    assert abs(momentum - (y0 + 0.5 * (y1 - y0))) <= (y1 - y0) / 32 / 2 + 1e-9
+    assert page.get_by_text("The chosen cell").count() == 1
+    link = page.get_by_role("link", name="Open this run in the Playground")
+    assert "run=momentum" in unquote(link.get_attribute("href"))
+    shot(page, "sweep-clicked-cell")
+
+
+def test_sweep_box_zoom_then_recompute_shows_that_view(server, page):
+    open_sweep(page, server + SWEEP)
+    before = heat_map_cells(page)
+    plot = page.locator(".st-key-sw-map .nsewdrag").bounding_box()
+    corners = [(0.55, 0.3), (0.85, 0.7)]  # fractions of the plot, from top left
+    (a, b), (c, d) = [
+        (plot["x"] + u * plot["width"], plot["y"] + v * plot["height"])
+        for u, v in corners
+    ]
+    page.mouse.move(a, b)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(a + (c - a) * k / 10, b + (d - b) * k / 10)
+    page.mouse.up()
+    button = page.locator(".st-key-sw-recompute button")
+    button.wait_for(timeout=LOAD_MS)
+    shot(page, "sweep-box-zoomed")
+    button.click()
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).get('x_range')"
+        ".startsWith('0.001,')",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_timeout(2000)
+    (x0, x1), (y0, y1) = before["x"], before["y"]
+    low, high = map(float, query(page)["x_range"][0].split(","))
+    # The new lr range is the box's, to the 4 digits the link keeps.
+    assert math.log10(low) == pytest.approx(x0 + 0.55 * (x1 - x0), abs=0.01)
+    assert math.log10(high) == pytest.approx(x0 + 0.85 * (x1 - x0), abs=0.01)
+    low, high = map(float, query(page)["y_range"][0].split(","))
+    assert low == pytest.approx(y1 - 0.7 * (y1 - y0), abs=0.01)
+    assert high == pytest.approx(y1 - 0.3 * (y1 - y0), abs=0.01)
+    after = heat_map_cells(page)
+    assert after["columns"] == after["rows"] == 32  # recomputed at full resolution
+    assert after["x"][0] > x0 + 0.5 * (x1 - x0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "sweep-recomputed")

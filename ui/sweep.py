@@ -55,10 +55,14 @@ AXIS_CEILING = 1e6
 # link can carry, as the Playground's run codec clamps it (ui.config).
 OPEN_ONE = 0.9999
 
-# What one step of one run costs, relative to a plain gradient step on a formula
-# (measured: a 128 x 128 Rosenbrock basin map x 500 steps per optimizer, and a
-# 64 x 64 one per surface; docs/measurements.md). Line searches evaluate f many
-# times per step; a point of the MLP slice is a network pass over every example.
+# What one step of one run costs, relative to a plain gradient step on a formula,
+# measured on 12-03's host: a 128 x 128 Rosenbrock basin map x 500 steps per
+# optimizer (gd 8.9e-9 s per run-step, momentum, adam and newton within 1.3x of it;
+# sgd 1.9e-8, rmsprop 2.4e-8, rprop 3.0e-8, radam 4.4e-8, nadam 8.7e-8, gd_armijo
+# 2.7e-7, gd_exact_line_search 8.5e-7, cg 2.5e-6), and a 64 x 64 map x 100 steps per
+# surface (mlp_slice 6.9e-7 s per run-step-example, linear_regression 4.0e-9). Line
+# searches evaluate f many times per step; a point of the MLP slice is a network
+# pass over every example.
 OPTIMIZER_COST = {
     "sgd": 2,
     "rmsprop": 3,
@@ -296,6 +300,16 @@ def _inside(point, bounds, name, notices) -> tuple[float, float]:
     if moved != tuple(point):
         notices.append(f"The {name} point was outside the surface; moved to its edge.")
     return moved
+
+
+def short_range(low: float, high: float) -> tuple[float, float]:
+    """A zoomed range with as few significant digits as keep its ends apart (at
+    least 4): a short link, the same view to a pixel."""
+    for digits in range(4, 17):
+        a, b = (float(f"{v:.{digits}g}") for v in (low, high))
+        if a < b:
+            return a, b
+    return float(low), float(high)
 
 
 def query(values: dict) -> dict[str, str]:

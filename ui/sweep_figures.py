@@ -18,7 +18,7 @@ import numpy as np
 from ui import figures
 
 DIVERGED = "#111111"  # every diverged cell, on every outcome but the score
-NOT_REACHED = "#c8c8c8"  # the plot's background: cells with no value (tolerance)
+NOT_REACHED = "#c8c8c8"  # cells with no value (tolerance not reached, not settled)
 THEORY = "#ff00ff"  # the predicted region's boundary
 # Colorbrewer's RdBu, blue for converging (score < 0), red for diverging (> 0).
 SCORE_SCALE = [
@@ -119,6 +119,7 @@ def outcome_values(plane, outcome: str, basins=None) -> dict:
         steps = plane.steps_to_tolerance.astype(float)
         z = np.where((steps < 0) | diverged, np.nan, steps)
         return {
+            "raw": z,
             "z": typed(z),
             "colorscale": "Viridis",
             "zmin": 0,
@@ -150,6 +151,7 @@ def outcome_values(plane, outcome: str, basins=None) -> dict:
         for i, colour in enumerate(BASIN_COLOURS):
             scale += [[i / n, colour], [(i + 1) / n, colour]]
         return {
+            "raw": z,
             "z": typed(z),
             "colorscale": scale,
             "zmin": -0.5,
@@ -241,6 +243,23 @@ def heatmap_figure(
         if shown[bound] is not None:
             main[bound] = shown[bound]
     data = [main]
+    empty = ~plane.diverged & ~np.isfinite(np.asarray(shown.get("raw", 0.0)))
+    if outcome in ("steps", "basin") and empty.any():
+        # Runs that did not reach the tolerance (or settle): grey, read on hover.
+        data.append(
+            {
+                "type": "heatmap",
+                "x": main["x"],
+                "y": main["y"],
+                "z": typed(np.where(empty, 1.0, np.nan)),
+                "colorscale": [[0, NOT_REACHED], [1, NOT_REACHED]],
+                "showscale": False,
+                "customdata": custom,
+                "hovertemplate": template,
+                "name": "no value",
+                "hoverongaps": False,
+            }
+        )
     if shown["overlay"] and plane.diverged.any():
         data.append(
             {
@@ -296,8 +315,8 @@ def heatmap_figure(
         )
     layout = {
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 70, "b": 60},
-        "plot_bgcolor": NOT_REACHED,
+        "margin": {"l": 60, "r": 10, "t": 70, "b": 50},
+        "plot_bgcolor": "white",
         "uirevision": revision,
         "dragmode": "zoom",
         "hovermode": "closest",
@@ -312,9 +331,20 @@ def heatmap_figure(
     return {"data": data, "layout": layout}
 
 
+def cell_edges(axis) -> list[float]:
+    """The axis range the heat map's cells fill exactly (half a cell past the first
+    and last values), in the axis's own units (log10 on a log axis, as plotly.js
+    takes a log axis's range)."""
+    values = np.log10(axis.values) if axis.log else axis.values
+    half = (values[-1] - values[0]) / max(len(values) - 1, 1) / 2 or 0.5
+    return [float(values[0] - half), float(values[-1] + half)]
+
+
 def _axis_layout(axis) -> dict:
     return {
         "title": {"text": _axis_text(axis.name)},
+        # Markers near an edge would pad the autorange with empty grey.
+        "range": cell_edges(axis),
         "type": "log" if axis.log else "linear",
         "showgrid": False,
         "zeroline": False,
