@@ -4,6 +4,8 @@ machines are noisy).
 
     python benchmarks/bench_sweep.py            # best of 3
     python benchmarks/bench_sweep.py --quick    # best of 1
+    python benchmarks/bench_sweep.py --browser  # also: a changed control to the
+                                                # redrawn heat map in Chromium
 
 Rows (issue #12, target: the 512x512 x 500-step Adam plane warm under 1 s and at least
 5x NumPy):
@@ -12,11 +14,15 @@ Rows (issue #12, target: the 512x512 x 500-step Adam plane warm under 1 s and at
   plane + score          the blocks plus the signed convergence score
   basin map              512x512 start points x 500 Adam steps on Himmelblau, + basins
   NumPy                  the same Adam plane vectorized over all 262,144 runs
+With --browser, on a real `streamlit run` and Chromium: the Steps slider moved one step
+(a new configuration, so the plane is recomputed) until the heat map is redrawn, at
+several resolutions, next to the same plane computed in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -29,7 +35,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import START, best_of, numpy_adam  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))  # streamlit_server, the tests' helper
+
 from optimizers import planes  # noqa: E402
+from ui import config as cfg  # noqa: E402
 
 SIDE = 512
 STEPS = 500
@@ -43,9 +52,99 @@ def plane(progress=None):
     )
 
 
+# Remembers the heat map's cells, to tell when new ones are drawn.
+FINGERPRINT = """
+window.__fingerprint = (plot) => {
+    if (!plot || !plot.data) return null;
+    const map = plot.data.find((t) => t.type === 'heatmap');
+    if (map) return map.z.bdata || JSON.stringify(map.z);  // base64 typed array
+    // The Playground: every path's length, which follows the step count.
+    return JSON.stringify(plot.data.map((t) => t.x && (t.x.bdata || t.x.length)));
+};"""
+MARK = """() => {
+    window.__old = window.__fingerprint(document.querySelector('.js-plotly-plot'));
+}"""
+# Redrawn: the first figure holds other numbers than before (a heat map's scores depend
+# on the step count, as a Playground path's length does) and Plotly has drawn it.
+REDRAWN = """(text) => {
+    const plot = document.querySelector('.js-plotly-plot');
+    if (text && !document.body.innerText.includes(text)) return false;
+    const now = window.__fingerprint(plot);
+    return now !== null && now !== window.__old && Boolean(plot._fullLayout);
+}"""
+BROWSER_SAMPLES = 3
+
+
+def redraw_seconds(page, url: str, slider_label: str, first: int, text) -> float:
+    """Best of BROWSER_SAMPLES: a keypress on the slider `slider_label` (at `first`,
+    one step up) until the first figure is redrawn; `text(value)`, if given, must
+    show too."""
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=600_000)
+    thumb = (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text=slider_label)
+        .get_by_role("slider")
+    )
+    thumb.wait_for(timeout=600_000)
+    samples = []
+    for sample in range(1, BROWSER_SAMPLES + 1):
+        page.evaluate(MARK)
+        thumb.focus()
+        began = time.perf_counter()
+        thumb.press("ArrowRight")
+        wanted = text(first + sample) if text else None
+        page.wait_for_function(REDRAWN, arg=wanted, timeout=600_000)
+        samples.append(time.perf_counter() - began)
+    return min(samples)
+
+
+def browser(resolutions=(96, 256, 512), steps=200) -> None:
+    """Seconds from a Steps slider keypress to the redrawn heat map, per resolution,
+    next to the plane computed in this process and the Playground's own redraw."""
+    from playwright.sync_api import sync_playwright
+    from streamlit_server import launch_chromium, streamlit_server
+
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(streamlit_server())
+        playwright = stack.enter_context(sync_playwright())
+        chromium = launch_chromium(playwright)
+        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+        page.add_init_script(FINGERPRINT)
+        playground = redraw_seconds(page, server.url, "Steps", cfg.DEFAULT_STEPS, None)
+        print("\nChromium, Steps slider one step up until the figure is redrawn (s):")
+        print(f"{'Playground (defaults), the baseline':<44} {playground:8.3f}")
+        print(
+            f"{'Sweep: momentum, quadratic, lr x momentum':<44} {'redraw':>8} "
+            f"{'plane alone':>12}"
+        )
+        for resolution in resolutions:
+            alone = best_of(
+                lambda r=resolution: planes.hyperparameter_plane(
+                    "momentum",
+                    "quadratic",
+                    planes.Axis("lr", 1e-3, 1.0, r, log=True),
+                    planes.Axis("momentum", 0.0, 0.99, r),
+                    steps=steps + 1,
+                ),
+                1,
+            )
+            seconds = redraw_seconds(
+                page,
+                f"{server.url}/sweep?resolution={resolution}&steps={steps}",
+                "Steps per run",
+                steps,
+                lambda n: f"x {n} steps",
+            )
+            label = f"  {resolution}x{resolution} runs x {steps} steps"
+            print(f"{label:<44} {seconds:8.3f} {alone:12.3f}")
+        chromium.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="best of 1")
+    parser.add_argument("--browser", action="store_true", help="also time Chromium")
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
 
@@ -80,6 +179,8 @@ def main() -> None:
             f"{label:<42} {seconds:8.3f} {baseline:8.3f} {baseline / seconds:6.1f}x"
             "   < 1 s, >= 5x"
         )
+    if args.browser:
+        browser()
 
 
 if __name__ == "__main__":
