@@ -397,6 +397,14 @@ with right:
         st.link_button(
             "Open this run in the Playground ▶", sw.playground_link(playground)
         )
+        rates = sw.cell_rates(plane, result, theory)
+        if rates is not None:
+            predicted, measured = rates
+            st.markdown(
+                f"Rate per step: theory (the iteration's spectral radius) "
+                f"**{predicted:.4f}**; measured on this run "
+                f"**{'—' if measured is None else f'{measured:.4f}'}**."
+            )
         if curvature is not None:
             eigenvalues = np.asarray(curvature.eigenvalues, dtype=float)
             at = "this start" if plane.kind == "starts" else "the run's end"
@@ -409,7 +417,6 @@ with right:
             )
 
 if selected is not None:
-    lr = result.hyperparameters.get("lr")
     gaps, log_scale = figures.loss_gap(result.loss, surface.min_value)
     a, b = st.columns(2)
     a.plotly_chart(
@@ -420,16 +427,28 @@ if selected is not None:
         ),
         key=P + "loss",
     )
+    limit = sw.stability_limit(result)
+    sharpness = stability.sharpness_along(surface, result.path)
     b.plotly_chart(
         figures.Prebuilt(
-            sf.sharpness_figure(stability.sharpness_along(surface, result.path), lr)
+            sf.sharpness_figure(
+                sharpness,
+                None if limit is None else limit[0],
+                "" if limit is None else limit[1],
+            )
         ),
         key=P + "sharpness",
     )
     b.caption(
         "The edge of stability: gradient descent with step lr cannot stay where the "
-        "sharpness λmax is above 2/lr; it is thrown out, or (in a deep net) the "
-        "sharpness settles at 2/lr."
+        "sharpness λmax is above 2/lr (heavy ball: 2(1 + β)/lr); it is thrown out, "
+        "or, in a deep net, the sharpness hovers at the line (Cohen et al. 2021)."
+        + (
+            ""
+            if limit is not None
+            else " No line here: an adaptive method rescales each coordinate, so "
+            "its limit is on a rescaled Hessian."
+        )
     )
 
 if mode == "plane":

@@ -253,9 +253,20 @@ def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
     loss = chart(at, "sw.loss")["data"][0]["y"]
     np.testing.assert_allclose(loss, np.maximum(expected.loss, 1e-16))
     sharpness = chart(at, "sw.sharpness")
-    assert trace(sharpness, "2/lr")["y"] == pytest.approx([2 / lr, 2 / lr])
+    # Heavy ball stays stable below λ = 2(1 + β)/lr (the region's edge, solved for λ).
+    line = trace(sharpness, "2(1 + β)/lr")["y"]
+    np.testing.assert_allclose(line, 2 * (1 + momentum) / lr, rtol=1e-5)
+    assert len(line) == len(expected.path)
     # On a quadratic the sharpness is λmax = 10 at every iterate.
     np.testing.assert_allclose(trace(sharpness, "λmax")["y"], 10.0, rtol=1e-9)
+    # The rate beside it: the largest |root| of z² - (1 + β - lr λ) z + β over
+    # λ = 1, 10, and this run's own contraction toward the minimum.
+    roots = [
+        np.abs(np.roots([1, -(1 + momentum - lr * lam), momentum])).max()
+        for lam in (1.0, 10.0)
+    ]
+    rate_text = next(m.value for m in at.markdown if "Rate per step" in m.value)
+    assert f"**{max(roots):.4f}**" in rate_text
 
 
 def test_a_zoom_recomputes_the_view_at_full_resolution():
@@ -358,3 +369,86 @@ def test_every_sweep_preset_opens_cleanly(preset):
 
 def test_there_are_three_sweep_presets():
     assert len(SWEEP_PRESETS) >= 3
+
+
+def test_a_diverged_cell_says_where_it_diverged():
+    at = app(**SMALL)
+    main = heatmap(at)
+    lr, momentum = main["x"][-1], main["y"][0]  # lr = 1 on λmax = 10: diverges
+    at.session_state["sw.cell"] = (lr, momentum)
+    at.run()
+    assert not at.exception
+    surface = quadratic()
+    run = optimizers.run("momentum", surface, steps=150, lr=lr, momentum=momentum)
+    assert run.diverged_at is not None
+    assert any(f"Diverged at step {run.diverged_at}" in m.value for m in at.markdown)
+    notes = chart(at, "sw.path")["layout"]["annotations"]
+    assert notes[0]["text"] == f"diverged at step {run.diverged_at}"
+
+
+def test_a_clicked_start_on_a_basin_map_shows_the_hessian_there():
+    """Himmelblau's Hessian by hand: f_xx = 12x² + 4y − 42, f_yy = 12y² + 4x − 26,
+    f_xy = 4x + 4y."""
+    at = app(mode="basins", surface="himmelblau", run="gd;lr=0.01", **SMALL)
+    main = heatmap(at)
+    x, y = main["x"][5], main["y"][17]
+    at.session_state["sw.cell"] = (x, y)
+    at.run()
+    assert not at.exception
+    hessian = np.array(
+        [
+            [12 * x**2 + 4 * y - 42, 4 * x + 4 * y],
+            [4 * x + 4 * y, 12 * y**2 + 4 * x - 26],
+        ]
+    )
+    low, high = np.linalg.eigvalsh(hessian)
+    caption = next(c.value for c in at.caption if "Hessian at this start" in c.value)
+    assert f"λ = {low:.4g}, {high:.4g}" in caption
+    assert f"2/λmax = {2 / high:.4g}" in caption
+    arrows = [t for t in chart(at, "sw.path")["data"] if t["name"].startswith("eigen-")]
+    assert len(arrows) == 2
+    for arrow, value in zip(arrows, (low, high), strict=True):
+        tail, middle, tip = np.array([arrow["x"], arrow["y"]]).T
+        assert middle == pytest.approx((x, y))
+        direction = (tip - middle) / np.linalg.norm(tip - middle)
+        # An eigenvector: H d = λ d.
+        np.testing.assert_allclose(hessian @ direction, value * direction, atol=1e-6)
+
+
+def test_the_linear_net_basin_map_draws_its_stability_circle():
+    """On (1 − xy)²/2 the Hessian is [[y², 2xy − 1], [2xy − 1, x²]]; at a minimum
+    (x, 1/x) its λmax is x² + y², so gradient descent settles only where
+    lr·(x² + y²) < 2."""
+    at = app(
+        mode="basins",
+        surface="linear_net",
+        run="gd;lr=0.5",
+        outcome="sharpness",
+        resolution="32",
+        steps="300",
+    )
+    assert not at.exception and not at.warning
+    spec = chart(at, "sw.map")
+    circle = trace(spec, "lr·(x² + y²) = 2")
+    radii = np.hypot(circle["x"], circle["y"])
+    np.testing.assert_allclose(radii, math.sqrt(2 / 0.5), atol=1e-4)
+    ratio = sf.decode(spec["data"][0]["z"])  # λmax(final)·lr/2, NaN if diverged
+    xs, ys = spec["data"][0]["x"], spec["data"][0]["y"]
+    surface = landscapes.get("linear_net")
+    settled = 0
+    for row in range(0, 32, 4):
+        for col in range(0, 32, 4):
+            run = optimizers.run(
+                "gd", surface, start=(xs[col], ys[row]), steps=300, lr=0.5
+            )
+            if run.diverged_at is not None:
+                assert np.isnan(ratio[row, col])
+                continue
+            x, y = run.final
+            hessian = [[y * y, 2 * x * y - 1], [2 * x * y - 1, x * x]]  # by hand
+            sharpest = np.linalg.eigvalsh(hessian)[-1]
+            assert ratio[row, col] == pytest.approx(sharpest * 0.5 / 2, rel=1e-5)
+            if run.final_loss < 1e-10:  # settled at a minimum: inside the circle
+                settled += 1
+                assert ratio[row, col] <= 1.0 + 1e-6
+    assert settled > 10

@@ -562,8 +562,7 @@ def theory(values: dict, plane) -> Theory | None:
 
 def measured_rate(plane, **hyperparameters) -> float | None:
     """The per-step contraction of the distance to the minimizer of one run with
-    `hyperparameters` from the plane's start: (d_k / d_j)^(1/(k-j)) over the second
-    half of the run, before it reaches round-off (d < 1e-10 d_0)."""
+    `hyperparameters` from the plane's start (`contraction`)."""
     surface = plane.landscape
     if not len(surface.minima):
         return None
@@ -574,10 +573,61 @@ def measured_rate(plane, **hyperparameters) -> float | None:
         steps=max(plane.steps, 200),
         **{**plane.hyperparameters, **hyperparameters},
     )
-    distance = np.hypot(*(result.path - surface.minima[0]).T)
+    return contraction(result.path, surface.minima[0])
+
+
+def contraction(path: np.ndarray, minimum) -> float | None:
+    """(d_k / d_j)^(1/(k-j)) for the distance d to `minimum` over the second half of
+    `path`, before it reaches round-off (d < 1e-10 d_0): the measured per-step rate
+    (None for a path too short to tell)."""
+    distance = np.hypot(*(np.asarray(path) - np.asarray(minimum)).T)
+    if not len(distance) or distance[0] == 0:
+        return None
     usable = np.nonzero(distance > 1e-10 * distance[0])[0]
     last = int(usable[-1]) if len(usable) else 0
     first = last // 2
     if last - first < 5 or distance[first] == 0:
         return None
     return float((distance[last] / distance[first]) ** (1.0 / (last - first)))
+
+
+RATE_METHODS = {"gd": "gd", "momentum": "heavy_ball"}
+
+
+def cell_rates(plane, result, theory) -> tuple[float, float | None] | None:
+    """(predicted, measured) per-step rate of one cell's run on a quadratic: the
+    iteration's spectral radius (stability.iteration_spectral_radius) and the run's
+    own contraction toward the minimizer. None off quadratics and for optimizers
+    the closed form does not cover."""
+    if theory is None or plane.optimizer not in RATE_METHODS:
+        return None
+    hyper = result.hyperparameters
+    method = RATE_METHODS[plane.optimizer]
+    if method == "heavy_ball" and hyper.get("nesterov"):
+        method = "nesterov"
+    momentum = hyper.get("momentum", 0.0) if method != "gd" else None
+    predicted = float(
+        stability.iteration_spectral_radius(
+            method, hyper["lr"], momentum, theory.eigenvalues
+        )
+    )
+    measured = None
+    if result.diverged_at is None and len(plane.landscape.minima):
+        measured = contraction(result.path, plane.landscape.minima[0])
+    return predicted, measured
+
+
+def stability_limit(result) -> tuple[np.ndarray, str] | None:
+    """The sharpness a run's steps can stand, per step (stability.sharpness_limit:
+    2/lr for gradient descent, 2(1 + β)/lr for heavy ball, ...) and its name; None
+    for methods it does not cover."""
+    limit = stability.sharpness_limit(
+        result.optimizer, result.hyperparameters, result.lr
+    )
+    if limit is None:
+        return None
+    names = {"gd": "2/lr", "momentum": "2(1 + β)/lr", "sgd": "the SGD bound"}
+    name = names.get(result.optimizer, "stability limit")
+    if result.optimizer == "momentum" and result.hyperparameters.get("nesterov"):
+        name = "2(1 + β)/((1 + 2β) lr)"
+    return np.asarray(limit, dtype=float), name

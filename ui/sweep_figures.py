@@ -254,8 +254,16 @@ def heatmap_figure(
                 "z": typed(np.where(empty, 1.0, np.nan)),
                 "colorscale": [[0, NOT_REACHED], [1, NOT_REACHED]],
                 "showscale": False,
-                "customdata": custom,
-                "hovertemplate": template,
+                "hovertemplate": (
+                    f"{_axis_text(plane.x.name)} = %{{x:.4g}}<br>"
+                    f"{_axis_text(plane.y.name)} = %{{y:.4g}}<br>"
+                    + (
+                        f"not within the tolerance in {plane.steps} steps"
+                        if outcome == "steps"
+                        else f"at no minimum after {plane.steps} steps"
+                    )
+                    + "<extra></extra>"
+                ),
                 "name": "no value",
                 "hoverongaps": False,
             }
@@ -663,10 +671,11 @@ def eigen_arrows(surface, curvature, point, fraction: float = 0.15) -> list[dict
 
 
 def sharpness_figure(
-    sharpness: np.ndarray, lr: float | None, height: int = 300
+    sharpness: np.ndarray, limit: np.ndarray | None, name: str, height: int = 300
 ) -> dict:
-    """λmax of the Hessian at each iterate against 2/lr: gradient descent cannot stay
-    where the curve is above the line (the edge of stability)."""
+    """λmax of the Hessian at each iterate against the largest sharpness the step
+    can stand (2/lr for gradient descent): where the curve is above the line the
+    run cannot stay (the edge of stability)."""
     data = [
         {
             "type": "scatter",
@@ -676,23 +685,30 @@ def sharpness_figure(
             "line": {"color": figures.color(2)},
         }
     ]
-    if lr:
+    limit = None if limit is None else np.atleast_1d(np.asarray(limit, dtype=float))
+    if limit is not None and limit.size:
+        # One value per iterate: a step's limit holds at the iterate it starts from.
+        n = len(sharpness)
+        limit = np.concatenate([limit, np.repeat(limit[-1], max(n - len(limit), 0))])
+        limit = limit[:n]
+        constant = bool(np.all(limit == limit[0])) if len(limit) else True
+        first = float(limit[0]) if len(limit) else float("nan")
         data.append(
             {
                 "type": "scatter",
-                "x": [0, max(len(sharpness) - 1, 1)],
-                "y": [2 / lr, 2 / lr],
+                "y": _rounded(limit, 6),
                 "mode": "lines",
-                "name": f"2/lr = {2 / lr:.3g}",
+                "name": f"{name} = {first:.3g}" if constant else name,
                 "line": {"color": "black", "dash": "dash"},
             }
         )
-    positive = bool(np.all(sharpness[np.isfinite(sharpness)] > 0))
+    finite = sharpness[np.isfinite(sharpness)]
+    positive = bool(finite.size and np.all(finite > 0))
     return {
         "data": data,
         "layout": {
             "height": height,
-            "title": {"text": "sharpness λmax along the path vs 2/lr"},
+            "title": {"text": "sharpness λmax along the path vs the step's limit"},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45},
             "xaxis": {"title": {"text": "step"}},
             "yaxis": {"type": "log" if positive else "linear"},
