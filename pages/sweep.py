@@ -394,6 +394,11 @@ with right:
             key=P + "path",
         )
         playground = sw.playground_config(values, plane, row, col)
+        st.caption(
+            "White x: the start; red dot: where the run ends"
+            + (" (diverged)" if result.diverged_at is not None else "")
+            + "; gold stars: the global minima."
+        )
         st.link_button(
             "Open this run in the Playground ▶", sw.playground_link(playground)
         )

@@ -452,3 +452,15 @@ def test_the_linear_net_basin_map_draws_its_stability_circle():
                 settled += 1
                 assert ratio[row, col] <= 1.0 + 1e-6
     assert settled > 10
+
+
+@pytest.mark.parametrize("surface", landscapes.names())
+def test_every_surface_makes_a_plane_and_a_basin_map(surface):
+    """Any registered surface, both maps, a clicked cell: no exception, no notice,
+    and the map has the requested cells."""
+    for mode, cell in (("plane", "0.01,0.5"), ("basins", "0.1,0.1")):
+        at = app(surface=surface, mode=mode, resolution="8", steps="20", cell=cell)
+        assert not at.exception, (surface, mode)
+        assert not at.warning and not at.error, [x.value for x in at.warning]
+        assert sf.decode(heatmap(at)["z"]).shape == (8, 8)
+        assert qp(at, "surface") == surface

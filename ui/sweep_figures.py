@@ -581,6 +581,7 @@ def path_figure(
             "name": "diverged here"
             if result.diverged_at is not None
             else "where it ends",
+            "showlegend": False,
             "marker": {
                 "size": 12,
                 "color": "#e6194b",
@@ -588,9 +589,14 @@ def path_figure(
             },
         },
     ]
+    # The page's caption names these marks; the legend keeps to the run and arrows.
     if len(surface.minima):
-        data.append(figures._minima_trace(surface, 14, name="global minima"))
-    data.append(figures._start_trace(tuple(path[0]), 12, name="start"))
+        data.append(
+            figures._minima_trace(surface, 14, name="global minima", showlegend=False)
+        )
+    data.append(
+        figures._start_trace(tuple(path[0]), 12, name="start", showlegend=False)
+    )
     if circle is not None:
         data.append(circle)
     if curvature is not None and point is not None:
