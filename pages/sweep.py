@@ -275,7 +275,6 @@ with st.sidebar:
 w.limits_panel("sweep")
 
 query = {**sw.query(values), **cfg.view_to_query(view)}
-st.query_params.from_dict(query)
 surface = sw.surface_of(values)
 
 if mode == "plane":
@@ -293,6 +292,7 @@ else:
         "starting from that point, coloured by where it ends. Click a start to see "
         "its run and the surface's curvature there."
     )
+st.query_params.from_dict(query)  # a long computation: the link is there already
 try:
     plane, basins = w.sweep_plane(sw.plane_key(query))
 except ValueError as error:
@@ -303,6 +303,10 @@ theory = sw.theory(values, plane) if mode == "plane" else None
 selected = None
 if values["cell"] is not None:
     selected = sw.nearest_cell(plane, values["cell"])
+    if selected is None:  # outside this view (zoomed away): no longer chosen
+        state[P + "cell"] = None
+        query.pop("cell")
+st.query_params.from_dict(query)
 
 st.radio(
     "Colour by",

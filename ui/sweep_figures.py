@@ -20,6 +20,7 @@ from ui import figures
 DIVERGED = "#111111"  # every diverged cell, on every outcome but the score
 NOT_REACHED = "#c8c8c8"  # cells with no value (tolerance not reached, not settled)
 THEORY = "#ff00ff"  # the predicted region's boundary
+BOUND = "#00c853"  # gradient descent's lr bound 2/λmax
 # Colorbrewer's RdBu, blue for converging (score < 0), red for diverging (> 0).
 SCORE_SCALE = [
     [0.0, "#053061"],
@@ -511,7 +512,7 @@ def _theory_traces(plane, theory) -> list[dict]:
                 "y": line[1],
                 "mode": "lines",
                 "name": f"2/λmax = {bound:.3g} (gradient descent's bound)",
-                "line": {"color": "white", "width": 2, "dash": "dot"},
+                "line": {"color": BOUND, "width": 3, "dash": "dot"},
                 "hoverinfo": "skip",
             }
         )
