@@ -261,6 +261,27 @@ def test_the_rosenbrock_edge_is_bands_not_a_line():
     assert 0.2 < diverged.mean() < 0.8
 
 
+def test_a_large_step_settles_only_in_flat_minima_of_the_linear_net():
+    """(1 − xy)²/2: at a minimum (xy = 1) the Hessian's λmax is x² + y²."""
+    values = sweep_values("linear-net-flat-minima")
+    surface = sw.surface_of(values)
+    X, Y = np.meshgrid(
+        np.linspace(*values["region_x"], 40), np.linspace(*values["region_y"], 40)
+    )
+    starts = np.column_stack([X.ravel(), Y.ravel()])
+    result = optimizers.sweep(
+        "gd", surface, steps=values["steps"], starts=starts, lr=0.5
+    )
+    alive = result.diverged_at < 0
+    x, y = result.final[:, 0], result.final[:, 1]
+    settled = alive & (np.abs(1 - x * y) < 1e-6)
+    assert np.all(0.5 * (x[settled] ** 2 + y[settled] ** 2) < 2)  # inside the circle
+    assert (~alive).mean() > 0.2  # "the rest diverge"
+    assert np.all(settled | ~alive | (np.abs(x * y) < 1e-6))  # or sit at the saddle
+    far = np.hypot(*starts.T) > 2  # starts outside the circle of radius 2
+    assert np.mean(settled[far]) > 0.1  # "even from far outside"
+
+
 PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,

@@ -318,6 +318,25 @@ PRESETS: tuple[Preset, ...] = (
             "outcome": "score",
         },
     ),
+    Preset(
+        "linear-net-flat-minima",
+        "A large step can only stay in a flat minimum",
+        "Every point of the hyperbola xy = 1 minimizes (1 − xy)²/2, the smallest "
+        "two-layer linear network, and the one at (x, y) has sharpness x² + y². "
+        "Gradient descent with lr = 0.5 can only stay where lr·(x² + y²) < 2, inside "
+        "the dashed circle. Coloured by the final point's sharpness times lr/2: "
+        "every run that settles ends inside (blue, never red), even from far "
+        "outside; the rest diverge (black).",
+        "sweep",
+        {
+            "mode": "basins",
+            "surface": "linear_net",
+            "run": "gd;lr=0.5",
+            "resolution": "128",
+            "steps": "500",
+            "outcome": "sharpness",
+        },
+    ),
 )
 
 BY_KEY = {preset.key: preset for preset in PRESETS}

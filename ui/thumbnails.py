@@ -443,6 +443,10 @@ def plane_colours(plane, outcome: str, basins=None) -> np.ndarray:
     rgb[:] = _rgb(sf.NOT_REACHED)
     if outcome == "score":
         rgb = _scale_colours(plane.score, sf.SCORE_SCALE, -1.0, 1.0)
+    elif outcome == "sharpness":
+        ratio = sf.final_sharpness_ratio(plane)
+        rgb = _scale_colours(np.nan_to_num(ratio), sf.SCORE_SCALE, 0.0, 2.0)
+        rgb[plane.diverged] = _rgb(sf.DIVERGED)
     elif outcome == "basin":
         colours = sf.colour_indices(basins, plane.landscape)
         for k in range(len(basins.minima)):
@@ -501,8 +505,18 @@ def sweep_picture(preset: Preset) -> Image.Image:
         for level in np.linspace(low, high, CONTOURS + 2)[1:-1]:
             for line in generator.lines(level):
                 plot.polyline(line, (255, 255, 255), width=0.8)
+        circle = sf.stability_circle(plane)
+        if circle is not None:
+            plot.polyline(
+                np.array(
+                    [place(p) for p in zip(circle["x"], circle["y"], strict=True)]
+                ),
+                _rgb(sf.THEORY),
+                width=2.0,
+            )
         colours = sf.colour_indices(basins, plane.landscape)
-        for k, minimum in enumerate(basins.minima):
+        shown = basins.minima if values["outcome"] == "basin" else []
+        for k, minimum in enumerate(shown):
             if minimum.is_global:
                 plot.star(place(minimum.point))
             else:
