@@ -339,7 +339,14 @@ with left:
             type="primary",
         )
     st.button("Reset view", key=P + "reset", on_click=reset_view)
-    marks = ["black: diverged"]
+    if values["outcome"] == "score":
+        marks = [
+            "blue: reached the tolerance (darker: sooner)",
+            "red: diverged (darker: sooner)",
+            f"pale: neither within {plane.steps} steps (shade: the rate so far)",
+        ]
+    else:
+        marks = ["black: diverged"]
     if values["outcome"] in ("steps", "basin"):
         marks.append(
             "grey: "

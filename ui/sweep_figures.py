@@ -288,7 +288,8 @@ def heatmap_figure(
                 "hoverongaps": False,
             }
         )
-    legend = [("diverged", DIVERGED, "square")]
+    # On the score map diverged cells are its red side; elsewhere one dark colour.
+    legend = [] if outcome == "score" else [("diverged", DIVERGED, "square")]
     if outcome == "steps":
         legend.append(("tolerance not reached", NOT_REACHED, "square"))
     if outcome == "basin":
