@@ -464,3 +464,17 @@ def test_every_surface_makes_a_plane_and_a_basin_map(surface):
         assert not at.warning and not at.error, [x.value for x in at.warning]
         assert sf.decode(heatmap(at)["z"]).shape == (8, 8)
         assert qp(at, "surface") == surface
+
+
+def test_a_zoom_on_a_basin_map_recomputes_those_starts():
+    at = app(mode="basins", surface="himmelblau", run="gd;lr=0.01", **SMALL)
+    at.session_state["sw.zoom"] = ((-1.0, 2.5), (0.5, 9.0))  # past the top edge
+    at.run()
+    at.button(key="sw.recompute").click().run()
+    assert not at.exception
+    assert qp(at, "region_x") == "-1,2.5"
+    # Starts stay inside the surface's bounds: y is cut at Himmelblau's 5.
+    assert qp(at, "region_y") == "0.5,5"
+    main = heatmap(at)
+    np.testing.assert_allclose(main["x"], np.linspace(-1.0, 2.5, 24))
+    np.testing.assert_allclose(main["y"], np.linspace(0.5, 5.0, 24))
