@@ -46,7 +46,7 @@ MAX_GRID = limits.SWEEP_GRID.value
 MAX_STEPS = limits.STEPS.value
 DEFAULT_RUN = cfg.RunConfig("momentum")
 DEFAULT_SURFACE = "quadratic"
-DEFAULT_RESOLUTION = 96
+DEFAULT_RESOLUTION = 128
 DEFAULT_STEPS = 200
 START_LIMIT = 1e3  # any start or region coordinate, before the surface's bounds
 # Above this a hyperparameter axis is cut (a learning rate of 1e6 only diverges).
