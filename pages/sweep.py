@@ -163,6 +163,11 @@ def recompute_view():
             state[f"{P}{name}_low"], state[f"{P}{name}_high"] = sw.short_range(*box)
 
 
+def zoom_to_edge(box):
+    state[P + "zoom"] = box
+    recompute_view()
+
+
 def reset_view():
     keys = AXIS_KEYS[2:] if state[P + "mode"] == "plane" else REGION_KEYS
     forget(*(k for k in keys if not k.endswith("_log")), "zoom")
@@ -338,7 +343,18 @@ with left:
             on_click=recompute_view,
             type="primary",
         )
-    st.button("Reset view", key=P + "reset", on_click=reset_view)
+    buttons = st.columns(2)
+    buttons[0].button("Reset view", key=P + "reset", on_click=reset_view)
+    boundary = sw.boundary_box(plane)
+    buttons[1].button(
+        "Zoom to the edge of divergence",
+        key=P + "edge",
+        on_click=zoom_to_edge,
+        args=(boundary,),
+        disabled=boundary is None,
+        help="The smallest view holding every cell next to one that behaves "
+        "otherwise (diverges where it does not), recomputed at full resolution.",
+    )
     if values["outcome"] == "score":
         marks = [
             "blue: reached the tolerance (darker: sooner)",

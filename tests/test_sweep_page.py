@@ -478,3 +478,21 @@ def test_a_zoom_on_a_basin_map_recomputes_those_starts():
     main = heatmap(at)
     np.testing.assert_allclose(main["x"], np.linspace(-1.0, 2.5, 24))
     np.testing.assert_allclose(main["y"], np.linspace(0.5, 5.0, 24))
+
+
+def test_zoom_to_the_edge_keeps_the_boundary_in_view():
+    at = app(resolution="24", steps="300")
+    at.button(key="sw.edge").click().run()
+    assert not at.exception
+    low, high = map(float, qp(at, "x_range").split(","))
+    assert 0.001 < low < high <= 1 and high / low < 1000  # narrower than before
+    # The new view still holds runs that diverge and runs that do not: single runs
+    # at its left and right edges, at the middle momentum, by optimizers.run.
+    beta_low, beta_high = map(float, qp(at, "y_range").split(","))
+    beta = (beta_low + beta_high) / 2
+    surface = quadratic()
+    edges = [
+        optimizers.run("momentum", surface, steps=300, lr=lr, momentum=beta)
+        for lr in (low, high)
+    ]
+    assert edges[0].diverged_at is None and edges[1].diverged_at is not None

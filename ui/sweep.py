@@ -447,6 +447,30 @@ def nearest_cell(plane, point) -> tuple[int, int] | None:
     return row, col
 
 
+def boundary_box(plane, margin: int = 2):
+    """((x_low, x_high), (y_low, y_high)): the axis values around every cell whose
+    neighbour differs in diverging or not, `margin` cells wider; None without a
+    boundary (or when it already spans the whole plane)."""
+    diverged = plane.diverged
+    edge = np.zeros_like(diverged)
+    across = diverged[:, 1:] != diverged[:, :-1]
+    down = diverged[1:, :] != diverged[:-1, :]
+    edge[:, 1:] |= across
+    edge[:, :-1] |= across
+    edge[1:, :] |= down
+    edge[:-1, :] |= down
+    if not edge.any():
+        return None
+    rows, cols = np.nonzero(edge)
+    ny, nx = diverged.shape
+    r0, r1 = max(rows.min() - margin, 0), min(rows.max() + margin, ny - 1)
+    c0, c1 = max(cols.min() - margin, 0), min(cols.max() + margin, nx - 1)
+    if (r0, r1, c0, c1) == (0, ny - 1, 0, nx - 1):
+        return None
+    xs, ys = plane.x.values, plane.y.values
+    return (float(xs[c0]), float(xs[c1])), (float(ys[r0]), float(ys[r1]))
+
+
 def cell_run(plane, row: int, col: int) -> optimizers.RunResult:
     """The full run of one cell, with its recorded path (optimizers.run)."""
     cell = plane.cell(row, col)
