@@ -496,3 +496,20 @@ def test_zoom_to_the_edge_keeps_the_boundary_in_view():
         for lr in (low, high)
     ]
     assert edges[0].diverged_at is None and edges[1].diverged_at is not None
+
+
+def test_the_plane_is_cached_by_what_it_computes_not_by_the_view():
+    values, _ = sw.from_query({"resolution": "10", "steps": "50"})
+    query = sw.query(values)
+    key = sw.plane_key(query)
+    for view in ({"outcome": "loss"}, {"cell": "0.1,0.5"}, {"lecture": "1"}):
+        assert sw.plane_key({**query, **view}) == key
+    for change in ({"steps": "51"}, {"x_range": "0.01,1"}, {"condition_number": "9"}):
+        assert sw.plane_key({**query, **change}) != key
+        # ... and the changed key computes a different plane.
+        changed, _ = sw.from_query(dict(sw.plane_key({**query, **change})))
+        a, _ = sw.compute(values)
+        b, _ = sw.compute(changed)
+        assert a.steps != b.steps or not np.array_equal(
+            a.final_loss, b.final_loss, equal_nan=True
+        )

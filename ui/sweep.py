@@ -108,8 +108,9 @@ FIELDS = (
     Field("cell", "pair", None, -AXIS_CEILING, AXIS_CEILING),
 )
 FIELD = {f.name: f for f in FIELDS}
-# What the plane depends on: the rest (outcome, the chosen cell) only changes the view.
-VIEW_ONLY = ("outcome", "cell")
+# What the plane depends on: the rest (outcome, the chosen cell, lecturer mode's
+# keys) only changes the view.
+VIEW_ONLY = ("outcome", "cell", "lecture", "hide", "preset")
 
 
 # --- configuration --------------------------------------------------------------
