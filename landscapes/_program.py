@@ -305,7 +305,8 @@ FORMAT = 1.0
 HEADER = 11
 
 # The most instructions one program may have; `compile_program` refuses more. A typed
-# Rosenbrock's gradient program has 14, its Hessian's 10.
+# Rosenbrock's (f, gradient) program has 20 (loads and output copies included), its
+# Hessian's 13.
 MAX_INSTRUCTIONS = 4000
 
 

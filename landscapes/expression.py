@@ -622,7 +622,8 @@ _DERIVATIVE_OPS = {
 class SymbolicWorker:
     """One child process running ``landscapes._symbolic``, started on first use and
     again after it was killed. Thread-safe: callers queue on a lock (an answer takes
-    tens of milliseconds; a hostile one at most TIME_LIMIT seconds)."""
+    milliseconds; a hostile one at most TIME_LIMIT seconds). POSIX only: the
+    deadline waits on the pipe with select."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -677,13 +678,15 @@ class SymbolicWorker:
         ExpressionError when it is late (after killing it) or fails."""
         request = (json.dumps({"items": items, "seconds": seconds}) + "\n").encode()
         with self._lock:
-            process = self._ensure()
             budget = seconds * len(items) + 2.0
             if not self._answered:
                 budget += WORKER_START_SECONDS
             deadline = time.monotonic() + budget
             try:
-                process.stdin.write(request)
+                process = self._ensure()
+                written = 0
+                while written < len(request):  # a raw pipe may take part of it
+                    written += process.stdin.write(request[written:])
                 answer = self._read_line(process, deadline)
                 answers = json.loads(answer)["items"]
                 if len(answers) != len(items):
@@ -694,7 +697,7 @@ class SymbolicWorker:
                 self._kill()
                 raise ExpressionError("took too long to differentiate", None) from None
             except (OSError, ValueError, KeyError, TypeError, EOFError):
-                self._kill()
+                self._kill()  # also when it could not start: nothing to kill then
                 raise ExpressionError(
                     "the differentiation process failed; try again", None
                 ) from None
