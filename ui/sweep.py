@@ -168,8 +168,12 @@ def from_query(params) -> tuple[dict, list[str]]:
     text = _first(params, "run", notices)
     if text is not None:
         run = cfg.parse_run(text, notices)
+        name = text.split(";")[0].strip()
         if run is not None:
             values["run"] = run
+        elif name in optimizers.names():  # settings it refuses: its defaults
+            notices.append(f"Using {name} with its default settings.")
+            values["run"] = cfg.RunConfig(name)
     values["surface_params"] = {}
     for key, (low, high) in landscapes.parameter_ranges(values["surface"]).items():
         text = _first(params, cfg.surface_key(key), notices)
