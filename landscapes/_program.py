@@ -9,7 +9,8 @@ with ``args`` indices of earlier nodes. Building the same node twice returns the
 index, so f, ∂f/∂x, ∂f/∂y and the Hessian entries built into one graph share every
 common subexpression. A node whose arguments are all constants is folded at once, with
 the interpreters' own float64 operation (`apply`), so folding never changes a result.
-Operations (float64, NumPy semantics, NaN propagates through every one):
+Operations (float64, NumPy semantics; NaN propagates through every one, but for
+IEEE's pow(NaN, 0) = pow(1, NaN) = 1):
 
     x, y, const                          leaves
     add sub mul div pow min max          binary; pow is IEEE pow, except that u^2 is
@@ -26,7 +27,10 @@ post-order and gives each a register, reusing a register once its last reader ha
 Instruction k is ``ops[k] = (opcode, d, a, b)``: register d := a op b, where b (or a)
 is an index into ``consts`` for the forms with a constant operand; ``OUT k a`` copies
 register a to output k. Registers hold one value per point of a chunk, so every
-instruction is one loop over the chunk, which LLVM vectorizes.
+instruction is one loop over the chunk, which LLVM vectorizes. Measured
+(benchmarks/bench_expression.py, chunks of 256): a typed Rosenbrock's f and gradient,
+20 instructions, 7.4 ns a point against the built-in's 2.2 ns; an Adam sweep's time
+1.5x the built-in's, since the optimizer's own step costs the same for both.
 
 **Packed parameters.** The kernels' convention is one float64 array `p` per surface
 (``Landscape.kernel_params``). `pack` stores three programs in it: VALUE (f),
@@ -553,9 +557,10 @@ def unpack(p: np.ndarray, which: int) -> Program:
 def run_program(p, which, xs, ys, m, out0, out1, out2, registers):
     """Program `which` of the packed array `p` at points (xs[i], ys[i]), i < m, one
     instruction at a time across the chunk; outputs 0, 1, 2 go to out0, out1, out2.
-    `registers`: float64, at least p[1] * m long, overwritten; register r is
-    registers[r * m : (r + 1) * m]. (Offsets into one flat array, not row views of a
-    2D one: a view costs reference counting, ~50 ns an instruction.)"""
+    `registers`: float64 (p[1], >= m), overwritten; register r is row r, indexed
+    ``R[r, i]`` (measured on Rosenbrock, chunks of 256: row views ``R[r]`` cost
+    reference counting, 9.9 ns a point against 7.5; offsets into one flat array
+    keep LLVM from vectorizing, 29 ns)."""
     start = int(p[2 + 3 * which])
     count = int(p[3 + 3 * which])
     const_start = int(p[4 + 3 * which])
