@@ -215,9 +215,11 @@ def convergence_score(
         initial_gap.shape, final_gap.shape, reached.shape, diverged.shape
     )
     decided = np.full(shape, np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A tolerance of 0 is never reached by extrapolation: only `reached` decides.
+    with np.errstate(all="ignore"):
         fell = (
-            np.isfinite(initial_gap)
+            (tolerance > 0)
+            & np.isfinite(initial_gap)
             & np.isfinite(final_gap)
             & (final_gap < initial_gap)
             & (initial_gap > tolerance)
@@ -454,7 +456,8 @@ def basins(plane: Plane, radius: float | None = None, max_minima: int = 64) -> B
     order = order[:max_minima]
     relabel = np.full(len(minima), UNSETTLED)
     relabel[order] = np.arange(len(order))
-    labels = np.where(labels >= 0, relabel[np.maximum(labels, 0)], labels)
+    if len(minima):
+        labels = np.where(labels >= 0, relabel[np.maximum(labels, 0)], labels)
     values = surface.value(points[:, 0], points[:, 1]) if len(minima) else []
     tolerance = 1e-9 * (1.0 + abs(surface.min_value))
     found = [

@@ -247,3 +247,26 @@ def test_csv_has_every_cell_and_reads_back():
     np.testing.assert_array_equal(loss, plane.final_loss)
     diverged = np.array([int(r["diverged_at"]) for r in rows]).reshape(3, 4)
     np.testing.assert_array_equal(diverged, plane.diverged_at)
+
+
+def test_a_map_where_no_run_ends_at_a_minimum_labels_every_start_unsettled():
+    # The saddle x² - y² has no minimum: every run that stays finite is unsettled.
+    plane = planes.basin_map(
+        "gd", "saddle", Axis("x", -1, 1, 4), Axis("y", -1, 1, 4), steps=20, lr=0.01
+    )
+    found = planes.basins(plane)
+    assert found.minima == []
+    assert set(np.unique(found.labels)) <= {planes.UNSETTLED, planes.DIVERGED}
+
+
+def test_a_tolerance_of_zero_scores_only_what_reached_it():
+    with np.errstate(all="raise"):  # no warning may escape either
+        score = planes.convergence_score(
+            initial_gap=np.array([1.0, 1.0, 1.0]),
+            final_gap=np.array([0.5, 0.0, 0.0]),
+            steps_to_tolerance=np.array([-1, 7, -1]),
+            diverged_at=np.array([-1, -1, -1]),
+            steps=10,
+            tolerance=0.0,
+        )
+    np.testing.assert_allclose(score, [0.0, -10 / 17, 0.0])
