@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+import numpy as np
+
 from landscapes import (
     ackley,
     beale,
@@ -33,6 +35,7 @@ from landscapes import (
 )
 from landscapes.base import Landscape
 from landscapes.empirical import EmpiricalRisk
+from landscapes.expression import ExpressionError
 from landscapes.loss_slice import MLPSlice, mlp_slice
 from landscapes.mlp import MLP
 
@@ -40,8 +43,10 @@ __all__ = [
     "MLP",
     "MLPSlice",
     "EmpiricalRisk",
+    "ExpressionError",
     "Landscape",
     "datasets",
+    "from_expression",
     "get",
     "mlp_slice",
     "names",
@@ -89,6 +94,39 @@ def title(name: str) -> str:
     builds nothing."""
     module = sys.modules[REGISTRY[name].__module__] if name in REGISTRY else None
     return getattr(module, "TITLE", None) or get(name).title
+
+
+def from_expression(text: str, bounds=None, start=None) -> Landscape:
+    """The surface f(x, y) typed as `text`, usable wherever a built-in one is.
+
+    `text` uses + - * / ^ **, parentheses, numbers, x, y, pi, e and sin cos tan exp
+    log sqrt abs tanh sinh cosh atan min max (``landscapes.expression``); it is
+    parsed without eval and differentiated exactly by SymPy in a child process, and
+    the kernels evaluate it through one interpreter (``landscapes._program``), so no
+    kernel compiles per expression. `bounds` ((xmin, xmax), (ymin, ymax)) default to
+    ((-3, 3), (-3, 3)); `start` to a point of the view where f and ∇f are finite.
+    Its minima are unknown, so ``min_value`` is -inf and runs report no steps to a
+    tolerance. Raises `ExpressionError` (a ValueError) naming the problem and where.
+
+    >>> surface = from_expression("(1 - x)^2 + 100*(y - x^2)^2")
+    >>> surface.value(1.0, 1.0)
+    0.0
+    """
+    from landscapes.expression import parse_surface
+
+    parsed = parse_surface(text, bounds=bounds, start=start)
+    return Landscape(
+        name="custom",
+        title=f"f(x, y) = {parsed.text}",
+        params={"f": parsed.text},
+        bounds=parsed.bounds,
+        minima=np.zeros((0, 2)),
+        min_value=-np.inf,
+        default_start=parsed.default_start,
+        latex=f"f(x, y) = {parsed.latex}",
+        reference="Typed by the user; derivatives by SymPy (exact).",
+        kernel_params=parsed.kernel_params,
+    )
 
 
 def names() -> list[str]:

@@ -10,6 +10,7 @@ freezes into the compiled code.
 import numpy as np
 
 from landscapes import (
+    _program,
     ackley,
     beale,
     booth,
@@ -47,6 +48,7 @@ LINEAR_REGRESSION = 13
 LOGISTIC_REGRESSION = 14
 MLP_SLICE = 15
 LINEAR_NET = 16
+CUSTOM = 17  # a typed f(x, y): its programs in p, run by landscapes._program
 
 IDS = {
     "rosenbrock": ROSENBROCK,
@@ -66,6 +68,7 @@ IDS = {
     "logistic_regression": LOGISTIC_REGRESSION,
     "mlp_slice": MLP_SLICE,
     "linear_net": LINEAR_NET,
+    "custom": CUSTOM,
 }
 
 
@@ -140,6 +143,9 @@ def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
         for i in range(m):
             F[i], GX[i], GY[i] = linear_net.value_grad(xs[i], ys[i], p)
 
+    elif lid == CUSTOM:  # one instruction at a time across the chunk
+        _program.value_grad_chunk(p, xs, ys, m, F, GX, GY)
+
 
 @jit
 def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
@@ -212,6 +218,9 @@ def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
         for i in range(m):
             HXX[i], HXY[i], HYY[i] = linear_net.hessian(xs[i], ys[i], p)
 
+    elif lid == CUSTOM:
+        _program.hessian_chunk(p, xs, ys, m, HXX, HXY, HYY)
+
 
 @jit_entry("surfaces:point")
 def value_grad(lid, p, x, y):
@@ -266,6 +275,9 @@ def value_grad(lid, p, x, y):
 
     elif lid == LINEAR_NET:
         return linear_net.value_grad(x, y, p)
+
+    elif lid == CUSTOM:
+        return _program.value_grad(x, y, p)
 
     return np.nan, np.nan, np.nan
 
@@ -323,6 +335,9 @@ def hessian(lid, p, x, y):
 
     elif lid == LINEAR_NET:
         return linear_net.hessian(x, y, p)
+
+    elif lid == CUSTOM:
+        return _program.hessian(x, y, p)
 
     return np.nan, np.nan, np.nan
 
