@@ -407,6 +407,31 @@ def rerun_when_figure_drawn(key: str, on_drawn) -> None:
     _figure_drawn_signal(key=key, on_drawn_change=on_drawn, height=0)
 
 
+def _figure_listener_js(handler: str) -> str:
+    """A component that finds the figure inside `.st-key-<figure key>`, runs
+    `handler` (JavaScript with `figure` and `setTriggerValue` in scope) on it, and
+    binds again whenever Streamlit replaces the figure."""
+    return (
+        """
+export default function ({ data, setTriggerValue }) {
+  let bound = null;
+  const bind = () => {
+    const figure = document.querySelector(`.${data.container} .js-plotly-plot`);
+    if (!figure || figure === bound || typeof figure.on !== "function") return;
+    bound = figure;
+"""
+        + handler
+        + """
+  };
+  const observer = new MutationObserver(bind);
+  observer.observe(document.body, { childList: true, subtree: true });
+  bind();
+  return () => observer.disconnect();
+}
+"""
+    )
+
+
 # A click on a figure reaches the server as a trigger value: the point plotly.js
 # reports, the nearest one (ui.figures.trajectory_figure's invisible grid covers the
 # whole plot, so there always is one). Streamlit's own
@@ -415,26 +440,16 @@ def rerun_when_figure_drawn(key: str, on_drawn) -> None:
 # widget change (docs/measurements.md). This listens to plotly.js's own click event
 # on the figure inside `.st-key-<figure key>`, and binds again when the figure is
 # replaced.
-FIGURE_CLICKS_JS = """
-export default function ({ data, setTriggerValue }) {
-  let bound = null;
-  const bind = () => {
-    const figure = document.querySelector(`.${data.container} .js-plotly-plot`);
-    if (!figure || figure === bound || typeof figure.on !== "function") return;
-    bound = figure;
+FIGURE_CLICKS_JS = _figure_listener_js(
+    """
     figure.on("plotly_click", (event) => {
       const point = (event.points || []).find(
         (p) => Number.isFinite(p.x) && Number.isFinite(p.y)
       );
       if (point) setTriggerValue("click", { x: point.x, y: point.y });
     });
-  };
-  const observer = new MutationObserver(bind);
-  observer.observe(document.body, { childList: true, subtree: true });
-  bind();
-  return () => observer.disconnect();
-}
 """
+)
 _figure_clicks = st.components.v2.component(
     "descent_lab.figure_clicks", js=FIGURE_CLICKS_JS
 )
@@ -460,13 +475,8 @@ def figure_clicks(key: str, figure_key: str, on_click) -> None:
 # A box drag (or a double-click back) on a figure reaches the server as a trigger
 # value: plotly.js's plotly_relayout event's axis ranges, as the axes show them (a
 # log axis's range is in log10 units; `figure_zooms` converts), or {reset: true}.
-FIGURE_ZOOMS_JS = """
-export default function ({ data, setTriggerValue }) {
-  let bound = null;
-  const bind = () => {
-    const figure = document.querySelector(`.${data.container} .js-plotly-plot`);
-    if (!figure || figure === bound || typeof figure.on !== "function") return;
-    bound = figure;
+FIGURE_ZOOMS_JS = _figure_listener_js(
+    """
     figure.on("plotly_relayout", (event) => {
       const x = [event["xaxis.range[0]"], event["xaxis.range[1]"]];
       const y = [event["yaxis.range[0]"], event["yaxis.range[1]"]];
@@ -483,13 +493,8 @@ export default function ({ data, setTriggerValue }) {
         setTriggerValue("zoom", { reset: true });
       }
     });
-  };
-  const observer = new MutationObserver(bind);
-  observer.observe(document.body, { childList: true, subtree: true });
-  bind();
-  return () => observer.disconnect();
-}
 """
+)
 _figure_zooms = st.components.v2.component(
     "descent_lab.figure_zooms", js=FIGURE_ZOOMS_JS
 )
