@@ -11,8 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-import numpy as np
-
 from landscapes import (
     ackley,
     beale,
@@ -32,6 +30,7 @@ from landscapes import (
     saddle,
     six_hump_camel,
     styblinski_tang,
+    typed,
 )
 from landscapes.base import Landscape
 from landscapes.empirical import EmpiricalRisk
@@ -50,6 +49,7 @@ __all__ = [
     "mlp_slice",
     "names",
     "parameter_ranges",
+    "text_parameters",
     "title",
 ]
 
@@ -72,6 +72,7 @@ REGISTRY: dict[str, Callable[..., Landscape]] = {
     "logistic_regression": logistic_regression.make,
     "mlp_slice": loss_slice.make,
     "linear_net": linear_net.make,
+    typed.NAME: typed.make,  # a typed f(x, y): get("custom", f="x^2 + y^2")
 }
 
 
@@ -85,6 +86,12 @@ def parameter_ranges(name: str) -> dict[str, tuple[float, float]]:
         raise ValueError(f"unknown landscape {name!r}; allowed: {', '.join(REGISTRY)}")
     module = sys.modules[REGISTRY[name].__module__]
     return dict(getattr(module, "PARAMETER_RANGES", {}))
+
+
+def text_parameters(name: str) -> tuple[str, ...]:
+    """The surface's parameters that are text (a typed surface's formula `f`)."""
+    parameter_ranges(name)  # the same error for an unknown name
+    return tuple(getattr(sys.modules[REGISTRY[name].__module__], "TEXT_PARAMETERS", ()))
 
 
 def title(name: str) -> str:
@@ -121,21 +128,7 @@ def from_expression(text: str, bounds=None, start=None) -> Landscape:
     >>> surface.value(1.0, 1.0)
     0.0
     """
-    from landscapes.expression import parse_surface
-
-    parsed = parse_surface(text, bounds=bounds, start=start)
-    return Landscape(
-        name="custom",
-        title=f"f(x, y) = {parsed.text}",
-        params={"f": parsed.text},
-        bounds=parsed.bounds,
-        minima=np.zeros((0, 2)),
-        min_value=-np.inf,
-        default_start=parsed.default_start,
-        latex=f"f(x, y) = {parsed.latex}",
-        reference="Typed by the user; derivatives by SymPy (exact).",
-        kernel_params=parsed.kernel_params,
-    )
+    return typed.cached(text, bounds, start)
 
 
 def names() -> list[str]:

@@ -32,7 +32,10 @@ class RunResult:
     ``loss`` and ``grad_norm`` are f and ‖∇f‖ there; ``lr[i]`` is the learning rate
     used for the step from ``path[i]`` to ``path[i + 1]`` (for line searches, the step
     length found). If the run diverged at step k (the k-th iterate was non-finite or
-    left the box |x|, |y| <= 1e8), ``diverged_at == k`` and the arrays stop before it.
+    left the box |x|, |y| <= 1e8), ``diverged_at == k`` and the arrays stop before it;
+    when the k-th iterate was a point of the box where f is NaN (a typed surface
+    outside its domain: log(x) at x < 0), ``undefined_at == k`` too, and ``stopped_at``
+    holds that point.
     ``state`` (with ``record_state=True``) maps the optimizer's named quantities, e.g.
     "exp_avg", to arrays (len(path) - 1, 2): their value after each step.
     ``average_path`` holds the averaged iterates when ``average`` was given.
@@ -53,6 +56,8 @@ class RunResult:
     state: dict = field(default_factory=dict)
     average_path: np.ndarray | None = None
     batches: Minibatches | None = None
+    undefined_at: int | None = None
+    stopped_at: tuple[float, float] | None = None
 
     @property
     def final(self) -> np.ndarray:
@@ -368,6 +373,13 @@ def run(
         steps_to_tolerance=reached if reached >= 0 else None,
         batches=_batches(surface, batch_size, seed, length - 1),
     )
+    if diverged > 0:
+        x, y = paths[0][diverged, 0], paths[1][diverged, 0]
+        # the kernel wrote the iterate that stopped it, and f there
+        inside = max(abs(x), abs(y)) <= _driver.DIVERGENCE_BOX
+        if inside and np.isnan(paths[2][diverged, 0]):
+            result.undefined_at = diverged
+        result.stopped_at = (float(x), float(y))
     if record_state:
         result.state = {
             quantity: np.column_stack(

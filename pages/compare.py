@@ -27,6 +27,8 @@ if not state.get(P + "loaded"):
         v if isinstance(v, str) else f"{v:g}" for v in loaded.values
     )
     state[P + "notices"] = notices
+    if landscapes.text_parameters(loaded.surface):
+        w.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
 for notice in state.pop(P + "notices", []):
     st.warning(w.literal(notice), icon="🔗")
@@ -37,6 +39,9 @@ with st.sidebar:
     surface_name = st.selectbox(
         "Surface", landscapes.names(), key=P + "surface", format_func=landscapes.title
     )
+    typed = bool(landscapes.text_parameters(surface_name))
+    if typed:
+        w.surface_inputs(P, surface_name)
     optimizer = st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
     st.slider("Steps", 1, cfg.MAX_STEPS_PAGE, key=P + "steps")
     spec = optimizers.spec(optimizer)
@@ -63,10 +68,10 @@ query = {
     "vary": state[P + "vary"],
     "values": state[P + "values"].replace(" ", ""),
 }
-if surface_name == loaded.surface:
-    query.update(
-        {cfg.surface_key(k): repr(v) for k, v in loaded.surface_params.items()}
-    )
+if typed:
+    query.update(cfg.surface_query(w.surface_params_from_state(P, surface_name)))
+elif surface_name == loaded.surface:
+    query.update(cfg.surface_query(loaded.surface_params))
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
     st.warning(w.literal(notice), icon="✏️")

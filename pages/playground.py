@@ -1,5 +1,8 @@
 """Playground: several optimizers on one surface, animated in the browser."""
 
+import math
+
+import numpy as np
 import streamlit as st
 
 import landscapes
@@ -39,8 +42,8 @@ def sync_surface_state():
         # A new surface: start from its own default start and parameters.
         fresh = landscapes.get(surface_name)
         state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
-        for key, value in fresh.params.items():
-            state[f"{P}param.{key}"] = float(value)
+        w.forget_surface_params(P)
+        w.write_surface_params(P, fresh.params)
         state[P + "previous_surface"] = surface_name
 
 
@@ -52,8 +55,20 @@ def surface_section():
         key=P + "surface",
         format_func=landscapes.title,
     )
-    for key, (low, high) in landscapes.parameter_ranges(surface_name).items():
-        st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")
+    w.surface_inputs(P, surface_name, on_change=start_in_new_view)
+
+
+def start_in_new_view():
+    # A typed surface's new formula or view: keep the start if it is in view and f
+    # is defined there, else move it to the surface's own default start.
+    name = state[P + "surface"]
+    fresh = landscapes.get(name, **w.surface_params_from_state(P, name))
+    x, y = state[P + "start_x"], state[P + "start_y"]
+    (x0, x1), (y0, y1) = fresh.bounds
+    value, (gx, gy) = fresh.value(x, y), fresh.grad(x, y)
+    defined = all(map(math.isfinite, (value, gx, gy)))
+    if not (x0 <= x <= x1 and y0 <= y <= y1 and defined):
+        state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
 
 
 def start_section():
@@ -219,6 +234,7 @@ figure = figures.trajectory_figure(
     labels,
     [r.diverged_at for r in results],
     config.resolved_start(),
+    undefined_at=[r.undefined_at for r in results],
     image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
     # Tall enough that an equal-units plot fills the column's width at 1,500 px
     # (at 620 px a square surface's plot area was ~350 px wide).
@@ -285,6 +301,8 @@ with main:
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
     )
+    if not np.isfinite(surface.grid(64)[2]).all():
+        st.caption(figures.UNDEFINED_NOTE)
     # The results sit under the figure, where a row of five columns fits; in the
     # side column the last one ("diverged at step") was cut off at 1,500 px.
     rows = []
@@ -298,7 +316,8 @@ with main:
                     surface.distance_to_nearest_minimum(x, y)
                 ),
                 "steps to 1e-6": tables.number(result.steps_to_tolerance),
-                "diverged at step": tables.number(result.diverged_at),
+                "diverged at step": tables.number(result.diverged_at)
+                + (" (f undefined)" if result.undefined_at is not None else ""),
             }
         )
     st.markdown(

@@ -25,6 +25,8 @@ if not state.get(P + "loaded"):
         state[P + key] = list(value) if key == "schedules" else value
     state[P + "view"] = view
     state[P + "notices"] = notices + view_notices
+    if landscapes.text_parameters(loaded.surface):
+        w.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
 view = state[P + "view"]
 if view.lecture:
@@ -46,9 +48,11 @@ with st.sidebar:
     st.number_input("linear warm-up steps", 0, cfg.MAX_STEPS_PAGE, key=P + "warmup")
     st.header("Effect on a run")
     st.selectbox("Optimizer", optimizers.names(), key=P + "optimizer")
-    st.selectbox(
+    surface_name = st.selectbox(
         "Surface", landscapes.names(), key=P + "surface", format_func=landscapes.title
     )
+    if landscapes.text_parameters(surface_name):
+        w.surface_inputs(P, surface_name)
     st.number_input(
         "gradient noise σ",
         0.0,
@@ -60,6 +64,7 @@ with st.sidebar:
 
 w.limits_panel("schedules")
 
+state[P + "surface_params"] = w.surface_params_from_state(P, surface_name)
 config = cfg.SchedulesConfig(
     **{
         key: state[P + key] for key in vars(cfg.SchedulesConfig()) if key != "schedules"
@@ -85,7 +90,7 @@ with right:
         st.markdown(f"**{schedule.name}**")
         st.latex(schedule.latex)
 
-surface = landscapes.get(config.surface)
+surface = config.landscape()
 results = config.run()
 gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
 log_scale = all(g[1] for g in gaps)
@@ -115,6 +120,7 @@ b.plotly_chart(
             [r.diverged_at for r in results],
             surface.default_start,
             height=PANEL_HEIGHT,
+            undefined_at=[r.undefined_at for r in results],
         )
     ),
     key=P + "paths",

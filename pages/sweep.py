@@ -27,8 +27,7 @@ def write_state(values: dict) -> None:
     """Fill the widgets' state from resolved `values` (one mode's keys)."""
     state[P + "mode"] = values["mode"]
     state[P + "surface"] = values["surface"]
-    for key, value in sw.surface_of(values).params.items():
-        state[f"{P}param.{key}"] = float(value)
+    w.write_surface_params(P, sw.surface_of(values).params)
     run = values["run"]
     state[P + "optimizer"] = run.optimizer
     for hyper in optimizers.spec(run.optimizer).hyperparameters:
@@ -73,11 +72,7 @@ def values_from_state() -> dict:
         if h.settable and key in state and state[key] != h.default:
             hyper[h.name] = state[key]
     surface = get(P + "surface", sw.DEFAULT_SURFACE)
-    params = {
-        k: state[f"{P}param.{k}"]
-        for k in landscapes.parameter_ranges(surface)
-        if f"{P}param.{k}" in state
-    }
+    params = w.surface_params_from_state(P, surface)
 
     def pair(low, high):
         if get(low) is None or get(high) is None:
@@ -114,8 +109,12 @@ def forget(*keys) -> None:
 
 def new_surface():
     forget("start_x", "start_y", *REGION_KEYS, "cell", "zoom")
-    for key in [k for k in state if str(k).startswith(P + "param.")]:
-        del state[key]
+    w.forget_surface_params(P)
+
+
+def new_typed_surface():
+    # a new formula or view: its own start and basin region, no chosen cell
+    forget("start_x", "start_y", *REGION_KEYS, "cell", "zoom")
 
 
 def new_optimizer():
@@ -201,8 +200,7 @@ with st.sidebar:
             format_func=landscapes.title,
             on_change=new_surface,
         )
-        for key, (low, high) in landscapes.parameter_ranges(values["surface"]).items():
-            st.number_input(key, min_value=low, max_value=high, key=f"{P}param.{key}")
+        w.surface_inputs(P, values["surface"], on_change=new_typed_surface)
     if "runs" not in hidden:
         st.header("Optimizer")
         choices = sw.plane_optimizers() if mode == "plane" else optimizers.names()

@@ -46,6 +46,7 @@ NAMES = [
     "logistic_regression",
     "mlp_slice",
     "linear_net",
+    "custom",
 ]
 SADDLES = {"saddle", "monkey_saddle"}
 # Surfaces that list no minimum: unbounded below, or (the MLP slice) a plane through a
@@ -66,8 +67,16 @@ CASES = [(name, {}) for name in NAMES] + [
     ("linear_regression", {"n_points": 7, "noise": 1.5, "seed": 3}),
     ("logistic_regression", {"n_points": 300, "noise": 0.3, "seed": 11}),
     ("mlp_slice", {"train_steps": 0, "init_seed": 3, "direction_seed": 1}),
+    # typed Rosenbrock: its minimum (1, 1) is found numerically, not given
+    ("custom", {"f": "(1 - x)^2 + 100*(y - x^2)^2", "x_min": -2.0, "y_min": -1.0}),
 ]
-CASE_IDS = [name + "".join(f"-{k}={v:g}" for k, v in p.items()) for name, p in CASES]
+CASE_IDS = [
+    name
+    + "".join(
+        f"-{k}={v if isinstance(v, str) else format(v, 'g')}" for k, v in p.items()
+    )
+    for name, p in CASES
+]
 MINIMUM_CASES = [c for c in CASES if c[0] not in NO_MINIMUM | CONTINUUM]
 MINIMUM_IDS = [
     i
@@ -205,6 +214,17 @@ def _mlp_slice(x, y, train_steps=500, init_seed=0, direction_seed=0):
     return np.array(losses).reshape(x.shape) if x.ndim else losses[0]
 
 
+# The typed formulas of CASES, written out by hand in NumPy.
+TYPED = {
+    "x^4 - 2*x^2 + y^2": lambda x, y: x**4 - 2 * x**2 + y**2,
+    "(1 - x)^2 + 100*(y - x^2)^2": lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+}
+
+
+def _custom(x, y, f="x^4 - 2*x^2 + y^2", **view):
+    return TYPED[f](np.asarray(x), np.asarray(y))
+
+
 TWIN = {
     "rosenbrock": _rosenbrock,
     "beale": _beale,
@@ -223,6 +243,7 @@ TWIN = {
     "logistic_regression": _logistic_regression,
     "mlp_slice": _mlp_slice,
     "linear_net": _linear_net,
+    "custom": _custom,
 }
 
 
@@ -499,6 +520,10 @@ def literature(name, params):
         return [(a, a * a)], 0.0, 1e-9, 1e-12
     if name == "quadratic":
         return [(0.0, 0.0)], 0.0, 1e-12, 1e-12
+    if name == "custom":  # found numerically by the surface, known in closed form here
+        if params.get("f", "x^4").startswith("x^4"):  # 4x³ - 4x = 0, y = 0: f = -1
+            return [(-1.0, 0.0), (1.0, 0.0)], -1.0, 1e-9, 1e-12
+        return [(1.0, 1.0)], 0.0, 1e-9, 1e-12  # Rosenbrock's
     if name == "linear_regression":
         # Least squares by numpy's polynomial fit of the regenerated examples.
         defaults = {"n_points": 50, "noise": 0.5, "seed": 0}

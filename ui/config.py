@@ -182,6 +182,36 @@ def _clamped(
     return clamped
 
 
+def parse_surface_params(surface: str, params: Mapping, notices: list[str]) -> dict:
+    """Surface `surface`'s parameters from the query string: numbers clamped into
+    their ranges, text (a typed formula) as given. Parameters that do not build a
+    surface (a formula the parser refuses, a view with x_min above x_max) are all
+    replaced by the surface's defaults, with a notice quoting the text and why."""
+    defaults = inspect.signature(landscapes.REGISTRY[surface]).parameters
+    values: dict = {}
+    for key, (low, high) in landscapes.parameter_ranges(surface).items():
+        text = _first(params, surface_key(key), notices)
+        if text is not None:
+            values[key] = _clamped(
+                surface_key(key), text, low, high, defaults[key].default, notices
+            )
+    for key in landscapes.text_parameters(surface):
+        text = _first(params, surface_key(key), notices)
+        if text is not None:
+            values[key] = text
+    if landscapes.text_parameters(surface):
+        try:
+            landscapes.get(surface, **values)
+        except ValueError as error:
+            typed = ", ".join(f"{k} = {str(v)[:80]}" for k, v in values.items())
+            notices.append(
+                f"The link's surface ({typed}) was not accepted: {error}. "
+                f"Showing {landscapes.title(surface)} with its defaults."
+            )
+            values = {}
+    return values
+
+
 def parse_run(text: str, notices: list[str]) -> RunConfig | None:
     """'adam;lr=0.01;betas=0.9,0.99' -> RunConfig, clamping each hyperparameter."""
     name, *items = text.split(";")
@@ -326,14 +356,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             notices.append(
                 f"Unknown surface '{surface[:40]}'; using {DEFAULT_SURFACE}."
             )
-    signature = inspect.signature(landscapes.REGISTRY[config.surface])
-    for key, parameter in signature.parameters.items():
-        low, high = landscapes.parameter_ranges(config.surface)[key]
-        text = _first(params, surface_key(key), notices)
-        if text is not None:
-            config.surface_params[key] = _clamped(
-                surface_key(key), text, low, high, parameter.default, notices
-            )
+    config.surface_params = parse_surface_params(config.surface, params, notices)
     surface_object = config.landscape()
     start = _first(params, "start", notices)
     if start is not None:
@@ -406,8 +429,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
 def to_query(config: PlaygroundConfig) -> dict[str, str | list[str]]:
     """The query parameters that reproduce `config` (defaults left out)."""
     query: dict[str, str | list[str]] = {"surface": config.surface}
-    for key, value in config.surface_params.items():
-        query[surface_key(key)] = _short(value)
+    query.update(surface_query(config.surface_params))
     if config.start is not None:
         query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
     query["steps"] = str(config.steps)
@@ -497,6 +519,10 @@ class SchedulesConfig:
     surface: str = "quadratic"
     noise: float = 0.5
     seed: int = 0
+    surface_params: dict = field(default_factory=dict)
+
+    def landscape(self) -> landscapes.Landscape:
+        return landscapes.get(self.surface, **self.surface_params)
 
     def schedule(self, name: str) -> dict:
         return {
@@ -515,7 +541,7 @@ class SchedulesConfig:
     def run(self) -> list[optimizers.RunResult]:
         """One run of the optimizer on the surface under each schedule, from the
         surface's default start, with the page's gradient noise and seed."""
-        surface = landscapes.get(self.surface)
+        surface = self.landscape()
         return [
             optimizers.run(
                 self.optimizer,
@@ -586,6 +612,7 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
             config.surface = surface
         else:
             notices.append(f"Unknown surface '{surface[:40]}'; using quadratic.")
+    config.surface_params = parse_surface_params(config.surface, params, notices)
     return config, notices
 
 
@@ -605,7 +632,17 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
         query[key] = _short(getattr(config, key))
     query["optimizer"] = config.optimizer
     query["surface"] = config.surface
+    query.update(surface_query(config.surface_params))
     return query
+
+
+def surface_query(surface_params: Mapping) -> dict[str, str]:
+    """A surface's parameters as URL keys: numbers in their shortest lossless form,
+    text as given."""
+    return {
+        surface_key(k): v if isinstance(v, str) else _short(v)
+        for k, v in surface_params.items()
+    }
 
 
 MAX_PANELS = limits.PANELS.value
@@ -702,8 +739,7 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
 
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
-    query = {"surface": config.surface}
-    query.update({surface_key(k): _short(v) for k, v in config.surface_params.items()})
+    query = {"surface": config.surface, **surface_query(config.surface_params)}
     if config.start is not None:
         query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
     query["steps"] = str(config.steps)

@@ -74,14 +74,34 @@ def png_data_uri(rgb: np.ndarray) -> str:
 def surface_image(
     surface: Landscape, resolution: int = limits.SURFACE_GRID.value, bands: int = 28
 ) -> str:
-    """The surface over its bounds as a banded (contour-like) PNG data URI."""
+    """The surface over its bounds as a banded (contour-like) PNG data URI; where f
+    is not finite (a typed log(x) at x <= 0), grey diagonal stripes."""
     _, _, Z = surface.grid(resolution)
-    finite = Z[np.isfinite(Z)]
+    defined = np.isfinite(Z)
+    finite = Z[defined]
+    if finite.size == 0:
+        return png_data_uri(undefined_stripes(Z.shape))
     levels = log_levels(Z, float(finite.min()))
-    low, high = float(levels.min()), float(levels.max())
+    low, high = float(levels[defined].min()), float(levels[defined].max())
     scaled = (levels - low) / (high - low) if high > low else np.zeros_like(levels)
     banded = np.floor(scaled * bands) / bands  # bands read as filled contours
-    return png_data_uri(_VIRIDIS[np.clip((banded * 255).astype(int), 0, 255)])
+    rgb = _VIRIDIS[np.clip((banded * 255).astype(int), 0, 255)]
+    rgb[~defined] = undefined_stripes(Z.shape)[~defined]
+    return png_data_uri(rgb)
+
+
+UNDEFINED_NOTE = "Grey stripes: where f(x, y) is undefined or infinite."
+
+
+def undefined_stripes(shape: tuple[int, int], width: int = 6) -> np.ndarray:
+    """Light and dark grey diagonal stripes, (rows, columns, 3) uint8: the colour of
+    "f is not defined here", unlike any colour of the scale."""
+    rows, columns = np.indices(shape)
+    light = ((rows + columns) // width) % 2 == 0
+    rgb = np.empty((*shape, 3), dtype=np.uint8)
+    rgb[light] = (222, 222, 222)
+    rgb[~light] = (160, 160, 160)
+    return rgb
 
 
 def _display_decimals(bounds) -> int:
@@ -165,9 +185,12 @@ def trajectory_figure(
     arrows: list[list[tuple[str, np.ndarray]]] | None = None,
     notes: list[list[str]] | None = None,
     extra_legend: tuple[str, ...] = (),
+    undefined_at: list[int | None] | None = None,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
-    run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early.
+    run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early,
+    marked "diverged at step k", or "f undefined at step k" where `undefined_at[i]`
+    says its step k landed where f is not defined.
 
     `arrows[i]`, when given, is run i's list of (label, vectors): vectors[k] is drawn
     as an arrow from path[k] in every frame k (see `internals_arrows`), so the arrows
@@ -317,14 +340,16 @@ def trajectory_figure(
     ):
         data[trace_index].update(frame_trace)
     annotations = []
+    undefined_at = undefined_at or [None] * len(paths)
     for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
         if k is not None:
             x, y = path[-1]
+            why = "f undefined" if undefined_at[i] == k else "diverged"
             annotations.append(
                 {
                     "x": min(max(x, x0), x1),
                     "y": min(max(y, y0), y1),
-                    "text": f"{labels[i]} diverged at step {k}",
+                    "text": f"{labels[i]} {why} at step {k}",
                     "showarrow": True,
                     "arrowcolor": color(i),
                     "font": {"color": "white", "size": 14},
@@ -545,7 +570,8 @@ def surface_3d_figure(
     """The surface (log-scaled height) with every path lifted onto it."""
     xs, ys, Z = surface.grid(120)
     floor = float(Z[np.isfinite(Z)].min())
-    heights = log_levels(Z, floor)
+    # Holes where f is undefined (None in JSON), not a plateau at the top.
+    heights = np.where(np.isfinite(Z), log_levels(Z, floor), np.nan)
     data = [
         {
             "type": "surface",

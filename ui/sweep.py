@@ -25,7 +25,7 @@ import optimizers
 from optimizers import planes, stability
 from ui import config as cfg
 from ui import limits
-from ui.config import _clamped, _first, _short
+from ui.config import _first, _short
 from ui.fields import Field, parse, to_query
 
 MODES = ("plane", "basins")
@@ -174,14 +174,9 @@ def from_query(params) -> tuple[dict, list[str]]:
         elif name in optimizers.names():  # settings it refuses: its defaults
             notices.append(f"Using {name} with its default settings.")
             values["run"] = cfg.RunConfig(name)
-    values["surface_params"] = {}
-    for key, (low, high) in landscapes.parameter_ranges(values["surface"]).items():
-        text = _first(params, cfg.surface_key(key), notices)
-        if text is not None:
-            default = landscapes.get(values["surface"]).params[key]
-            values["surface_params"][key] = _clamped(
-                cfg.surface_key(key), text, low, high, default, notices
-            )
+    values["surface_params"] = cfg.parse_surface_params(
+        values["surface"], params, notices
+    )
     resolve(values, notices)
     return values, notices
 
@@ -327,8 +322,7 @@ def query(values: dict) -> dict[str, str]:
         out.pop("region_x", None)
         out.pop("region_y", None)
     out["run"] = cfg.format_run(values["run"])
-    for key, value in values["surface_params"].items():
-        out[cfg.surface_key(key)] = _short(value)
+    out.update(cfg.surface_query(values["surface_params"]))
     return out
 
 

@@ -5,6 +5,7 @@ The rest of `ui` is pure Python; this module is the one place that touches `st`.
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import streamlit as st
@@ -60,8 +61,7 @@ def write_playground_state(config: cfg.PlaygroundConfig) -> None:
     state[PREFIX + "surface"] = config.surface
     state[PREFIX + "previous_surface"] = config.surface
     surface = config.landscape()
-    for key, value in surface.params.items():
-        state[f"{PREFIX}param.{key}"] = float(value)
+    write_surface_params(PREFIX, surface.params)
     x, y = config.resolved_start()
     state[PREFIX + "start_x"] = float(x)
     state[PREFIX + "start_y"] = float(y)
@@ -91,11 +91,7 @@ def write_run_state(i: int, run: cfg.RunConfig) -> None:
 def playground_config_from_state() -> cfg.PlaygroundConfig:
     state = st.session_state
     surface = state[PREFIX + "surface"]
-    params = {
-        key: state[f"{PREFIX}param.{key}"]
-        for key in landscapes.parameter_ranges(surface)
-        if f"{PREFIX}param.{key}" in state
-    }
+    params = surface_params_from_state(PREFIX, surface)
     runs = []
     for i in range(state[PREFIX + "run_count"]):
         name = state[f"{PREFIX}run{i}.optimizer"]
@@ -295,6 +291,137 @@ def limits_panel(page: str) -> None:
         )
         for line in limits.lines(page):
             st.caption(literal(line))
+
+
+# --- a surface's parameters, and a typed formula ----------------------------------
+#
+# A page keeps a surface's parameters in state as "<prefix>param.<name>". A surface
+# with a text parameter (a typed f(x, y)) is edited through "<prefix>typed.<name>"
+# widgets instead, and a callback copies them to "param." only when they build a
+# surface: the page always computes with a surface that exists, and the text that
+# did not parse stays in its field, with the reason beside it.
+
+FORMULA_HELP = (
+    "Type f(x, y) and press Enter. Allowed: + - * / ^ (or **), parentheses, numbers, "
+    "x, y, pi, e, and sin cos tan exp log sqrt abs tanh sinh cosh atan min max. "
+    "Nothing you type is run as code: it is parsed, differentiated exactly, and "
+    "evaluated by Descent Lab's own interpreter."
+)
+TYPED_ERROR = "typed_error"
+
+
+def write_surface_params(prefix: str, params: dict) -> None:
+    """Put a surface's parameters into the page's state (and a typed surface's
+    fields, where they changed), e.g. from a link or a new surface's defaults."""
+    state = st.session_state
+    typed = any(isinstance(v, str) for v in params.values())
+    for key, value in params.items():
+        value = value if isinstance(value, str) else float(value)
+        if typed and state.get(f"{prefix}param.{key}") != value:
+            state[f"{prefix}typed.{key}"] = value
+            state.pop(prefix + TYPED_ERROR, None)
+        state[f"{prefix}param.{key}"] = value
+
+
+def surface_params_from_state(prefix: str, surface: str) -> dict:
+    """The surface's parameters as the page's state holds them (the last that built
+    a surface, for a typed one)."""
+    state = st.session_state
+    keys = [*landscapes.text_parameters(surface), *landscapes.parameter_ranges(surface)]
+    return {
+        k: state[f"{prefix}param.{k}"] for k in keys if f"{prefix}param.{k}" in state
+    }
+
+
+def forget_surface_params(prefix: str) -> None:
+    """Drop every surface parameter from state (a new surface starts from its own)."""
+    state = st.session_state
+    for key in [
+        k for k in state if str(k).startswith((prefix + "param.", prefix + "typed."))
+    ]:
+        del state[key]
+    state.pop(prefix + TYPED_ERROR, None)
+
+
+def _apply_typed_surface(prefix: str, surface: str) -> None:
+    # on_change of a typed surface's field: keep it if it builds, else say why.
+    state = st.session_state
+    keys = [*landscapes.text_parameters(surface), *landscapes.parameter_ranges(surface)]
+    candidate = {
+        k: state[f"{prefix}typed.{k}"] for k in keys if f"{prefix}typed.{k}" in state
+    }
+    try:
+        landscapes.get(surface, **candidate)
+    except ValueError as error:
+        state[prefix + TYPED_ERROR] = (str(error), getattr(error, "position", None))
+        return
+    state.pop(prefix + TYPED_ERROR, None)
+    for key, value in candidate.items():
+        state[f"{prefix}param.{key}"] = value
+
+
+def surface_inputs(prefix: str, surface: str, on_change=None) -> None:
+    """The widgets of a surface's parameters: a number input for each, and for a
+    typed surface its formula's text field (applied on Enter), echoed back as LaTeX
+    or, when it is not accepted, with the reason and where."""
+    state = st.session_state
+    text_keys = landscapes.text_parameters(surface)
+    if not text_keys:
+        for key, (low, high) in landscapes.parameter_ranges(surface).items():
+            st.number_input(
+                key,
+                min_value=low,
+                max_value=high,
+                key=f"{prefix}param.{key}",
+                on_change=on_change,
+            )
+        return
+    defaults = landscapes.get(surface).params
+
+    def applied():
+        _apply_typed_surface(prefix, surface)
+        if on_change is not None and prefix + TYPED_ERROR not in state:
+            on_change()
+
+    for key in text_keys:
+        field = f"{prefix}typed.{key}"
+        if field not in state:
+            state[field] = state.get(f"{prefix}param.{key}", defaults[key])
+        st.text_input(
+            "f(x, y) =",
+            key=field,
+            max_chars=limits.VALUE_LENGTH.value,
+            help=FORMULA_HELP,
+            on_change=applied,
+        )
+    error = state.get(prefix + TYPED_ERROR)
+    if error is not None:
+        message, position = error
+        st.error(
+            literal(f"Not accepted: {message}. The page shows the last f that was.")
+        )
+        typed = state.get(f"{prefix}typed.{text_keys[0]}", "")
+        if position is not None and 0 <= position <= len(typed):
+            st.code(f"{typed}\n{' ' * position}^", language=None)
+    else:
+        params = surface_params_from_state(prefix, surface)
+        with contextlib.suppress(ValueError):  # the page reports a surface it lacks
+            st.latex(landscapes.get(surface, **params).latex)
+    left, right = st.columns(2)
+    for i, (key, (low, high)) in enumerate(
+        landscapes.parameter_ranges(surface).items()
+    ):
+        field = f"{prefix}typed.{key}"
+        if field not in state:
+            state[field] = float(state.get(f"{prefix}param.{key}", defaults[key]))
+        (left if i % 2 == 0 else right).number_input(
+            key.replace("_", " "),
+            min_value=low,
+            max_value=high,
+            key=field,
+            on_change=applied,
+            format="%g",
+        )
 
 
 def literal(text: str) -> str:
