@@ -77,6 +77,99 @@ def test_a_run_into_an_undefined_region_stops_before_it():
     assert 2 - 4 * 2 * np.log(2) / 2 < 0  # the first step leaves the domain
     assert result.diverged_at == 1
     assert np.all(np.isfinite(result.path)) and len(result.path) == 1
+    # ... and says why: f is NaN at a point of the plane, not a blow-up
+    assert result.undefined_at == 1
+    assert result.stopped_at == pytest.approx((2 - 4 * np.log(2), 0.5 - 4 * 1.0))
+
+
+def test_a_run_that_blows_up_is_not_called_undefined():
+    # gd on -x² doubles x each step at lr = 1/2 (x ← x + 2·x/2): 0.1·2^k leaves the
+    # box |x| <= 1e8 first at k = 30 (0.1·2^29 = 5.4e7, 0.1·2^30 = 1.07e8).
+    surface = landscapes.get("custom", f="-(x^2)")
+    result = optimizers.run("gd", surface, start=(0.1, 1.0), steps=100, lr=0.5)
+    assert result.diverged_at == 30 and result.undefined_at is None
+    assert result.stopped_at[0] == pytest.approx(0.1 * 2**30)
+
+
+def test_the_view_limit_is_the_parsers():
+    from landscapes import expression, typed
+
+    assert typed.VIEW_LIMIT == expression.MAX_ABS_BOUND
+    assert sum(expression.DEFAULT_BOUNDS, ()) == typed.DEFAULT_VIEW
+
+
+@pytest.mark.parametrize(
+    ("formula", "minima", "lowest"),
+    [
+        # closed forms: a shifted bowl; the double well's 4x³ - 4x = 0, y = 0
+        ("(x - 1)^2 + (y + 2)^2 + 5", [(1.0, -2.0)], 5.0),
+        ("x^4 - 2*x^2 + y^2", [(-1.0, 0.0), (1.0, 0.0)], -1.0),
+        # in [-3, 3]², sin(x) + cos(y) is lowest on the edge y = ±3 (cos 3 > -1):
+        # its minima (-π/2, ±π) lie outside the view, so none is reported
+        ("sin(x) + cos(y)", [], -np.inf),
+        ("x^3 + y^2", [], -np.inf),  # unbounded below: no minimum
+    ],
+)
+def test_the_minimum_search_finds_the_closed_forms(formula, minima, lowest):
+    surface = landscapes.get("custom", f=formula)
+    assert surface.min_value == pytest.approx(lowest, abs=1e-12)
+    np.testing.assert_allclose(
+        surface.minima, np.reshape(minima, (-1, 2)), rtol=0, atol=1e-9
+    )
+
+
+def test_a_minimum_found_gives_steps_to_tolerance():
+    surface = landscapes.get("custom", f="(x - 1)^2 + (y + 2)^2 + 5")
+    # gd with lr on a round bowl of curvature 2: the error shrinks by |1 - 2 lr| a
+    # step, so f - 5 = d0² (1 - 2 lr)^(2k) <= 1e-6 first at the k below
+    result = optimizers.run("gd", surface, start=(0.0, 0.0), steps=200, lr=0.1)
+    d0_squared = 1.0 + 4.0
+    expected = int(np.ceil(np.log(1e-6 / d0_squared) / (2 * np.log(0.8))))
+    assert result.steps_to_tolerance == expected
+
+
+def test_bad_texts_are_remembered_and_raised_fresh(monkeypatch):
+    from landscapes import typed
+
+    calls = []
+    build = typed.build
+    monkeypatch.setattr(
+        typed, "build", lambda *args: calls.append(args) or build(*args)
+    )
+    errors = []
+    for _ in range(3):
+        with pytest.raises(landscapes.ExpressionError) as caught:
+            landscapes.get("custom", f="x + (y *")
+        errors.append(caught.value)
+    assert len(calls) == 1  # parsed once; the error is remembered
+    assert errors[0] is not errors[1] and str(errors[0]) == str(errors[2])
+    assert errors[2].position == errors[0].position
+
+
+def test_a_longer_program_counts_as_more_work():
+    small = landscapes.get("custom", f="x^2 + y^2")
+    large = landscapes.get(
+        "custom", f="sin(x*y)*exp(-x^2 - y^2) + log(1 + x^2)*atan(y)/cosh(x + y)"
+    )
+    assert small.work_per_point == 1 < large.work_per_point
+
+
+def test_undefined_regions_are_drawn_as_stripes():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from ui import figures
+
+    surface = landscapes.get("custom", f="log(x) + y^2")  # undefined for x <= 0
+    uri = figures.surface_image(surface, resolution=61)
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",")[1]))))
+    grey = (image[..., 0] == image[..., 1]) & (image[..., 1] == image[..., 2])
+    # column 30 of 61 is x = 0: left of it f is NaN (or -inf at 0), right finite
+    assert grey[:, :31].all()
+    assert not grey[:, 31:].any()
+    assert len(np.unique(image[:, :31].reshape(-1, 3), axis=0)) == 2  # two stripes
 
 
 def test_planes_take_typed_surfaces():

@@ -46,6 +46,7 @@ CASES = [
     ("sam", "six_hump_camel", {"lr": 0.01, "rho": 0.05}),
     ("rprop", "rastrigin", {"lr": 0.01}),
     ("sgd", "linear_regression", {"lr": 0.05, "batch_size": 5, "seed": 3}),
+    ("adam", "custom", {"lr": 0.05}),  # a typed surface: the program interpreter
 ]
 
 
@@ -219,3 +220,25 @@ def test_the_interpreter_stops_once_everything_is_compiled(monkeypatch):
     monkeypatch.setattr(compiling.warm, "complete", lambda: True)
     compiling.install()
     assert not compiling.INTERPRETER.started
+
+
+def test_the_app_starts_the_sympy_process_with_the_warm_up(monkeypatch):
+    import threading
+
+    from landscapes import expression
+    from ui import compiling
+
+    expression.WORKER.stop()
+    monkeypatch.setattr(compiling, "_done", False)  # the process's first script run
+    monkeypatch.setattr(compiling.warm, "start_background", lambda: False)
+    monkeypatch.setattr(compiling.warm, "running", lambda: False)
+    monkeypatch.setattr(compiling._jit, "first_use_hook", None)
+    compiling.install()
+    for thread in threading.enumerate():
+        if thread.name == "symbolic-start":
+            thread.join()
+    assert expression.WORKER.pid is not None
+    # and it answers: the first formula does not start a process of its own
+    starts = expression.WORKER.starts
+    expression.parse_surface("x^2 + y^2")
+    assert expression.WORKER.starts == starts

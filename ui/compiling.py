@@ -3,8 +3,9 @@ machine.
 
 `install` (from the router, at every script run) sets the hook that
 `landscapes._jit.first_call` calls instead of a kernel's first call in this process,
-and once per process starts the background warm-up (optimizers.warm) and, while it
-runs, the interpreter process (landscapes._interpreted). The hook:
+and once per process starts the background warm-up (optimizers.warm), while it
+runs the interpreter process (landscapes._interpreted), and the SymPy process that
+differentiates typed formulas (landscapes.expression.WORKER). The hook:
 
 - kernel in the on-disk cache: calls it (it loads in ~0.1 s);
 - a warm-up is running and the call is small (a Playground's runs, a contour grid):
@@ -48,9 +49,23 @@ def install() -> None:
             _jit.first_use_hook = _first_use
             if warm.start_background() or warm.running():
                 INTERPRETER.start()  # its imports (~1 s) overlap the page's own
+            # The SymPy process imports for ~1.2 s: started now, a first typed
+            # formula does not wait for it.
+            threading.Thread(
+                target=_start_symbolic_worker, name="symbolic-start", daemon=True
+            ).start()
             _done = True
         elif INTERPRETER.started and warm.complete():
             INTERPRETER.close()  # ~100 MB no page needs any more
+
+
+def _start_symbolic_worker() -> None:
+    from landscapes import expression
+
+    try:
+        expression.WORKER.start()
+    except OSError as error:  # the first formula starts it again, or says why
+        _log.warning("could not start the SymPy process: %s", error)
 
 
 def typical_seconds(task: str) -> float | None:
