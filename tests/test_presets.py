@@ -282,6 +282,134 @@ def test_a_large_step_settles_only_in_flat_minima_of_the_linear_net():
     assert np.mean(settled[far]) > 0.1  # "even from far outside"
 
 
+# --- typed surfaces ---------------------------------------------------------------
+
+
+def angle(points: np.ndarray) -> np.ndarray:
+    """Each point's angle around the origin, in degrees."""
+    return np.degrees(np.arctan2(points[..., 1], points[..., 0]))
+
+
+def test_the_ring_valley_is_a_ring_lowest_at_2_0():
+    """f = (x² + y² − 4)² + 0.1((x − 2)² + y²) is a sum of squares, zero only where
+    both vanish: on the circle of radius 2 at (2, 0). Its Hessian there, by hand:
+    f_xx = 8x² + 4(x² + y² − 4) + 0.2 = 32.2, f_yy = 8y² + 4(x² + y² − 4) + 0.2 =
+    0.2, f_xy = 8xy = 0: the walls curve 161 times more sharply than the floor."""
+    surface, _ = runs("ring-valley")
+    assert np.allclose(surface.minima, [[2.0, 0.0]], atol=1e-9)
+    assert surface.min_value == pytest.approx(0.0, abs=1e-12)
+    # The typed text is that formula: compare values at random points ...
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-3, 3, (2, 200))
+    by_hand = (x**2 + y**2 - 4) ** 2 + 0.1 * ((x - 2) ** 2 + y**2)
+    assert np.allclose(surface.value(x, y), by_hand, rtol=1e-12, atol=1e-12)
+    # ... and its curvatures at the minimum, by second differences.
+    h = 1e-4
+    f = surface.value
+    fxx = (f(2 + h, 0.0) - 2 * f(2.0, 0.0) + f(2 - h, 0.0)) / h**2
+    fyy = (f(2.0, h) - 2 * f(2.0, 0.0) + f(2.0, -h)) / h**2
+    assert fxx == pytest.approx(32.2, rel=1e-5)
+    assert fyy == pytest.approx(0.2, rel=1e-5)
+    assert fxx / fyy == pytest.approx(161, rel=1e-4)
+
+
+def test_rosenbrocks_runs_go_round_the_ring_valley():
+    ring, rosenbrock = BY_KEY["ring-valley"], BY_KEY["rosenbrock-adam"]
+    for key in ("run", "steps"):  # "the same three runs as in Rosenbrock's valley"
+        assert ring.query[key] == rosenbrock.query[key]
+    surface, (gd, momentum, adam) = runs("ring-valley")
+    start = angle(gd.path[0])
+    assert start > 150  # on the far side of the ring from (2, 0)
+    for result in (gd, momentum, adam):  # every run stays on the floor
+        assert np.all(np.abs(np.hypot(*result.path[50:].T) - 2) < 0.05)
+    assert start - angle(gd.final) < 15  # creeps: under a tenth of the way
+    assert angle(momentum.final) < 0.1 * start  # most of the way round
+    assert adam.steps_to_tolerance is not None  # to the minimum
+    assert np.hypot(*(adam.final - (2.0, 0.0))) < 1e-6
+
+
+def test_the_double_well_has_two_minima_and_a_saddle():
+    """f = x⁴ − 2x² + y²: ∇f = (4x³ − 4x, 2y) vanishes at (0, 0) and (±1, 0); the
+    Hessian diag(12x² − 4, 2) is diag(8, 2) at (±1, 0) (minima, f = −1) and
+    diag(−4, 2) at (0, 0) (a saddle point, f = 0)."""
+    for key in ("double-well-momentum", "double-well-basins"):
+        query = BY_KEY[key].query
+        assert query["f"] == "x^4 - 2*x^2 + y^2"
+    surface, _ = runs("double-well-momentum")
+    assert np.allclose(surface.minima, [[-1.0, 0.0], [1.0, 0.0]], atol=1e-9)
+    assert surface.min_value == pytest.approx(-1.0, abs=1e-12)
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-2, 2, (2, 200))
+    assert np.allclose(surface.value(x, y), x**4 - 2 * x**2 + y**2, atol=1e-12)
+    assert surface.value(0.0, 0.0) == 0.0
+    h, f = 1e-4, surface.value  # the saddle point's curvatures, by second differences
+    assert (f(h, 0.0) - 2 * f(0.0, 0.0) + f(-h, 0.0)) / h**2 == pytest.approx(-4)
+    assert (f(0.0, h) - 2 * f(0.0, 0.0) + f(0.0, -h)) / h**2 == pytest.approx(2)
+
+
+def test_momentum_rolls_over_the_double_wells_hump():
+    surface, (gd, momentum) = runs("double-well-momentum")
+    start = gd.path[0]
+    assert start[0] > 1.5  # high on the right wall
+    assert np.allclose(gd.final, (1.0, 0.0), atol=1e-2)  # the nearer well
+    assert np.all(gd.path[:, 0] > 0)  # never near the hump
+    assert np.allclose(momentum.final, (-1.0, 0.0), atol=1e-2)  # the other well
+    # It keeps the speed of its descent: where it first passes the right well's
+    # bottom (x = 1) its step is still over half its largest, and only later does
+    # it cross the hump (x = 0); gradient descent's steps shrink from the first.
+    steps = np.hypot(*np.diff(momentum.path, axis=0).T)
+    bottom = np.argmax(momentum.path[:, 0] < 1)
+    assert steps[bottom - 1] > 0.5 * steps.max()
+    assert np.argmax(momentum.path[:, 0] < 0) > bottom
+    gd_steps = np.hypot(*np.diff(gd.path[:50], axis=0).T)
+    assert np.all(np.diff(gd_steps) < 0)
+    # Where it starts matters too: from lower on the same wall, momentum stays.
+    lower = optimizers.run(
+        "momentum", surface, start=(1.5, 1.0), steps=300, lr=0.01, momentum=0.9
+    )
+    assert np.allclose(lower.final, (1.0, 0.0), atol=1e-2)
+
+
+def double_well_sides(run: cfg.RunConfig, n: int = 32):
+    """(x of each grid column, sign of the final x of each start of an n x n grid
+    over the basin preset's square; 0 where a run did not end within 0.01 of a
+    well)."""
+    values = sweep_values("double-well-basins")
+    surface = sw.surface_of(values)
+    xs = np.linspace(*values["region_x"], n)
+    X, Y = np.meshgrid(xs, np.linspace(*values["region_y"], n))
+    result = optimizers.sweep(
+        run.optimizer,
+        surface,
+        steps=values["steps"],
+        starts=np.column_stack([X.ravel(), Y.ravel()]),
+        **run.hyperparameters,
+    )
+    settled = (np.hypot(np.abs(result.final[:, 0]) - 1, result.final[:, 1]) < 0.01) & (
+        result.diverged_at < 0
+    )
+    side = np.where(settled, np.sign(result.final[:, 0]), 0).reshape(n, n)
+    return xs, side
+
+
+def test_the_double_wells_basins_under_momentum_are_vertical_bands():
+    values = sweep_values("double-well-basins")
+    assert values["run"].optimizer == "momentum"
+    assert values["run"].hyperparameters == {"lr": 0.01}  # and momentum = 0.9
+    assert optimizers.spec("momentum").defaults["momentum"] == 0.9
+    xs, side = double_well_sides(values["run"])
+    assert np.all(side != 0)  # every start ends in a well
+    assert np.all(side == side[0])  # only x decides: the same in every row
+    row, own = side[0], np.sign(xs)
+    between = np.abs(xs) < 1
+    assert np.all(row[between] == own[between])  # between the wells: own side
+    assert np.any(row[~between] != own[~between])  # higher: over the hump
+    assert np.sum(row[1:] != row[:-1]) >= 4  # bands, not halves
+    # Gradient descent splits the square at x = 0.
+    xs, gd = double_well_sides(cfg.RunConfig("gd", {"lr": 0.01}))
+    assert np.all(gd == np.sign(xs)[None, :])
+
+
 PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,

@@ -103,6 +103,28 @@ PRESETS: tuple[Preset, ...] = (
         },
     ),
     Preset(
+        "ring-valley",
+        "A valley you type: Rosenbrock's runs round a ring",
+        "Typed: f = (x² + y² − 4)² + 0.1·((x − 2)² + y²), a valley whose floor is the "
+        "circle of radius 2, lowest at (2, 0). At the minimum its walls curve 161 "
+        "times more sharply than its floor. The same three runs as in Rosenbrock's "
+        "valley: gradient descent creeps along the floor, momentum gets most of the "
+        "way round, and Adam follows the floor round the bend to the minimum. Edit "
+        "the formula to bend your own valley.",
+        "playground",
+        {
+            "surface": "custom",
+            "f": "(x^2 + y^2 - 4)^2 + 0.1*((x - 2)^2 + y^2)",
+            "x_min": "-3",
+            "x_max": "3",
+            "y_min": "-3",
+            "y_max": "3",
+            "start": "-2,1",
+            "steps": "2000",
+            "run": ["gd;lr=0.001", "momentum;lr=0.001;momentum=0.9", "adam;lr=0.05"],
+        },
+    ),
+    Preset(
         "cg-vs-steepest",
         "Conjugate gradient vs steepest descent on a quadratic",
         "With exact line searches, steepest descent turns 90° at every step (each new "
@@ -130,6 +152,28 @@ PRESETS: tuple[Preset, ...] = (
             "start": "-1.2,0.6",
             "steps": "40",
             "run": ["newton", "gd;lr=0.05"],
+        },
+    ),
+    Preset(
+        "double-well-momentum",
+        "A double well: momentum rolls over the hump",
+        "Typed: f = x⁴ − 2x² + y² has two wells, lowest at (±1, 0) with f = −1, and "
+        "a saddle point between them at (0, 0). Started high on the right wall, "
+        "gradient descent settles in the nearer well, on the right; momentum keeps the "
+        "speed of its descent, rolls through that well, over the hump and ends in "
+        "the left well. Which minimum a run finds depends on where it starts and "
+        "how it moves.",
+        "playground",
+        {
+            "surface": "custom",
+            "f": "x^4 - 2*x^2 + y^2",
+            "x_min": "-2",
+            "x_max": "2",
+            "y_min": "-1.5",
+            "y_max": "1.5",
+            "start": "1.8,1",
+            "steps": "300",
+            "run": ["gd;lr=0.01", "momentum;lr=0.01;momentum=0.9"],
         },
     ),
     Preset(
@@ -289,6 +333,31 @@ PRESETS: tuple[Preset, ...] = (
             "mode": "basins",
             "surface": "himmelblau",
             "run": "adam;lr=0.1",
+            "resolution": "128",
+            "steps": "500",
+            "outcome": "basin",
+        },
+    ),
+    Preset(
+        "double-well-basins",
+        "The double well's basins under momentum: bands",
+        "Every start on f = x⁴ − 2x² + y², coloured by the well momentum (lr = 0.01, "
+        "β = 0.9) ends in. Gradient descent would split the square at x = 0, each "
+        "start ending in the well on its own side. Momentum does so for the starts "
+        "between the wells; started higher on a wall, it rolls over the hump, so the "
+        "basins alternate in bands. f is a part in x plus a part in y, and momentum "
+        "moves each coordinate on its own, so only the start's x decides: the bands "
+        "are vertical.",
+        "sweep",
+        {
+            "mode": "basins",
+            "surface": "custom",
+            "f": "x^4 - 2*x^2 + y^2",
+            "x_min": "-3",
+            "x_max": "3",
+            "y_min": "-3",
+            "y_max": "3",
+            "run": "momentum;lr=0.01;momentum=0.9",
             "resolution": "128",
             "steps": "500",
             "outcome": "basin",
