@@ -10,6 +10,13 @@
 3. optimizers.sweep, Adam, 4,096 start points x 1,000 steps, on the typed and the
    built-in Rosenbrock (the issue's target: within 3x), and one run's largest
    difference between the two (target 1e-12).
+
+    python benchmarks/bench_expression.py --browser
+
+4. On a real `streamlit run` and Chromium, warm: a new formula typed into the
+   Playground's f(x, y) field, from Enter until the figure shows its surface (the
+   issue's target: within 1 s), next to a new start x typed into its field until
+   the figure is redrawn (the same runs on the same surface), in the same run.
 """
 
 from __future__ import annotations
@@ -136,7 +143,74 @@ def part_adam(builtin):
     print(f"   one run from (-1.5, 2), lr 0.05: largest difference {difference:.2e}")
 
 
+# The figure's drawn state: its surface image and its paths' coordinates.
+FIGURE_STATE = """() => {
+    const plot = document.querySelector('.st-key-pg-figure .js-plotly-plot');
+    if (!plot || !plot._fullLayout || !plot.data) return null;
+    const image = (plot.layout.images || [{}])[0].source || '';
+    const paths = plot.data.map((t) => t.x && (t.x.bdata || JSON.stringify(t.x)));
+    return image.length + ':' + image.slice(-64) + JSON.stringify(paths);
+}"""
+CHANGED = f"(old) => {{ const now = ({FIGURE_STATE})(); return now && now !== old; }}"
+BROWSER_SAMPLES = 5
+
+
+def part_browser() -> None:
+    """Seconds from Enter in the formula field to the figure of the new surface."""
+    import contextlib
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from streamlit_server import launch_chromium, streamlit_server
+
+    def seconds_to_redraw(page, field, texts) -> list[float]:
+        samples = []
+        for text in texts:
+            before = page.evaluate(FIGURE_STATE)
+            field.fill(text)
+            began = time.perf_counter()
+            field.press("Enter")
+            page.wait_for_function(CHANGED, arg=before, timeout=600_000)
+            samples.append(time.perf_counter() - began)
+        return samples
+
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(streamlit_server())
+        playwright = stack.enter_context(sync_playwright())
+        chromium = launch_chromium(playwright)
+        page = chromium.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{server.url}/?surface=custom")
+        sidebar = page.get_by_test_id("stSidebar")
+        formula = sidebar.get_by_test_id("stTextInputField")
+        formula.wait_for(timeout=600_000)
+        page.wait_for_function(FIGURE_STATE, timeout=600_000)
+        # the baseline: a new start x typed, runs recomputed and drawn (same surface)
+        start_x = sidebar.get_by_label("start x")
+        numbers = [f"{-1.4 + sample / 10:.1f}" for sample in range(BROWSER_SAMPLES)]
+        baseline = seconds_to_redraw(page, start_x, numbers)
+        # a formula no process has seen: parsed, differentiated, run and drawn
+        texts = [
+            f"x^4 - 2*x^2 + y^2 + {sample / 10}*x*y"
+            for sample in range(1, BROWSER_SAMPLES + 1)
+        ]
+        samples = seconds_to_redraw(page, formula, texts)
+        chromium.close()
+    print("4. Chromium, warm (s)")
+    for label, seconds in (
+        ("a new start x, Enter to the redrawn figure (baseline)", baseline),
+        ("a new f(x, y), Enter to its figure", samples),
+    ):
+        print(
+            f"   {label:<54} best {min(seconds):6.3f}  median "
+            f"{np.median(seconds):6.3f}  worst {max(seconds):6.3f}"
+        )
+
+
 if __name__ == "__main__":
+    if "--browser" in sys.argv[1:]:
+        part_browser()
+        sys.exit()
     part_parsing()
     builtin = landscapes.get("rosenbrock")
     typed = expression.parse_surface(ROSENBROCK)

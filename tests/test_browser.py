@@ -534,3 +534,30 @@ def test_sweep_box_zoom_then_recompute_shows_that_view(server, page):
     assert after["x"][0] > x0 + 0.5 * (x1 - x0)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, "sweep-recomputed")
+
+
+def test_a_typed_formula_redraws_the_playground(server, page):
+    open_page(page, server + "/?surface=custom&f=log(x) %2B y^2&start=0.5,1&steps=200")
+    shot(page, "playground-typed-log")  # grey stripes where x <= 0
+    field = page.get_by_test_id("stSidebar").get_by_test_id("stTextInputField")
+    field.fill("x^4 - 2*x^2 + y^2 + 0.5*x*y")
+    field.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('f') === "
+        "'x^4 - 2*x^2 + y^2 + 0.5*x*y'",
+        timeout=LOAD_MS,
+    )
+    # the LaTeX echo, typeset by KaTeX in the sidebar: f(x,y)=x4−2x2+y2+0.5xy
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stSidebar"] .katex-html')]
+            .some((e) => e.textContent.replace(/\\s/g, '').endsWith('+0.5xy'))""",
+        timeout=LOAD_MS,
+    )
+    field.fill("x^4 - (2*x")
+    field.press("Enter")
+    error = page.get_by_test_id("stSidebar").get_by_test_id("stAlert")
+    error.wait_for(timeout=LOAD_MS)
+    assert "was never closed" in error.inner_text()
+    assert query(page)["f"] == ["x^4 - 2*x^2 + y^2 + 0.5*x*y"]  # the last good f
+    page.wait_for_timeout(1000)
+    shot(page, "playground-typed-error")

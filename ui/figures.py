@@ -122,6 +122,11 @@ def slider_stops(n_frames: int, initial_frame: int = 0) -> list[int]:
     return sorted(set(range(0, n_frames, stride)) | {n_frames - 1, initial_frame})
 
 
+def minima_label(surface: Landscape) -> str:
+    """What the stars are: a typed surface's were found numerically, in its view."""
+    return "lowest minima in view" if surface.name == "custom" else "global minima"
+
+
 def _minima_trace(surface: Landscape, size: int, **extra) -> dict:
     """Gold stars on every global minimum."""
     return {
@@ -232,7 +237,7 @@ def trajectory_figure(
             }
         )
     if len(surface.minima):
-        data.append(_minima_trace(surface, 16, name="global minima"))
+        data.append(_minima_trace(surface, 16, name=minima_label(surface)))
     data.append(_start_trace(start, 12, name="start"))
     animated = []
     for i, path in enumerate(paths):
@@ -359,7 +364,7 @@ def trajectory_figure(
     stops = slider_stops(n_frames, initial_frame)
     # Fixed margins (autoexpand off): legend, buttons and slider pushing the margins
     # out made plotly.js lay the figure out twice, ~0.6 s in the browser.
-    legend_names = [*labels, *extra_legend, "global minima", "start"]
+    legend_names = [*labels, *extra_legend, minima_label(surface), "start"]
     top = 24 + 30 * _legend_rows(legend_names)
     bottom = 130
     plot_height = max(height - top - bottom, 100)
