@@ -1,0 +1,371 @@
+"""Every page's query string, fuzzed through AppTest (issue #13, point 5): random and
+hostile values for every key the page reads never raise, and URL text never comes back
+as live Markdown (a link, an image, emphasis, HTML, LaTeX or a colour directive).
+
+Each example opens the page as a browser would, through `test_pages.app` (whose
+AppTest default_timeout bounds every run: a run that hangs fails there, so no
+wall-clock limit is asserted here). A query is a few of the page's keys, each with
+random text, a hostile string or a plausible value (small step counts and grids, so
+an example stays cheap), sometimes repeated, since pages read repeated keys.
+
+A typed surface's formula (`surface=custom&f=...`) reaches the parser through the
+page here; the parser itself is fuzzed, with thousands of texts, in
+tests/test_expression.py (test_fuzz_only_expression_errors_bounded_work_no_side_effects)
+and is not fuzzed again here.
+"""
+
+import dataclasses
+import re
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from test_pages import app
+
+import landscapes
+import optimizers
+from landscapes.typed import DEFAULT_FORMULA
+from optimizers import schedules
+from ui import config as cfg
+from ui import neural, sweep
+from ui import stochastic as sto
+from ui.presets import BY_KEY
+
+VIEW_KEYS = ("lecture", "hide", "preset")
+# Every surface's parameters as they travel in a link: numbers, a typed formula `f`
+# and its view (x_min ... y_max), and the empirical risks' "surface.noise".
+SURFACE_KEYS = tuple(
+    sorted(
+        {
+            cfg.surface_key(key)
+            for name in landscapes.names()
+            for key in (
+                *landscapes.parameter_ranges(name),
+                *landscapes.text_parameters(name),
+            )
+        }
+    )
+)
+SCHEDULES_KEYS = tuple(
+    f.name
+    for f in dataclasses.fields(cfg.SchedulesConfig)
+    if f.name != "surface_params"
+)
+
+# The keys each page reads (and a few it ignores, as a shared link may carry them).
+PAGES = {
+    "playground": ("app.py", (*sorted(cfg.PAGE_KEYS), *SURFACE_KEYS)),
+    "compare": ("pages/compare.py", (*sorted(cfg.PAGE_KEYS), *SURFACE_KEYS)),
+    "schedules": ("pages/schedules.py", (*SCHEDULES_KEYS, *VIEW_KEYS, *SURFACE_KEYS)),
+    "stochastic": ("pages/stochastic.py", (*(f.name for f in sto.FIELDS), *VIEW_KEYS)),
+    "neural_net": (
+        "pages/neural_net.py",
+        (*(f.name for f in neural.FIELDS), "run", *VIEW_KEYS),
+    ),
+    "sweep": (
+        "pages/sweep.py",
+        (*(f.name for f in sweep.FIELDS), "run", *VIEW_KEYS, *SURFACE_KEYS),
+    ),
+    "gallery": ("pages/gallery.py", (*sorted(cfg.PAGE_KEYS), "f")),
+}
+
+EVIL = "http://evil.example"
+HOSTILE = (
+    f"[Session expired]({EVIL}/)",
+    f"[Session expired: log in]({EVIL}/login) **now**",
+    "**bold**",
+    "_pwned_",
+    "<script>alert(1)</script>",
+    f"![img]({EVIL}/y.png)",
+    f"$\\href{{{EVIL}}}{{y}}$",
+    f"<{EVIL}/>",
+    ":red[alert]",
+    "# heading",
+    "`code`",
+    "__import__('os').system('x')",
+    "＿＿import＿＿('os')",
+    "9**9**9",
+    "1e309",
+    "-1e309",
+    "1e-400",
+    "nan",
+    "NaN",
+    "-inf",
+    "inf",
+    "0x10",
+    "1_000",
+    " 5 ",
+    "",
+    " ",
+    "x" * 5000,
+    "x" * 401,
+    "x" * 400,
+    "(" * 200 + "x" + ")" * 200,
+    "(" * 200,
+    "\x00",
+    "a\x00b",
+    "\u202e",
+    "%00",
+    "&",
+    "=",
+    ";;;",
+    ",",
+    ",,,",
+    "x²+y²",
+    "𝓍^2",
+    "🎢",
+    "ROSENBROCK",
+    "rosenbrock\n",
+    "adam;lr=nan",
+    "adam;lr=1e309",
+    "adam;betas=1,1",
+    "adam;betas=",
+    "adam;lr",
+    "sgd;momentum=0.9;nesterov=1;dampening=0.5",
+    "sgd;batch_size=0",
+    "step;step_size=0;gamma=-1",
+    "custom;f=x",
+    "1,2,3",
+    "nan,nan",
+    "1e308,-1e308",
+    f"{EVIL}",
+)
+
+# Plausible values: what the page's own links carry, with small step counts, grids
+# and data sets so that an example stays cheap.
+NUMBERS = ("0", "1", "2", "3", "0.5", "0.9", "-1", "1e-3", "-2.5", "10")
+TINY = ("1", "2", "5", "20")
+# The MLP slice is left out: any link to it costs ~10 s (its surface is a network
+# evaluated on the whole grid), whatever the other values; tests/test_mlp.py and the
+# presets open it.
+SURFACES = tuple(name for name in landscapes.names() if name != "mlp_slice")
+PLAUSIBLE = {
+    "surface": ("custom", "custom", "custom", *SURFACES),
+    "f": (
+        DEFAULT_FORMULA,
+        "(1 - x)^2 + 100*(y - x^2)^2",
+        "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)",
+        "log(x) + y^2",
+        "1/x + y^2",
+        "sqrt(x*y)",
+        "x*y",
+        "exp(x^2 + y^2)",
+        "x",
+        "0",
+    ),
+    "x_min": ("-3", "0", "1", "-1e6", "1e6"),
+    "x_max": ("3", "0", "-1", "1e6", "2.5"),
+    "y_min": ("-3", "0", "1", "-1e6", "1e6"),
+    "y_max": ("3", "0", "-1", "1e6", "2.5"),
+    "train_steps": ("0", "5"),
+    "run": (
+        "adam;lr=0.1",
+        "sgd",
+        "momentum;lr=0.01;momentum=0.9",
+        "adam;betas=0.9,0.99",
+        "newton",
+        "cg_polak_ribiere",
+        "sgd;nesterov=1",
+        "adam;lr=0.1;batch_size=8",
+        "gd;lr=5",
+        "sam;rho=0.05",
+        *optimizers.names(),
+    ),
+    "schedule": (
+        "step;gamma=0.5;step_size=10",
+        "cosine;t_max=20",
+        "inverse_time;decay_rate=0.1",
+        "exponential;decay_rate=0.01;warmup=3",
+        *schedules.NAMES,
+    ),
+    "schedules": ("constant,cosine", "step", "exponential,step,step", "cosine,nope"),
+    "optimizer": tuple(optimizers.names()),
+    "steps": TINY,
+    "resolution": ("2", "4", "8"),
+    "n_points": ("4", "20", "30"),
+    "batch": ("1", "4", "40"),
+    "lecture": ("1", "0", "yes", "true"),
+    "hide": ("runs,schedule", "surface", "noise,start", "runs,bogus"),
+    "preset": tuple(BY_KEY),
+    "start": ("-2.5,2", "0,0", "1e3,1e3", "1"),
+    "vary": ("lr", "momentum", "schedule", "beta1", "nesterov"),
+    "values": ("0.1,0.5,0.9", "constant,cosine", "1,2,3", "0,0,0,0,0,0,0,0,0,0,0,0,0"),
+    "x_range": ("0,1", "1e-3,1", "0,0", "-1,2"),
+    "y_range": ("0,1", "1e-3,1", "0,0", "0.5,0.9999"),
+    "region_x": ("-2,2", "0,0", "5,-5"),
+    "region_y": ("-2,2", "0,0", "5,-5"),
+    "cell": ("0.1,0.5", "0,0"),
+    "center": ("1", "2", "4"),
+}
+for _field in (*sto.FIELDS, *neural.FIELDS, *sweep.FIELDS):
+    if _field.kind == "choice" and _field.name not in PLAUSIBLE:
+        PLAUSIBLE[_field.name] = _field.choices
+    if _field.kind == "bool":
+        PLAUSIBLE.setdefault(_field.name, ("1", "0"))
+
+
+def value(key: str) -> st.SearchStrategy:
+    """One value for `key`: random text, a hostile string or a plausible value; now
+    and then repeated (a list), as a link may repeat a key."""
+    one = st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(HOSTILE),
+        st.sampled_from(PLAUSIBLE.get(key, NUMBERS)),
+    )
+    return st.one_of(one, one, one, st.lists(one, min_size=2, max_size=3))
+
+
+def queries(keys) -> st.SearchStrategy:
+    """A query string: up to 6 of `keys`, each with a value, and now and then a key
+    no page reads (random text)."""
+    pairs = st.sampled_from(keys).flatmap(lambda k: st.tuples(st.just(k), value(k)))
+    unknown = st.tuples(st.text(min_size=1, max_size=12), value(""))
+    return st.tuples(
+        st.lists(pairs, max_size=6, unique_by=lambda kv: kv[0]),
+        st.lists(unknown, max_size=1),
+    ).map(lambda drawn: dict(drawn[1] + drawn[0]))
+
+
+# Elements whose value Streamlit renders as Markdown (or LaTeX).
+TEXT_ELEMENTS = ("markdown", "caption", "latex", "warning", "error", "info")
+TEXT_ELEMENTS += ("success", "title", "header", "subheader")
+# Rendered by CommonMark, these mean URL text became markup.
+LIVE_MARKUP = (
+    f'href="{EVIL}',
+    f'src="{EVIL}',
+    "<strong>bold</strong>",
+    "<em>pwned</em>",
+    "<script>",
+    "<h1>heading</h1>",
+    "<code>code</code>",
+)
+# In the element's own text: a URL that is not escaped (GFM links bare URLs),
+# Streamlit's colour directive, an unescaped LaTeX \href.
+RAW_MARKUP = ("://evil.example", ":red[alert]")
+UNESCAPED_HREF = re.compile(r"(?<!\\)\\href")
+MARKDOWN = MarkdownIt("commonmark")
+# A value with any of these is shown escaped (ui.widgets.literal), never as typed.
+MARKUP_CHARACTERS = set("\\`*_[]<>$")
+
+
+def typed_markup(query: dict) -> set[str]:
+    """The query's values that carry Markdown (as much of each as a notice quotes)."""
+    found = set()
+    for values in query.values():
+        for text in values if isinstance(values, list) else [values]:
+            quoted = text[:40]
+            if len(quoted.strip()) >= 4 and MARKUP_CHARACTERS & set(quoted):
+                found.add(quoted)
+    return found
+
+
+def assert_no_markup_from_the_url(at, query) -> None:
+    typed = typed_markup(query)
+    for kind in TEXT_ELEMENTS:
+        for element in at.get(kind):
+            text = element.value
+            html = MARKDOWN.render(text)
+            for markup in LIVE_MARKUP:
+                assert markup not in html, (kind, text, query)
+            for markup in RAW_MARKUP:
+                assert markup not in text, (kind, text, query)
+            assert not UNESCAPED_HREF.search(text), (kind, text, query)
+            for value in typed:
+                assert value not in text, (kind, text, value, query)
+    for element in at.get("html"):  # the share link: escaped, in an attribute
+        assert "<script>alert" not in element.proto.body, query
+
+
+def open_page(page: str, query: dict) -> None:
+    path, _ = PAGES[page]
+    at = app(path, **query)
+    assert not at.exception, (query, [e.value for e in at.exception])
+    assert_no_markup_from_the_url(at, query)
+
+
+def fuzz(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+        ],
+        derandomize=True,
+        database=None,
+    )
+
+
+# Explicit examples, always run: a hostile formula, view and run on each page.
+HOSTILE_TYPED = {
+    "surface": "custom",
+    "f": f"[Session expired]({EVIL}/) **bold** " + "(" * 200,
+    "x_min": "nan",
+    "x_max": "1e309",
+    "run": ["__import__('os').system('x')", "adam;lr=1e309"],
+    "hide": "<script>alert(1)</script>",
+    "preset": f"![img]({EVIL}/y.png)",
+}
+UNKNOWN_FORMULA = {"surface": "custom", "f": "＿＿import＿＿('os')", "y_min": "5"}
+
+
+@fuzz(14)
+@given(queries(PAGES["playground"][1]))
+@example(HOSTILE_TYPED)
+@example(UNKNOWN_FORMULA)
+def test_playground_survives_any_query(query):
+    open_page("playground", query)
+
+
+@fuzz(12)
+@given(queries(PAGES["compare"][1]))
+@example(HOSTILE_TYPED)
+@example({**UNKNOWN_FORMULA, "vary": "schedule", "values": "**bold**,cosine"})
+def test_compare_survives_any_query(query):
+    open_page("compare", query)
+
+
+@fuzz(12)
+@given(queries(PAGES["schedules"][1]))
+@example(HOSTILE_TYPED)
+@example({**UNKNOWN_FORMULA, "schedules": "_pwned_,cosine"})
+def test_schedules_survives_any_query(query):
+    open_page("schedules", query)
+
+
+@fuzz(8)
+@given(queries(PAGES["stochastic"][1]))
+@example({"surface": f"[Session expired]({EVIL}/)", "start": "nan,1e309"})
+def test_stochastic_survives_any_query(query):
+    open_page("stochastic", query)
+
+
+@fuzz(8)
+@given(queries(PAGES["neural_net"][1]))
+@example({"run": [f"![img]({EVIL}/y.png)", "adam;batch_size=nan"], "steps": "5"})
+def test_neural_net_survives_any_query(query):
+    open_page("neural_net", query)
+
+
+@fuzz(12)
+@given(queries(PAGES["sweep"][1]))
+@example({**HOSTILE_TYPED, "resolution": "4", "steps": "5"})
+@example({**UNKNOWN_FORMULA, "mode": "basins", "resolution": "4", "steps": "5"})
+def test_sweep_survives_any_query(query):
+    open_page("sweep", query)
+
+
+@fuzz(4)
+@given(queries(PAGES["gallery"][1]))
+def test_gallery_survives_any_query(query):
+    open_page("gallery", query)
+
+
+# BUG (found by this fuzz, not fixed here): a Playground link whose start is where a
+# typed f is undefined raises instead of moving the start, e.g.
+# ?surface=custom&f=1/x&start=0,0 or ?surface=custom&f=log(x)%2By^2&start=-2.5,2:
+# "ValueError: Invalid start: f(0.0, 0.0) is not finite on custom" from
+# optimizers.run (pages/playground.py, w.compute_runs). Compare and Sweep take the
+# same links. Fails until the Playground's link loading handles it.
+def test_playground_link_starting_where_a_typed_f_is_undefined():
+    open_page("playground", {"surface": "custom", "f": "1/x", "start": "0,0"})
