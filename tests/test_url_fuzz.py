@@ -276,11 +276,12 @@ def assert_no_markup_from_the_url(at, query) -> None:
         assert "<script>alert" not in element.proto.body, query
 
 
-def open_page(page: str, query: dict) -> None:
+def open_page(page: str, query: dict):
     path, _ = PAGES[page]
     at = app(path, **query)
     assert not at.exception, (query, [e.value for e in at.exception])
     assert_no_markup_from_the_url(at, query)
+    return at
 
 
 def fuzz(examples: int) -> settings:
@@ -361,11 +362,8 @@ def test_gallery_survives_any_query(query):
     open_page("gallery", query)
 
 
-# BUG (found by this fuzz, not fixed here): a Playground link whose start is where a
-# typed f is undefined raises instead of moving the start, e.g.
-# ?surface=custom&f=1/x&start=0,0 or ?surface=custom&f=log(x)%2By^2&start=-2.5,2:
-# "ValueError: Invalid start: f(0.0, 0.0) is not finite on custom" from
-# optimizers.run (pages/playground.py, w.compute_runs). Compare and Sweep take the
-# same links. Fails until the Playground's link loading handles it.
+# Found by this fuzz: a link whose start is where a typed f is undefined raised
+# "Invalid start" from optimizers.run; the link's start now falls back, with a notice.
 def test_playground_link_starting_where_a_typed_f_is_undefined():
-    open_page("playground", {"surface": "custom", "f": "1/x", "start": "0,0"})
+    at = open_page("playground", {"surface": "custom", "f": "1/x", "start": "0,0"})
+    assert any("undefined at the start" in notice.value for notice in at.warning)

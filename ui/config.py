@@ -375,6 +375,13 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
                     "The start point was outside the plot; moved to its edge."
                 )
             config.start = (x, y)
+            value, (gx, gy) = surface_object.value(x, y), surface_object.grad(x, y)
+            if not all(map(math.isfinite, (value, gx, gy))):
+                notices.append(
+                    f"f is undefined at the start ({_short(x)}, {_short(y)}); "
+                    "using the surface's default start."
+                )
+                config.start = None
     config.steps = _clamped(
         "steps",
         _first(params, "steps", notices),
