@@ -363,17 +363,14 @@ def _apply_typed_surface(prefix: str, surface: str) -> None:
 def surface_inputs(prefix: str, surface: str, on_change=None) -> None:
     """The widgets of a surface's parameters: a number input for each, and for a
     typed surface its formula's text field (applied on Enter), echoed back as LaTeX
-    or, when it is not accepted, with the reason and where."""
+    or, when it is not accepted, with the reason and where. `on_change` is called
+    once a typed surface's new formula or view has been applied."""
     state = st.session_state
     text_keys = landscapes.text_parameters(surface)
     if not text_keys:
         for key, (low, high) in landscapes.parameter_ranges(surface).items():
             st.number_input(
-                key,
-                min_value=low,
-                max_value=high,
-                key=f"{prefix}param.{key}",
-                on_change=on_change,
+                key, min_value=low, max_value=high, key=f"{prefix}param.{key}"
             )
         return
     defaults = landscapes.get(surface).params
