@@ -198,3 +198,18 @@ def test_what_it_will_not_accept_is_an_expression_error():
         landscapes.from_expression("__import__('os').system('true')")
     with pytest.raises(landscapes.ExpressionError):
         landscapes.from_expression("x + y", bounds=((1, 0), (0, 1)))
+
+
+def test_an_exported_typed_run_names_its_surface_and_where_it_stopped():
+    import json
+
+    from ui import export
+
+    surface = landscapes.get("custom", f="log(x) + y^2", x_min=-1.0)
+    # gd at lr 0.1 from (0.5, 1): x ← 0.5 - 0.1/0.5 = 0.3, then 0.3 - 0.1/0.3 < 0
+    result = optimizers.run("gd", surface, start=(0.5, 1.0), steps=50, lr=0.1)
+    (run,) = json.loads(export.paths_json({}, ["1. gd"], [result]))["runs"]
+    assert run["undefined_at"] == 2 and len(run["path"]) == 2
+    rebuilt = landscapes.get(run["landscape"]["name"], **run["landscape"]["params"])
+    assert rebuilt.bounds == ((-1.0, 3.0), (-3.0, 3.0))
+    assert rebuilt.value(0.5, 1.0) == surface.value(0.5, 1.0) == np.log(0.5) + 1.0

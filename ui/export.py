@@ -111,6 +111,7 @@ def paths_json(
                     },
                     "schedule": result.schedule.to_dict(),
                     "diverged_at": result.diverged_at,
+                    "undefined_at": result.undefined_at,
                     "steps_to_tolerance": result.steps_to_tolerance,
                     "path": result.path.tolist(),
                     "loss": result.loss.tolist(),
