@@ -310,7 +310,7 @@ HOSTILE_TYPED = {
 UNKNOWN_FORMULA = {"surface": "custom", "f": "＿＿import＿＿('os')", "y_min": "5"}
 
 
-@fuzz(14)
+@fuzz(8)
 @given(queries(PAGES["playground"][1]))
 @example(HOSTILE_TYPED)
 @example(UNKNOWN_FORMULA)
@@ -318,7 +318,7 @@ def test_playground_survives_any_query(query):
     open_page("playground", query)
 
 
-@fuzz(12)
+@fuzz(6)
 @given(queries(PAGES["compare"][1]))
 @example(HOSTILE_TYPED)
 @example({**UNKNOWN_FORMULA, "vary": "schedule", "values": "**bold**,cosine"})
@@ -326,7 +326,7 @@ def test_compare_survives_any_query(query):
     open_page("compare", query)
 
 
-@fuzz(12)
+@fuzz(6)
 @given(queries(PAGES["schedules"][1]))
 @example(HOSTILE_TYPED)
 @example({**UNKNOWN_FORMULA, "schedules": "_pwned_,cosine"})
@@ -334,21 +334,21 @@ def test_schedules_survives_any_query(query):
     open_page("schedules", query)
 
 
-@fuzz(8)
+@fuzz(4)
 @given(queries(PAGES["stochastic"][1]))
 @example({"surface": f"[Session expired]({EVIL}/)", "start": "nan,1e309"})
 def test_stochastic_survives_any_query(query):
     open_page("stochastic", query)
 
 
-@fuzz(8)
+@fuzz(4)
 @given(queries(PAGES["neural_net"][1]))
 @example({"run": [f"![img]({EVIL}/y.png)", "adam;batch_size=nan"], "steps": "5"})
 def test_neural_net_survives_any_query(query):
     open_page("neural_net", query)
 
 
-@fuzz(12)
+@fuzz(6)
 @given(queries(PAGES["sweep"][1]))
 @example({**HOSTILE_TYPED, "resolution": "4", "steps": "5"})
 @example({**UNKNOWN_FORMULA, "mode": "basins", "resolution": "4", "steps": "5"})
@@ -356,7 +356,7 @@ def test_sweep_survives_any_query(query):
     open_page("sweep", query)
 
 
-@fuzz(4)
+@fuzz(2)
 @given(queries(PAGES["gallery"][1]))
 def test_gallery_survives_any_query(query):
     open_page("gallery", query)
