@@ -8,6 +8,7 @@ import threading
 import types
 from pathlib import Path
 
+import pytest
 from streamlit.runtime.app_session import AppSession
 from streamlit.testing.v1 import AppTest
 
@@ -60,6 +61,20 @@ def test_every_limit_has_a_unique_key_a_description_and_a_page():
         assert set(limit.pages) <= set(limits.ALL) and limit.pages
     for page in limits.ALL:
         assert limits.for_page(page)
+
+
+def test_the_formula_limits_shown_are_the_parsers():
+    from landscapes import expression
+
+    assert limits.FORMULA_NODES.value == expression.MAX_NODES
+    assert limits.FORMULA_DEPTH.value == expression.MAX_DEPTH
+    assert limits.FORMULA_SECONDS.value == expression.TIME_LIMIT
+    # x+x+...+x with n terms has 2n - 1 nodes: 399 pass, 401 are refused
+    expression.parse_expression("+".join(["x"] * 200))
+    with pytest.raises(expression.ExpressionError, match="at most 400"):
+        expression.parse_expression("+".join(["x"] * 201))
+    for page in limits.FORMULA_PAGES:
+        assert limits.FORMULA_NODES in limits.for_page(page)
 
 
 def test_playground_clamps_a_link_to_its_limits_and_states_them():

@@ -168,6 +168,31 @@ SWEEP_WORK = Limit(
     ("sweep",),
 )
 
+# A typed f(x, y) (landscapes.expression's own bounds, repeated here so that listing
+# the limits does not load the parser; tests/test_limits.py checks they agree).
+FORMULA_PAGES = ("playground", "compare", "schedules", "sweep")
+FORMULA_NODES = Limit(
+    "formula_nodes",
+    400,
+    "operations, numbers and variables in a typed f(x, y)",
+    "its derivatives are differentiated and evaluated at every step of every run",
+    FORMULA_PAGES,
+)
+FORMULA_DEPTH = Limit(
+    "formula_depth",
+    50,
+    "levels of nesting in a typed f(x, y)",
+    "deep nesting is what makes symbolic differentiation slow",
+    FORMULA_PAGES,
+)
+FORMULA_SECONDS = Limit(
+    "formula_seconds",
+    5.0,
+    "seconds to differentiate a typed f(x, y)",
+    "a formula that takes longer is refused, and the differentiating process killed",
+    FORMULA_PAGES,
+)
+
 
 @dataclass(frozen=True)
 class Cache:
@@ -268,6 +293,9 @@ TABLE: tuple[Limit, ...] = (
     SWEEP_GRID,
     SWEEP_WORK,
     HEAVY_AT_ONCE,
+    FORMULA_NODES,
+    FORMULA_DEPTH,
+    FORMULA_SECONDS,
     *(cache.memory for cache in CACHES),
 )
 BY_KEY = {limit.key: limit for limit in TABLE}
