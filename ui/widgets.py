@@ -308,6 +308,13 @@ FORMULA_HELP = (
     "evaluated by Descent Lab's own interpreter."
 )
 TYPED_ERROR = "typed_error"
+# A long typed formula scrolls sideways, in the sidebar and on the page, instead of
+# being cut off.
+_ECHO_CSS = """
+<style>
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+</style>
+"""
 
 
 def write_surface_params(prefix: str, params: dict) -> None:
@@ -404,6 +411,7 @@ def surface_inputs(prefix: str, surface: str, on_change=None) -> None:
         params = surface_params_from_state(prefix, surface)
         with contextlib.suppress(ValueError):  # the page reports a surface it lacks
             st.latex(landscapes.get(surface, **params).latex)
+            st.markdown(_ECHO_CSS, unsafe_allow_html=True)
     left, right = st.columns(2)
     for i, (key, (low, high)) in enumerate(
         landscapes.parameter_ranges(surface).items()
