@@ -121,8 +121,9 @@ def from_expression(text: str, bounds=None, start=None) -> Landscape:
     the kernels evaluate it through one interpreter (``landscapes._program``), so no
     kernel compiles per expression. `bounds` ((xmin, xmax), (ymin, ymax)) default to
     ((-3, 3), (-3, 3)); `start` to a point of the view where f and ∇f are finite.
-    Its minima are unknown, so ``min_value`` is -inf and runs report no steps to a
-    tolerance. Raises `ExpressionError` (a ValueError) naming the problem and where.
+    Its minima are searched for numerically over the view (``landscapes.typed``);
+    where f goes lower than any minimum found, none is reported and ``min_value`` is
+    -inf. Raises `ExpressionError` (a ValueError) naming the problem and where.
 
     >>> surface = from_expression("(1 - x)^2 + 100*(y - x^2)^2")
     >>> surface.value(1.0, 1.0)

@@ -34,8 +34,8 @@ class RunResult:
     length found). If the run diverged at step k (the k-th iterate was non-finite or
     left the box |x|, |y| <= 1e8), ``diverged_at == k`` and the arrays stop before it;
     when the k-th iterate was a point of the box where f is NaN (a typed surface
-    outside its domain: log(x) at x < 0), ``undefined_at == k`` too, and ``stopped_at``
-    holds that point.
+    outside its domain: log(x) at x < 0), ``undefined_at == k`` too. ``stopped_at``
+    is the k-th iterate, the one that stopped the run.
     ``state`` (with ``record_state=True``) maps the optimizer's named quantities, e.g.
     "exp_avg", to arrays (len(path) - 1, 2): their value after each step.
     ``average_path`` holds the averaged iterates when ``average`` was given.
