@@ -29,20 +29,14 @@ import numba
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_engine import best_of  # noqa: E402
 
 import landscapes  # noqa: E402
 from landscapes import _dispatch, _program, expression  # noqa: E402
 
 ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
-
-
-def best_of(function, repeats=5):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def part_parsing():
@@ -53,7 +47,7 @@ def part_parsing():
     start = time.perf_counter()
     expression.WORKER.run([item])
     first = time.perf_counter() - start
-    warm = best_of(lambda: expression.WORKER.run([item]))
+    warm = best_of(lambda: expression.WORKER.run([item]), 5)
     parse = best_of(lambda: expression.parse_expression(ROSENBROCK), 50)
     expression._differentiate_cached.cache_clear()
     start = time.perf_counter()
@@ -113,7 +107,7 @@ def part_interpreter(builtin, typed):
     )
     for name, run in runs.items():
         run(1)  # compile
-        seconds = best_of(lambda run=run: run(repeats))
+        seconds = best_of(lambda run=run: run(repeats), 5)
         print(f"   {name:24s} {seconds / (repeats * 256) * 1e9:8.2f} ns")
 
 
