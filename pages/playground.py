@@ -1,8 +1,5 @@
 """Playground: several optimizers on one surface, animated in the browser."""
 
-import math
-
-import numpy as np
 import streamlit as st
 
 import landscapes
@@ -65,9 +62,7 @@ def start_in_new_view():
     fresh = landscapes.get(name, **w.surface_params_from_state(P, name))
     x, y = state[P + "start_x"], state[P + "start_y"]
     (x0, x1), (y0, y1) = fresh.bounds
-    value, (gx, gy) = fresh.value(x, y), fresh.grad(x, y)
-    defined = all(map(math.isfinite, (value, gx, gy)))
-    if not (x0 <= x <= x1 and y0 <= y <= y1 and defined):
+    if not (x0 <= x <= x1 and y0 <= y <= y1 and cfg.defined_at(fresh, x, y)):
         state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
 
 
@@ -301,7 +296,7 @@ with main:
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
     )
-    if not np.isfinite(surface.grid(64)[2]).all():
+    if w.undefined_somewhere(surface.name, tuple(sorted(surface.params.items()))):
         st.caption(figures.UNDEFINED_NOTE)
     # The results sit under the figure, where a row of five columns fits; in the
     # side column the last one ("diverged at step") was cut off at 1,500 px.

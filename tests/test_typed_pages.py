@@ -34,6 +34,7 @@ def test_a_link_to_a_log_surface_says_where_runs_stop():
 
 def test_a_formula_that_does_not_parse_keeps_its_text_and_the_last_surface():
     at = app("pages/playground.py", surface="custom", f="x^2 + y^2")
+    assert figures.UNDEFINED_NOTE not in [c.value for c in at.caption]  # defined
     at.text_input(key="pg.typed.f").set_value("x^2 + 3*y^2 + sin(").run()
     assert not at.exception
     assert at.text_input(key="pg.typed.f").value == "x^2 + 3*y^2 + sin("

@@ -182,6 +182,13 @@ def _clamped(
     return clamped
 
 
+def defined_at(surface: landscapes.Landscape, x: float, y: float) -> bool:
+    """Whether f and ∇f are finite at (x, y): a run can start there (a typed log(x)
+    cannot start at x <= 0)."""
+    value, (gx, gy) = surface.value(x, y), surface.grad(x, y)
+    return all(map(math.isfinite, (value, gx, gy)))
+
+
 def parse_surface_params(surface: str, params: Mapping, notices: list[str]) -> dict:
     """Surface `surface`'s parameters from the query string: numbers clamped into
     their ranges, text (a typed formula) as given. Parameters that do not build a
@@ -375,8 +382,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
                     "The start point was outside the plot; moved to its edge."
                 )
             config.start = (x, y)
-            value, (gx, gy) = surface_object.value(x, y), surface_object.grad(x, y)
-            if not all(map(math.isfinite, (value, gx, gy))):
+            if not defined_at(surface_object, x, y):
                 notices.append(
                     f"f is undefined at the start ({_short(x)}, {_short(y)}); "
                     "using the surface's default start."

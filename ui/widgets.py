@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import html
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -444,6 +445,14 @@ def literal(text: str) -> str:
 )
 def surface_image(surface: str, params: tuple) -> str:
     return figures.surface_image(landscapes.get(surface, **dict(params)))
+
+
+@st.cache_data(max_entries=limits.IMAGE_CACHE.max_entries, show_spinner=False)
+def undefined_somewhere(surface: str, params: tuple) -> bool:
+    """Whether f is not finite somewhere on a 64 x 64 grid over the view (the
+    contour picture then shows stripes, which the page explains)."""
+    _, _, values = landscapes.get(surface, **dict(params)).grid(64)
+    return not bool(np.isfinite(values).all())
 
 
 def query_key(config: cfg.PlaygroundConfig) -> tuple:
