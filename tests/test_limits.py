@@ -196,6 +196,7 @@ CACHED = {
     "stochastic_page": limits.STOCHASTIC_CACHE,
     "neural_page": limits.NEURAL_CACHE,
     "surface_image": limits.IMAGE_CACHE,
+    "undefined_somewhere": limits.IMAGE_CACHE,  # the picture's stripes, explained
     "sweep_plane": limits.SWEEP_CACHE,
 }
 
@@ -256,6 +257,7 @@ def largest_entries():
     import landscapes
 
     yield "surface_image", figures.surface_image(landscapes.get("rastrigin"))
+    yield "undefined_somewhere", True
     # A Sweep plane keeps per cell its final point, losses and counters, and a basin
     # map its labels too, whatever the steps: the largest is a 512 x 512 basin map.
     values, notices = sw.from_query(

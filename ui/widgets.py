@@ -447,7 +447,12 @@ def surface_image(surface: str, params: tuple) -> str:
     return figures.surface_image(landscapes.get(surface, **dict(params)))
 
 
-@st.cache_data(max_entries=limits.IMAGE_CACHE.max_entries, show_spinner=False)
+# Part of the contour picture: bounded by its limit (a bool per entry).
+@st.cache_data(
+    max_entries=limits.IMAGE_CACHE.max_entries,
+    max_size=limits.IMAGE_CACHE.max_size,
+    show_spinner=False,
+)
 def undefined_somewhere(surface: str, params: tuple) -> bool:
     """Whether f is not finite somewhere on a 64 x 64 grid over the view (the
     contour picture then shows stripes, which the page explains)."""
