@@ -235,6 +235,7 @@ figure = figures.trajectory_figure(
     # (at 620 px a square surface's plot area was ~350 px wide).
     height=900 if view.lecture else 760,
     initial_frame=state[P + "frame"],
+    frames_in_browser=True,  # built by the figure_clicks listener below
     arrows=[figures.internals_arrows(surface, r) for r in results]
     if show_internals
     else None,

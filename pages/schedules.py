@@ -121,10 +121,13 @@ b.plotly_chart(
             surface.default_start,
             height=PANEL_HEIGHT,
             undefined_at=[r.undefined_at for r in results],
+            frames_in_browser=True,
         )
     ),
     key=P + "paths",
 )
+with b:
+    w.figure_frames(P + "frames", P + "paths")
 
 st.subheader("Share")
 w.share_link_control(query, key=P + "share")

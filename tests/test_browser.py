@@ -296,6 +296,67 @@ def test_play_advances_and_surface_stays_visible(server, page):
 
 
 @pytest.mark.parametrize("path", ["", "compare", "schedules"])
+def frames_in_page(page) -> tuple[list, list]:
+    """The trajectory figure's frames as plotly.js holds them, and the frames
+    ui.figures.with_frames builds from the spec the page received."""
+    from ui import figures
+
+    held = page.evaluate(
+        """() => {
+          const gd = document.querySelector('.js-plotly-plot');
+          const spec = {
+            data: gd.data.map((t) => ({ x: t.x, y: t.y })),
+            layout: { meta: gd.layout.meta },
+          };
+          const frames = gd._transitionData._frames.map(
+            (f) => ({ name: f.name, data: f.data, traces: f.traces }));
+          return { spec, frames };
+        }"""
+    )
+    return held["frames"], figures.with_frames(held["spec"])["frames"]
+
+
+def test_the_browser_builds_the_frames_the_server_would(server, page):
+    """The Playground sends a frames recipe, not frames; the figure listener's
+    JavaScript builds them. They must equal ui.figures.with_frames', also after a
+    new Steps replaces 121 frames by 2 (plotly.js's deleteFrames sorts indices as
+    text, which the listener works around)."""
+    open_page(page, server + "/?surface=quadratic&steps=120&run=gd;lr=0.05&run=adam")
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._transitionData"
+        "._frames.length === 121",
+        timeout=LOAD_MS,
+    )
+    held, expected = frames_in_page(page)
+    assert len(expected) == 121
+    assert held == expected
+    # The slider is react-aria's visually hidden <input type="range">.
+    steps = (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Steps")
+        .first.locator('input[type="range"]')
+    )
+    steps.focus()
+    steps.press("Home")  # Steps 1: two frames
+    page.wait_for_function(
+        "() => window.location.search.includes('steps=1&')", timeout=LOAD_MS
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._transitionData"
+        "._frames.length === 2",
+        timeout=LOAD_MS,
+    )
+    held, expected = frames_in_page(page)
+    assert [f["name"] for f in held] == ["0", "1"]
+    assert held == expected
+    page.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .textpoint text')]"
+        ".some((t) => t.textContent === 'step 1')",
+        timeout=10_000,
+    )
+
+
 def test_copy_link_copies_this_pages_configuration(browser, server, path):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     context.grant_permissions(["clipboard-read", "clipboard-write"])

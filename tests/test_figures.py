@@ -68,6 +68,40 @@ def test_every_step_is_a_frame_whose_heads_and_counter_follow_the_paths(animated
         assert counter["mode"] == "text"
 
 
+def test_a_frames_recipe_expands_to_the_frames_the_server_would_send(animated):
+    """frames_in_browser=True sends a recipe instead of frames (ui.widgets'
+    JavaScript builds them; tests/test_browser.py compares the two). Expanded here,
+    the figure is the one built with frames, key for key."""
+    surface, runs = animated
+    for initial_frame in (0, 7, 300):
+        with_frames = build(surface, runs, initial_frame)
+        recipe = figures.trajectory_figure(
+            surface,
+            [r.path for r in runs],
+            ["slow", "diverging"],
+            [r.diverged_at for r in runs],
+            (-2.5, 2.0),
+            image="data:image/png;base64,",
+            initial_frame=initial_frame,
+            frames_in_browser=True,
+        )
+        assert "frames" not in recipe
+        assert figures.FRAMES_RECIPE in recipe["layout"]["meta"]
+        assert figures.with_frames(recipe) == with_frames
+    # Arrows and notes are drawn per frame on the server: no recipe then.
+    arrows = [figures.internals_arrows(surface, r) for r in runs]
+    figure = figures.trajectory_figure(
+        surface,
+        [r.path for r in runs],
+        ["slow", "diverging"],
+        [r.diverged_at for r in runs],
+        (-2.5, 2.0),
+        arrows=arrows,
+        frames_in_browser=True,
+    )
+    assert len(figure["frames"]) == 301 and "meta" not in figure["layout"]
+
+
 def note_rates(line: str) -> tuple[str, list[float]]:
     label, numbers = line.split(": lr per coordinate ")
     return label, [float(v) for v in numbers.split(", ")]

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import plotly
 
 import optimizers
+from ui import figures
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -48,7 +49,9 @@ def plotly_js() -> str:
 
 
 def standalone_html(figure: dict, title: str, lesson: str = "", link: str = "") -> str:
-    """One HTML file holding plotly.js, the figure and its frames: it plays offline."""
+    """One HTML file holding plotly.js, the figure and its frames: it plays offline.
+    A figure whose frames the browser builds (a recipe) gets them built here."""
+    figure = figures.with_frames(figure)
     # "</" would end the <script> element early if it appeared inside the JSON.
     figure_json = json.dumps(figure, separators=(",", ":")).replace("</", "<\\/")
     return TEMPLATE.format(

@@ -25,11 +25,12 @@ from ui import limits
 
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4")
 TAIL = 8  # points in each run's animated tail
-DISPLAY_DIGITS = 5  # frame coordinates keep 1e-5 of the plot's width (display only)
+DISPLAY_DIGITS = 5  # paths and frames keep 1e-5 of the plot's width (display only)
 FRAME_MS = 30
 PATH_OPACITY = 0.7  # whole paths, under the animated heads
 CLICK_GRID = 21  # invisible clickable points per side (a click snaps to the nearest)
 SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
+FRAMES_RECIPE = "descent_lab_frames"  # layout.meta key: frames the browser builds
 
 
 def color(index: int) -> str:
@@ -191,6 +192,7 @@ def trajectory_figure(
     notes: list[list[str]] | None = None,
     extra_legend: tuple[str, ...] = (),
     undefined_at: list[int | None] | None = None,
+    frames_in_browser: bool = False,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early,
@@ -201,7 +203,13 @@ def trajectory_figure(
     as an arrow from path[k] in every frame k (see `internals_arrows`), so the arrows
     follow Play and the scrubber. `notes[i][k]`, when given, is a line shown under the
     step counter in frame k (see `effective_lr_notes`); none once run i has ended.
-    `extra_legend` names the traces a caller will add, so the legend's rows fit."""
+    `extra_legend` names the traces a caller will add, so the legend's rows fit.
+
+    With `frames_in_browser` (and no arrows or notes) the figure carries no frames but
+    a recipe in ``layout.meta`` (FRAMES_RECIPE): the page's figure listener
+    (ui.widgets.FRAMES_JS) builds the frames from the path traces, as `with_frames`
+    does here. Frames are ~90% of a 1,000-step figure's JSON; building and sending
+    them was the largest part of a Playground rerun's server CPU."""
     (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
     decimals = _display_decimals(surface.bounds)
@@ -222,12 +230,17 @@ def trajectory_figure(
             "name": "click to start",
         }
     ]
-    for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
+    # Coordinates rounded for display, as two flat lists per run: the whole path's
+    # trace and every frame's tail are slices of them.
+    shown = [_rounded(path, decimals).T.tolist() for path in paths]
+    path_traces = []
+    for i, ((xs, ys), label) in enumerate(zip(shown, labels, strict=True)):
+        path_traces.append(len(data))
         data.append(
             {
                 "type": "scatter",
-                "x": path[:, 0].tolist(),
-                "y": path[:, 1].tolist(),
+                "x": xs,
+                "y": ys,
                 "mode": "lines",
                 "name": label,
                 "legendgroup": str(i),
@@ -320,29 +333,27 @@ def trajectory_figure(
             "name": "step counter",
         }
     )
-    # Each frame holds, per run, the last TAIL+1 points (the tail) and the head: a
-    # fixed amount of data per frame, so the figure grows linearly with the steps.
-    # Coordinates as two flat lists per run: a frame's tail is two list slices (the
-    # per-point loop here was a third of a Playground rerun's CPU under load).
-    shown = [_rounded(path, decimals).T.tolist() for path in paths]
-    frames = []
-    for k in range(n_frames):
-        frame_data = []
-        for xs, ys in shown:
-            last = min(k, len(xs) - 1)
-            first = max(0, last - TAIL)
-            frame_data.append({"x": xs[first : last + 1], "y": ys[first : last + 1]})
-            frame_data.append({"x": [xs[last]], "y": [ys[last]]})
-        for _, path, vectors in arrow_traces:
-            frame_data.append(_arrow_at(path, vectors, k, decimals))
-        lines = [f"step {k}"]
-        lines += [run_notes[k] for run_notes in notes or [] if k < len(run_notes)]
-        frame_data.append({"text": ["<br>".join(lines)]})
-        frames.append({"name": str(k), "data": frame_data, "traces": animated})
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
-    for trace_index, frame_trace in zip(
-        animated, frames[initial_frame]["data"], strict=True
-    ):
+    recipe = None
+    if frames_in_browser and not arrow_traces and not notes:
+        recipe = {
+            "paths": path_traces,
+            "traces": animated,
+            "steps": n_frames,
+            "tail": TAIL,
+        }
+        first_frame = _frame(shown, initial_frame)
+    else:
+        frames = [
+            {
+                "name": str(k),
+                "data": _frame(shown, k, arrow_traces, notes, decimals),
+                "traces": animated,
+            }
+            for k in range(n_frames)
+        ]
+        first_frame = frames[initial_frame]["data"]
+    for trace_index, frame_trace in zip(animated, first_frame, strict=True):
         data[trace_index].update(frame_trace)
     annotations = []
     undefined_at = undefined_at or [None] * len(paths)
@@ -394,7 +405,57 @@ def trajectory_figure(
         "annotations": annotations,
         **play_controls(stops, below_axis, active=stops.index(initial_frame)),
     }
+    if recipe is not None:
+        layout["meta"] = {FRAMES_RECIPE: recipe}
+        return {"data": data, "layout": layout}
     return {"data": data, "layout": layout, "frames": frames}
+
+
+def _frame(
+    shown: list[list[list[float]]],
+    k: int,
+    arrow_traces=(),
+    notes: list[list[str]] | None = None,
+    decimals: int = 0,
+):
+    """Frame k's trace updates (`shown`: each run's [xs, ys]). Each run gives the last TAIL+1
+    points (the tail) and the head: a fixed amount of data per frame, so a figure
+    grows linearly with the steps. A run that ended stays at its last point."""
+    frame_data = []
+    for xs, ys in shown:
+        last = min(k, len(xs) - 1)
+        first = max(0, last - TAIL)
+        frame_data.append({"x": xs[first : last + 1], "y": ys[first : last + 1]})
+        frame_data.append({"x": [xs[last]], "y": [ys[last]]})
+    for _, path, vectors in arrow_traces:
+        frame_data.append(_arrow_at(path, vectors, k, decimals))
+    lines = [f"step {k}"]
+    lines += [run_notes[k] for run_notes in notes or [] if k < len(run_notes)]
+    frame_data.append({"text": ["<br>".join(lines)]})
+    return frame_data
+
+
+def with_frames(figure: dict) -> dict:
+    """`figure` with its frames: as it is if it has them, else built from its recipe
+    (see trajectory_figure's `frames_in_browser`) as the browser builds them. For
+    exports and tests; the recipe is dropped."""
+    layout = figure.get("layout", {})
+    recipe = (
+        layout.get("meta", {}).get(FRAMES_RECIPE) if "frames" not in figure else None
+    )
+    if recipe is None:
+        return figure
+    data = figure["data"]
+    shown = [[data[i]["x"], data[i]["y"]] for i in recipe["paths"]]
+    frames = [
+        {"name": str(k), "data": _frame(shown, k), "traces": recipe["traces"]}
+        for k in range(recipe["steps"])
+    ]
+    meta = {key: value for key, value in layout["meta"].items() if key != FRAMES_RECIPE}
+    layout = {key: value for key, value in layout.items() if key != "meta"}
+    if meta:
+        layout["meta"] = meta
+    return {**figure, "layout": layout, "frames": frames}
 
 
 def image_under(source: str, bounds) -> dict:

@@ -578,6 +578,69 @@ export default function ({ data, setTriggerValue }) {
     )
 
 
+# The frames of a figure built with ui.figures.trajectory_figure(frames_in_browser=
+# True): a transcription of ui.figures._frame, run on the recipe in layout.meta
+# whenever plotly.js has drawn a figure with a recipe it has not built yet (a new
+# figure, or a new spec for the same one). plotly.js is Streamlit's (window.Plotly).
+FRAMES_HANDLER = """
+    const buildFrames = () => {
+      const recipe = ((figure.layout || {}).meta || {})["RECIPE_KEY"];
+      if (!recipe || figure._descentLabRecipe === recipe || !window.Plotly) return;
+      figure._descentLabRecipe = recipe;
+      const runs = recipe.paths.map((i) => [figure.data[i].x, figure.data[i].y]);
+      const frames = [];
+      for (let k = 0; k < recipe.steps; k++) {
+        const data = [];
+        for (const [xs, ys] of runs) {
+          const last = Math.min(k, xs.length - 1);
+          const first = Math.max(0, last - recipe.tail);
+          data.push({ x: xs.slice(first, last + 1), y: ys.slice(first, last + 1) });
+          data.push({ x: [xs[last]], y: [ys[last]] });
+        }
+        data.push({ text: [`step ${k}`] });
+        frames.push({ name: String(k), data, traces: recipe.traces });
+      }
+      // addFrames replaces frames of the same name in place and appends the rest;
+      // frames past the new last step are then deleted. plotly.js sorts the indices
+      // given to deleteFrames as text ("10" < "9"), so they go in groups of one
+      // digit count, the longest first. One replacement at a time.
+      const surplus = () => {
+        const names = figure._transitionData._frames.map((f) => Number(f.name));
+        const groups = {};
+        names.forEach((k, index) => {
+          if (k >= recipe.steps) (groups[String(index).length] ||= []).push(index);
+        });
+        return Object.keys(groups)
+          .sort((a, b) => b - a)
+          .reduce(
+            (done, digits) =>
+              done.then(() => window.Plotly.deleteFrames(figure, groups[digits])),
+            Promise.resolve()
+          );
+      };
+      figure._descentLabFrames = (figure._descentLabFrames || Promise.resolve())
+        .then(() => window.Plotly.addFrames(figure, frames))
+        .then(surplus);
+    };
+    figure.on("plotly_afterplot", buildFrames);
+    buildFrames();
+""".replace("RECIPE_KEY", figures.FRAMES_RECIPE)
+
+_figure_frames = st.components.v2.component(
+    "descent_lab.figure_frames", js=_figure_listener_js(FRAMES_HANDLER)
+)
+
+
+def figure_frames(key: str, figure_key: str) -> None:
+    """Mount the invisible listener that builds the frames of the figure drawn with
+    `figure_key` in the browser (for a figure with a frames recipe)."""
+    _figure_frames(
+        key=key,
+        data={"container": "st-key-" + figure_key.replace(".", "-")},
+        height=0,
+    )
+
+
 # A click on a figure reaches the server as a trigger value: the point plotly.js
 # reports, the nearest one (ui.figures.trajectory_figure's invisible grid covers the
 # whole plot, so there always is one). Streamlit's own
@@ -585,9 +648,11 @@ export default function ({ data, setTriggerValue }) {
 # rerun registered a new selection widget, and the server's memory grew by ~4 MB per
 # widget change (docs/measurements.md). This listens to plotly.js's own click event
 # on the figure inside `.st-key-<figure key>`, and binds again when the figure is
-# replaced.
+# replaced. It also builds the figure's frames (FRAMES_HANDLER): one listener per
+# figure, since every component costs server time on each rerun.
 FIGURE_CLICKS_JS = _figure_listener_js(
-    """
+    FRAMES_HANDLER
+    + """
     figure.on("plotly_click", (event) => {
       const point = (event.points || []).find(
         (p) => Number.isFinite(p.x) && Number.isFinite(p.y)
@@ -603,7 +668,8 @@ _figure_clicks = st.components.v2.component(
 
 def figure_clicks(key: str, figure_key: str, on_click) -> None:
     """Mount the invisible listener for clicks on the figure drawn with `figure_key`;
-    `on_click(x, y)` runs, then the script, on each click."""
+    `on_click(x, y)` runs, then the script, on each click. It also builds the
+    figure's frames, as `figure_frames` does."""
 
     def clicked():
         point = st.session_state[key].click
