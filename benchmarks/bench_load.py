@@ -89,7 +89,8 @@ class Target:
 
 def targets() -> list[Target]:
     """Playground, Compare, Schedules and Gallery presets (each preset's link, as the
-    Gallery's Open button builds it), in the order sessions take them round robin."""
+    Gallery's Open button builds it): a load's sessions take each as often as round
+    robin would, in a seeded random order."""
     from ui import config as cfg
     from ui.presets import PRESETS
 
@@ -432,16 +433,16 @@ async def run_load(
     end = began + duration
     opened = asyncio.Event()
     done: list[Session] = []
+    # Each target as often as round robin gives it, in a seeded random order: which
+    # page a session opens must not follow which replica a round-robin proxy gives
+    # it (in turn, every Playground and Schedules session went to one of two).
+    session_targets = [page_targets[i % len(page_targets)] for i in range(sessions)]
+    random.Random(seed).shuffle(session_targets)
 
     async def one(index: int) -> None:
         await asyncio.sleep(index * ramp / sessions)
         rng = random.Random(seed * 100_003 + index)
-        session = Session(
-            urls[index % len(urls)],
-            page_targets[index % len(page_targets)],
-            timeout,
-            rng,
-        )
+        session = Session(urls[index % len(urls)], session_targets[index], timeout, rng)
         done.append(session)
         try:
             try:
