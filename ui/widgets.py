@@ -286,12 +286,17 @@ def limits_panel(page: str) -> None:
     """The server's limits that apply on `page` (ui.limits), in a collapsed expander
     at the foot of the sidebar."""
     with st.sidebar.expander("Limits of this server"):
+        # One element, a paragraph per line: every element costs server time on
+        # every rerun.
         st.caption(
-            "Each request is bounded so that a class can share one small server. "
-            "Larger values in a link are cut to these, with a notice."
+            "\n\n".join(
+                [
+                    "Each request is bounded so that a class can share one small "
+                    "server. Larger values in a link are cut to these, with a notice.",
+                    *(literal(line) for line in limits.lines(page)),
+                ]
+            )
         )
-        for line in limits.lines(page):
-            st.caption(literal(line))
 
 
 # --- a surface's parameters, and a typed formula ----------------------------------
