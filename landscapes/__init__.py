@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 
@@ -94,10 +95,12 @@ def text_parameters(name: str) -> tuple[str, ...]:
     return tuple(getattr(sys.modules[REGISTRY[name].__module__], "TEXT_PARAMETERS", ()))
 
 
+@functools.cache
 def title(name: str) -> str:
     """The surface's display name. A surface that is slow to build (the MLP slice
     trains a network) declares it as its module's TITLE, so that a menu of names
-    builds nothing."""
+    builds nothing; the others are built once (a menu asks on every page rerun, and
+    the data-set surfaces took 10% of a Schedules rerun to build)."""
     module = sys.modules[REGISTRY[name].__module__] if name in REGISTRY else None
     return getattr(module, "TITLE", None) or get(name).title
 
