@@ -32,6 +32,8 @@ from ui import config as cfg  # noqa: E402
 from ui import figures  # noqa: E402
 
 SAMPLES = 7  # browser loads per page
+PLAYGROUND = "Descent Lab Playground (defaults)"
+PLAYABLE = "  ... and its 1,001 frames built (Play works)"
 
 BARE_PAGE = """
 import numpy as np
@@ -47,8 +49,10 @@ def server_side() -> None:
     surface = config.landscape()
     image = figures.surface_image(surface)
 
-    def widget_change():
+    def widget_change(frames_in_browser=True):
         # What a rerun does after a widget change: the runs, the figure, its JSON.
+        # The Playground sends a frames recipe (frames_in_browser); the exported HTML
+        # and the Stochastic page carry every frame.
         results = config.run()
         labels = [run.label() for run in config.runs]
         figure = figures.trajectory_figure(
@@ -58,6 +62,7 @@ def server_side() -> None:
             [r.diverged_at for r in results],
             config.resolved_start(),
             image=image,
+            frames_in_browser=frames_in_browser,
         )
         # What st.plotly_chart does with the figure (orjson when installed).
         return plotly.io.to_json(figures.Prebuilt(figure), validate=False)
@@ -86,12 +91,18 @@ def server_side() -> None:
     widget_change()
     best = min(_timed(widget_change) for _ in range(5))
     size = len(widget_change()) / 1e6
+    best_frames = min(_timed(lambda: widget_change(False)) for _ in range(5))
+    size_frames = len(widget_change(False)) / 1e6
     naive_100 = _timed(lambda: naive(100))
     naive_size = len(naive(100)) / 1e6
     print(f"{'server work per widget change':<52}{'ms':>10}{'MB':>8}   target")
     print(
-        f"{'ours: every step playable (1,001 frames)':<52}{best * 1e3:10.1f}"
+        f"{'ours: 1,001 frames, built in the browser':<52}{best * 1e3:10.1f}"
         f"{size:8.2f}   < 150 ms, < 1.5 MB"
+    )
+    print(
+        f"{'ours: 1,001 frames sent (as exported)':<52}{best_frames * 1e3:10.1f}"
+        f"{size_frames:8.2f}"
     )
     print(
         f"{'naive go.Frame, cumulative paths, 100 frames':<52}{naive_100 * 1e3:10.1f}"
@@ -183,7 +194,7 @@ def browser_side() -> None:
         app_process, app_url = start(ROOT / "app.py")
         servers = {
             "bare page, one Plotly figure": start(bare),
-            "Descent Lab Playground (defaults)": (app_process, app_url),
+            PLAYGROUND: (app_process, app_url),
             # The two pages of issue #10 on the same server, timed the same way.
             "Stochastic (defaults)": (app_process, app_url + "stochastic"),
             "Neural net (defaults)": (app_process, app_url + "neural_net"),
@@ -194,6 +205,7 @@ def browser_side() -> None:
                 # Pages alternate, so both see the same machine load; each load is
                 # a new browser context (cold browser cache, as a first visit).
                 samples = {label: [] for label in servers}
+                samples[PLAYABLE] = []
                 for attempt in range(1 + SAMPLES):  # the first round warms the servers
                     for label, (_, url) in servers.items():
                         page = browser.new_page()
@@ -204,6 +216,14 @@ def browser_side() -> None:
                         )
                         if attempt:
                             samples[label].append(time.perf_counter() - began)
+                        if attempt and label == PLAYGROUND:
+                            # Its frames are built in the browser after the draw.
+                            page.wait_for_function(
+                                "() => document.querySelector('.js-plotly-plot')"
+                                "._transitionData._frames.length === 1001",
+                                timeout=300_000,
+                            )
+                            samples[PLAYABLE].append(time.perf_counter() - began)
                         page.close()
                 times = {label: statistics.median(s) for label, s in samples.items()}
                 browser.close()
@@ -215,10 +235,7 @@ def browser_side() -> None:
     )
     for label, seconds in times.items():
         print(f"{label:<52}{seconds:10.2f}")
-    ratio = (
-        times["Descent Lab Playground (defaults)"]
-        / times["bare page, one Plotly figure"]
-    )
+    ratio = times[PLAYGROUND] / times["bare page, one Plotly figure"]
     print(f"{'ratio (target <= 1.5)':<52}{ratio:10.2f}")
     for label in ("Stochastic (defaults)", "Neural net (defaults)"):
         ratio = times[label] / times["bare page, one Plotly figure"]

@@ -295,7 +295,6 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
-@pytest.mark.parametrize("path", ["", "compare", "schedules"])
 def frames_in_page(page) -> tuple[list, list]:
     """The trajectory figure's frames as plotly.js holds them, and the frames
     ui.figures.with_frames builds from the spec the page received."""
@@ -357,6 +356,7 @@ def test_the_browser_builds_the_frames_the_server_would(server, page):
     )
 
 
+@pytest.mark.parametrize("path", ["", "compare", "schedules"])
 def test_copy_link_copies_this_pages_configuration(browser, server, path):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
