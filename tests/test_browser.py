@@ -295,14 +295,14 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
-def frames_in_page(page) -> tuple[list, list]:
+def frames_in_page(page, figure=".js-plotly-plot") -> tuple[list, list]:
     """The trajectory figure's frames as plotly.js holds them, and the frames
     ui.figures.with_frames builds from the spec the page received."""
     from ui import figures
 
     held = page.evaluate(
-        """() => {
-          const gd = document.querySelector('.js-plotly-plot');
+        """(figure) => {
+          const gd = document.querySelector(figure);
           const spec = {
             data: gd.data.map((t) => ({ x: t.x, y: t.y })),
             layout: { meta: gd.layout.meta },
@@ -310,7 +310,8 @@ def frames_in_page(page) -> tuple[list, list]:
           const frames = gd._transitionData._frames.map(
             (f) => ({ name: f.name, data: f.data, traces: f.traces }));
           return { spec, frames };
-        }"""
+        }""",
+        figure,
     )
     return held["frames"], figures.with_frames(held["spec"])["frames"]
 
@@ -354,6 +355,16 @@ def test_the_browser_builds_the_frames_the_server_would(server, page):
         ".some((t) => t.textContent === 'step 1')",
         timeout=10_000,
     )
+    # The Schedules page's paths figure has its own listener.
+    page.goto(server + "/schedules?steps=40")
+    paths = ".st-key-sc-paths .js-plotly-plot"
+    page.wait_for_function(
+        f"() => (document.querySelector('{paths}') || {{}})._transitionData"
+        "?._frames.length === 41",
+        timeout=LOAD_MS,
+    )
+    held, expected = frames_in_page(page, paths)
+    assert len(expected) == 41 and held == expected
 
 
 @pytest.mark.parametrize("path", ["", "compare", "schedules"])
