@@ -1,6 +1,8 @@
 """The animated trajectory figure: frames, scrubber and step counter, checked against
 the paths the engine returns."""
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -88,6 +90,8 @@ def test_a_frames_recipe_expands_to_the_frames_the_server_would_send(animated):
         assert "frames" not in recipe
         assert figures.FRAMES_RECIPE in recipe["layout"]["meta"]
         assert figures.with_frames(recipe) == with_frames
+        # The point of the recipe: most of the figure was its frames.
+        assert len(json.dumps(recipe)) < len(json.dumps(with_frames)) / 4
     # Arrows and notes are drawn per frame on the server: no recipe then.
     arrows = [figures.internals_arrows(surface, r) for r in runs]
     figure = figures.trajectory_figure(
