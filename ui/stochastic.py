@@ -149,8 +149,11 @@ def contour_lines(generator, levels, decimals: int) -> tuple[list, list]:
     return x_out, y_out
 
 
-def panel_figure(surface, panel: Panel, start, height: int = 480) -> dict:
-    """The animated figure of one run, with its batch contours, epochs, average."""
+def panel_figure(
+    surface, panel: Panel, start, height: int = 480, image: str | None = None
+) -> dict:
+    """The animated figure of one run, with its batch contours, epochs, average;
+    `image` is the surface's contour picture (drawn here if not given)."""
     result = panel.result
     figure = figures.trajectory_figure(
         surface,
@@ -159,6 +162,7 @@ def panel_figure(surface, panel: Panel, start, height: int = 480) -> dict:
         [result.diverged_at],
         start,
         height=height,
+        image=image,
     )
     # Small panels: the page names each panel and explains its marks in a caption,
     # so the legend's room goes to the plot.
@@ -273,7 +277,8 @@ def page_data(values: dict):
     surface = surface_of(values)
     runs = panels(values)
     start = start_of(values, surface)
-    panel_figures = [panel_figure(surface, panel, start) for panel in runs]
+    image = figures.surface_image(surface)  # one picture for every panel
+    panel_figures = [panel_figure(surface, panel, start, image=image) for panel in runs]
     gaps = [figures.loss_gap(p.result.loss, surface.min_value) for p in runs]
     log_scale = all(g[1] for g in gaps)
     loss = figures.series_figure(
