@@ -39,7 +39,7 @@ def animated():
     return surface, runs
 
 
-def build(surface, runs, initial_frame=0):
+def build(surface, runs, initial_frame=0, **options):
     return figures.trajectory_figure(
         surface,
         [r.path for r in runs],
@@ -48,6 +48,7 @@ def build(surface, runs, initial_frame=0):
         (-2.5, 2.0),
         image="data:image/png;base64,",
         initial_frame=initial_frame,
+        **options,
     )
 
 
@@ -77,16 +78,7 @@ def test_a_frames_recipe_expands_to_the_frames_the_server_would_send(animated):
     surface, runs = animated
     for initial_frame in (0, 7, 300):
         with_frames = build(surface, runs, initial_frame)
-        recipe = figures.trajectory_figure(
-            surface,
-            [r.path for r in runs],
-            ["slow", "diverging"],
-            [r.diverged_at for r in runs],
-            (-2.5, 2.0),
-            image="data:image/png;base64,",
-            initial_frame=initial_frame,
-            frames_in_browser=True,
-        )
+        recipe = build(surface, runs, initial_frame, frames_in_browser=True)
         assert "frames" not in recipe
         assert figures.FRAMES_RECIPE in recipe["layout"]["meta"]
         assert figures.with_frames(recipe) == with_frames
@@ -94,15 +86,7 @@ def test_a_frames_recipe_expands_to_the_frames_the_server_would_send(animated):
         assert len(json.dumps(recipe)) < len(json.dumps(with_frames)) / 4
     # Arrows and notes are drawn per frame on the server: no recipe then.
     arrows = [figures.internals_arrows(surface, r) for r in runs]
-    figure = figures.trajectory_figure(
-        surface,
-        [r.path for r in runs],
-        ["slow", "diverging"],
-        [r.diverged_at for r in runs],
-        (-2.5, 2.0),
-        arrows=arrows,
-        frames_in_browser=True,
-    )
+    figure = build(surface, runs, arrows=arrows, frames_in_browser=True)
     assert len(figure["frames"]) == 301 and "meta" not in figure["layout"]
 
 
