@@ -112,7 +112,7 @@ titles = [
     name + (f" · diverged at {k}" if k >= 0 else "")
     for name, k in zip(names, diverged_at, strict=True)
 ]
-image = w.surface_image(surface.name, tuple(sorted(surface.params.items())))
+image = w.surface_image(*w.landscape_key(surface))
 st.plotly_chart(
     figures.Prebuilt(
         figures.small_multiples(surface, paths, titles, config.resolved_start(), image)

@@ -230,7 +230,7 @@ figure = figures.trajectory_figure(
     [r.diverged_at for r in results],
     config.resolved_start(),
     undefined_at=[r.undefined_at for r in results],
-    image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
+    image=w.surface_image(*w.landscape_key(surface)),
     # Tall enough that an equal-units plot fills the column's width at 1,500 px
     # (at 620 px a square surface's plot area was ~350 px wide).
     height=900 if view.lecture else 760,
@@ -297,7 +297,7 @@ with main:
         "Press ▶ Play or drag the step slider: the animation runs in your browser. "
         "Click any point of the figure to start from there."
     )
-    if w.undefined_somewhere(surface.name, tuple(sorted(surface.params.items()))):
+    if w.undefined_somewhere(*w.landscape_key(surface)):
         st.caption(figures.UNDEFINED_NOTE)
     # The results sit under the figure, where a row of five columns fits; in the
     # side column the last one ("diverged at step") was cut off at 1,500 px.

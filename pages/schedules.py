@@ -121,7 +121,7 @@ b.plotly_chart(
             surface.default_start,
             height=PANEL_HEIGHT,
             undefined_at=[r.undefined_at for r in results],
-            image=w.surface_image(surface.name, tuple(sorted(surface.params.items()))),
+            image=w.surface_image(*w.landscape_key(surface)),
             frames_in_browser=True,
         )
     ),

@@ -410,7 +410,7 @@ with right:
         curvature = None
         if point is not None:
             curvature = stability.local_curvature(surface, *point)
-        image = w.surface_image(surface.name, tuple(sorted(surface.params.items())))
+        image = w.surface_image(*w.landscape_key(surface))
         circle = sf.stability_circle(plane)
         st.plotly_chart(
             figures.Prebuilt(

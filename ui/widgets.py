@@ -443,6 +443,12 @@ def literal(text: str) -> str:
     return "".join("\\" + c if c in special else c for c in text)
 
 
+def landscape_key(surface: landscapes.Landscape) -> tuple[str, tuple]:
+    """(name, sorted parameters): what the caches below take for a surface, e.g.
+    ``surface_image(*landscape_key(surface))``."""
+    return surface.name, tuple(sorted(surface.params.items()))
+
+
 @st.cache_data(
     max_entries=limits.IMAGE_CACHE.max_entries,
     max_size=limits.IMAGE_CACHE.max_size,
