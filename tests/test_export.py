@@ -6,6 +6,7 @@ import json
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
+import pytest
 
 import landscapes
 import optimizers
@@ -46,7 +47,10 @@ def test_json_round_trip_and_divergence():
     assert adam["hyperparameters"]["lr"] == 0.1
 
 
-def test_html_embeds_plotly_and_every_frame():
+@pytest.mark.parametrize("frames_in_browser", [False, True])
+def test_html_embeds_plotly_and_every_frame(frames_in_browser):
+    """Also for the Playground's figure, whose frames the page builds in the browser
+    from a recipe: the file must carry them, since nothing builds them offline."""
     surface, labels, results = two_runs()
     figure = figures.trajectory_figure(
         surface,
@@ -54,6 +58,7 @@ def test_html_embeds_plotly_and_every_frame():
         labels,
         [r.diverged_at for r in results],
         surface.default_start,
+        frames_in_browser=frames_in_browser,
     )
     page = export.standalone_html(
         figure, "Demo </script> title", "lesson", "http://x/?a=1"
@@ -64,6 +69,7 @@ def test_html_embeds_plotly_and_every_frame():
     end = page.index(";\nPlotly.newPlot")
     embedded = json.loads(page[start:end].replace("<\\/", "</"))
     assert len(embedded["frames"]) == max(len(r.path) for r in results)
+    assert "meta" not in embedded["layout"]  # no recipe left in the file
     assert "Demo &lt;/script&gt; title" in page
 
 
