@@ -3,6 +3,8 @@ measured in the same run (this machine is noisy: read the ratios).
 
     python benchmarks/bench_engine.py            # all workloads
     python benchmarks/bench_engine.py --quick    # fewer repetitions
+    python benchmarks/bench_engine.py --against ../old   # (a), (b), (d) here and
+                                                          # in another checkout
 
 Workloads (issue #2):
   (a) one Adam trajectory, 10,000 steps on Rosenbrock, path recorded   target < 1 ms
@@ -136,10 +138,81 @@ def row(label, ours, baseline, target):
     print(f"{label:<46} {ours * 1e3:10.2f} {base} {ratio}   {target}")
 
 
+# Workloads (a), (b) and (d), timed in a fresh process of a given checkout: the best
+# of 10 after a warm-up call, in ms.
+AGAINST = """
+import json, time
+import numpy as np
+import optimizers
+def best(function):
+    function()
+    times = []
+    for _ in range(10):
+        began = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - began)
+    return min(times) * 1e3
+grid = {"lr": np.logspace(-4, -1, 64), "beta1": np.linspace(0.5, 0.99, 64)}
+momentum = {"lr": np.logspace(-5, -3, 64), "momentum": np.linspace(0.0, 0.99, 64)}
+start = (-1.5, 2.0)
+print(json.dumps([
+    best(lambda: optimizers.run("adam", "rosenbrock", start=start, steps=10_000,
+                                lr=0.01)),
+    best(lambda: optimizers.sweep("adam", "rosenbrock", steps=1000, start=start,
+                                  grid=grid)),
+    best(lambda: optimizers.sweep("momentum", "rosenbrock", steps=1000,
+                                  start=start, grid=momentum)),
+]))
+"""
+
+
+def against(other: Path, rounds: int = 5) -> None:
+    """Workloads (a), (b), (d) in this tree and in the checkout `other`, in
+    alternating fresh processes (each tree with its own warm kernel cache)."""
+    import json
+
+    trees = {"this tree": ROOT, "other": other.resolve()}
+    best = {name: [float("inf")] * 3 for name in trees}
+    with tempfile.TemporaryDirectory() as caches:
+        for _ in range(rounds):
+            for name, root in trees.items():
+                env = dict(
+                    os.environ,
+                    PYTHONPATH=str(root),
+                    NUMBA_CACHE_DIR=os.path.join(caches, name),
+                )
+                output = subprocess.run(
+                    [sys.executable, "-c", AGAINST],
+                    env=env,
+                    cwd=root,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                times = json.loads(output.stdout.strip().splitlines()[-1])
+                best[name] = [min(a, b) for a, b in zip(best[name], times, strict=True)]
+    labels = (
+        "(a) Adam, 1 run x 10,000 steps, path",
+        "(b) Adam, 64x64 (lr, beta1) grid x 1,000",
+        "(d) momentum, 64x64 (lr, momentum) grid x 1,000",
+    )
+    print(
+        f"{'workload, best of 10 x ' + str(rounds) + ' processes':<50}"
+        f"{'this ms':>9}{'other ms':>10}{'ratio':>8}"
+    )
+    for i, label in enumerate(labels):
+        ours, theirs = best["this tree"][i], best["other"][i]
+        print(f"{label:<50}{ours:9.2f}{theirs:10.2f}{ours / theirs:8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--against", type=Path, help="another checkout to compare")
     args = parser.parse_args()
+    if args.against:
+        against(args.against)
+        return
     repeats = 3 if args.quick else 10
 
     lrs = np.logspace(-4, -1, 64)

@@ -3,27 +3,40 @@
 Layout, chosen by measurement (see benchmarks/): a loop over chunks of CHUNK runs, split
 over the cores by ``landscapes._jit.jit_chunked``;
 inside a chunk the step loop is outside and a loop over the chunk's runs is inside, with
-positions, gradients and optimizer state in separate contiguous arrays. That inner loop
-is straight-line code LLVM turns into SIMD divides and square roots. The landscape is an
-integer id switched on once per chunk and step (landscapes/_dispatch.py).
+positions, gradients and optimizer state in separate contiguous arrays. The landscape is
+an integer id switched on once per chunk and step (landscapes/_dispatch.py).
 
-One kernel per optimizer: `kernel(name)` compiles a copy of the template
-`_trajectories` whose globals `_init` and `_step` are that optimizer's functions, inlined
-at Numba-IR level. A single kernel switching over all optimizers took 140 s to compile
-and ran 2x slower (LLVM gave up vectorizing the huge loop body); passing step functions
-as arguments would defeat the on-disk cache. Each copy has its own ``__qualname__`` and
-so its own cache entry (one def wrapped twice would share one entry).
+The kernel contract (docs/adding-an-optimizer.md): an optimizer is two functions,
+
+    init(S, H, m)                                          # state before step 0
+    step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T)    # one update of m runs
+
+with the types of ``INIT_SIGNATURE`` and ``STEP_SIGNATURE``. They are compiled on
+their own (`Compiled`, well under a second for most) and reach the drivers as
+first-class function values (a pointer), not inlined: one driver per job kind
+(`_trajectories` here, ``optimizers.train._train`` for networks) is compiled once and
+runs every optimizer. Each optimizer's own kernel, with its step inlined, used to cost
+4-9 s of compile because each copy re-optimized and re-generated the whole linked
+landscape dispatch; 18 of them made a 72 s warm-up. The step's own loop over the m
+runs of a chunk stays inside the step, where LLVM vectorizes it as before; what the
+pointer costs is one call per chunk and step (measured in benchmarks/bench_engine.py).
 
 A run that produces a non-finite loss or leaves the box |x|, |y| <= DIVERGENCE_BOX is
 marked diverged at that step; its last good iterate is kept as its final point.
 """
 
-import types
+import types as types_module
 
+import numba
 import numpy as np
+from numba import types
+from numba.core import cpu
+from numba.core.compiler_lock import global_compiler_lock
+from numba.core.types.function_type import CompileResultWAP
 
+from landscapes import _jit
 from landscapes._dispatch import evaluate_chunk, value_grad
-from landscapes._jit import jit_chunked, jit_inline
+from landscapes._jit import jit, jit_chunked, jit_inline
 from optimizers._noise import standard_normal_pair
 from optimizers.minibatch import write_batch
 
@@ -34,6 +47,9 @@ DIVERGENCE_BOX = 1e8
 
 
 def _trajectories(
+    init,
+    step,
+    step_sets_lr,
     lid,
     lp,
     start_x,
@@ -63,8 +79,10 @@ def _trajectories(
     first_chunk,
     chunk_stride,
 ):
-    """Run the optimizer bound to `_init`/`_step` on landscape `lid` from every start, each with its own
-    column of hyperparameters H (row 0 is the base lr).
+    """Run the optimizer `init`/`step` (first-class functions, see the module
+    docstring) on landscape `lid` from every start, each with its own column of
+    hyperparameters H (row 0 is the base lr). `step_sets_lr`: the step writes the
+    step length it chose into LR.
 
     With batch_size > 0 each step's gradient (and whatever the step evaluates) is the
     mean over that step's minibatch (optimizers.minibatch); F stays the full loss.
@@ -83,7 +101,7 @@ def _trajectories(
     # Under a constant schedule LR stays the base lr (H row 0) and is not rewritten
     # each step (~5% of a momentum sweep), unless the step overwrites it with the
     # step length it chose.
-    constant_lr = not _STEP_SETS_LR  # noqa: F821 (bound per optimizer by `kernel`)
+    constant_lr = not step_sets_lr
     for k in range(steps):
         constant_lr &= (lr_factor[k] == 1.0) & (lr_offset[k] == 0.0)
     for c in range(first_chunk, (n + CHUNK - 1) // CHUNK, chunk_stride):
@@ -110,7 +128,7 @@ def _trajectories(
         alive = m
         lpb = lp.copy()
         perm = np.empty(n_examples, dtype=np.int64)
-        _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `kernel`)
+        init(S, Hc, m)
         for k in range(steps + 1):
             if m == 1:
                 # One run (a Playground path): the scalar switch; the chunk call
@@ -176,7 +194,7 @@ def _trajectories(
                 offset = lr_offset[k]
                 for i in range(m):
                     LR[i] = Hc[0, i] * factor + offset
-            _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lpb, T)  # noqa: F821
+            step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lpb, T)
             if record:
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]
@@ -198,36 +216,209 @@ def no_state(S, H, m):
     """The init of optimizers whose state starts at zero (S arrives zeroed)."""
 
 
+_MATRIX = types.float64[:, ::1]
+_VECTOR = types.float64[::1]
+# The kernel contract's two function types (docs/adding-an-optimizer.md).
+INIT_SIGNATURE = types.void(_MATRIX, _MATRIX, types.int64)
+STEP_SIGNATURE = types.void(
+    types.int64,  # k: the step's index, from 0
+    _MATRIX,  # S: state, STATE_SLOTS rows x m runs, zero before init
+    _MATRIX,  # H: hyperparameters, one row per spec entry (row 0: base lr) x m runs
+    types.int64,  # m: runs in this chunk
+    _VECTOR,  # xs: positions, updated in place
+    _VECTOR,  # ys
+    _VECTOR,  # F: f at (xs, ys) (the minibatch's loss with minibatches)
+    _VECTOR,  # GX: its gradient (noise added, if any)
+    _VECTOR,  # GY
+    _VECTOR,  # LR: this step's lr per run (schedule applied); a line search writes it
+    types.int64,  # lid: the landscape id, for steps that evaluate f themselves
+    _VECTOR,  # lp: the landscape's parameters (the minibatch's, with minibatches)
+    _MATRIX,  # T: scratch, SCRATCH_SLOTS rows x m runs
+)
+
+
+class _NoAliasSwitch:
+    """Numba's internal `noalias` flag (array arguments do not overlap), set in
+    the flags of what compiles while `active` (under Numba's compiler lock)."""
+
+    active = False
+
+    def __init__(self):
+        finalize = cpu.CPUTargetOptions.finalize
+
+        def with_noalias(options, flags, given):
+            finalize(options, flags, given)
+            if self.active:
+                flags.noalias = True
+
+        cpu.CPUTargetOptions.finalize = with_noalias
+
+
+_NOALIAS = _NoAliasSwitch()
+
+
+class Compiled:
+    """One optimizer function (an ``init`` or a ``step``) compiled on its own with
+    `signature`, as the first-class value the drivers call. Compiled (or loaded from
+    the on-disk cache) on first use; with ``NUMBA_DISABLE_JIT`` it is the plain
+    Python function, which the plain Python drivers call directly."""
+
+    def __init__(self, function, signature):
+        self.signature = signature
+        python = getattr(function, "py_func", function)
+        self.python = python
+        if numba.config.DISABLE_JIT:
+            self.dispatcher = None
+            return
+        # A copy with its own qualname: its own entry in the on-disk cache, apart
+        # from the inlined original's.
+        copy = types_module.FunctionType(
+            python.__code__,
+            python.__globals__,
+            python.__name__,
+            python.__defaults__,
+            python.__closure__,
+        )
+        copy.__qualname__ = f"compiled_{python.__name__}"
+        self.dispatcher = jit(copy)
+        self._value = None
+
+    @property
+    def compiled(self) -> bool:
+        return self.dispatcher is None or bool(self.dispatcher.overloads)
+
+    def _compile(self) -> None:
+        # The arrays a driver passes never overlap (each is its own allocation):
+        # said to LLVM as `noalias`, it vectorizes the step's loop over the runs
+        # without runtime overlap checks (Adam's 64x64 plane: 7.1 -> 4.4-5.0 ms,
+        # as fast as when the step was inlined into the driver). Numba has no
+        # decorator option for it; its flag is set while this compile runs.
+        with global_compiler_lock:
+            _NOALIAS.active = True
+            try:
+                self.dispatcher.compile(self.signature)
+            finally:
+                _NOALIAS.active = False
+
+    def cached(self) -> bool:
+        return self.dispatcher is None or _jit.cached(self.dispatcher)
+
+    def value(self):
+        """What a driver takes as this function's argument."""
+        if self.dispatcher is None:
+            return self.python
+        if self._value is None:
+            self._compile()
+            self._value = CompileResultWAP(
+                self.dispatcher.overloads[self.signature.args]
+            )
+        return self._value
+
+
+_COMPILED = {}
+
+
+def compiled(function, signature) -> Compiled:
+    """The one `Compiled` of `function` in this process (optimizers share inits)."""
+    key = getattr(function, "py_func", function)
+    if key not in _COMPILED:
+        _COMPILED[key] = Compiled(function, signature)
+    return _COMPILED[key]
+
+
+class Bound:
+    """A driver with one optimizer's init and step bound in front of its arguments:
+    ``Bound(...)(work, *args)`` for the chunked runs driver (``chunked``), else
+    ``Bound(...)(*args)``. Its first call in a process goes through
+    ``landscapes._jit.first_call`` (the app's notice, or the interpreter) unless the
+    driver and both functions are compiled. `task`: the warm-up task that compiles
+    them; `where`: the ``locator`` another process rebuilds it from."""
+
+    def __init__(self, driver, chunked, init, step, constants, task, where):
+        self.driver = driver
+        self.chunked = chunked
+        self.pieces = (compiled(init, INIT_SIGNATURE), compiled(step, STEP_SIGNATURE))
+        self.constants = constants
+        self._task = task
+        self.locator = where
+
+    @property
+    def task(self) -> str:
+        """The warm-up task a first call waits for: the driver's ("run", "train")
+        while it is not compiled, then the optimizer's ("run:adam")."""
+        driver = self._dispatcher
+        if numba.config.DISABLE_JIT or driver.overloads or _jit.cached(driver):
+            return self._task
+        return self._task.partition(":")[0]
+
+    @property
+    def _dispatcher(self):
+        return getattr(self.driver, "dispatcher", self.driver)
+
+    @property
+    def overloads(self) -> dict:
+        """The driver's compiled signatures once the pieces are compiled too (what
+        ``first_call`` asks: is anything left to compile in this process?)."""
+        if all(piece.compiled for piece in self.pieces):
+            return getattr(self._dispatcher, "overloads", {"python": None})
+        return {}
+
+    @property
+    def signatures(self) -> list:
+        return list(self.overloads)
+
+    def in_disk_cache(self) -> bool:
+        """Are the driver and both functions in the on-disk cache?"""
+        return _jit.cached(self._dispatcher) and all(p.cached() for p in self.pieces)
+
+    def _arguments(self) -> tuple:
+        return (*(piece.value() for piece in self.pieces), *self.constants)
+
+    def __call__(self, *args):
+        if self.chunked:
+            work, rest = args[0], args[1:]
+            return _jit.first_call(
+                self,
+                self,
+                self.task,
+                work,
+                rest,
+                lambda: self.driver._call(work, *self._arguments(), *rest),
+            )
+        # Network training is never interpreted (in plain Python it would take
+        # minutes): the hook gets no arguments and waits for the compile.
+        return _jit.first_call(
+            self,
+            self,
+            self.task,
+            None,
+            None,
+            lambda: self.driver(*self._arguments(), *args),
+        )
+
+
 _KERNELS = {}
+_DRIVER = jit_chunked("run", "named_kernel", "gd")(_trajectories)
 
 
-def bind(template, qualname: str, decorate, **bound):
-    """A copy of the function `template` whose globals named in `bound` (``_init``,
-    ``_step``, ...) are the given objects, jitted by `decorate`. The copy has its own
-    ``__qualname__`` and so its own entry in the on-disk cache."""
-    namespace = dict(template.__globals__, **bound)
-    function = types.FunctionType(template.__code__, namespace, qualname)
-    function.__qualname__ = qualname
-    return decorate(function)
-
-
-def kernel(name: str, init, step, step_sets_lr: bool = False):
-    """The compiled trajectories kernel for optimizer `name` (built once per process,
-    compiled on first call or loaded from the on-disk cache). `step_sets_lr`: the step
-    writes the step length it chose into LR (a compile-time constant)."""
+def kernel(name: str, init, step, step_sets_lr: bool = False) -> Bound:
+    """The trajectories kernel with optimizer `name`'s `init` and `step` (built once
+    per process). `step_sets_lr`: the step writes the step length it chose into
+    LR."""
     if name not in _KERNELS:
-        _KERNELS[name] = bind(
-            _trajectories,
-            f"trajectories_{name}",
-            jit_chunked(f"run:{name}", "named_kernel", name),
-            _init=init,
-            _step=step,
-            _STEP_SETS_LR=step_sets_lr,
+        _KERNELS[name] = Bound(
+            _DRIVER,
+            True,
+            init,
+            step,
+            (step_sets_lr,),
+            f"run:{name}",
+            ("optimizers._driver", "named_kernel", name),
         )
     return _KERNELS[name]
 
 
-def named_kernel(name: str):
+def named_kernel(name: str) -> Bound:
     """`kernel` for the registered optimizer `name`."""
     import optimizers
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import optimizers
-from landscapes._jit import first_call, jit
+from landscapes._jit import jit
 from landscapes.mlp import MLP, loss_accuracy, loss_grad
 from optimizers import _api, _driver
 from optimizers.minibatch import Minibatches, batch_at
@@ -69,6 +69,8 @@ class TrainResult:
 
 
 def _train(
+    init,
+    step,
     theta0,
     sizes,
     activation,
@@ -89,8 +91,9 @@ def _train(
     test_accuracy,
     lr_used,
 ):
-    """Train with the optimizer bound to `_init`/`_step`; returns the divergence step
-    (-1 for none) and fills the records up to it."""
+    """Train with the optimizer `init`/`step` (first-class functions, as in
+    ``optimizers._driver``); returns the divergence step (-1 for none) and fills the
+    records up to it."""
     n_params = theta0.size
     m = (n_params + 1) // 2
     n = X.shape[0]
@@ -117,7 +120,7 @@ def _train(
     every = np.arange(n)
     perm = np.empty(n, dtype=np.int64)
     per_epoch = (n + batch_size - 1) // batch_size if batch_size > 0 else 1
-    _init(S, Hc, m)  # noqa: F821 (bound per optimizer by `trainer`)
+    init(S, Hc, m)
     for k in range(steps + 1):
         largest = 0.0
         for i in range(n_params):
@@ -146,20 +149,29 @@ def _train(
             GX[i] = grad[2 * i]
             GY[i] = grad[2 * i + 1] if 2 * i + 1 < n_params else 0.0
             LR[i] = Hc[0, i] * lr_factor[k] + lr_offset[k]
-        _step(k, S, Hc, m, xs, ys, F, GX, GY, LR, -1, no_surface, T)  # noqa: F821
+        step(k, S, Hc, m, xs, ys, F, GX, GY, LR, -1, no_surface, T)
         lr_used[k] = LR[0]
     return -1
 
 
 _TRAINERS = {}
+# One compiled training loop for every optimizer (serial: one network per call); the
+# optimizer's init and step arrive as first-class functions (optimizers._driver).
+_DRIVER = jit(_train)
 
 
-def trainer(name: str):
-    """The compiled training loop of optimizer `name` (serial: one network per call)."""
+def trainer(name: str) -> _driver.Bound:
+    """The training loop with optimizer `name`'s init and step."""
     if name not in _TRAINERS:
         entry = optimizers.get(name)
-        _TRAINERS[name] = _driver.bind(
-            _train, f"train_{name}", jit, _init=entry.init, _step=entry.step
+        _TRAINERS[name] = _driver.Bound(
+            _DRIVER,
+            False,
+            entry.init,
+            entry.step,
+            (),
+            f"train:{name}",
+            ("optimizers.train", "trainer", name),
         )
     return _TRAINERS[name]
 
@@ -250,11 +262,7 @@ def train(
         *records,
         lr_used,
     )
-    # Not run by the interpreter while it compiles (args None): training in plain
-    # Python would take minutes.
-    diverged = first_call(
-        kernel, kernel, f"train:{optimizer}", None, None, lambda: kernel(*arguments)
-    )
+    diverged = kernel(*arguments)
     if diverged == 0:
         raise ValueError("Invalid theta0: the loss there is not finite")
     length = diverged if diverged >= 0 else steps + 1

@@ -5,11 +5,14 @@
 
 On a machine whose cache is empty (a fresh install, a new container, an edited
 source tree) each kernel costs seconds of Numba compile on its first use: the shared
-landscape dispatch ~9 s, each optimizer's kernel 4-9 s (measured, 2 cores, empty
-cache). The app starts this in the background when its first page opens
-(`start_background`): one worker process per core (Numba's compiler holds one lock
-per process) compiles the surfaces' dispatch, then the Playground's four kernels, then
-the rest. A Docker image runs it at build time, so a container starts warm.
+landscape dispatch ~9 s, the one trajectories driver and the one training driver a
+few seconds each, and then each optimizer's init and step well under a second
+(optimizers._driver: drivers take the optimizer as a first-class function, so adding
+one adds only its step). The app starts this in the background when its first page
+opens (`start_background`): one worker process per core (Numba's compiler holds one
+lock per process) compiles the surfaces' dispatch, then the drivers, the
+Playground's four optimizers, then the rest. A Docker image runs it at build time,
+so a container starts warm.
 
 Workers claim tasks with files in `status_dir()` beside the cache (``<task>.started``
 created exclusively, ``<task>.done`` with the seconds it took). While the warm-up
@@ -34,8 +37,10 @@ from pathlib import Path
 import numpy as np
 
 # The Playground's default runs first (ui.config.default_runs), the slowest to
-# compile first (Adam ~9 s, the others ~5 s) so the two cores finish them together.
+# compile first.
 FIRST = ("adam", "rmsprop", "momentum", "gd")
+# The drivers every optimizer's task runs through (optimizers._driver).
+DRIVERS = ("run", "train")
 # The landscape dispatch every page and kernel needs first, in two halves that two
 # workers compile at once (~4 s and ~6 s): many points, and one point.
 SURFACES = ("surfaces", "surfaces:point")
@@ -52,6 +57,7 @@ def tasks() -> list[str]:
     names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
     return (
         list(SURFACES)
+        + list(DRIVERS)
         + [f"run:{name}" for name in names]
         + ["surfaces:more", "slice"]
         + [f"train:{name}" for name in optimizers.trainable()]
@@ -59,9 +65,17 @@ def tasks() -> list[str]:
 
 
 def needs(task: str) -> tuple[str, ...]:
-    """The tasks whose kernels `task` links in (and so would compile a second time if
-    it started first): every optimizer kernel calls the surfaces' dispatch."""
-    return () if task in SURFACES or task.startswith("train:") else SURFACES
+    """The tasks whose kernels `task` links in (and so would compile a second time
+    if it started first): the runs driver calls the surfaces' dispatch, an
+    optimizer's task runs its driver. (An optimizer's training task compiles the
+    same step as its run task, in well under a second; a page that trains should
+    not wait for the surfaces to have its step.)"""
+    kind, _, name = task.partition(":")
+    if task in SURFACES or task == "train":
+        return ()
+    if kind in ("run", "train") and name:
+        return (kind,)
+    return SURFACES
 
 
 def title(task: str, short: bool = False) -> str:
@@ -70,15 +84,23 @@ def title(task: str, short: bool = False) -> str:
 
     kind, _, name = task.partition(":")
     if short:
+        if task == "run":
+            return "optimizer runs"
+        if task == "train":
+            return "network training"
         if kind == "run":
             return optimizers.spec(name).title
         if kind == "train":
             return f"{optimizers.spec(name).title} training"
         return "surfaces" if kind == "surfaces" else "loss slices"
+    if task == "run":
+        return "the optimizers' shared run kernel"
+    if task == "train":
+        return "the network-training kernel"
     if kind == "run":
-        return f"the {optimizers.spec(name).title} kernel"
+        return f"{optimizers.spec(name).title}'s step"
     if kind == "train":
-        return f"{optimizers.spec(name).title}'s network-training kernel"
+        return f"{optimizers.spec(name).title}'s network training"
     if kind == "slice":
         return "the network loss-slice kernels"
     if name == "more":
@@ -112,6 +134,8 @@ def compile_task(task: str) -> float:
         risk.examples(0.5, 0.5)
         risk.batch_values(grid, grid, np.arange(4))
         risk.batch_value_grad(0.5, 0.5, np.arange(4))
+    elif task == "run":  # the driver, with the simplest step
+        optimizers.run("gd", "quadratic", steps=2)
     elif kind == "run":
         optimizers.run(name, "quadratic", steps=2)
     elif kind == "slice":
@@ -120,7 +144,8 @@ def compile_task(task: str) -> float:
         from landscapes import MLP, datasets
 
         data = datasets.make("moons", n_points=8, seed=0)
-        optimizers.train(name, MLP((2, 3, 1)), data, steps=2, batch_size=4)
+        model = MLP((2, 3, 1))
+        optimizers.train(name or "gd", model, data, steps=2, batch_size=4)
     else:
         raise ValueError(f"unknown warm-up task {task!r}")
     return time.perf_counter() - began

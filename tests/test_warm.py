@@ -22,29 +22,36 @@ def test_every_optimizer_and_trainer_has_a_task():
     assert len(tasks) == len(set(tasks))
     assert {f"run:{n}" for n in optimizers.names()} <= set(tasks)
     assert {f"train:{n}" for n in optimizers.trainable()} <= set(tasks)
-    # the Playground's defaults come right after the surfaces they link in
+    # the surfaces, the two drivers, then the Playground's defaults
     from ui.config import default_runs
 
     playground = {f"run:{run.optimizer}" for run in default_runs()}
-    assert set(tasks[2:6]) == playground and set(tasks[:2]) == set(warm.SURFACES)
+    assert set(tasks[:2]) == set(warm.SURFACES)
+    assert tasks[2:4] == ["run", "train"]
+    assert set(tasks[4:8]) == playground
 
 
 def test_a_task_is_claimed_once_and_waits_for_what_it_links(status):
-    order = ["surfaces", "surfaces:point", "run:gd", "train:gd"]
+    order = ["surfaces", "surfaces:point", "run", "train", "run:gd", "train:gd"]
     first, second = warm._next(order), warm._next(order)
     assert (first, second) == ("surfaces", "surfaces:point")
-    # run:gd needs both surfaces tasks done; train:gd needs nothing
-    assert warm._next(order) == "train:gd"
-    assert warm._next(order) == ""  # wait: run:gd is free but not ready
+    # the runs driver needs both surfaces tasks done; the training driver nothing
+    assert warm._next(order) == "train"
+    assert warm._next(order) == ""  # wait: the rest need what is not done
+    warm._mark("train", "done", 1.0)
+    assert warm._next(order) == "train:gd"  # its driver is done
     warm._mark("surfaces", "done", 1.0)
     warm._mark("surfaces:point", "done", 1.0)
+    assert warm._next(order) == "run"
+    assert warm._next(order) == ""  # run:gd waits for its driver
+    warm._mark("run", "done", 1.0)
     assert warm._next(order) == "run:gd"
     assert warm._next(order) is None
 
 
 def test_a_requested_task_goes_first(status):
     order = ["run:adam", "run:gd", "run:rprop"]
-    for task in warm.SURFACES:
+    for task in (*warm.SURFACES, "run"):
         warm._mark(task, "done", 1.0)
     warm.request("run:rprop")
     assert warm._next(order) == "run:rprop"
