@@ -138,6 +138,7 @@ st.plotly_chart(
             "f - f*" if log_scale else "f",
             log_scale,
             height=320,
+            legend=True,
         )
     ),
     key=P + "loss",

@@ -600,8 +600,11 @@ def series_figure(
     title: str,
     log: bool,
     height: int = 260,
+    legend: bool = False,
 ) -> dict:
-    """Lines over the step index, one per run (loss, gradient norm, lr)."""
+    """Lines over the step index, one per run (loss, gradient norm, lr). With
+    `legend`, a legend under the plot names them (for a chart with no figure beside
+    it whose legend gives the colours)."""
     data = [
         {
             "type": "scatter",
@@ -612,7 +615,7 @@ def series_figure(
         }
         for i, (s, label) in enumerate(zip(series, labels, strict=True))
     ]
-    return {
+    figure = {
         "data": data,
         "layout": {
             "height": height,
@@ -623,6 +626,32 @@ def series_figure(
             "showlegend": False,
         },
     }
+    return legend_below(figure) if legend else figure
+
+
+LEGEND_ROW = 22  # px per row of a horizontal legend at plotly's 12 px font
+
+
+def legend_below(figure: dict, width: float = 450.0) -> dict:
+    """`figure` with a legend naming each of its traces, in rows where its bottom
+    margin (the x axis's labels and title) ends. The figure grows by the legend's
+    rows, so the plot itself keeps its height."""
+    layout = figure["layout"]
+    names = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+    rows = _legend_rows(names, width)
+    margin = layout["margin"]
+    plot_height = layout["height"] - margin["t"] - margin["b"]
+    layout["height"] += LEGEND_ROW * rows
+    layout["margin"] = {**margin, "b": margin["b"] + LEGEND_ROW * rows}
+    layout["showlegend"] = True
+    layout["legend"] = {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -margin["b"] / plot_height,
+        "yanchor": "top",
+    }
+    return figure
 
 
 def loss_gap(loss: np.ndarray, min_value: float) -> tuple[np.ndarray, bool]:
