@@ -33,6 +33,22 @@ SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
 FRAMES_RECIPE = "descent_lab_frames"  # layout.meta key: frames the browser builds
 
 
+# Every log axis labels each tick, a decade or a digit between decades, with this
+# d3 format: plain numbers with thousands grouped (2,000; 0.02; 0.000001), exponent
+# form only outside 1e-6 ... 999,999 (1e-16). With a tickformat set plotly.js formats
+# all log ticks with it; without one it writes the digits between decades as a bare
+# "2" or "5" and other ticks with SI prefixes (100μ, 1n, 1T).
+LOG_TICKFORMAT = ",~g"
+
+
+def value_axis(log: bool, **settings) -> dict:
+    """A plotly axis, logarithmic with plain-number ticks (`LOG_TICKFORMAT`) or
+    linear; `settings` are the axis's other attributes."""
+    if log:
+        return {**settings, "type": "log", "tickformat": LOG_TICKFORMAT}
+    return {**settings, "type": "linear"}
+
+
 def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
@@ -588,7 +604,7 @@ def sharpness_figure(
             "title": {"text": "sharpness λmax (solid) and its stable limit (dashed)"},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if finite.min() > 0 else "linear"},
+            "yaxis": value_axis(bool(finite.min() > 0)),
             "showlegend": False,
         },
     }
@@ -622,7 +638,7 @@ def series_figure(
             "title": {"text": title},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if log else "linear"},
+            "yaxis": value_axis(log),
             "showlegend": False,
         },
     }
