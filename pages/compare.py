@@ -23,9 +23,7 @@ if not state.get(P + "loaded"):
     state[P + "optimizer"] = loaded.run.optimizer
     state[P + "steps"] = loaded.steps
     state[P + "vary"] = loaded.vary
-    state[P + "values"] = ", ".join(
-        v if isinstance(v, str) else f"{v:g}" for v in loaded.values
-    )
+    state[P + "values"] = cfg.format_values(loaded.values)
     state[P + "notices"] = notices
     if landscapes.text_parameters(loaded.surface):
         w.write_surface_params(P, loaded.landscape().params)
@@ -33,6 +31,14 @@ if not state.get(P + "loaded"):
 for notice in state.pop(P + "notices", []):
     st.warning(w.literal(notice), icon="🔗")
 loaded = state[P + "config"]
+
+
+def offer_defaults() -> None:
+    """A new Vary starts from that parameter's own values, not the old ones."""
+    state[P + "values"] = cfg.format_values(
+        cfg.compare_defaults(state[P + "optimizer"], state[P + "vary"])
+    )
+
 
 st.title("Compare")
 with st.sidebar:
@@ -49,12 +55,13 @@ with st.sidebar:
     axes = [*floats, cfg.SCHEDULE_AXIS]
     if state[P + "vary"] not in axes:
         state[P + "vary"] = "lr"
-    st.selectbox("Vary", axes, key=P + "vary")
+        offer_defaults()
+    st.selectbox("Vary", axes, key=P + "vary", on_change=offer_defaults)
     st.text_input(
         "Values (comma-separated)",
         key=P + "values",
-        help=f"Numbers, or for '{cfg.SCHEDULE_AXIS}' any of: "
-        + ", ".join(schedules.NAMES),
+        help="Separated by commas, semicolons or spaces. Numbers, or for "
+        f"'{cfg.SCHEDULE_AXIS}' any of: " + ", ".join(schedules.NAMES),
     )
 
 w.limits_panel("compare")
@@ -66,7 +73,7 @@ query = {
         loaded.run if optimizer == loaded.run.optimizer else cfg.RunConfig(optimizer)
     ),
     "vary": state[P + "vary"],
-    "values": state[P + "values"].replace(" ", ""),
+    "values": state[P + "values"],
 }
 if typed:
     query.update(cfg.surface_query(w.surface_params_from_state(P, surface_name)))
@@ -131,6 +138,7 @@ st.plotly_chart(
             "f - f*" if log_scale else "f",
             log_scale,
             height=320,
+            legend=True,
         )
     ),
     key=P + "loss",

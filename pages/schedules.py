@@ -80,7 +80,12 @@ left, right = st.columns([3, 2])
 left.plotly_chart(
     figures.Prebuilt(
         figures.series_figure(
-            curves, list(config.schedules), "learning rate η_t", False, height=380
+            curves,
+            list(config.schedules),
+            "learning rate η_t",
+            False,
+            height=380,
+            legend=True,
         )
     ),
     key=P + "curves",

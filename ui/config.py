@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -709,11 +710,22 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
         config.values = schedules.NAMES
         names = _first(params, "values", notices)
         if names is not None:
-            chosen = [n for n in names.split(",") if n in schedules.NAMES]
-            if len(chosen) < len(names.split(",")):
-                notices.append("Unknown schedule names in 'values' were dropped.")
+            parts = split_values(names)
+            chosen = [n for n in parts if n in schedules.NAMES]
+            unknown = [n for n in parts if n not in schedules.NAMES]
+            if unknown:
+                notices.append(
+                    "Unknown schedule names in 'values' were dropped: "
+                    + ", ".join(f"'{n[:40]}'" for n in unknown[:3])
+                    + ("." if len(unknown) <= 3 else ", ...")
+                )
             if chosen:
                 config.values = tuple(dict.fromkeys(chosen))
+            else:
+                notices.append(
+                    "No schedule names given; using all of them: "
+                    f"{format_values(schedules.NAMES)}."
+                )
         return config, notices
     if vary is not None:
         if vary in settable:
@@ -725,13 +737,13 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
             config.vary = "lr"
     elif config.vary not in settable:
         config.vary = "lr"
-    hyper = spec.hyperparameter(config.vary)
-    if config.vary != CompareConfig.vary:  # spread around the optimizer's default
-        config.values = tuple(hyper.default * f for f in (0.1, 0.3, 1.0, 3.0))
+    defaults = compare_defaults(config.run.optimizer, config.vary)
+    config.values = defaults
     values = _first(params, "values", notices)
     if values is not None:
+        parts = split_values(values)
         parsed = []
-        for part in values.split(",")[: MAX_PANELS + 1]:
+        for part in parts[: MAX_PANELS + 1]:
             if _number(part) is None:
                 notices.append(f"'{part[:40]}' in 'values' is not a number; dropped.")
                 continue
@@ -741,14 +753,82 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
             )
             if config.vary in holder:
                 parsed.append(holder[config.vary])
-        if len(values.split(",")) > MAX_PANELS:
+        if len(parts) > MAX_PANELS:
             notices.append(
                 f"At most {MAX_PANELS} panels; the rest were dropped "
                 f"{limits.notice(limits.PANELS)}."
             )
         if parsed:
             config.values = tuple(parsed[:MAX_PANELS])
+        else:
+            notices.append(
+                f"No {config.vary} values given; using the defaults "
+                f"{format_values(defaults)}."
+            )
     return config, notices
+
+
+def split_values(text: str) -> list[str]:
+    """The items of a typed list: commas, semicolons and spaces all separate them."""
+    return [part for part in re.split(r"[,;\s]+", text) if part]
+
+
+def format_values(values) -> str:
+    """Compare's values as the Values box shows them."""
+    return ", ".join(v if isinstance(v, str) else f"{v:g}" for v in values)
+
+
+SPREAD = (0.1, 0.3, 1.0, 3.0)  # Compare's panels: these multiples of a default's gap
+
+
+def spread(hyper: optimizers.Hyperparameter) -> tuple[float, ...]:
+    """A few values of `hyper` around its default, all inside its range: the gap
+    between the default and the nearer end of the range times 0.1, 0.3, 1 and 3, so
+    lr = 1e-3 gives 1e-4 ... 3e-3 and β = 0.9 in [0, 1) gives 0.7 ... 0.99. A default
+    on an end (a weight decay of 0) spreads over the range when it is bounded, else
+    over decades from that end."""
+    low, high, default = hyper.low, hyper.high, hyper.default
+    gaps = [
+        (gap, end, sign)
+        for gap, end, sign in ((default - low, low, 1.0), (high - default, high, -1.0))
+        if math.isfinite(gap) and gap > 0
+    ]
+    if gaps:
+        gap, end, sign = min(gaps, key=lambda g: g[0])
+        candidates = sorted(end + sign * gap * f for f in SPREAD)
+    else:  # the default is the low end and the range is unbounded above
+        candidates = [default + f for f in (0.0, 0.01, 0.1, 1.0)]
+    values = []
+    for value in candidates:
+        value = float(f"{value:.12g}")  # 1 - 0.1 * 0.1 is 0.99, not 0.9899999...
+        try:
+            hyper.check(value)
+        except ValueError:
+            continue
+        if value not in values:
+            values.append(value)
+    return tuple(values)
+
+
+def compare_defaults(optimizer: str, vary: str) -> tuple[float | str, ...]:
+    """The values Compare offers for `vary` of `optimizer`: every schedule, the
+    classic momentum ladder, or `spread` of the hyperparameter."""
+    if vary == SCHEDULE_AXIS:
+        return schedules.NAMES
+    hyper = optimizers.spec(optimizer).hyperparameter(vary)
+    if vary == CompareConfig.vary and all(
+        _inside(hyper, v) for v in CompareConfig.values
+    ):
+        return CompareConfig.values
+    return spread(hyper)
+
+
+def _inside(hyper, value: float) -> bool:
+    try:
+        hyper.check(value)
+    except ValueError:
+        return False
+    return True
 
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:

@@ -33,6 +33,22 @@ SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
 FRAMES_RECIPE = "descent_lab_frames"  # layout.meta key: frames the browser builds
 
 
+# Every log axis labels each tick, a decade or a digit between decades, with this
+# d3 format: plain numbers with thousands grouped (2,000; 0.02; 0.000001), exponent
+# form only outside 1e-6 ... 999,999 (1e-16). With a tickformat set plotly.js formats
+# all log ticks with it; without one it writes the digits between decades as a bare
+# "2" or "5" and other ticks with SI prefixes (100μ, 1n, 1T).
+LOG_TICKFORMAT = ",~g"
+
+
+def value_axis(log: bool, **settings) -> dict:
+    """A plotly axis, logarithmic with plain-number ticks (`LOG_TICKFORMAT`) or
+    linear; `settings` are the axis's other attributes."""
+    if log:
+        return {**settings, "type": "log", "tickformat": LOG_TICKFORMAT}
+    return {**settings, "type": "linear"}
+
+
 def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
@@ -588,7 +604,7 @@ def sharpness_figure(
             "title": {"text": "sharpness λmax (solid) and its stable limit (dashed)"},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if finite.min() > 0 else "linear"},
+            "yaxis": value_axis(bool(finite.min() > 0)),
             "showlegend": False,
         },
     }
@@ -600,8 +616,11 @@ def series_figure(
     title: str,
     log: bool,
     height: int = 260,
+    legend: bool = False,
 ) -> dict:
-    """Lines over the step index, one per run (loss, gradient norm, lr)."""
+    """Lines over the step index, one per run (loss, gradient norm, lr). With
+    `legend`, a legend under the plot names them (for a chart with no figure beside
+    it whose legend gives the colours)."""
     data = [
         {
             "type": "scatter",
@@ -612,17 +631,43 @@ def series_figure(
         }
         for i, (s, label) in enumerate(zip(series, labels, strict=True))
     ]
-    return {
+    figure = {
         "data": data,
         "layout": {
             "height": height,
             "title": {"text": title},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if log else "linear"},
+            "yaxis": value_axis(log),
             "showlegend": False,
         },
     }
+    return legend_below(figure) if legend else figure
+
+
+LEGEND_ROW = 22  # px per row of a horizontal legend at plotly's 12 px font
+
+
+def legend_below(figure: dict, width: float = 450.0) -> dict:
+    """`figure` with a legend naming each of its traces, in rows where its bottom
+    margin (the x axis's labels and title) ends. The figure grows by the legend's
+    rows, so the plot itself keeps its height."""
+    layout = figure["layout"]
+    names = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+    rows = _legend_rows(names, width)
+    margin = layout["margin"]
+    plot_height = layout["height"] - margin["t"] - margin["b"]
+    layout["height"] += LEGEND_ROW * rows
+    layout["margin"] = {**margin, "b": margin["b"] + LEGEND_ROW * rows}
+    layout["showlegend"] = True
+    layout["legend"] = {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -margin["b"] / plot_height,
+        "yanchor": "top",
+    }
+    return figure
 
 
 def loss_gap(loss: np.ndarray, min_value: float) -> tuple[np.ndarray, bool]:

@@ -233,7 +233,7 @@ def metrics_figure(results, labels, which: str) -> dict:
                     "line": {"color": figures.color(i), "dash": dash},
                 }
             )
-    return {
+    figure = {
         "data": data,
         "layout": {
             "height": 320,
@@ -244,10 +244,10 @@ def metrics_figure(results, labels, which: str) -> dict:
             },
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if which == "loss" else "linear"},
-            "showlegend": False,
+            "yaxis": figures.value_axis(which == "loss"),
         },
     }
+    return figures.legend_below(figure)
 
 
 def boundary_figure(model, data, result, label: str, color: str, height=420) -> dict:
@@ -523,23 +523,21 @@ def illusion_figure(view: SliceView, results, labels) -> dict:
                 "line": {"color": figures.color(i)},
             }
         )
-    return {
+    figure = {
         "data": data,
         "layout": {
             "height": 520,
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45, "autoexpand": False},
             "title": {"text": "what the plane hides", "font": {"size": 13}},
-            "showlegend": False,
             "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
-            "yaxis": {
-                "domain": [0.45, 1.0],
-                "type": "log",
-                "title": {"text": "loss: true — / plane ⋯"},
-            },
+            "yaxis": figures.value_axis(
+                True, domain=[0.45, 1.0], title={"text": "loss: true — / plane ⋯"}
+            ),
             "xaxis2": {"anchor": "y2", "title": {"text": "step"}},
             "yaxis2": {"domain": [0.0, 0.35], "title": {"text": "‖θ − plane‖"}},
         },
     }
+    return figures.legend_below(figure)
 
 
 def page_data(values: dict) -> dict:

@@ -351,15 +351,16 @@ def cell_edges(axis) -> list[float]:
 
 
 def _axis_layout(axis) -> dict:
-    return {
+    settings = {
         "title": {"text": _axis_text(axis.name)},
         # Markers near an edge would pad the autorange with empty grey.
         "range": cell_edges(axis),
-        "type": "log" if axis.log else "linear",
         "showgrid": False,
         "zeroline": False,
-        "exponentformat": "power",
     }
+    if not axis.log:
+        settings["exponentformat"] = "power"
+    return figures.value_axis(axis.log, **settings)
 
 
 def _legend_entry(name: str, colour: str, symbol: str) -> dict:
@@ -719,7 +720,7 @@ def sharpness_figure(
             "title": {"text": "sharpness λmax along the path vs the step's limit"},
             "margin": {"l": 55, "r": 20, "t": 40, "b": 45},
             "xaxis": {"title": {"text": "step"}},
-            "yaxis": {"type": "log" if positive else "linear"},
+            "yaxis": figures.value_axis(positive),
             "legend": {"orientation": "h", "y": -0.3},
         },
     }

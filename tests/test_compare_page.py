@@ -1,0 +1,141 @@
+"""Compare's Values box and link (issue #21): the values it offers lie in the varied
+hyperparameter's range, typed ones outside it or unreadable ones give a notice and
+never a traceback, changing Vary starts from the new parameter's own values."""
+
+import re
+
+import pytest
+from test_pages import app, figure, qp
+
+import optimizers
+from optimizers import schedules
+from ui import config as cfg
+
+PAGE = "pages/compare.py"
+
+
+def notices(at) -> str:
+    """Every warning on the page, with the Markdown escapes taken out."""
+    return "\n".join(w.value.replace("\\", "") for w in at.warning)
+
+
+def panel_values(at, vary: str) -> list[float]:
+    """The number each panel of the figure is titled with ("<b>beta1 = 0.7</b>")."""
+    titles = [a["text"] for a in figure(at, "cmp.panels")["layout"]["annotations"]]
+    pattern = re.compile(rf"<b>{vary} = ([^ <]+)")
+    return [float(pattern.match(t).group(1)) for t in titles]
+
+
+def inside(hyper, value: float) -> bool:
+    try:
+        hyper.check(value)
+    except ValueError:
+        return False
+    return True
+
+
+FLOAT_AXES = [
+    (name, h)
+    for name in optimizers.names()
+    for h in optimizers.spec(name).hyperparameters
+    if h.settable and h.kind == "float"
+]
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "hyper"), FLOAT_AXES, ids=[f"{o}.{h.name}" for o, h in FLOAT_AXES]
+)
+def test_the_values_offered_for_every_hyperparameter_lie_in_its_range(optimizer, hyper):
+    config, notices_ = cfg.compare_from_query({"run": optimizer, "vary": hyper.name})
+    assert not notices_
+    assert config.vary == hyper.name
+    assert len(set(config.values)) >= 3  # a comparison, not copies of one panel
+    for value in config.values:
+        assert inside(hyper, value), (value, hyper.describe_range())
+
+
+def test_adam_beta1_opens_with_betas_and_draws_them():
+    at = app(PAGE, run="adam", vary="beta1")
+    assert not at.exception
+    beta1 = optimizers.spec("adam").hyperparameter("beta1")
+    shown = panel_values(at, "beta1")
+    assert len(shown) >= 3 and all(inside(beta1, b) for b in shown)
+    typed = [float(v) for v in at.text_input(key="cmp.values").value.split(",")]
+    assert typed == pytest.approx(shown)
+
+
+@pytest.mark.parametrize("source", ["box", "link"])
+def test_a_beta_outside_its_range_is_clamped_with_a_notice(source):
+    text = "0.09, 0.27, 0.9, 2.7"
+    if source == "link":
+        at = app(PAGE, run="adam", vary="beta1", values=text)
+    else:
+        at = app(PAGE, run="adam", vary="beta1")
+        at.text_input(key="cmp.values").set_value(text).run()
+    assert not at.exception
+    assert "2.7" in notices(at)
+    beta1 = optimizers.spec("adam").hyperparameter("beta1")
+    shown = panel_values(at, "beta1")
+    assert shown[:3] == pytest.approx([0.09, 0.27, 0.9])
+    assert all(inside(beta1, b) for b in shown)
+
+
+@pytest.mark.parametrize("source", ["box", "link"])
+@pytest.mark.parametrize("text", ["0.5 0.9", "0.5;0.9", " 0.5 ;  0.9, "])
+def test_spaces_and_semicolons_separate_values(source, text):
+    if source == "link":
+        at = app(PAGE, run="adam", vary="beta1", values=text)
+    else:
+        at = app(PAGE, run="adam", vary="beta1")
+        at.text_input(key="cmp.values").set_value(text).run()
+    assert not at.exception and not at.warning
+    assert panel_values(at, "beta1") == [0.5, 0.9]
+    assert qp(at, "values") == ["0.5,0.9"]
+
+
+def test_a_word_among_the_values_is_quoted_as_typed():
+    at = app(PAGE, run="adam", vary="beta1")
+    at.text_input(key="cmp.values").set_value("0.5 zz 0.9").run()
+    assert not at.exception
+    assert "'zz'" in notices(at)
+    assert panel_values(at, "beta1") == [0.5, 0.9]
+
+
+@pytest.mark.parametrize("source", ["box", "link"])
+def test_an_empty_box_falls_back_to_the_defaults_with_a_notice(source):
+    defaults = cfg.compare_from_query({"run": "adam", "vary": "beta1"})[0].values
+    if source == "link":
+        at = app(PAGE, run="adam", vary="beta1", values="")
+    else:
+        at = app(PAGE, run="adam", vary="beta1")
+        at.text_input(key="cmp.values").set_value("").run()
+    assert not at.exception
+    assert "default" in notices(at)
+    assert panel_values(at, "beta1") == pytest.approx(defaults)
+
+
+def test_changing_vary_starts_from_the_new_parameters_values():
+    at = app(PAGE)  # heavy ball, varying its momentum
+    assert at.selectbox(key="cmp.vary").value == "momentum"
+    at.selectbox(key="cmp.vary").select("lr").run()
+    assert not at.exception and not at.warning
+    lr = optimizers.spec("momentum").hyperparameter("lr")
+    shown = panel_values(at, "lr")
+    assert all(v > 0 and inside(lr, v) for v in shown)
+    assert shown == pytest.approx(
+        cfg.compare_from_query({"run": "momentum", "vary": "lr"})[0].values
+    )
+    at.selectbox(key="cmp.vary").select(cfg.SCHEDULE_AXIS).run()
+    assert not at.exception and not at.warning
+    titles = [a["text"] for a in figure(at, "cmp.panels")["layout"]["annotations"]]
+    assert titles == [f"<b>{name}</b>" for name in schedules.NAMES]
+
+
+def test_an_optimizer_without_the_varied_setting_starts_from_lr_values():
+    at = app(PAGE, run="adam", vary="beta1")
+    at.selectbox(key="cmp.optimizer").select("gd").run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="cmp.vary").value == "lr"
+    assert panel_values(at, "lr") == pytest.approx(
+        cfg.compare_from_query({"run": "gd", "vary": "lr"})[0].values
+    )
