@@ -240,6 +240,31 @@ def complete() -> bool:
     return (status_dir() / "complete").exists()
 
 
+def take(task: str) -> bool:
+    """Take `task` from the running warm-up for the caller to compile itself: True
+    when no worker has started it and what it `needs` is done. A page does this
+    rather than wait for a worker busy with other tasks: the page compiles at the
+    server's priority, the workers at a lower one (NICENESS). The caller then
+    calls `finish` (or `release`, if it failed)."""
+    if not running() or not all(_path(n, "done").exists() for n in needs(task)):
+        return False
+    try:
+        return _claim(task)
+    except OSError:  # no status folder: no warm-up of this tree's cache
+        return False
+
+
+def finish(task: str, seconds: float) -> None:
+    """`task`, taken by `take`, is compiled into the cache."""
+    _mark(task, "done", seconds)
+
+
+def release(task: str) -> None:
+    """Give `task`, taken by `take`, back to the warm-up."""
+    with contextlib.suppress(OSError):
+        _path(task, "started").unlink()
+
+
 def request(task: str) -> None:
     """Ask the warm-up to compile `task` next (a page is waiting for it)."""
     with contextlib.suppress(OSError):

@@ -58,6 +58,27 @@ def test_a_requested_task_goes_first(status):
     assert warm._next(order) == "run:adam"
 
 
+def test_a_page_takes_a_task_no_worker_has_started(status):
+    assert not warm.take("run:gd")  # its driver is not compiled yet
+    warm._mark("run", "done", 1.0)
+    assert warm.take("run:gd")
+    assert warm.state("run:gd")[0] == "running"
+    assert not warm.take("run:gd")  # taken once
+    assert warm._next(["run:gd"]) is None  # and no worker takes it either
+    warm.release("run:gd")  # the page's compile failed: a worker may take it
+    assert warm._next(["run:gd"]) == "run:gd"
+    assert warm._claim("train")  # a worker starts the training driver
+    assert not warm.take("train")
+    (status / "pid").write_text("999999999")  # no warm-up runs: nothing to take
+    assert not warm.take("surfaces")
+
+
+def test_a_taken_task_is_finished_by_the_page(status):
+    assert warm.take("train")
+    warm.finish("train", 3.5)
+    assert warm.state("train") == ("done", 3.5)
+
+
 def test_wait_for(status):
     assert warm.wait_for("run:gd", timeout=0.1) is False  # requested, never done
     assert (status / "run-gd.wanted").exists()

@@ -12,9 +12,11 @@ differentiates typed formulas (landscapes.expression.WORKER). The hook:
   asks the warm-up to compile that kernel next and runs this call in the interpreter,
   the same source as plain Python, with the same numbers; the page then says what is
   compiling and that its figures came from the interpreter (`banner`);
-- otherwise (a large sweep, network training, no warm-up running): waits for the
-  warm-up worker compiling it, or compiles it here, saying what and about how long,
-  updated while it waits.
+- otherwise (a large sweep, network training, no warm-up running): compiles it
+  here if no warm-up worker has started it (taking the task from the warm-up:
+  the page runs at the server's priority, the workers at a lower one), else waits
+  for the worker compiling it; either way saying what and about how long, updated
+  while it waits.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import contextlib
 import logging
 import statistics
 import threading
+import time
 
 import numpy as np
 import streamlit as st
@@ -162,10 +165,19 @@ def _waiting(task: str):
         if notice is not None:
             notice.info(message(task, seconds), icon="⏳")
 
+    taken = warm.take(task)
+    began = time.monotonic()
     try:
-        if not warm.wait_for(task, report) and notice is not None:
+        if (taken or not warm.wait_for(task, report)) and notice is not None:
             notice.info(message(task), icon="⏳")
         yield
+    except BaseException:
+        if taken:
+            warm.release(task)
+        raise
+    else:
+        if taken:
+            warm.finish(task, time.monotonic() - began)
     finally:
         if notice is not None:
             notice.empty()
