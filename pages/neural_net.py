@@ -161,7 +161,8 @@ st.query_params.from_dict(query)
 key = tuple(
     (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(query.items())
 )
-page = w.neural_page(key)
+with st.spinner("Training the networks…"):
+    page = w.neural_page(key)
 labels = page["labels"]
 results = page["results"]
 
@@ -175,6 +176,8 @@ st.markdown(
 left, right = st.columns(2)
 left.plotly_chart(figures.Prebuilt(page["loss"]), key=P + "loss")
 right.plotly_chart(figures.Prebuilt(page["accuracy"]), key=P + "accuracy")
+with st.spinner("Drawing decision boundaries and loss slices…"):
+    page = {**page, **w.neural_page(key, "views")}
 
 rows = []
 for label, result, sharp in zip(labels, results, page["sharpness"], strict=True):

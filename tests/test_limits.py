@@ -407,7 +407,8 @@ def test_stochastic_neural_and_sweep_pages_compute_inside_a_heavy_slot(monkeypat
         return "page"
 
     monkeypatch.setattr(sto, "page_data", spy)
-    monkeypatch.setattr(nn, "page_data", spy)
+    monkeypatch.setattr(nn, "training_data", lambda values: {"results": spy(values)})
+    monkeypatch.setattr(nn, "views_data", lambda values, results: spy(values))
     monkeypatch.setattr(sw, "compute", lambda values, progress: spy(values))
     w.stochastic_page.clear()
     w.neural_page.clear()
@@ -415,12 +416,13 @@ def test_stochastic_neural_and_sweep_pages_compute_inside_a_heavy_slot(monkeypat
     try:
         w.stochastic_page((("steps", "7"),))
         w.neural_page((("steps", "7"),))
+        w.neural_page((("steps", "7"),), "views")
         w.sweep_plane((("steps", "7"),))
     finally:
         w.stochastic_page.clear()
         w.neural_page.clear()
         w.sweep_plane.clear()
-    assert held == [1, 1, 1]  # each held one slot while it computed
+    assert held == [1, 1, 1, 1]  # each held one slot while it computed
     assert limits._HEAVY._value == limits.HEAVY_AT_ONCE.value  # and gave it back
 
 

@@ -170,3 +170,34 @@ def test_lecturer_mode_and_preset():
     keys = {w.key for w in at.selectbox}
     assert "nn.dataset" not in keys and "nn.run0.optimizer" not in keys
     assert any("Adam vs SGD on the same network" in i.value for i in at.info)
+
+
+def test_the_loss_figures_are_drawn_before_the_slices_are_computed(monkeypatch):
+    """On a cold machine the slices wait for the surfaces' kernels while the
+    training kernel is ready much sooner: the loss and accuracy figures must not
+    wait for them. With the views' computation stopped, they are on the page."""
+    from ui import neural as nn
+    from ui import widgets as w
+
+    def stopped(values, results):
+        raise RuntimeError("views not computed")
+
+    monkeypatch.setattr(nn, "views_data", stopped)
+    w.neural_page.clear()
+    try:
+        at = app(**SMALL)
+    finally:
+        w.neural_page.clear()
+    assert at.exception  # the views' stop
+    assert {"loss", "accuracy"} <= {
+        key for key in ("loss", "accuracy", "slice_chart") if _has_chart(at, key)
+    }
+    assert not _has_chart(at, "slice_chart")
+
+
+def _has_chart(at, key) -> bool:
+    try:
+        chart(at, key)
+    except AssertionError:
+        return False
+    return True

@@ -540,10 +540,31 @@ def illusion_figure(view: SliceView, results, labels) -> dict:
     return figures.legend_below(figure)
 
 
-def page_data(values: dict) -> dict:
-    """The runs, the slice and every figure the page draws."""
-    model, data, _, results = train_all(values)
-    labels = [f"{i + 1}: {t.label()}" for i, t in enumerate(values["runs"])]
+def training_data(values: dict) -> dict:
+    """The runs and their loss and accuracy figures: the page's first figures,
+    which need only the training kernel (the slices need the surfaces' kernels)."""
+    model, _, _, results = train_all(values)
+    labels = run_labels(values)
+    return {
+        "labels": labels,
+        "results": results,
+        "model_text": "-".join(str(s) for s in model.sizes) + f" {model.activation}",
+        "n_parameters": model.n_parameters,
+        "loss": metrics_figure(results, labels, "loss"),
+        "accuracy": metrics_figure(results, labels, "accuracy"),
+    }
+
+
+def run_labels(values: dict) -> list[str]:
+    return [f"{i + 1}: {t.label()}" for i, t in enumerate(values["runs"])]
+
+
+def views_data(values: dict, results: list) -> dict:
+    """What the page draws from the trained `results`: decision boundaries, the
+    loss slice and its figures, sharpness."""
+    model = model_of(values)
+    data = data_of(values)
+    labels = run_labels(values)
     surface = make_slice(values, model, data, results)
     view = slice_view(surface, results)
     center = values["center"]
@@ -562,12 +583,6 @@ def page_data(values: dict) -> dict:
             "shape of the basin; the paths mostly lie off them."
         )
     return {
-        "labels": labels,
-        "results": results,
-        "model_text": "-".join(str(s) for s in model.sizes) + f" {model.activation}",
-        "n_parameters": model.n_parameters,
-        "loss": metrics_figure(results, labels, "loss"),
-        "accuracy": metrics_figure(results, labels, "accuracy"),
         "boundaries": [
             boundary_figure(model, data, r, label, figures.color(i))
             for i, (r, label) in enumerate(zip(results, labels, strict=True))
@@ -580,3 +595,9 @@ def page_data(values: dict) -> dict:
         "distance": view.distance,
         "sharpness": sharpness_of(model, data, results),
     }
+
+
+def page_data(values: dict) -> dict:
+    """The runs, the slice and every figure the page draws."""
+    training = training_data(values)
+    return {**training, **views_data(values, training["results"])}

@@ -164,18 +164,24 @@ def stochastic_page(query_key: tuple):
 @st.cache_data(
     max_entries=limits.NEURAL_CACHE.max_entries,
     max_size=limits.NEURAL_CACHE.max_size,
-    show_spinner="Training the networks…",
+    show_spinner=False,  # the page says what it computes (a part each)
 )
-def neural_page(query_key: tuple) -> dict:
-    """The Neural net page's runs and figures, cached by its query string. A heavy
-    request: it waits for a slot (ui.limits.heavy_request)."""
+def neural_page(query_key: tuple, part: str = "training") -> dict:
+    """The Neural net page's data, cached by its query string, in two parts: the
+    "training" (runs, loss and accuracy figures: the first figures a visitor
+    sees) and the "views" drawn from it (boundaries, slices, sharpness). Each is
+    a heavy request: it waits for a slot (ui.limits.heavy_request)."""
     from ui import neural as nn
 
     values, _ = nn.from_query(
         {k: list(v) if isinstance(v, tuple) else v for k, v in query_key}
     )
+    if part == "views":
+        results = neural_page(query_key)["results"]  # cached: computed first
+        with limits.heavy_request():
+            return nn.views_data(values, results)
     with limits.heavy_request():
-        return nn.page_data(values)
+        return nn.training_data(values)
 
 
 # Below this estimated time a plane computes without a progress bar.
