@@ -15,7 +15,10 @@ The interpreter is a child process (Numba's flag is read once, at import) that r
 return value and every array argument, which the kernels write their results into.
 One request at a time; callers in several threads queue on a lock.
 
-    python -m landscapes._interpreted   # the child; not meant to be run by hand
+It ends when its stdin closes, and mid-call when the server that started it is gone
+(landscapes._lifeline).
+
+    python -m landscapes._interpreted PARENT_PID  # the child; not run by hand
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -81,7 +85,7 @@ class Interpreter:
             ),
         }
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "landscapes._interpreted"],
+            [sys.executable, "-m", "landscapes._interpreted", str(os.getpid())],
             cwd=root,
             env=environment,
             stdin=subprocess.PIPE,
@@ -159,4 +163,12 @@ if __name__ == "__main__":
     # The replies own the real stdout; a stray print goes to stderr instead.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr
+    # A Ctrl-C in the server's terminal reaches this process too (its process
+    # group): the server's end ends it (EOF), without a KeyboardInterrupt's
+    # traceback in that terminal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if len(sys.argv) > 1:  # mid-call too, not only at the next read (EOF)
+        from landscapes import _lifeline
+
+        _lifeline.watch(int(sys.argv[1]))
     serve(sys.stdin.buffer, replies)

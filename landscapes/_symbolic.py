@@ -14,8 +14,9 @@ or {"ok": false, "error": ...}, ...]}``. Each item gets `s` seconds of
 its own (an interval timer interrupts SymPy's Python code) and the process an address
 space limit; the parent kills the whole process if an answer is late all the same (a
 single C-level operation, such as an exact power of a huge integer, is not
-interruptible). Importing it (the tests do) gives the pure functions and starts
-nothing.
+interruptible). It ends at the end of its input, or as soon as the process whose
+pid is its second argument is gone (`exit_with`). Importing it (the tests do) gives
+the pure functions and starts nothing.
 
 Choices where real analysis and SymPy's complex one differ:
 
@@ -39,8 +40,11 @@ Choices where real analysis and SymPy's complex one differ:
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import threading
+import time
 
 import sympy
 
@@ -385,5 +389,19 @@ def serve(memory_bytes: int) -> None:
         sys.stdout.flush()
 
 
+def exit_with(parent: int) -> None:
+    """End this process as soon as process `parent` is gone, even mid-answer (the
+    same few lines as landscapes._lifeline.watch: this script runs on its own)."""
+
+    def look() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=look, name="lifeline", daemon=True).start()
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        exit_with(int(sys.argv[2]))
     serve(int(sys.argv[1]) if len(sys.argv) > 1 else 2 << 30)

@@ -646,7 +646,8 @@ class SymbolicWorker:
         if self._process is None or self._process.poll() is not None:
             environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
             self._process = subprocess.Popen(
-                [sys.executable, "-P", str(_WORKER_SCRIPT), str(WORKER_MEMORY)],
+                [sys.executable, "-P", str(_WORKER_SCRIPT), str(WORKER_MEMORY)]
+                + [str(os.getpid())],  # it ends with this process
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

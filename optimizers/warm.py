@@ -194,8 +194,13 @@ def _next(order: list[str]) -> str | None:
     return ""
 
 
-def _worker(order: list[str]) -> None:
-    """One worker process: compile tasks until none is left."""
+def _worker(order: list[str], parent: int | None = None) -> None:
+    """One worker process: compile tasks until none is left, or until the warm-up
+    process `parent` is gone."""
+    if parent is not None:
+        from landscapes import _lifeline
+
+        _lifeline.watch(parent)
     while (task := _next(order)) is not None:
         if not task:
             time.sleep(0.1)  # the free tasks need one another worker is compiling
@@ -294,7 +299,8 @@ def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
 
 def start_background() -> bool:
     """Start the warm-up in a background process unless the cache is complete or a
-    warm-up already runs; True if one was started. Set DESCENT_LAB_WARM=0 to never
+    warm-up already runs; True if one was started. It and its workers end with this
+    process, however it ends (landscapes._lifeline). Set DESCENT_LAB_WARM=0 to never
     start it (a machine warmed at build time, or a notebook)."""
     if os.environ.get("DESCENT_LAB_WARM", "1") == "0" or complete() or running():
         return False
@@ -307,15 +313,25 @@ def start_background() -> bool:
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "optimizers.warm", "--background"],
+        [sys.executable, "-m", "optimizers.warm", "--background"]
+        + ["--parent", str(os.getpid())],
         cwd=root,
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
-        start_new_session=True,  # outlives neither: it ends by itself when done
+        # Its own session, so a Ctrl-C in the server's terminal does not interrupt
+        # each worker mid-compile with a KeyboardInterrupt: it ends in one way only,
+        # with the server (--parent), or by itself when done.
+        start_new_session=True,
     )
     (folder / "pid").write_text(str(process.pid))
     return True
+
+
+def _stop(workers) -> None:
+    """End the workers now (each also ends by itself once this process is gone)."""
+    for worker in workers:
+        worker.kill()
 
 
 def main(argv=None) -> None:
@@ -325,6 +341,11 @@ def main(argv=None) -> None:
         "--background",
         action="store_true",
         help=f"yield the cores to the app (nice {NICENESS}); the app passes it",
+    )
+    parser.add_argument(
+        "--parent",
+        type=int,
+        help="end with this process (its workers too); the app passes its own pid",
     )
     args = parser.parse_args(argv)
     if args.background and hasattr(os, "nice"):
@@ -339,12 +360,20 @@ def main(argv=None) -> None:
     order = tasks()
     context = get_context("spawn")  # fresh interpreters: no inherited locks
     workers = [
-        context.Process(target=_worker, args=(order,)) for _ in range(max(1, args.jobs))
+        context.Process(target=_worker, args=(order, os.getpid()))
+        for _ in range(max(1, args.jobs))
     ]
     for worker in workers:
         worker.start()
+    if args.parent is not None:  # the server: gone, it takes the warm-up with it
+        from landscapes import _lifeline
+
+        _lifeline.watch(args.parent, on_gone=lambda: _stop(workers))
     for worker in workers:
         worker.join()
+    failed = [worker.exitcode for worker in workers if worker.exitcode != 0]
+    if failed:  # killed or crashed: the cache is not complete
+        raise SystemExit(f"warm-up workers ended with {failed}")
     (folder / "complete").write_text(f"{time.perf_counter() - began:.1f}")
     print(f"all {len(order)} tasks in {time.perf_counter() - began:.1f} s", flush=True)
 

@@ -29,7 +29,7 @@ if not state.get(P + "loaded"):
         w.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
 for notice in state.pop(P + "notices", []):
-    st.warning(w.literal(notice), icon="🔗")
+    st.warning(w.literal(notice), icon=":material/link:")
 loaded = state[P + "config"]
 
 
@@ -81,7 +81,7 @@ elif surface_name == loaded.surface:
     query.update(cfg.surface_query(loaded.surface_params))
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
-    st.warning(w.literal(notice), icon="✏️")
+    st.warning(w.literal(notice), icon=":material/edit:")
 shared_query = cfg.compare_to_query(config)
 st.query_params.from_dict(shared_query)
 

@@ -132,7 +132,7 @@ with st.sidebar:
                         args=(i,),
                     )
         if state[P + "run_count"] < nn.MAX_RUNS:
-            st.button("➕ Add run", key=P + "add", on_click=add_run)
+            st.button("Add run", icon=":material/add:", key=P + "add", on_click=add_run)
     st.header("Slice")
     st.selectbox(
         "plane",

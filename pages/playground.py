@@ -27,7 +27,7 @@ notices = state.get(P + "notices", [])
 if state.get(P + "figure_drawn", True):
     state.pop(P + "notices", None)
 for notice in notices:
-    st.warning(w.literal(notice), icon="🔗")
+    st.warning(w.literal(notice), icon=":material/link:")
 if view.preset:
     preset = BY_KEY[view.preset]
     st.info(f"**{preset.title}.** {preset.lesson}")
@@ -129,7 +129,7 @@ def runs_section():
                     args=(i,),
                 )
     if state[P + "run_count"] < cfg.MAX_RUNS:
-        st.button("➕ Add run", key=P + "add", on_click=add_run)
+        st.button("Add run", icon=":material/add:", key=P + "add", on_click=add_run)
 
 
 def schedule_section():
@@ -260,9 +260,29 @@ with main:
         st.stop()
     st.html(tables.NUMBER_CELL_CSS)
     back, forward, forward10, _ = st.columns([1, 1, 1, 4])
-    back.button("⏮ Start", key=P + "rewind", on_click=move_frame, args=(None,))
-    forward.button("Step ▶", key=P + "step1", on_click=move_frame, args=(1,))
-    forward10.button("+10 ▶▶", key=P + "step10", on_click=move_frame, args=(10,))
+    back.button(
+        "Start",
+        icon=":material/skip_previous:",
+        key=P + "rewind",
+        on_click=move_frame,
+        args=(None,),
+    )
+    forward.button(
+        "Step",
+        icon=":material/play_arrow:",
+        icon_position="right",
+        key=P + "step1",
+        on_click=move_frame,
+        args=(1,),
+    )
+    forward10.button(
+        "+10",
+        icon=":material/fast_forward:",
+        icon_position="right",
+        key=P + "step10",
+        on_click=move_frame,
+        args=(10,),
+    )
     st.toggle("Show the optimizer's internals at every step", key=P + "internals")
     if show_internals:
         st.caption(

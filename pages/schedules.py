@@ -32,7 +32,7 @@ view = state[P + "view"]
 if view.lecture:
     st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
 for notice in state.pop(P + "notices", []):
-    st.warning(w.literal(notice), icon="🔗")
+    st.warning(w.literal(notice), icon=":material/link:")
 if view.preset:
     st.info(f"**{BY_KEY[view.preset].title}.** {BY_KEY[view.preset].lesson}")
 

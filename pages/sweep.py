@@ -178,7 +178,7 @@ hidden = set(view.hidden)
 values, edits = sw.from_query(sw.query(values_from_state()))
 write_state(values)
 for notice in edits:
-    st.warning(w.literal(notice), icon="✏️")
+    st.warning(w.literal(notice), icon=":material/edit:")
 mode = values["mode"]
 FIELD = sw.FIELD
 
@@ -425,7 +425,10 @@ with right:
             + "; gold stars: the global minima."
         )
         st.link_button(
-            "Open this run in the Playground ▶", sw.playground_link(playground)
+            "Open this run in the Playground",
+            sw.playground_link(playground),
+            icon=":material/arrow_forward:",
+            icon_position="right",
         )
         rates = sw.cell_rates(plane, result, theory)
         if rates is not None:

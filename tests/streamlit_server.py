@@ -74,9 +74,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_server(*args: str, env: dict | None = None):
+def streamlit_server(*args: str, env: dict | None = None, new_session: bool = False):
     """A fresh `streamlit run app.py` on a free port (extra command-line `args`,
-    extra environment `env`); yields a `Server`, stopped on exit."""
+    extra environment `env`; `new_session`: leading its own process group, as a
+    shell's foreground job, so a test can send the group a terminal's Ctrl-C);
+    yields a `Server`, stopped on exit."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115 (closed below)
@@ -101,6 +103,7 @@ def streamlit_server(*args: str, env: dict | None = None):
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
+        start_new_session=new_session,
     )
     server = Server(port, process)
     if not wait_until_healthy(server.url, process):

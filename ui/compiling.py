@@ -120,7 +120,7 @@ def banner() -> None:
     tasks = st.session_state.get(INTERPRETED, set())
     waiting = [task for task in tasks if warm.state(task)[0] != "done"]
     if waiting and warm.running():
-        st.info(banner_text(waiting), icon="⏳")
+        st.info(banner_text(waiting), icon=":material/hourglass_top:")
     elif tasks:
         del st.session_state[INTERPRETED]
 
@@ -163,13 +163,13 @@ def _waiting(task: str):
 
     def report(seconds):
         if notice is not None:
-            notice.info(message(task, seconds), icon="⏳")
+            notice.info(message(task, seconds), icon=":material/hourglass_top:")
 
     taken = warm.take(task)
     began = time.monotonic()
     try:
         if (taken or not warm.wait_for(task, report)) and notice is not None:
-            notice.info(message(task), icon="⏳")
+            notice.info(message(task), icon=":material/hourglass_top:")
         yield
     except BaseException:
         if taken:

@@ -11,13 +11,13 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 PAGES = (
-    ("pages/playground.py", "Playground", "🎢"),
-    ("pages/compare.py", "Compare", "🔬"),
-    ("pages/schedules.py", "Schedules", "📉"),
-    ("pages/stochastic.py", "Stochastic", "🎲"),
-    ("pages/neural_net.py", "Neural net", "🧠"),
-    ("pages/sweep.py", "Sweep", "🗺️"),
-    ("pages/gallery.py", "Gallery", "🖼️"),
+    ("pages/playground.py", "Playground", ":material/route:"),
+    ("pages/compare.py", "Compare", ":material/grid_view:"),
+    ("pages/schedules.py", "Schedules", ":material/trending_down:"),
+    ("pages/stochastic.py", "Stochastic", ":material/casino:"),
+    ("pages/neural_net.py", "Neural net", ":material/neurology:"),
+    ("pages/sweep.py", "Sweep", ":material/map:"),
+    ("pages/gallery.py", "Gallery", ":material/photo_library:"),
 )
 
 
@@ -32,7 +32,7 @@ def navigation():
 
     st.set_page_config(
         page_title="Descent Lab",
-        page_icon="⛰️",
+        page_icon=":material/landscape:",
         layout="wide",
         menu_items={
             "About": (

@@ -248,7 +248,7 @@ def page_header(prefix: str) -> cfg.ViewOptions:
     if view.lecture:
         st.markdown(LECTURE_CSS, unsafe_allow_html=True)
     for notice in st.session_state.pop(prefix + "notices", []):
-        st.warning(literal(notice), icon="🔗")
+        st.warning(literal(notice), icon=":material/link:")
     if view.preset:
         preset = BY_KEY[view.preset]
         st.info(f"**{preset.title}.** {preset.lesson}")
