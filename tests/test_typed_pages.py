@@ -73,6 +73,16 @@ def test_a_rejected_link_is_quoted_as_text_and_the_defaults_shown():
     assert at.text_input(key="pg.typed.f").value == "x^4 - 2*x^2 + y^2"
 
 
+def test_a_typed_product_without_star_is_answered_in_our_words():
+    at = app("pages/playground.py", surface="custom", f="x^2 + y^2")
+    at.text_input(key="pg.typed.f").set_value("2x + y^2").run()
+    (error,) = [e.value for e in at.error]
+    assert w.literal("write 2*x for a product") in error, error
+    assert "literal" not in error.replace(w.literal("write"), "")  # not Python's words
+    # the caret under the x, where the * goes
+    assert at.code[0].value.splitlines() == ["2x + y^2", " ^"]
+
+
 @pytest.mark.parametrize("page", [p for p in SURFACE_PAGES if "playground" not in p])
 def test_every_surface_page_takes_a_typed_surface(page):
     prefix = SURFACE_PAGES[page]
