@@ -409,6 +409,32 @@ def _syntax_problem(text: str) -> tuple[str, int] | None:
     return None
 
 
+# A blank run between the end of one operand and the start of the next.
+_BLANK_BETWEEN_OPERANDS = re.compile(r"(?<=[\w.π)²³¹⁰⁴-⁹])[ \t]+(?=[\w.π(])")
+
+
+def with_lost_pluses(text: str) -> str | None:
+    """`text` with each blank between two operands read as a +, when `text` does not
+    parse and that does; else None. A + in a link's query string is a space, so
+    ?f=x^2+y^2 arrives as "x^2 y^2" and ?f=x^2+ y^2 as "x^2  y^2"."""
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return None
+    mended = _BLANK_BETWEEN_OPERANDS.sub("+", text)
+    if mended == text:
+        return None
+    try:
+        parse_expression(text)
+    except ExpressionError:
+        pass
+    else:
+        return None
+    try:
+        parse_expression(mended)
+    except ExpressionError:
+        return None
+    return mended
+
+
 _BINARY = {
     ast.Add: "add",
     ast.Sub: "sub",

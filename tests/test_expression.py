@@ -724,6 +724,24 @@ def test_syntax_errors_in_our_words_at_the_place(text, says, column):
     assert not any(words in message.lower() for words in PYTHONS_WORDS), message
 
 
+@pytest.mark.parametrize(
+    ("text", "mended"),
+    [
+        ("x^2  y^2", "x^2+y^2"),  # x^2+ y^2 in a link
+        ("x^2 y^2", "x^2+y^2"),  # x^2+y^2 in a link
+        ("(1 - x)^2 100*(y - x^2)^2", "(1 - x)^2+100*(y - x^2)^2"),
+        ("sin(x) cos(y) x", "sin(x)+cos(y)+x"),
+        ("1e 3*x", "1e+3*x"),
+        ("x^2 + y^2", None),  # parses as it is
+        ("2x", None),  # no blank to mend
+        ("x^2  y^2 *", None),  # still does not parse
+        ("x ^", None),
+    ],
+)
+def test_blanks_that_were_pluses_in_a_link(text, mended):
+    assert expression.with_lost_pluses(text) == mended
+
+
 _SNIPPETS_BEHIND_THE_CHARACTER_FILTER = [
     ("x[0]", "subscripts"),
     ("x[0:1]", "subscripts"),
