@@ -319,6 +319,9 @@ def assert_no_markup_from_the_url(at, query) -> None:
                 assert value not in text, (kind, text, value, query)
             if kind in ("warning", "error"):  # notices
                 assert not live_markup(text), (kind, text, query)
+                # a Python value is never what a notice says is used
+                if "None" in text:
+                    assert "None" in str(query), (kind, text, query)
     for element in at.get("html"):  # the share link: escaped, in an attribute
         assert "<script>alert" not in element.proto.body, query
 
