@@ -644,7 +644,7 @@ def test_a_typed_formula_redraws_the_playground(server, page):
     field.press("Enter")
     error = page.get_by_test_id("stSidebar").get_by_test_id("stAlert")
     error.wait_for(timeout=LOAD_MS)
-    assert "was never closed" in error.inner_text()
+    assert "'(' is never closed" in error.inner_text()  # our words, not Python's
     assert query(page)["f"] == ["x^4 - 2*x^2 + y^2 + 0.5*x*y"]  # the last good f
     page.wait_for_timeout(1000)
     shot(page, "playground-typed-error")
