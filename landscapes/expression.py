@@ -326,7 +326,9 @@ def parse_expression(text) -> ParsedExpression:
 
 
 # The normalized text's pieces (step 1 leaves only these characters).
-_TOKENS = re.compile(
+# (A pattern, not re.compile: this module names no compile at all, see
+# tests/test_expression.py::test_sources_never_evaluate_text; re caches it.)
+_TOKENS = (
     r"(?P<number>(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)"
     r"|(?P<name>[A-Za-z_π][A-Za-z0-9_π]*)"
     r"|(?P<op>\*\*|[-+*/(),.])"
@@ -348,9 +350,8 @@ def _syntax_problem(text: str) -> tuple[str, int] | None:
     ``{op}`` in a message stands for a power's operator as typed (^ or **)."""
     tokens = []  # (kind, text, index, whether a blank comes before it)
     index, blank = 0, False
-    while index < len(text):
-        match = _TOKENS.match(text, index)
-        if match is None:  # not a character step 1 lets through
+    for match in re.finditer(_TOKENS, text):
+        if match.start() != index:  # a character step 1 does not let through
             return None
         if match.lastgroup == "space":
             blank = True
@@ -358,6 +359,8 @@ def _syntax_problem(text: str) -> tuple[str, int] | None:
             tokens.append((match.lastgroup, match.group(), index, blank))
             blank = False
         index = match.end()
+    if index != len(text):
+        return None
     opens: list[tuple[int, bool]] = []  # each open (: its index, whether a call's
     for i, (kind, piece, index, blank) in enumerate(tokens):
         before = tokens[i - 1] if i else (None, None, None, None)
@@ -410,7 +413,7 @@ def _syntax_problem(text: str) -> tuple[str, int] | None:
 
 
 # A blank run between the end of one operand and the start of the next.
-_BLANK_BETWEEN_OPERANDS = re.compile(r"(?<=[\w.π)²³¹⁰⁴-⁹])[ \t]+(?=[\w.π(])")
+_BLANK_BETWEEN_OPERANDS = r"(?<=[\w.π)²³¹⁰⁴-⁹])[ \t]+(?=[\w.π(])"
 
 
 def with_lost_pluses(text: str) -> str | None:
@@ -419,7 +422,7 @@ def with_lost_pluses(text: str) -> str | None:
     ?f=x^2+y^2 arrives as "x^2 y^2" and ?f=x^2+ y^2 as "x^2  y^2"."""
     if not isinstance(text, str) or len(text) > MAX_LENGTH:
         return None
-    mended = _BLANK_BETWEEN_OPERANDS.sub("+", text)
+    mended = re.sub(_BLANK_BETWEEN_OPERANDS, "+", text)
     if mended == text:
         return None
     try:
