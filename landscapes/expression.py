@@ -25,7 +25,8 @@ How a text becomes a surface, each step bounded before the next one starts:
    letters, digits, spaces and ``+ - * / ( ) , .`` remain allowed, and π.
 2. **Bound and parse.** At most MAX_LENGTH characters typed (MAX_NORMALIZED_LENGTH
    after step 1), then ``ast.parse(mode="eval")``, whose SyntaxError, RecursionError,
-   MemoryError or ValueError become an `ExpressionError`.
+   MemoryError or ValueError become an `ExpressionError`; a SyntaxError's message is
+   ours, not Python's (`_syntax_problem`: "write 2*x for a product", at the x).
 3. **Allowlist.** At most MAX_NODES expression nodes and MAX_DEPTH levels of nesting
    (a chain of + and - counts one level, as does one of * and /), each node one of:
    a number (int or float, at most MAX_LITERAL_CHARACTERS characters, finite), one of
@@ -295,11 +296,21 @@ def parse_expression(text) -> ParsedExpression:
     try:
         module = ast.parse(normalized, mode="eval")
     except SyntaxError as error:
-        message = str(error.msg)[:120]
-        if error.offset is None or error.offset < 1:  # Python's way to say "at the end"
-            position = len(text)
+        # Python's own words ("invalid decimal literal") are about Python: say what
+        # is wrong in the formula instead, at the place the fix goes.
+        found = _syntax_problem(normalized)
+        if found is not None:
+            message, index = found
+            position = source.from_character(index)
+            if "{op}" in message:  # an operator as typed: ^ rather than **
+                typed = text[position : position + 1]
+                message = message.replace("{op}", "^" if typed in "^＾" else "**")
         else:
-            position = source.from_character(error.offset - 1)
+            message = f"this cannot be read as a formula; write it like {EXAMPLE}"
+            if error.offset is None or error.offset < 1:  # Python's "at the end"
+                position = len(text)
+            else:
+                position = source.from_character(error.offset - 1)
         raise source.error(
             f"syntax error{{at}}: {message}", position=position
         ) from None
@@ -312,6 +323,119 @@ def parse_expression(text) -> ParsedExpression:
     _check(module.body, source)
     tree, tree_root, graph, root = _build(module.body, source)
     return ParsedExpression(text, normalized, tree, tree_root, graph, root)
+
+
+# The normalized text's pieces (step 1 leaves only these characters).
+# (A pattern, not re.compile: this module names no compile at all, see
+# tests/test_expression.py::test_sources_never_evaluate_text; re caches it.)
+_TOKENS = (
+    r"(?P<number>(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)"
+    r"|(?P<name>[A-Za-z_π][A-Za-z0-9_π]*)"
+    r"|(?P<op>\*\*|[-+*/(),.])"
+    r"|(?P<space>[ \t]+)"
+)
+_OPERATORS_AFTER_WHICH_AN_OPERAND_COMES = {"(", ",", "+", "-", "*", "/", "**"}
+
+
+def _syntax_problem(text: str) -> tuple[str, int] | None:
+    """What is wrong with a normalized `text` that Python's parser refused, in the
+    formula's own terms, and the index where the fix goes; None if no rule below
+    names it. The first problem from the left:
+
+    - a number or name right after an operand: a missing operator (2x: write 2*x);
+    - a number Python does not read: leading zeros (05), a misplaced _ (1__0);
+    - * / ^ or , with nothing on their left, any operator with nothing on its right;
+    - a . outside a number; a ) that closes no (, a ( that is never closed, more
+      than MAX_DEPTH open at once.
+    ``{op}`` in a message stands for a power's operator as typed (^ or **)."""
+    tokens = []  # (kind, text, index, whether a blank comes before it)
+    index, blank = 0, False
+    for match in re.finditer(_TOKENS, text):
+        if match.start() != index:  # a character step 1 does not let through
+            return None
+        if match.lastgroup == "space":
+            blank = True
+        else:
+            tokens.append((match.lastgroup, match.group(), index, blank))
+            blank = False
+        index = match.end()
+    if index != len(text):
+        return None
+    opens: list[tuple[int, bool]] = []  # each open (: its index, whether a call's
+    for i, (kind, piece, index, blank) in enumerate(tokens):
+        before = tokens[i - 1] if i else (None, None, None, None)
+        after = tokens[i + 1][1] if i + 1 < len(tokens) else None
+        shown = "{op}" if piece == "**" else piece
+        operand_before = before[0] in ("number", "name") or before[1] == ")"
+        if kind in ("number", "name") and operand_before:
+            exponent = i >= 2 and tokens[i - 2][1] == "**"
+            if before[0] == "number" and kind == "name" and not (blank or exponent):
+                return f"write {before[1]}*{piece} for a product", index
+            in_call = bool(opens) and opens[-1][1]
+            return (
+                "an operator is missing: write * for a product or + for a sum"
+                + (" (or , between arguments)" if in_call else ""),
+                index,
+            )
+        if kind == "number":
+            digits = piece.replace("_", "")
+            if re.fullmatch(r"0+[1-9]\d*", digits):
+                return (
+                    f"a whole number cannot start with 0: write {digits.lstrip('0')}",
+                    index,
+                )
+            if re.search(r"__|_$|_[.eE]|[.eE]_", piece):
+                return "_ in a number goes only between two digits, as in 1_000", index
+        if piece in ("*", "/", "**", ",") and (
+            before[1] is None or before[1] in _OPERATORS_AFTER_WHICH_AN_OPERAND_COMES
+        ):
+            return f"'{shown}' has nothing on its left", index
+        if piece in ("+", "-", "*", "/", "**", ",") and (
+            after in (None, ",") or (after == ")" and piece != ",")
+        ):
+            return f"'{shown}' has nothing on its right", index
+        if piece == ".":
+            return "'.' outside a number: write decimals as 0.5", index
+        if piece == "(":
+            opens.append((index, before[0] == "name"))
+            if len(opens) > MAX_DEPTH:  # Python's tokenizer stops at 200
+                return (
+                    f"the expression is nested more than {MAX_DEPTH} levels deep",
+                    index,
+                )
+        if piece == ")":
+            if not opens:
+                return "')' closes no '('", index
+            opens.pop()
+    if opens:
+        return "'(' is never closed", opens[-1][0]
+    return None
+
+
+# A blank run between the end of one operand and the start of the next.
+_BLANK_BETWEEN_OPERANDS = r"(?<=[\w.π)²³¹⁰⁴-⁹])[ \t]+(?=[\w.π(])"
+
+
+def with_lost_pluses(text: str) -> str | None:
+    """`text` with each blank between two operands read as a +, when `text` does not
+    parse and that does; else None. A + in a link's query string is a space, so
+    ?f=x^2+y^2 arrives as "x^2 y^2" and ?f=x^2+ y^2 as "x^2  y^2"."""
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return None
+    mended = re.sub(_BLANK_BETWEEN_OPERANDS, "+", text)
+    if mended == text:
+        return None
+    try:
+        parse_expression(text)
+    except ExpressionError:
+        pass
+    else:
+        return None
+    try:
+        parse_expression(mended)
+    except ExpressionError:
+        return None
+    return mended
 
 
 _BINARY = {

@@ -7,7 +7,7 @@ import math
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 import pytest
 from streamlit_server import CHROMIUM
@@ -243,6 +243,21 @@ def test_bad_url_shows_notice_and_renders(server, page):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert query(page)["surface"] == ["rosenbrock"]
     shot(page, "playground-bad-url")
+
+
+def test_url_text_in_a_notice_links_nowhere(server, page):
+    """A link's text is echoed in the page's own warnings as text: no bare URL in it
+    becomes a link (Streamlit's Markdown links bare URLs even when escaped)."""
+    for path, value in (
+        ("compare", "[Log in again](https://evil.example/)"),
+        ("", "https://evil.example/"),
+    ):
+        page.goto(f"{server}/{path}?surface={quote(value)}")
+        alert = page.locator('[data-testid="stAlert"]', has_text="evil")
+        alert.first.wait_for(timeout=LOAD_MS)
+        page.wait_for_load_state("networkidle")
+        assert "evil" in alert.first.inner_text()
+        assert page.locator('a[href*="evil"]').count() == 0, path
 
 
 def step_counter(page):
@@ -629,7 +644,7 @@ def test_a_typed_formula_redraws_the_playground(server, page):
     field.press("Enter")
     error = page.get_by_test_id("stSidebar").get_by_test_id("stAlert")
     error.wait_for(timeout=LOAD_MS)
-    assert "was never closed" in error.inner_text()
+    assert "'(' is never closed" in error.inner_text()  # our words, not Python's
     assert query(page)["f"] == ["x^4 - 2*x^2 + y^2 + 0.5*x*y"]  # the last good f
     page.wait_for_timeout(1000)
     shot(page, "playground-typed-error")

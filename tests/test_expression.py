@@ -688,6 +688,60 @@ def test_error_columns_count_in_the_text_as_typed(text, column):
     assert caught.value.position == column - 1
 
 
+# Typing mistakes Python's parser rejects, what our message must say instead, and
+# the column (1-based, as typed) the caret must point at: where the fix goes.
+SYNTAX_MISTAKES = [
+    ("2x + y^2", "write 2*x for a product", 2),
+    ("x + 3sin(y)", "write 3*sin for a product", 6),
+    ("x^2 y^2", "an operator is missing", 5),
+    ("x²y²", "an operator is missing", 3),  # the 2 is an exponent: no "write 2*y"
+    ("sin(x) cos(y)", "an operator is missing", 8),
+    ("max(x y)", ", between arguments", 7),
+    ("x +", "'+' has nothing on its right", 3),
+    ("x ^", "'^' has nothing on its right", 3),
+    ("x+*y", "'*' has nothing on its left", 3),
+    ("x ^ ^ 2", "'^' has nothing on its left", 5),
+    ("min(,x)", "',' has nothing on its left", 5),
+    ("(x + y", "'(' is never closed", 1),
+    ("sin(x) + (y", "'(' is never closed", 10),
+    ("x + y)", "')' closes no '('", 6),
+    ("05 + x", "write 5", 1),
+    ("x..y", "'.' outside a number", 2),
+    ("1__0 + x", "_ in a number", 1),
+]
+PYTHONS_WORDS = ("invalid", "literal", "perhaps", "never closed'", "unmatched", "eof")
+
+
+@pytest.mark.parametrize(("text", "says", "column"), SYNTAX_MISTAKES)
+def test_syntax_errors_in_our_words_at_the_place(text, says, column):
+    """Issue #21: `2x + y^2` answered Python's "invalid decimal literal"."""
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text)
+    message = str(caught.value)
+    assert says in message, message
+    assert caught.value.position == column - 1, message
+    assert f"column {column}" in message
+    assert not any(words in message.lower() for words in PYTHONS_WORDS), message
+
+
+@pytest.mark.parametrize(
+    ("text", "mended"),
+    [
+        ("x^2  y^2", "x^2+y^2"),  # x^2+ y^2 in a link
+        ("x^2 y^2", "x^2+y^2"),  # x^2+y^2 in a link
+        ("(1 - x)^2 100*(y - x^2)^2", "(1 - x)^2+100*(y - x^2)^2"),
+        ("sin(x) cos(y) x", "sin(x)+cos(y)+x"),
+        ("1e 3*x", "1e+3*x"),
+        ("x^2 + y^2", None),  # parses as it is
+        ("2x", None),  # no blank to mend
+        ("x^2  y^2 *", None),  # still does not parse
+        ("x ^", None),
+    ],
+)
+def test_blanks_that_were_pluses_in_a_link(text, mended):
+    assert expression.with_lost_pluses(text) == mended
+
+
 _SNIPPETS_BEHIND_THE_CHARACTER_FILTER = [
     ("x[0]", "subscripts"),
     ("x[0:1]", "subscripts"),

@@ -164,6 +164,17 @@ def test_bad_links_fall_back_with_literal_notices():
     assert len(results_table(at)) == 2  # the default runs
 
 
+def test_a_center_beyond_the_runs_gets_one_notice_naming_the_run_used():
+    """Issue #21: center=99 said "using 4" (the server's limit), then "'center' = 4:
+    there are 2 runs; using 1"."""
+    at = app(**SMALL, center="99")
+    assert not at.exception
+    about_center = [x.value for x in at.warning if "center" in x.value]
+    assert len(about_center) == 1, about_center
+    assert "99" in about_center[0] and "2 runs" in about_center[0]
+    assert about_center[0].endswith(f"using {qp(at, 'center')[0]}\\.")
+
+
 def test_lecturer_mode_and_preset():
     at = app(**SMALL, lecture="1", hide="surface,runs", preset="adam-vs-sgd-net")
     assert not at.exception

@@ -460,5 +460,6 @@ def test_a_link_cannot_put_markup_in_a_notice(page):
         html = MarkdownIt("commonmark").render(notice.value)
         for tag in ("<a ", "<strong>", "<em>", "<img"):
             assert tag not in html, (page, notice.value)
-        echoed += "[a](http://e.x) **b**" in html
+        # as typed, but for the invisible word joiner that keeps http:// no link
+        echoed += "[a](http://e.x) **b**" in html.replace("\u2060", "")
     assert echoed >= 1  # the text is there, shown literally

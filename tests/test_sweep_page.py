@@ -209,6 +209,38 @@ def test_hostile_links_are_clamped_with_literal_notices():
     assert qp(at, "outcome") == "score"
 
 
+def notices(at) -> list[str]:
+    return [x.value for x in at.warning]
+
+
+@pytest.mark.parametrize(
+    ("query", "used"),
+    [("x=foo", "x"), ("y=foo", "y"), ("outcome=zzz", "outcome"), ("x=rho", "x")],
+)
+def test_a_name_it_does_not_know_is_replaced_by_one_the_notice_names(query, used):
+    """Issue #21: "Unknown x 'foo'; using None." The notice names what the page
+    shows instead, and the link carries the same."""
+    key, _, value = query.partition("=")
+    at = app(**SMALL, **{key: value})
+    assert not at.exception
+    (notice,) = notices(at)
+    assert "None" not in notice and f"'{value}'" in notice, notice
+    assert qp(at, used) not in ("", value)
+    assert notice.endswith(f"using {w.literal(qp(at, used))}\\.") or notice.endswith(
+        f"using the default \\({w.literal(qp(at, used))}\\)\\."
+    ), notice
+
+
+def test_a_reversed_axis_range_says_so_and_names_the_range_used():
+    """Issue #21: x_range=1,0 was reported only as a log axis starting above 0."""
+    at = app(**SMALL, x_range="1,0")
+    assert not at.exception
+    (notice,) = notices(at)
+    assert "high to low" in notice, notice
+    low, high = qp(at, "x_range").split(",")
+    assert w.literal(f"using {low} to {high}.") in notice, notice
+
+
 def test_gd_cannot_make_a_plane_and_says_so():
     at = app(run="gd;lr=0.1", **SMALL)
     assert not at.exception

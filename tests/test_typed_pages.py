@@ -73,6 +73,34 @@ def test_a_rejected_link_is_quoted_as_text_and_the_defaults_shown():
     assert at.text_input(key="pg.typed.f").value == "x^4 - 2*x^2 + y^2"
 
 
+LOST_PLUS = "a + in a link must be written %2B (or use the page's Copy link)"
+
+
+@pytest.mark.parametrize("page", ["pages/playground.py", "pages/sweep.py"])
+def test_a_plus_that_a_link_made_a_space_gets_a_hint(page):
+    """Issue #21: ?surface=custom&f=x^2+ y^2 arrives as "x^2  y^2" (a + in a query
+    is a space); the notice says what happened to the +."""
+    at = app(page, surface="custom", f="x^2  y^2", resolution="4", steps="5")
+    notices = " ".join(element.value for element in at.warning)
+    assert "not accepted" in notices and w.literal(LOST_PLUS) in notices, notices
+
+
+def test_a_formula_that_no_plus_mends_gets_no_plus_hint():
+    at = app("pages/playground.py", surface="custom", f="x^2  y^2 *")
+    notices = " ".join(element.value for element in at.warning)
+    assert "not accepted" in notices and "2B" not in notices, notices
+
+
+def test_a_typed_product_without_star_is_answered_in_our_words():
+    at = app("pages/playground.py", surface="custom", f="x^2 + y^2")
+    at.text_input(key="pg.typed.f").set_value("2x + y^2").run()
+    (error,) = [e.value for e in at.error]
+    assert w.literal("write 2*x for a product") in error, error
+    assert "literal" not in error.replace(w.literal("write"), "")  # not Python's words
+    # the caret under the x, where the * goes
+    assert at.code[0].value.splitlines() == ["2x + y^2", " ^"]
+
+
 @pytest.mark.parametrize("page", [p for p in SURFACE_PAGES if "playground" not in p])
 def test_every_surface_page_takes_a_typed_surface(page):
     prefix = SURFACE_PAGES[page]

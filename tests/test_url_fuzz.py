@@ -17,6 +17,8 @@ and is not fuzzed again here.
 import dataclasses
 import re
 
+import cmarkgfm
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -29,6 +31,7 @@ from optimizers import schedules
 from ui import config as cfg
 from ui import neural, sweep
 from ui import stochastic as sto
+from ui import widgets as w
 from ui.presets import BY_KEY
 
 VIEW_KEYS = ("lecture", "hide", "preset")
@@ -70,6 +73,16 @@ PAGES = {
 }
 
 EVIL = "http://evil.example"
+# Addresses GFM links without any Markdown around them (issue #21).
+BARE_URLS = (
+    "https://evil.example/",
+    "www.evil.example",
+    "http://x.y/[a](b)",
+    "a@evil.example",
+    "<https://evil.example>",
+    "mailto:a@evil.example",
+    "see WWW.evil.example and ftp://evil.example",
+)
 HOSTILE = (
     f"[Session expired]({EVIL}/)",
     f"[Session expired: log in]({EVIL}/login) **now**",
@@ -129,6 +142,7 @@ HOSTILE = (
     "nan,nan",
     "1e308,-1e308",
     f"{EVIL}",
+    *BARE_URLS,
 )
 
 # Plausible values: what the page's own links carry, with small step counts, grids
@@ -244,6 +258,37 @@ LIVE_MARKUP = (
 RAW_MARKUP = ("://evil.example", ":red[alert]")
 UNESCAPED_HREF = re.compile(r"(?<!\\)\\href")
 MARKDOWN = MarkdownIt("commonmark")
+# An independent GFM parser: CommonMark, tables, strikethrough and linkify
+# (linkify-it-py).
+GFM = MarkdownIt("gfm-like")
+LIVE_TOKENS = {"link_open", "image", "em_open", "strong_open", "s_open", "html_inline"}
+# Everything that could start Markdown other than an autolink, to escape in a text
+# that GitHub's own GFM (cmark-gfm) is asked for the autolinks in.
+NOT_AUTOLINK = re.compile(r"([\\`*_\[\]()<>!&~|#$])")
+
+
+def live_markup(markdown: str) -> list[str]:
+    """What a GFM renderer makes live in `markdown`: link, image, emphasis and HTML
+    tokens (markdown-it-py with linkify), and the autolinks cmark-gfm finds in the
+    text as shown, escapes resolved. The second because Streamlit's renderer
+    (remark-gfm) links bare URLs in the text after escapes are resolved, so that
+    `https\\://evil\\.example/` is a link there."""
+    found = []
+    for block in GFM.parse(markdown):
+        children = block.children or []
+        found += [token.type for token in children if token.type in LIVE_TOKENS]
+        shown = "".join(token.content for token in children if token.type == "text")
+        # remark-gfm starts an autolink after any punctuation, cmark-gfm a www. one
+        # only after a space or one of *_~( : a notice's quotes count as spaces here.
+        shown = re.sub("['\"]", " ", shown)
+        html = cmarkgfm.github_flavored_markdown_to_html(
+            NOT_AUTOLINK.sub(r"\\\1", shown)
+        )
+        if "<a " in html:
+            found.append(f"autolink in {shown!r}")
+    return found
+
+
 # A value with any of these is shown escaped (ui.widgets.literal), never as typed.
 MARKUP_CHARACTERS = set("\\`*_[]<>$")
 
@@ -272,6 +317,11 @@ def assert_no_markup_from_the_url(at, query) -> None:
             assert not UNESCAPED_HREF.search(text), (kind, text, query)
             for value in typed:
                 assert value not in text, (kind, text, value, query)
+            if kind in ("warning", "error"):  # notices
+                assert not live_markup(text), (kind, text, query)
+                # a Python value is never what a notice says is used
+                if "None" in text:
+                    assert "None" in str(query), (kind, text, query)
     for element in at.get("html"):  # the share link: escaped, in an attribute
         assert "<script>alert" not in element.proto.body, query
 
@@ -367,3 +417,42 @@ def test_gallery_survives_any_query(query):
 def test_playground_link_starting_where_a_typed_f_is_undefined():
     at = open_page("playground", {"surface": "custom", "f": "1/x", "start": "0,0"})
     assert any("undefined at the start" in notice.value for notice in at.warning)
+
+
+@pytest.mark.parametrize("text", BARE_URLS)
+def test_a_bare_url_is_live_markup_to_the_oracle(text):
+    assert live_markup(f"Unknown surface '{text}'; using rosenbrock.")
+
+
+@pytest.mark.parametrize("text", [*BARE_URLS, *HOSTILE[:12]])
+@pytest.mark.parametrize("around", ["{}", "Unknown surface '{}'.", "see ({}) now"])
+def test_literal_text_has_no_live_markup(text, around):
+    """ui.widgets.literal, the one helper every notice that echoes URL text goes
+    through, leaves nothing a GFM renderer would make a link, image or emphasis."""
+    assert live_markup(w.literal(around.format(text))) == []
+
+
+PLAYGROUND_BARE = {
+    "surface": BARE_URLS[0],
+    "run": [*BARE_URLS[1:4], "adam"],
+    "hide": BARE_URLS[4],
+    "preset": BARE_URLS[5],
+}
+COMPARE_BARE = {
+    "surface": "[Log in again](https://evil.example/)",
+    "run": BARE_URLS[1],
+    "vary": BARE_URLS[3],
+    "values": BARE_URLS[6],
+}
+
+
+@pytest.mark.parametrize(
+    ("page", "query"), [("playground", PLAYGROUND_BARE), ("compare", COMPARE_BARE)]
+)
+def test_bare_urls_in_a_link_come_back_as_text(page, query):
+    """Issue #21: `/compare?surface=[Log in again](https://evil.example/)` showed
+    clickable links in the page's own warnings. Each address is echoed, and none is
+    live (open_page checks each notice with live_markup)."""
+    at = open_page(page, query)
+    shown = " ".join(notice.value for notice in at.warning)
+    assert shown.count("evil") >= 4, shown

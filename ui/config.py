@@ -190,6 +190,11 @@ def defined_at(surface: landscapes.Landscape, x: float, y: float) -> bool:
     return all(map(math.isfinite, (value, gx, gy)))
 
 
+# A typed formula that parses once its blanks between two terms are pluses: the
+# link's + became spaces, as a + in a query string does.
+LOST_PLUS_HINT = "; a + in a link must be written %2B (or use the page's Copy link)"
+
+
 def parse_surface_params(surface: str, params: Mapping, notices: list[str]) -> dict:
     """Surface `surface`'s parameters from the query string: numbers clamped into
     their ranges, text (a typed formula) as given. Parameters that do not build a
@@ -211,10 +216,15 @@ def parse_surface_params(surface: str, params: Mapping, notices: list[str]) -> d
         try:
             landscapes.get(surface, **values)
         except ValueError as error:
+            from landscapes.expression import with_lost_pluses
+
             typed = ", ".join(f"{k} = {str(v)[:80]}" for k, v in values.items())
+            texts = [values.get(k) for k in landscapes.text_parameters(surface)]
+            lost_plus = any(with_lost_pluses(text) for text in texts if text)
             notices.append(
-                f"The link's surface ({typed}) was not accepted: {error}. "
-                f"Showing {landscapes.title(surface)} with its defaults."
+                f"The link's surface ({typed}) was not accepted: {error}"
+                + (LOST_PLUS_HINT if lost_plus else "")
+                + f". Showing {landscapes.title(surface)} with its defaults."
             )
             values = {}
     return values

@@ -39,25 +39,32 @@ class Field:
 
 
 def parse(
-    fields: Sequence[Field], params: Mapping
+    fields: Sequence[Field], params: Mapping, unknown: dict[str, str] | None = None
 ) -> tuple[dict[str, object], list[str]]:
     """Values for every field from `params` (str or list of str per key), and
-    notices of what was changed."""
+    notices of what was changed. A choice the page decides (default None) that
+    `params` names wrongly is None in the values and, if `unknown` is given, its text
+    goes there instead of a notice: the page, once it has decided, names what it
+    uses."""
     notices: list[str] = []
     values: dict[str, object] = {}
     for field in fields:
         text = _first(params, field.name, notices)
-        values[field.name] = _value(field, text, notices)
+        values[field.name] = _value(field, text, notices, unknown)
     return values, notices
 
 
-def _value(field: Field, text: str | None, notices: list[str]):
+def _value(field: Field, text: str | None, notices: list[str], unknown=None):
     if text is None:
         return field.default
     if field.kind == "choice":
         if text in field.choices:
             return text
-        notices.append(f"Unknown {field.name} '{text[:40]}'; using {field.default}.")
+        if field.default is None and unknown is not None:
+            unknown[field.name] = text[:40]
+        else:
+            used = "the default" if field.default is None else field.default
+            notices.append(f"Unknown {field.name} '{text[:40]}'; using {used}.")
         return field.default
     if field.kind == "bool":
         return text.strip().lower() in ("1", "true", "yes")

@@ -115,7 +115,11 @@ def format_runs(runs: list[TrainingRun]) -> list[str]:
 
 def from_query(params) -> tuple[dict, list[str]]:
     """The page's values and runs from a query string (never raises)."""
-    values, notices = parse(FIELDS, params)
+    # The center is checked against the runs there are, once they are known: one
+    # notice for it, naming the run used.
+    values, notices = parse([f for f in FIELDS if f.name != "center"], params)
+    center, center_notices = parse([f for f in FIELDS if f.name == "center"], params)
+    values.update(center)
     texts = params.get("run")
     if isinstance(texts, str):
         texts = [texts]
@@ -133,10 +137,13 @@ def from_query(params) -> tuple[dict, list[str]]:
         if training.batch_size is not None and training.batch_size > values["n_points"]:
             training.batch_size = values["n_points"]
     if values["center"] > len(runs):
+        given = cfg._number(cfg._first(params, "center", []))
         notices.append(
-            f"'center' = {values['center']}: there are {len(runs)} runs; using 1."
+            f"'center' = {cfg._short(given)}: there are {len(runs)} runs; using 1."
         )
         values["center"] = 1
+    else:
+        notices += center_notices
     cap_batch(values, notices)
     return values, notices
 

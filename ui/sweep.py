@@ -163,7 +163,8 @@ def surface_of(values: dict) -> landscapes.Landscape:
 
 def from_query(params) -> tuple[dict, list[str]]:
     """The page's values from a query string (never raises), with notices."""
-    values, notices = parse(FIELDS, params)
+    unknown: dict[str, str] = {}  # x, y, outcome: named once resolve has chosen
+    values, notices = parse(FIELDS, params, unknown)
     values["run"] = DEFAULT_RUN
     text = _first(params, "run", notices)
     if text is not None:
@@ -178,6 +179,13 @@ def from_query(params) -> tuple[dict, list[str]]:
         values["surface"], params, notices
     )
     resolve(values, notices)
+    for key, text in unknown.items():
+        if values[key] is None:  # x and y on a basin map: no axes to name
+            notices.append(f"Unknown {key} '{text}' was ignored.")
+        else:
+            notices.append(
+                f"Unknown {key} '{text}'; using the default ({values[key]})."
+            )
     return values, notices
 
 
@@ -222,23 +230,24 @@ def _resolve_axes(values: dict, notices: list[str]) -> None:
     names = axis_names(optimizer)
     # An axis left out takes the optimizer's first free hyperparameter with the
     # range and scale given; one replaced (unknown, or both the same) its defaults.
-    replaced = set()
+    replaced = {}  # axis: its notice, before and after the name it gets
     for axis in ("x", "y"):
         if values[axis] is not None and values[axis] not in names:
-            notices.append(
-                f"{optimizer} has no hyperparameter '{values[axis]}' to vary; "
-                f"allowed: {', '.join(names)}."
+            replaced[axis] = (
+                f"{optimizer} has no hyperparameter '{values[axis]}' to vary "
+                f"(allowed: {', '.join(names)}); using ",
+                ".",
             )
             values[axis] = None
-            replaced.add(axis)
     if values["x"] is not None and values["x"] == values["y"]:
-        notices.append(f"Both axes were {values['y']}; the y axis is another one.")
+        replaced["y"] = (f"Both axes were {values['y']}; the y axis shows ", ".")
         values["y"] = None
-        replaced.add("y")
     for axis, other in (("x", "y"), ("y", "x")):
         if values[axis] is None:
             values[axis] = next(n for n in names if n != values[other])
         if axis in replaced:
+            before, after = replaced[axis]
+            notices.append(before + values[axis] + after)
             values[f"{axis}_range"] = values[f"{axis}_log"] = None
         name = values[axis]
         (low, high), log = default_axis(optimizer, name)
@@ -252,23 +261,31 @@ def _resolve_axes(values: dict, notices: list[str]) -> None:
 
 
 def _axis_range(optimizer, name, given, log, notices) -> tuple[float, float]:
+    """`given` made a range the axis can span, with one notice giving every reason
+    it changed and the range used."""
     low, high = allowed_range(optimizer, name)
+    reasons = []
+    if given[0] > given[1]:
+        reasons.append("it runs from high to low")
     a, b = sorted(given)
     if a == b:
-        notices.append(f"The {name} axis had no width; using its default range.")
+        reasons.append("it has no width")
         (a, b), _ = default_axis(optimizer, name)
     clamped = (min(max(a, low), high), min(max(b, low), high))
     if log and clamped[0] <= 0:
         clamped = (max(clamped[1] * 1e-4, 1e-12), clamped[1])
-        notices.append(f"A log axis starts above 0: {name} from {_short(clamped[0])}.")
+        reasons.append("a log axis starts above 0")
     elif clamped != (a, b):
-        notices.append(
-            f"The {name} axis must lie in [{_short(low)}, {_short(high)}]; using "
-            f"{_short(clamped[0])} to {_short(clamped[1])}."
-        )
+        reasons.append(f"it must lie in [{_short(low)}, {_short(high)}]")
     if clamped[0] >= clamped[1]:
-        notices.append(f"The {name} axis was empty; using its default range.")
+        reasons.append("nothing of it is left")
         clamped, _ = default_axis(optimizer, name)
+    if reasons:
+        notices.append(
+            f"The {name} axis {_short(given[0])} to {_short(given[1])}: "
+            f"{'; '.join(reasons)}; using {_short(clamped[0])} to "
+            f"{_short(clamped[1])}."
+        )
     return clamped
 
 

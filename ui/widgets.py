@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 
 import numpy as np
 import streamlit as st
@@ -441,11 +442,22 @@ def surface_inputs(prefix: str, surface: str, on_change=None) -> None:
         )
 
 
+# Where GFM's autolinks begin (https://, ftp://, www., a@b.c, mailto:a@b.c): an
+# invisible word joiner goes before "://" and "@" and after "www", which no autolink
+# matches across. Escaping alone does not do: Streamlit's renderer (remark-gfm) finds
+# bare URLs in the text after escapes are resolved.
+_AUTOLINK_STARTS = re.compile(r"(?=://)|(?=@)|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def literal(text: str) -> str:
     """`text` as literal Markdown: every character Markdown or Streamlit could read as
-    markup (links, emphasis, images, HTML, LaTeX, colour directives) backslash-escaped,
-    so untrusted text (URL values) shows as typed."""
+    markup (links, emphasis, images, HTML, LaTeX, colour directives) backslash-escaped
+    and every bare URL or e-mail address broken by an invisible word joiner, so
+    untrusted text (URL values) shows as typed and links nowhere. Every notice that
+    echoes such text goes through here."""
     special = set("\\`*_{}[]()<>#+-.!|~$:^=")
+    text = _AUTOLINK_STARTS.sub(WORD_JOINER, text)
     return "".join("\\" + c if c in special else c for c in text)
 
 
