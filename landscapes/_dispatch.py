@@ -1,11 +1,21 @@
-"""The integer-id switch through which kernels reach a landscape's jitted math.
+"""How kernels reach a landscape's jitted math.
 
-Each branch of the chunk functions holds a whole loop, so the switch is decided once
-per chunk and the loop inside is straight-line code LLVM can vectorize. They are plain
-cached functions, not inlined: each optimizer kernel then compiles in seconds instead of
-re-compiling every surface's loop. Ids are module constants, which Numba
-freezes into the compiled code.
+Two ways, both generated from the one table `MODULES` (a surface's module by name;
+every surface module defines ``value_grad(x, y, p)`` and ``hessian(x, y, p)``, the
+empirical risks also ``example(x, y, p, i)``):
+
+- **Per surface** (`surface_kernel(lid, kind)`): what Python calls (a contour grid,
+  one point, Hessians, per-example losses) is compiled for that surface alone, from
+  templates whose global ``_surface`` is the surface's module. A page that draws
+  Rosenbrock compiles Rosenbrock's kernels (about a second), not every surface's.
+- **The integer-id switch** (`evaluate_chunk`, `hessian_chunk`, `value_grad`), for
+  the trajectories driver and the steps that evaluate f themselves (line searches,
+  Newton, SAM, Nesterov momentum). Each branch holds a whole loop, so the switch is
+  decided once per chunk and the loop inside is straight-line code LLVM can
+  vectorize. Ids are module constants, which Numba freezes into the compiled code.
 """
+
+import functools
 
 import numpy as np
 
@@ -29,7 +39,7 @@ from landscapes import (
     six_hump_camel,
     styblinski_tang,
 )
-from landscapes._jit import jit, jit_chunked, jit_entry
+from landscapes._jit import bind, jit, jit_chunked, jit_entry
 
 ROSENBROCK = 0
 BEALE = 1
@@ -282,96 +292,113 @@ def value_grad(lid, p, x, y):
     return np.nan, np.nan, np.nan
 
 
-@jit_entry("surfaces:point")
-def hessian(lid, p, x, y):
-    """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) at one point."""
-    if lid == ROSENBROCK:
-        return rosenbrock.hessian(x, y, p)
-
-    elif lid == BEALE:
-        return beale.hessian(x, y, p)
-
-    elif lid == HIMMELBLAU:
-        return himmelblau.hessian(x, y, p)
-
-    elif lid == BOOTH:
-        return booth.hessian(x, y, p)
-
-    elif lid == GOLDSTEIN_PRICE:
-        return goldstein_price.hessian(x, y, p)
-
-    elif lid == SIX_HUMP_CAMEL:
-        return six_hump_camel.hessian(x, y, p)
-
-    elif lid == RASTRIGIN:
-        return rastrigin.hessian(x, y, p)
-
-    elif lid == ACKLEY:
-        return ackley.hessian(x, y, p)
-
-    elif lid == STYBLINSKI_TANG:
-        return styblinski_tang.hessian(x, y, p)
-
-    elif lid == QUADRATIC:
-        return quadratic.hessian(x, y, p)
-
-    elif lid == SADDLE:
-        return saddle.hessian(x, y, p)
-
-    elif lid == MONKEY_SADDLE:
-        return monkey_saddle.hessian(x, y, p)
-
-    elif lid == PLATEAU:
-        return plateau.hessian(x, y, p)
-
-    elif lid == LINEAR_REGRESSION:
-        return linear_regression.hessian(x, y, p)
-
-    elif lid == LOGISTIC_REGRESSION:
-        return logistic_regression.hessian(x, y, p)
-
-    elif lid == MLP_SLICE:
-        return loss_slice.hessian(x, y, p)
-
-    elif lid == LINEAR_NET:
-        return linear_net.hessian(x, y, p)
-
-    elif lid == CUSTOM:
-        return _program.hessian(x, y, p)
-
-    return np.nan, np.nan, np.nan
+# Every surface's module by registry name (the typed one, "custom", is run by
+# landscapes._program): the per-surface kernels are generated from this table, and
+# tests/test_landscapes.py checks it against IDS and the registry.
+MODULES = {
+    "rosenbrock": rosenbrock,
+    "beale": beale,
+    "himmelblau": himmelblau,
+    "booth": booth,
+    "goldstein_price": goldstein_price,
+    "six_hump_camel": six_hump_camel,
+    "rastrigin": rastrigin,
+    "ackley": ackley,
+    "styblinski_tang": styblinski_tang,
+    "quadratic": quadratic,
+    "saddle": saddle,
+    "monkey_saddle": monkey_saddle,
+    "plateau": plateau,
+    "linear_regression": linear_regression,
+    "logistic_regression": logistic_regression,
+    "mlp_slice": loss_slice,
+    "linear_net": linear_net,
+    "custom": _program,
+}
+NAMES = {lid: name for name, lid in IDS.items()}
+GRID_CHUNK = 4096
 
 
-@jit_chunked("surfaces")
-def evaluate_many(lid, p, xs, ys, F, GX, GY, first, stride):
-    """`evaluate_chunk` over a long flat array (a contour grid), chunks first,
-    first + stride, ... of it."""
+# Templates of the per-surface kernels: `_surface` is bound to a surface's module.
+def _grid(p, xs, ys, F, GX, GY, first, stride):
+    """F, GX, GY = f, ∂f/∂x, ∂f/∂y at every (xs[i], ys[i]) of a long flat array (a
+    contour grid), chunks first, first + stride, ... of it."""
     n = xs.size
-    chunk = 4096
-    for c in range(first, (n + chunk - 1) // chunk, stride):
-        lo = c * chunk
-        hi = min(n, lo + chunk)
-        evaluate_chunk(
-            lid, p, xs[lo:hi], ys[lo:hi], hi - lo, F[lo:hi], GX[lo:hi], GY[lo:hi]
+    for c in range(first, (n + GRID_CHUNK - 1) // GRID_CHUNK, stride):
+        for i in range(c * GRID_CHUNK, min(n, (c + 1) * GRID_CHUNK)):
+            F[i], GX[i], GY[i] = _surface.value_grad(xs[i], ys[i], p)  # noqa: F821
+
+
+def _grid_program(p, xs, ys, F, GX, GY, first, stride):
+    """`_grid` for a typed surface: one instruction at a time across a chunk."""
+    n = xs.size
+    for c in range(first, (n + GRID_CHUNK - 1) // GRID_CHUNK, stride):
+        lo = c * GRID_CHUNK
+        hi = min(n, lo + GRID_CHUNK)
+        _surface.value_grad_chunk(  # noqa: F821
+            p, xs[lo:hi], ys[lo:hi], hi - lo, F[lo:hi], GX[lo:hi], GY[lo:hi]
         )
 
 
-@jit_entry("surfaces:more")
-def hessian_many(lid, p, xs, ys, HXX, HXY, HYY):
-    hessian_chunk(lid, p, xs, ys, xs.size, HXX, HXY, HYY)
+def _point(p, x, y):
+    """(f, ∂f/∂x, ∂f/∂y) at one point."""
+    return _surface.value_grad(x, y, p)  # noqa: F821
 
 
-@jit_entry("surfaces:more")
-def examples(lid, p, x, y, F, GX, GY):
-    """F, GX, GY[i] = example i's loss and gradient at (x, y), for every example of an
-    empirical-risk surface (``landscapes.empirical``); NaN for any other surface."""
-    n = int(p[0])
-    for i in range(n):
-        if lid == LINEAR_REGRESSION:
-            F[i], GX[i], GY[i] = linear_regression.example(x, y, p, i)
-        elif lid == LOGISTIC_REGRESSION:
-            F[i], GX[i], GY[i] = logistic_regression.example(x, y, p, i)
-        elif lid == MLP_SLICE:
-            F[i], GX[i], GY[i] = loss_slice.example(x, y, p, i)
-        else:
-            F[i], GX[i], GY[i] = np.nan, np.nan, np.nan
+def _hessian_point(p, x, y):
+    """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) at one point."""
+    return _surface.hessian(x, y, p)  # noqa: F821
+
+
+def _hessian_grid(p, xs, ys, HXX, HXY, HYY):
+    for i in range(xs.size):
+        HXX[i], HXY[i], HYY[i] = _surface.hessian(xs[i], ys[i], p)  # noqa: F821
+
+
+def _examples(p, x, y, F, GX, GY):
+    """F, GX, GY[i] = example i's loss and gradient at (x, y), for every example of
+    an empirical-risk surface (``landscapes.empirical``)."""
+    for i in range(int(p[0])):
+        F[i], GX[i], GY[i] = _surface.example(x, y, p, i)  # noqa: F821
+
+
+_TEMPLATES = {
+    "point": _point,
+    "hessian_point": _hessian_point,
+    "hessian_grid": _hessian_grid,
+    "examples": _examples,
+}
+
+
+@functools.cache
+def surface_kernel(lid: int, kind: str):
+    """Surface `lid`'s own compiled kernel of `kind`: "grid" (called as
+    ``kernel(work, p, xs, ys, F, GX, GY)``, split over the cores when heavy),
+    "point" and "hessian_point" (``kernel(p, x, y)``), "hessian_grid"
+    (``kernel(p, xs, ys, HXX, HXY, HYY)``) or "examples" (``kernel(p, x, y, F, GX,
+    GY)``, empirical risks only). Built once per process; compiled on first call or
+    loaded from the cache; its first call goes through ``_jit.first_call`` with the
+    warm-up task ``grid:<surface>``."""
+    name = NAMES[lid]
+    module = MODULES[name]
+    task = f"grid:{name}"
+    if kind == "grid":
+        template = _grid_program if lid == CUSTOM else _grid
+        decorate = jit_chunked(task, "surface_kernel", lid, kind)
+        return bind(template, f"grid_{name}", decorate, _surface=module)
+    if kind == "examples" and not hasattr(module, "example"):
+        raise ValueError(f"{name} has no examples: it is not an empirical risk")
+    kernel = bind(_TEMPLATES[kind], f"{kind}_{name}", jit_entry(task), _surface=module)
+    kernel.locator = ("landscapes._dispatch", "surface_kernel", lid, kind)
+    return kernel
+
+
+def point(lid: int, p, x: float, y: float):
+    """(f, ∂f/∂x, ∂f/∂y) of surface `lid` at one point, from Python."""
+    return surface_kernel(lid, "point")(p, float(x), float(y))
+
+
+def hessian_point(lid: int, p, x: float, y: float):
+    """The Hessian's entries (xx, xy, yy) of surface `lid` at one point, from
+    Python."""
+    return surface_kernel(lid, "hessian_point")(p, float(x), float(y))

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import logging
 import os
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -208,6 +209,17 @@ class ChunkedKernel:
 
     def __getattr__(self, name):
         return getattr(self.dispatcher, name)
+
+
+def bind(template, qualname: str, decorate, **bound):
+    """A copy of the function `template` whose globals named in `bound` are the
+    given objects (a surface's module, say), decorated by `decorate`. The copy has
+    its own ``__qualname__`` and so its own entry in the on-disk cache (one def
+    wrapped twice would share one entry)."""
+    namespace = dict(template.__globals__, **bound)
+    function = types.FunctionType(template.__code__, namespace, qualname)
+    function.__qualname__ = qualname
+    return decorate(function)
 
 
 def jit_chunked(task: str, *rebuild):

@@ -71,9 +71,10 @@ class Landscape:
         hxx = np.empty_like(xs)
         hxy = np.empty_like(xs)
         hyy = np.empty_like(xs)
-        from landscapes._dispatch import hessian_many
+        from landscapes._dispatch import surface_kernel
 
-        hessian_many(self.lid, self.kernel_params, xs, ys, hxx, hxy, hyy)
+        kernel = surface_kernel(self.lid, "hessian_grid")
+        kernel(self.kernel_params, xs, ys, hxx, hxy, hyy)
         out = np.empty((xs.size, 2, 2))
         out[:, 0, 0] = hxx
         out[:, 0, 1] = hxy
@@ -97,19 +98,19 @@ class Landscape:
 
     def _evaluate(self, x, y):
         if np.ndim(x) == 0 and np.ndim(y) == 0:
-            # One point (a start check): the scalar switch, not the grid kernel.
-            from landscapes._dispatch import value_grad
+            # One point (a start check): the point kernel, not the grid kernel.
+            from landscapes._dispatch import point
 
-            f, gx, gy = value_grad(self.lid, self.kernel_params, float(x), float(y))
+            f, gx, gy = point(self.lid, self.kernel_params, x, y)
             return float(f), float(gx), float(gy)
         xs, ys, shape = _flatten(x, y)
         f = np.empty_like(xs)
         gx = np.empty_like(xs)
         gy = np.empty_like(xs)
-        from landscapes._dispatch import evaluate_many
+        from landscapes._dispatch import surface_kernel
 
         work = xs.size * self.work_per_point
-        evaluate_many(work, self.lid, self.kernel_params, xs, ys, f, gx, gy)
+        surface_kernel(self.lid, "grid")(work, self.kernel_params, xs, ys, f, gx, gy)
         if shape == ():
             return float(f[0]), float(gx[0]), float(gy[0])
         return f.reshape(shape), gx.reshape(shape), gy.reshape(shape)
@@ -144,8 +145,8 @@ def refine_minimum(lid: int, kernel_params: np.ndarray, guess, iterations: int =
 
     x, y = float(guess[0]), float(guess[1])
     for _ in range(iterations):
-        _, gx, gy = _dispatch.value_grad(lid, kernel_params, x, y)
-        hxx, hxy, hyy = _dispatch.hessian(lid, kernel_params, x, y)
+        _, gx, gy = _dispatch.point(lid, kernel_params, x, y)
+        hxx, hxy, hyy = _dispatch.hessian_point(lid, kernel_params, x, y)
         det = hxx * hyy - hxy * hxy
         dx = (hyy * gx - hxy * gy) / det
         dy = (hxx * gy - hxy * gx) / det

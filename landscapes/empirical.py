@@ -79,17 +79,18 @@ class EmpiricalRisk(Landscape):
 
     def examples(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
         """(ℓᵢ (N,), ∇ℓᵢ (N, 2)) at θ = (x, y): every example's loss and gradient."""
-        from landscapes._dispatch import examples
+        from landscapes._dispatch import surface_kernel
 
         n = self.n_examples
         values, gx, gy = np.empty(n), np.empty(n), np.empty(n)
-        examples(self.lid, self.kernel_params, float(x), float(y), values, gx, gy)
+        kernel = surface_kernel(self.lid, "examples")
+        kernel(self.kernel_params, float(x), float(y), values, gx, gy)
         return values, np.column_stack([gx, gy])
 
     def batch_values(self, x, y, indices) -> np.ndarray:
         """L_B at every point of the broadcast arrays x, y: the loss of one batch (for
         drawing a minibatch's own surface)."""
-        from landscapes._dispatch import evaluate_many
+        from landscapes._dispatch import surface_kernel
         from landscapes.base import _flatten
 
         xs, ys, shape = _flatten(x, y)
@@ -97,12 +98,12 @@ class EmpiricalRisk(Landscape):
         q = with_batch(self.kernel_params, indices)
         scratch = (np.empty_like(xs), np.empty_like(xs))
         work = xs.size * len(indices)
-        evaluate_many(work, self.lid, q, xs, ys, out, *scratch)
+        surface_kernel(self.lid, "grid")(work, q, xs, ys, out, *scratch)
         return out.reshape(shape)
 
     def batch_value_grad(self, x: float, y: float, indices):
         """(L_B, ∂L_B/∂x, ∂L_B/∂y): the mean loss over the batch `indices`."""
-        from landscapes._dispatch import value_grad
+        from landscapes._dispatch import point
 
         q = with_batch(self.kernel_params, indices)
-        return tuple(float(v) for v in value_grad(self.lid, q, float(x), float(y)))
+        return tuple(float(v) for v in point(self.lid, q, x, y))

@@ -76,7 +76,8 @@ def hessian(x, y, p):
 
 
 def make(n_points: float = 100, noise: float = 1.0, seed: float = 0) -> EmpiricalRisk:
-    from landscapes._dispatch import LOGISTIC_REGRESSION, value_grad
+    from landscapes._dispatch import LOGISTIC_REGRESSION
+    from landscapes._dispatch import point as value_grad
     from landscapes.base import refine_minimum
 
     n_points = round(check_param("n_points", n_points, *PARAMETER_RANGES["n_points"]))

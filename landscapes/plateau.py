@@ -55,7 +55,7 @@ def hessian(x, y, p):
 
 def make() -> Landscape:
     from landscapes._dispatch import PLATEAU
-    from landscapes._dispatch import value_grad as vg
+    from landscapes._dispatch import point as vg
     from landscapes.base import refine_minimum
 
     kernel_params = np.zeros(1)

@@ -34,7 +34,7 @@ def hessian(x, y, p):
 
 def make() -> Landscape:
     from landscapes._dispatch import SIX_HUMP_CAMEL
-    from landscapes._dispatch import value_grad as vg
+    from landscapes._dispatch import point as vg
     from landscapes.base import refine_minimum
 
     kernel_params = np.zeros(1)

@@ -52,14 +52,17 @@ NICENESS = 10
 def tasks() -> list[str]:
     """Every warm-up task, in the order the workers take them (a task a page is
     waiting for goes first, `request`)."""
+    import landscapes
     import optimizers
 
     names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
     return (
         list(SURFACES)
         + list(DRIVERS)
-        + [f"run:{name}" for name in names]
-        + ["surfaces:more", "slice"]
+        + [f"run:{name}" for name in FIRST]
+        + [f"grid:{name}" for name in landscapes.names()]
+        + [f"run:{name}" for name in names if name not in FIRST]
+        + ["slice"]
         + [f"train:{name}" for name in optimizers.trainable()]
     )
 
@@ -71,15 +74,16 @@ def needs(task: str) -> tuple[str, ...]:
     same step as its run task, in well under a second; a page that trains should
     not wait for the surfaces to have its step.)"""
     kind, _, name = task.partition(":")
-    if task in SURFACES or task == "train":
-        return ()
+    if task == "run":
+        return SURFACES
     if kind in ("run", "train") and name:
         return (kind,)
-    return SURFACES
+    return ()  # the surfaces' switches, a surface's own kernels, slices, training
 
 
 def title(task: str, short: bool = False) -> str:
     """What a person is told is compiling (`short`: a word or two, for lists)."""
+    import landscapes
     import optimizers
 
     kind, _, name = task.partition(":")
@@ -92,6 +96,8 @@ def title(task: str, short: bool = False) -> str:
             return optimizers.spec(name).title
         if kind == "train":
             return f"{optimizers.spec(name).title} training"
+        if kind == "grid":
+            return landscapes.title(name)
         return "surfaces" if kind == "surfaces" else "loss slices"
     if task == "run":
         return "the optimizers' shared run kernel"
@@ -103,11 +109,11 @@ def title(task: str, short: bool = False) -> str:
         return f"{optimizers.spec(name).title}'s network training"
     if kind == "slice":
         return "the network loss-slice kernels"
-    if name == "more":
-        return "the surfaces' Hessian and per-example kernels"
+    if kind == "grid":
+        return f"the kernels of {landscapes.title(name)}"
     if name == "point":
-        return "the surfaces' one-point kernels"
-    return "the surfaces' kernels"
+        return "the runs' one-point surface switch"
+    return "the runs' surface switch"
 
 
 def compile_task(task: str) -> float:
@@ -119,21 +125,27 @@ def compile_task(task: str) -> float:
     began = time.perf_counter()
     kind, _, name = task.partition(":")
     grid = np.linspace(-1.0, 1.0, 4)
-    if task == "surfaces":  # f and ∇f on many points: a contour grid, a chunk of runs
-        landscapes.get("rosenbrock").value(grid, grid)
-    elif task == "surfaces:point":  # at one point: a start check, a single run
+    if task == "surfaces":  # the runs' switch over surfaces, many points
+        from landscapes import _dispatch
+
+        out = [np.empty(4) for _ in range(3)]
+        surface = landscapes.get("rosenbrock")
+        _dispatch.evaluate_chunk(
+            surface.lid, surface.kernel_params, grid, grid, 4, *out
+        )
+    elif task == "surfaces:point":  # the same at one point: a single run
         from landscapes import _dispatch
 
         surface = landscapes.get("rosenbrock")
+        _dispatch.value_grad(surface.lid, surface.kernel_params, 0.5, 0.5)
+    elif kind == "grid":  # one surface's own kernels (contours, points, Hessians)
+        surface = landscapes.get(name)
+        surface.value(grid, grid)
         surface.value(0.5, 0.5)
-        _dispatch.hessian(surface.lid, surface.kernel_params, 0.5, 0.5)
-    elif task == "surfaces:more":
-        risk = landscapes.get("logistic_regression")
-        risk.hessian(0.5, 0.5)
-        risk.hessian(grid, grid)
-        risk.examples(0.5, 0.5)
-        risk.batch_values(grid, grid, np.arange(4))
-        risk.batch_value_grad(0.5, 0.5, np.arange(4))
+        surface.hessian(0.5, 0.5)
+        surface.hessian(grid, grid)
+        if hasattr(surface, "examples"):
+            surface.examples(0.5, 0.5)
     elif task == "run":  # the driver, with the simplest step
         optimizers.run("gd", "quadratic", steps=2)
     elif kind == "run":

@@ -83,17 +83,17 @@ def test_grids_hessians_and_examples(interpreter, interpret):
     surface = landscapes.get("goldstein_price")
     x = np.linspace(-2, 2, 57)
     X, Y = np.meshgrid(x, x)
-    plain = surface.value(X, Y)  # evaluate_many: through the patched first_call
+    plain = surface.value(X, Y)  # its grid kernel: through the patched first_call
     risk = landscapes.get("logistic_regression")
     for kernel, args in [
         (
-            _dispatch.hessian_many,
-            (surface.lid, surface.kernel_params, X.ravel(), Y.ravel())
+            _dispatch.surface_kernel(surface.lid, "hessian_grid"),
+            (surface.kernel_params, X.ravel(), Y.ravel())
             + tuple(np.empty(X.size) for _ in range(3)),
         ),
         (
-            _dispatch.examples,
-            (risk.lid, risk.kernel_params, 0.3, -0.2)
+            _dispatch.surface_kernel(risk.lid, "examples"),
+            (risk.kernel_params, 0.3, -0.2)
             + tuple(np.empty(risk.n_examples) for _ in range(3)),
         ),
     ]:
@@ -103,8 +103,8 @@ def test_grids_hessians_and_examples(interpreter, interpret):
         for got, want in zip(args[-3:], expected, strict=True):
             np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-300)
     compiled = np.empty(X.size), np.empty(X.size), np.empty(X.size)
-    _dispatch.evaluate_many.dispatcher(
-        surface.lid, surface.kernel_params, X.ravel(), Y.ravel(), *compiled, 0, 1
+    _dispatch.surface_kernel(surface.lid, "grid").dispatcher(
+        surface.kernel_params, X.ravel(), Y.ravel(), *compiled, 0, 1
     )
     np.testing.assert_allclose(plain.ravel(), compiled[0], rtol=1e-13)
 
@@ -118,8 +118,8 @@ def test_the_childs_exception_is_raised_here(interpreter):
     # and the child still serves the next call
     surface = landscapes.get("booth")
     out = np.empty(1), np.empty(1), np.empty(1)
-    args = (surface.lid, surface.kernel_params, np.array([1.0]), np.array([3.0]))
-    interpreter.call(_dispatch.evaluate_many, 1, args + out)
+    args = (surface.kernel_params, np.array([1.0]), np.array([3.0]))
+    interpreter.call(_dispatch.surface_kernel(surface.lid, "grid"), 1, args + out)
     assert out[0][0] == 0.0  # Booth's minimum is (1, 3), f = 0
 
 
@@ -142,10 +142,11 @@ def test_on_an_empty_cache_the_page_hook_interprets_and_compiles_nothing(tmp_pat
                              lr=0.05)
         grid = landscapes.get("rosenbrock").grid(40)[2]
         compiled = [k for k in ("adam",) if _driver.named_kernel(k).signatures]
-        compiled += [d.__name__ for d in (_dispatch.value_grad, _dispatch.hessian)
-                     if d.signatures]
-        if _dispatch.evaluate_many.signatures:
-            compiled.append("evaluate_many")
+        surface = landscapes.get("rosenbrock")
+        compiled += [kind for kind in ("grid", "point")
+                     if _dispatch.surface_kernel(surface.lid, kind).signatures]
+        if _dispatch.value_grad.signatures:
+            compiled.append("value_grad")
         pickle.dump((run.path, grid, compiled), sys.stdout.buffer)
         """
     )

@@ -16,6 +16,10 @@ Nothing expected here is read off the package's own output. The oracles are:
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,6 +28,8 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
 import landscapes
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EPS = np.finfo(np.float64).eps
 PI = np.pi
@@ -723,3 +729,61 @@ def test_a_menu_title_is_the_built_surfaces_title(name):
     assert built == landscapes.title(name) or built.startswith(
         landscapes.title(name).removesuffix(")") + ", "
     )
+
+
+def test_the_kernel_table_matches_the_registry():
+    """The per-surface kernels are generated from _dispatch.MODULES and the runs'
+    switch from IDS: both name exactly the registered surfaces, and each module
+    defines what its kernels call."""
+    from landscapes import _dispatch
+
+    assert set(_dispatch.MODULES) == set(_dispatch.IDS) == set(landscapes.names())
+    assert len(set(_dispatch.IDS.values())) == len(_dispatch.IDS)
+    for name, module in _dispatch.MODULES.items():
+        assert hasattr(module, "value_grad") and hasattr(module, "hessian"), name
+        assert landscapes.get(name).lid == _dispatch.IDS[name]
+
+
+def test_a_surface_compiles_its_own_kernels_only(tmp_path):
+    """Drawing one surface on an empty cache compiles that surface's kernels, not
+    the switch over every surface (seconds more) nor another surface's."""
+    script = (
+        "import landscapes\n"
+        "from landscapes import _dispatch\n"
+        "booth = landscapes.get('booth')\n"
+        "booth.grid(20); booth.value(0.5, 0.5); booth.hessian(0.5, 0.5)\n"
+        "others = [_dispatch.surface_kernel(_dispatch.IDS[n], 'grid').signatures\n"
+        "          for n in _dispatch.MODULES if n != 'booth']\n"
+        "print(len(_dispatch.surface_kernel(booth.lid, 'grid').signatures),\n"
+        "      len(_dispatch.evaluate_chunk.signatures),\n"
+        "      len(_dispatch.value_grad.signatures), sum(map(len, others)))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["1", "0", "0", "0"]
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "plateau", "logistic_regression"])
+def test_a_surfaces_own_kernels_equal_the_runs_switch(name):
+    from landscapes import _dispatch
+
+    surface = landscapes.get(name)
+    x = np.linspace(-1.3, 1.1, 9)
+    X, Y = np.meshgrid(x, x[::-1] * 0.7)
+    xs, ys = X.ravel(), Y.ravel()
+    out = [np.empty(xs.size) for _ in range(3)]
+    _dispatch.evaluate_chunk(surface.lid, surface.kernel_params, xs, ys, xs.size, *out)
+    f = surface.value(X, Y).ravel()
+    gx, gy = (g.ravel() for g in surface.grad(X, Y))
+    np.testing.assert_array_equal(f, out[0])
+    np.testing.assert_array_equal(gx, out[1])
+    np.testing.assert_array_equal(gy, out[2])
+    for i in (0, 40):
+        assert surface.value(xs[i], ys[i]) == out[0][i]
