@@ -18,6 +18,7 @@ empirical risks also ``example(x, y, p, i)``):
 import functools
 
 import numpy as np
+from numba import types
 
 from landscapes import (
     _program,
@@ -39,7 +40,7 @@ from landscapes import (
     six_hump_camel,
     styblinski_tang,
 )
-from landscapes._jit import bind, jit, jit_chunked, jit_entry
+from landscapes._jit import FirstClass, bind, jit, jit_chunked, jit_entry
 
 ROSENBROCK = 0
 BEALE = 1
@@ -391,6 +392,41 @@ def surface_kernel(lid: int, kind: str):
     kernel = bind(_TEMPLATES[kind], f"{kind}_{name}", jit_entry(task), _surface=module)
     kernel.locator = ("landscapes._dispatch", "surface_kernel", lid, kind)
     return kernel
+
+
+# The landscape's functions the runs driver takes as first-class values
+# (landscapes._jit.FirstClass): f and ∇f on a chunk of points, and at one point.
+_VECTOR = types.float64[::1]
+CHUNK_SIGNATURE = types.void(
+    _VECTOR, _VECTOR, _VECTOR, types.int64, _VECTOR, _VECTOR, _VECTOR
+)
+POINT_SIGNATURE = types.UniTuple(types.float64, 3)(
+    _VECTOR, types.float64, types.float64
+)
+
+
+def _chunk(p, xs, ys, m, F, GX, GY):
+    for i in range(m):
+        F[i], GX[i], GY[i] = _surface.value_grad(xs[i], ys[i], p)  # noqa: F821
+
+
+def _chunk_program(p, xs, ys, m, F, GX, GY):
+    _surface.value_grad_chunk(p, xs, ys, m, F, GX, GY)  # noqa: F821
+
+
+@functools.cache
+def surface_functions(lid: int) -> tuple[FirstClass, FirstClass]:
+    """Surface `lid`'s (chunk, point) functions as the runs driver takes them:
+    ``chunk(p, xs, ys, m, F, GX, GY)`` writes f, ∂f/∂x, ∂f/∂y at the first m
+    points, ``point(p, x, y)`` returns them. Compiled for that surface alone (the
+    warm-up's task ``grid:<surface>``), so the driver links no surface's code."""
+    name = NAMES[lid]
+    module = MODULES[name]
+    template = _chunk_program if lid == CUSTOM else _chunk
+    plain = lambda function: function  # noqa: E731 (bind's decorator: none)
+    chunk = bind(template, f"chunk_{name}", plain, _surface=module)
+    point = bind(_point, f"point_{name}", plain, _surface=module)
+    return FirstClass(chunk, CHUNK_SIGNATURE), FirstClass(point, POINT_SIGNATURE)
 
 
 def point(lid: int, p, x: float, y: float):

@@ -27,7 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
+from numba.core import cpu
+from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import CPUDispatcher
+from numba.core.types.function_type import CompileResultWAP
 
 _PACKAGES = ("landscapes", "optimizers")
 
@@ -106,10 +109,31 @@ logging.getLogger("descent_lab").info(
 first_use_hook = None
 
 
+class Pending:
+    """What the first-use hook is handed for a call that needs several compiled
+    parts (a driver, an optimizer's step, a surface's functions): where another
+    process rebuilds the call (`locator`), and whether the parts are all in the
+    on-disk cache."""
+
+    def __init__(self, where: tuple, parts: list):
+        self.locator = where
+        self.parts = parts
+
+    def in_disk_cache(self) -> bool:
+        return all(
+            part.cached() if isinstance(part, FirstClass) else cached(part)
+            for part in self.parts
+        )
+
+
 def cached(dispatcher) -> bool:
     """Is a compiled copy of `dispatcher` in the on-disk cache (so its first call
     loads in ~0.1 s instead of compiling)? Reads Numba's cache index path, a private
-    attribute: False when that cannot be told."""
+    attribute: False when that cannot be told. A `Pending` call: are all its parts
+    there?"""
+    check = getattr(dispatcher, "in_disk_cache", None)
+    if check is not None:
+        return check()
     try:
         return Path(dispatcher._cache._cache_file._index_path).exists()
     except AttributeError:
@@ -209,6 +233,86 @@ class ChunkedKernel:
 
     def __getattr__(self, name):
         return getattr(self.dispatcher, name)
+
+
+class _NoAliasSwitch:
+    """Numba's internal `noalias` flag (array arguments do not overlap), set in
+    the flags of what compiles while `active` (under Numba's compiler lock)."""
+
+    active = False
+
+    def __init__(self):
+        finalize = cpu.CPUTargetOptions.finalize
+
+        def with_noalias(options, flags, given):
+            finalize(options, flags, given)
+            if self.active:
+                flags.noalias = True
+
+        cpu.CPUTargetOptions.finalize = with_noalias
+
+
+_NOALIAS = _NoAliasSwitch()
+
+
+class FirstClass:
+    """`function` compiled on its own with `signature`, as a first-class function
+    value another kernel takes as an argument and calls through a pointer (an
+    optimizer's step, a surface's evaluation): the caller is compiled once for
+    every such function, none of them inlined or linked into it. Compiled (or
+    loaded from the on-disk cache) on first use; with ``NUMBA_DISABLE_JIT`` it is
+    the plain Python function, which plain Python callers call directly.
+    `noalias`: the caller promises that no two array arguments overlap."""
+
+    def __init__(self, function, signature, noalias: bool = False):
+        self.signature = signature
+        self.noalias = noalias
+        python = getattr(function, "py_func", function)
+        self.python = python
+        self._value = None
+        if numba.config.DISABLE_JIT:
+            self.dispatcher = None
+            return
+        # A copy with its own qualname: its own entry in the on-disk cache, apart
+        # from the inlined original's.
+        copy = types.FunctionType(
+            python.__code__,
+            python.__globals__,
+            python.__name__,
+            python.__defaults__,
+            python.__closure__,
+        )
+        copy.__qualname__ = f"compiled_{python.__name__}"
+        self.dispatcher = jit(copy)
+        self._value = None
+
+    @property
+    def compiled(self) -> bool:
+        return self.dispatcher is None or bool(self.dispatcher.overloads)
+
+    def _compile(self) -> None:
+        # Numba has no decorator option for noalias: its flag is set while this
+        # compile runs, under the compiler's lock.
+        with global_compiler_lock:
+            _NOALIAS.active = self.noalias
+            try:
+                self.dispatcher.compile(self.signature)
+            finally:
+                _NOALIAS.active = False
+
+    def cached(self) -> bool:
+        return self.dispatcher is None or cached(self.dispatcher)
+
+    def value(self):
+        """What a driver takes as this function's argument."""
+        if self.dispatcher is None:
+            return self.python
+        if self._value is None:
+            self._compile()
+            self._value = CompileResultWAP(
+                self.dispatcher.overloads[self.signature.args]
+            )
+        return self._value
 
 
 def bind(template, qualname: str, decorate, **bound):

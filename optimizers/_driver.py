@@ -25,18 +25,12 @@ A run that produces a non-finite loss or leaves the box |x|, |y| <= DIVERGENCE_B
 marked diverged at that step; its last good iterate is kept as its final point.
 """
 
-import types as types_module
-
 import numba
 import numpy as np
 from numba import types
-from numba.core import cpu
-from numba.core.compiler_lock import global_compiler_lock
-from numba.core.types.function_type import CompileResultWAP
 
-from landscapes import _jit
-from landscapes._dispatch import evaluate_chunk, value_grad
-from landscapes._jit import jit, jit_chunked, jit_inline
+from landscapes import _dispatch, _jit
+from landscapes._jit import FirstClass, jit_chunked, jit_inline
 from optimizers._noise import standard_normal_pair
 from optimizers.minibatch import write_batch
 
@@ -50,6 +44,8 @@ def _trajectories(
     init,
     step,
     step_sets_lr,
+    evaluate,
+    point,
     lid,
     lp,
     start_x,
@@ -82,7 +78,9 @@ def _trajectories(
     """Run the optimizer `init`/`step` (first-class functions, see the module
     docstring) on landscape `lid` from every start, each with its own column of
     hyperparameters H (row 0 is the base lr). `step_sets_lr`: the step writes the
-    step length it chose into LR.
+    step length it chose into LR. `evaluate` and `point` are the landscape's own
+    first-class functions (``landscapes._dispatch.surface_functions``): f and ∇f
+    on a chunk of points, and at one point.
 
     With batch_size > 0 each step's gradient (and whatever the step evaluates) is the
     mean over that step's minibatch (optimizers.minibatch); F stays the full loss.
@@ -133,9 +131,9 @@ def _trajectories(
             if m == 1:
                 # One run (a Playground path): the scalar switch; the chunk call
                 # passes six arrays, which costs more than one point's math.
-                F[0], GX[0], GY[0] = value_grad(lid, lp, xs[0], ys[0])
+                F[0], GX[0], GY[0] = point(lp, xs[0], ys[0])
             else:
-                evaluate_chunk(lid, lp, xs, ys, m, F, GX, GY)
+                evaluate(lp, xs, ys, m, F, GX, GY)
             # Divergence and tolerance are rare events: count them in a loop LLVM
             # vectorizes, and walk the runs one by one only when something happened.
             # Bitwise & and |, not `and`/`or`: short-circuits are branches, which kept
@@ -181,9 +179,9 @@ def _trajectories(
             if batch_size > 0:
                 write_batch(k, seed, batch_size, per_epoch, perm, lpb)
                 if m == 1:
-                    F[0], GX[0], GY[0] = value_grad(lid, lpb, xs[0], ys[0])
+                    F[0], GX[0], GY[0] = point(lpb, xs[0], ys[0])
                 else:
-                    evaluate_chunk(lid, lpb, xs, ys, m, F, GX, GY)
+                    evaluate(lpb, xs, ys, m, F, GX, GY)
             if noise > 0.0:
                 for i in range(m):
                     zx, zy = standard_normal_pair(seed, lo + i, k)
@@ -237,163 +235,90 @@ STEP_SIGNATURE = types.void(
 )
 
 
-class _NoAliasSwitch:
-    """Numba's internal `noalias` flag (array arguments do not overlap), set in
-    the flags of what compiles while `active` (under Numba's compiler lock)."""
-
-    active = False
-
-    def __init__(self):
-        finalize = cpu.CPUTargetOptions.finalize
-
-        def with_noalias(options, flags, given):
-            finalize(options, flags, given)
-            if self.active:
-                flags.noalias = True
-
-        cpu.CPUTargetOptions.finalize = with_noalias
-
-
-_NOALIAS = _NoAliasSwitch()
-
-
-class Compiled:
-    """One optimizer function (an ``init`` or a ``step``) compiled on its own with
-    `signature`, as the first-class value the drivers call. Compiled (or loaded from
-    the on-disk cache) on first use; with ``NUMBA_DISABLE_JIT`` it is the plain
-    Python function, which the plain Python drivers call directly."""
-
-    def __init__(self, function, signature):
-        self.signature = signature
-        python = getattr(function, "py_func", function)
-        self.python = python
-        if numba.config.DISABLE_JIT:
-            self.dispatcher = None
-            return
-        # A copy with its own qualname: its own entry in the on-disk cache, apart
-        # from the inlined original's.
-        copy = types_module.FunctionType(
-            python.__code__,
-            python.__globals__,
-            python.__name__,
-            python.__defaults__,
-            python.__closure__,
-        )
-        copy.__qualname__ = f"compiled_{python.__name__}"
-        self.dispatcher = jit(copy)
-        self._value = None
-
-    @property
-    def compiled(self) -> bool:
-        return self.dispatcher is None or bool(self.dispatcher.overloads)
-
-    def _compile(self) -> None:
-        # The arrays a driver passes never overlap (each is its own allocation):
-        # said to LLVM as `noalias`, it vectorizes the step's loop over the runs
-        # without runtime overlap checks (Adam's 64x64 plane: 7.1 -> 4.4-5.0 ms,
-        # as fast as when the step was inlined into the driver). Numba has no
-        # decorator option for it; its flag is set while this compile runs.
-        with global_compiler_lock:
-            _NOALIAS.active = True
-            try:
-                self.dispatcher.compile(self.signature)
-            finally:
-                _NOALIAS.active = False
-
-    def cached(self) -> bool:
-        return self.dispatcher is None or _jit.cached(self.dispatcher)
-
-    def value(self):
-        """What a driver takes as this function's argument."""
-        if self.dispatcher is None:
-            return self.python
-        if self._value is None:
-            self._compile()
-            self._value = CompileResultWAP(
-                self.dispatcher.overloads[self.signature.args]
-            )
-        return self._value
-
-
 _COMPILED = {}
 
 
-def compiled(function, signature) -> Compiled:
-    """The one `Compiled` of `function` in this process (optimizers share inits)."""
+def compiled(function, signature) -> FirstClass:
+    """The one compiled `function` of this process (optimizers share inits), as the
+    first-class value the drivers call. The arrays a driver passes a step never
+    overlap (each is its own allocation): said to LLVM as `noalias`, it vectorizes
+    the step's loop over the runs without runtime overlap checks (Adam's 64x64
+    plane: 7.1 -> 4.4-5.0 ms, as fast as when the step was inlined)."""
     key = getattr(function, "py_func", function)
     if key not in _COMPILED:
-        _COMPILED[key] = Compiled(function, signature)
+        _COMPILED[key] = FirstClass(function, signature, noalias=True)
     return _COMPILED[key]
 
 
 class Bound:
     """A driver with one optimizer's init and step bound in front of its arguments:
-    ``Bound(...)(work, *args)`` for the chunked runs driver (``chunked``), else
-    ``Bound(...)(*args)``. Its first call in a process goes through
-    ``landscapes._jit.first_call`` (the app's notice, or the interpreter) unless the
-    driver and both functions are compiled. `task`: the warm-up task that compiles
-    them; `where`: the ``locator`` another process rebuilds it from."""
+    ``Bound(...)(work, lid, *args)`` for the chunked runs driver (``chunked``; the
+    landscape `lid`'s own functions are bound too), else ``Bound(...)(*args)``.
+    Its first call in a process that would compile something goes through the
+    app's hook (``landscapes._jit.first_use_hook``: a notice, or the interpreter),
+    naming the warm-up task that compiles what is missing. `task`: the optimizer's
+    task; `where`: the ``locator`` another process rebuilds it from."""
 
     def __init__(self, driver, chunked, init, step, constants, task, where):
         self.driver = driver
         self.chunked = chunked
         self.pieces = (compiled(init, INIT_SIGNATURE), compiled(step, STEP_SIGNATURE))
         self.constants = constants
-        self._task = task
+        self.task = task
         self.locator = where
-
-    @property
-    def task(self) -> str:
-        """The warm-up task a first call waits for: the driver's ("run", "train")
-        while it is not compiled, then the optimizer's ("run:adam")."""
-        driver = self._dispatcher
-        if numba.config.DISABLE_JIT or driver.overloads or _jit.cached(driver):
-            return self._task
-        return self._task.partition(":")[0]
 
     @property
     def _dispatcher(self):
         return getattr(self.driver, "dispatcher", self.driver)
 
     @property
-    def overloads(self) -> dict:
-        """The driver's compiled signatures once the pieces are compiled too (what
-        ``first_call`` asks: is anything left to compile in this process?)."""
-        if all(piece.compiled for piece in self.pieces):
-            return getattr(self._dispatcher, "overloads", {"python": None})
-        return {}
-
-    @property
     def signatures(self) -> list:
-        return list(self.overloads)
+        """The driver's compiled signatures once this optimizer's functions are
+        compiled too (empty while anything of it is left to compile)."""
+        if all(piece.compiled for piece in self.pieces):
+            return list(getattr(self._dispatcher, "signatures", ["python"]))
+        return []
 
-    def in_disk_cache(self) -> bool:
-        """Are the driver and both functions in the on-disk cache?"""
-        return _jit.cached(self._dispatcher) and all(p.cached() for p in self.pieces)
-
-    def _arguments(self) -> tuple:
-        return (*(piece.value() for piece in self.pieces), *self.constants)
+    def _missing(self, surface) -> tuple[str, list] | None:
+        """(the warm-up task, what it compiles) for the first thing this call
+        would compile: the driver, the landscape's functions, or the optimizer's;
+        None when all are compiled in this process."""
+        driver = self._dispatcher
+        if not (numba.config.DISABLE_JIT or driver.overloads):
+            return self.task.partition(":")[0], [driver, *surface, *self.pieces]
+        if not all(piece.compiled for piece in surface):
+            return f"grid:{_dispatch.NAMES[self._lid]}", list(surface)
+        if not all(piece.compiled for piece in self.pieces):
+            return self.task, list(self.pieces)
+        return None
 
     def __call__(self, *args):
         if self.chunked:
             work, rest = args[0], args[1:]
-            return _jit.first_call(
-                self,
-                self,
-                self.task,
-                work,
-                rest,
-                lambda: self.driver._call(work, *self._arguments(), *rest),
+            self._lid = rest[0]
+            surface = _dispatch.surface_functions(rest[0])
+        else:
+            work, rest, surface = None, args, ()
+
+        def call():
+            values = (
+                *(piece.value() for piece in self.pieces),
+                *self.constants,
+                *(piece.value() for piece in surface),
             )
+            if self.chunked:
+                return self.driver._call(work, *values, *rest)
+            return self.driver(*values, *rest)
+
+        missing = self._missing(surface)
+        if missing is None or _jit.first_use_hook is None:
+            return call()
+        task, parts = missing
         # Network training is never interpreted (in plain Python it would take
         # minutes): the hook gets no arguments and waits for the compile.
-        return _jit.first_call(
-            self,
-            self,
-            self.task,
-            None,
-            None,
-            lambda: self.driver(*self._arguments(), *args),
+        pending = _jit.Pending(self.locator, parts)
+        return _jit.first_use_hook(
+            pending, task, work, rest if self.chunked else None, call
         )
 
 

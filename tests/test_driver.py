@@ -8,19 +8,23 @@ import numpy as np
 
 import landscapes
 import optimizers
+from landscapes import _dispatch
 from optimizers import _driver
 
 train = importlib.import_module("optimizers.train")  # the module, not train()
 
 
-def test_one_runs_driver_serves_every_optimizer():
+def test_one_runs_driver_serves_every_optimizer_on_every_surface():
     for name in ("gd", "adam", "rprop", "cg_polak_ribiere"):
         optimizers.run(name, "quadratic", steps=3)
         optimizers.sweep(name, "rosenbrock", steps=3, grid={"lr": [1e-3, 1e-2]})
-    # one compiled signature: the optimizer is an argument, not a specialization
+    optimizers.run("adam", "custom", steps=3)
+    # one compiled signature: the optimizer and the surface are arguments (init,
+    # step, and the surface's chunk and point functions), not specializations
     assert len(_driver._DRIVER.dispatcher.signatures) == 1
-    kinds = {type(a) for a in _driver._DRIVER.dispatcher.signatures[0][:2]}
-    assert all("FunctionType" in kind.__name__ for kind in kinds)
+    (signature,) = _driver._DRIVER.dispatcher.signatures
+    functions = [signature[i] for i in (0, 1, 3, 4)]
+    assert all(type(kind).__name__ == "FunctionType" for kind in functions)
 
 
 def test_one_training_driver_serves_every_optimizer():
@@ -66,7 +70,8 @@ def test_the_drivers_arrays_are_distinct_allocations():
     surface = landscapes.get("linear_regression")
     n = 3
     args = _python_driver_args(surface, n, steps=2, batch_size=5)
-    _driver._trajectories(no_init, spy_step, False, *args, 0, 1)
+    evaluate, point = (f.python for f in _dispatch.surface_functions(surface.lid))
+    _driver._trajectories(no_init, spy_step, False, evaluate, point, *args, 0, 1)
     assert seen
     for arrays in seen:
         for i, a in enumerate(arrays):
