@@ -8,11 +8,14 @@ empirical risks also ``example(x, y, p, i)``):
   one point, Hessians, per-example losses) is compiled for that surface alone, from
   templates whose global ``_surface`` is the surface's module. A page that draws
   Rosenbrock compiles Rosenbrock's kernels (about a second), not every surface's.
-- **The integer-id switch** (`evaluate_chunk`, `hessian_chunk`, `value_grad`), for
-  the trajectories driver and the steps that evaluate f themselves (line searches,
-  Newton, SAM, Nesterov momentum). Each branch holds a whole loop, so the switch is
-  decided once per chunk and the loop inside is straight-line code LLVM can
-  vectorize. Ids are module constants, which Numba freezes into the compiled code.
+- **As first-class functions** (`surface_functions(lid)`): f and ∇f on a chunk of
+  points and at one point, and the Hessian on a chunk, which the runs driver and
+  the optimizers' steps (line searches, Newton, SAM, Nesterov momentum) take as
+  arguments and call through a pointer. One compiled driver serves every surface,
+  and a surface costs only its own functions' compile.
+
+The integer ids (`IDS`) name surfaces across processes (the interpreter rebuilds a
+kernel from its id).
 """
 
 import functools
@@ -40,7 +43,7 @@ from landscapes import (
     six_hump_camel,
     styblinski_tang,
 )
-from landscapes._jit import FirstClass, bind, jit, jit_chunked, jit_entry
+from landscapes._jit import FirstClass, bind, jit_chunked, jit_entry
 
 ROSENBROCK = 0
 BEALE = 1
@@ -81,216 +84,6 @@ IDS = {
     "linear_net": LINEAR_NET,
     "custom": CUSTOM,
 }
-
-
-@jit
-def evaluate_chunk(lid, p, xs, ys, m, F, GX, GY):
-    """F, GX, GY[i] = f, ∂f/∂x, ∂f/∂y at (xs[i], ys[i]) for i < m."""
-    if lid == ROSENBROCK:
-        for i in range(m):
-            F[i], GX[i], GY[i] = rosenbrock.value_grad(xs[i], ys[i], p)
-
-    elif lid == BEALE:
-        for i in range(m):
-            F[i], GX[i], GY[i] = beale.value_grad(xs[i], ys[i], p)
-
-    elif lid == HIMMELBLAU:
-        for i in range(m):
-            F[i], GX[i], GY[i] = himmelblau.value_grad(xs[i], ys[i], p)
-
-    elif lid == BOOTH:
-        for i in range(m):
-            F[i], GX[i], GY[i] = booth.value_grad(xs[i], ys[i], p)
-
-    elif lid == GOLDSTEIN_PRICE:
-        for i in range(m):
-            F[i], GX[i], GY[i] = goldstein_price.value_grad(xs[i], ys[i], p)
-
-    elif lid == SIX_HUMP_CAMEL:
-        for i in range(m):
-            F[i], GX[i], GY[i] = six_hump_camel.value_grad(xs[i], ys[i], p)
-
-    elif lid == RASTRIGIN:
-        for i in range(m):
-            F[i], GX[i], GY[i] = rastrigin.value_grad(xs[i], ys[i], p)
-
-    elif lid == ACKLEY:
-        for i in range(m):
-            F[i], GX[i], GY[i] = ackley.value_grad(xs[i], ys[i], p)
-
-    elif lid == STYBLINSKI_TANG:
-        for i in range(m):
-            F[i], GX[i], GY[i] = styblinski_tang.value_grad(xs[i], ys[i], p)
-
-    elif lid == QUADRATIC:
-        for i in range(m):
-            F[i], GX[i], GY[i] = quadratic.value_grad(xs[i], ys[i], p)
-
-    elif lid == SADDLE:
-        for i in range(m):
-            F[i], GX[i], GY[i] = saddle.value_grad(xs[i], ys[i], p)
-
-    elif lid == MONKEY_SADDLE:
-        for i in range(m):
-            F[i], GX[i], GY[i] = monkey_saddle.value_grad(xs[i], ys[i], p)
-
-    elif lid == PLATEAU:
-        for i in range(m):
-            F[i], GX[i], GY[i] = plateau.value_grad(xs[i], ys[i], p)
-
-    elif lid == LINEAR_REGRESSION:
-        for i in range(m):
-            F[i], GX[i], GY[i] = linear_regression.value_grad(xs[i], ys[i], p)
-
-    elif lid == LOGISTIC_REGRESSION:
-        for i in range(m):
-            F[i], GX[i], GY[i] = logistic_regression.value_grad(xs[i], ys[i], p)
-
-    elif lid == MLP_SLICE:
-        for i in range(m):
-            F[i], GX[i], GY[i] = loss_slice.value_grad(xs[i], ys[i], p)
-
-    elif lid == LINEAR_NET:
-        for i in range(m):
-            F[i], GX[i], GY[i] = linear_net.value_grad(xs[i], ys[i], p)
-
-    elif lid == CUSTOM:  # one instruction at a time across the chunk
-        _program.value_grad_chunk(p, xs, ys, m, F, GX, GY)
-
-
-@jit
-def hessian_chunk(lid, p, xs, ys, m, HXX, HXY, HYY):
-    """HXX, HXY, HYY[i] = the Hessian entries at (xs[i], ys[i]) for i < m."""
-    if lid == ROSENBROCK:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = rosenbrock.hessian(xs[i], ys[i], p)
-
-    elif lid == BEALE:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = beale.hessian(xs[i], ys[i], p)
-
-    elif lid == HIMMELBLAU:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = himmelblau.hessian(xs[i], ys[i], p)
-
-    elif lid == BOOTH:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = booth.hessian(xs[i], ys[i], p)
-
-    elif lid == GOLDSTEIN_PRICE:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = goldstein_price.hessian(xs[i], ys[i], p)
-
-    elif lid == SIX_HUMP_CAMEL:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = six_hump_camel.hessian(xs[i], ys[i], p)
-
-    elif lid == RASTRIGIN:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = rastrigin.hessian(xs[i], ys[i], p)
-
-    elif lid == ACKLEY:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = ackley.hessian(xs[i], ys[i], p)
-
-    elif lid == STYBLINSKI_TANG:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = styblinski_tang.hessian(xs[i], ys[i], p)
-
-    elif lid == QUADRATIC:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = quadratic.hessian(xs[i], ys[i], p)
-
-    elif lid == SADDLE:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = saddle.hessian(xs[i], ys[i], p)
-
-    elif lid == MONKEY_SADDLE:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = monkey_saddle.hessian(xs[i], ys[i], p)
-
-    elif lid == PLATEAU:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = plateau.hessian(xs[i], ys[i], p)
-
-    elif lid == LINEAR_REGRESSION:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = linear_regression.hessian(xs[i], ys[i], p)
-
-    elif lid == LOGISTIC_REGRESSION:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = logistic_regression.hessian(xs[i], ys[i], p)
-
-    elif lid == MLP_SLICE:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = loss_slice.hessian(xs[i], ys[i], p)
-
-    elif lid == LINEAR_NET:
-        for i in range(m):
-            HXX[i], HXY[i], HYY[i] = linear_net.hessian(xs[i], ys[i], p)
-
-    elif lid == CUSTOM:
-        _program.hessian_chunk(p, xs, ys, m, HXX, HXY, HYY)
-
-
-@jit_entry("surfaces:point")
-def value_grad(lid, p, x, y):
-    """(f, ∂f/∂x, ∂f/∂y) at one point."""
-    if lid == ROSENBROCK:
-        return rosenbrock.value_grad(x, y, p)
-
-    elif lid == BEALE:
-        return beale.value_grad(x, y, p)
-
-    elif lid == HIMMELBLAU:
-        return himmelblau.value_grad(x, y, p)
-
-    elif lid == BOOTH:
-        return booth.value_grad(x, y, p)
-
-    elif lid == GOLDSTEIN_PRICE:
-        return goldstein_price.value_grad(x, y, p)
-
-    elif lid == SIX_HUMP_CAMEL:
-        return six_hump_camel.value_grad(x, y, p)
-
-    elif lid == RASTRIGIN:
-        return rastrigin.value_grad(x, y, p)
-
-    elif lid == ACKLEY:
-        return ackley.value_grad(x, y, p)
-
-    elif lid == STYBLINSKI_TANG:
-        return styblinski_tang.value_grad(x, y, p)
-
-    elif lid == QUADRATIC:
-        return quadratic.value_grad(x, y, p)
-
-    elif lid == SADDLE:
-        return saddle.value_grad(x, y, p)
-
-    elif lid == MONKEY_SADDLE:
-        return monkey_saddle.value_grad(x, y, p)
-
-    elif lid == PLATEAU:
-        return plateau.value_grad(x, y, p)
-
-    elif lid == LINEAR_REGRESSION:
-        return linear_regression.value_grad(x, y, p)
-
-    elif lid == LOGISTIC_REGRESSION:
-        return logistic_regression.value_grad(x, y, p)
-
-    elif lid == MLP_SLICE:
-        return loss_slice.value_grad(x, y, p)
-
-    elif lid == LINEAR_NET:
-        return linear_net.value_grad(x, y, p)
-
-    elif lid == CUSTOM:
-        return _program.value_grad(x, y, p)
-
-    return np.nan, np.nan, np.nan
 
 
 # Every surface's module by registry name (the typed one, "custom", is run by
@@ -414,19 +207,54 @@ def _chunk_program(p, xs, ys, m, F, GX, GY):
     _surface.value_grad_chunk(p, xs, ys, m, F, GX, GY)  # noqa: F821
 
 
+def _hessian_chunk(p, xs, ys, m, HXX, HXY, HYY):
+    for i in range(m):
+        HXX[i], HXY[i], HYY[i] = _surface.hessian(xs[i], ys[i], p)  # noqa: F821
+
+
+def _hessian_chunk_program(p, xs, ys, m, HXX, HXY, HYY):
+    _surface.hessian_chunk(p, xs, ys, m, HXX, HXY, HYY)  # noqa: F821
+
+
+# Training has no surface: its steps get these (the steps that would call them,
+# line searches and the like, are not trainable).
+def _no_chunk(p, xs, ys, m, F, GX, GY):
+    for i in range(m):
+        F[i] = GX[i] = GY[i] = np.nan
+
+
+def _no_point(p, x, y):
+    return np.nan, np.nan, np.nan
+
+
 @functools.cache
-def surface_functions(lid: int) -> tuple[FirstClass, FirstClass]:
-    """Surface `lid`'s (chunk, point) functions as the runs driver takes them:
-    ``chunk(p, xs, ys, m, F, GX, GY)`` writes f, ∂f/∂x, ∂f/∂y at the first m
-    points, ``point(p, x, y)`` returns them. Compiled for that surface alone (the
-    warm-up's task ``grid:<surface>``), so the driver links no surface's code."""
-    name = NAMES[lid]
-    module = MODULES[name]
-    template = _chunk_program if lid == CUSTOM else _chunk
-    plain = lambda function: function  # noqa: E731 (bind's decorator: none)
-    chunk = bind(template, f"chunk_{name}", plain, _surface=module)
-    point = bind(_point, f"point_{name}", plain, _surface=module)
-    return FirstClass(chunk, CHUNK_SIGNATURE), FirstClass(point, POINT_SIGNATURE)
+def surface_functions(lid: int) -> tuple[FirstClass, FirstClass, FirstClass]:
+    """Surface `lid`'s (evaluate, point, hessian) functions as the runs driver and
+    the optimizers' steps take them: ``evaluate(p, xs, ys, m, F, GX, GY)`` writes f,
+    ∂f/∂x, ∂f/∂y at the first m points, ``point(p, x, y)`` returns them at one,
+    ``hessian(p, xs, ys, m, HXX, HXY, HYY)`` writes the Hessian's entries.
+    Compiled for that surface alone (the warm-up's task ``grid:<surface>``), so no
+    kernel links any surface's code. `lid` -1: no surface (network training)."""
+    if lid == -1:
+        plain = _no_chunk, _no_point, _no_chunk
+        name, module = "none", None
+    else:
+        name = NAMES[lid]
+        module = MODULES[name]
+        typed = lid == CUSTOM
+        plain = (
+            _chunk_program if typed else _chunk,
+            _point,
+            _hessian_chunk_program if typed else _hessian_chunk,
+        )
+    signatures = (CHUNK_SIGNATURE, POINT_SIGNATURE, CHUNK_SIGNATURE)
+    kinds = ("evaluate", "point", "hessian")
+    return tuple(
+        FirstClass(
+            bind(template, f"{kind}_{name}", lambda f: f, _surface=module), signature
+        )
+        for template, kind, signature in zip(plain, kinds, signatures, strict=True)
+    )
 
 
 def point(lid: int, p, x: float, y: float):

@@ -9,7 +9,7 @@ an integer id switched on once per chunk and step (landscapes/_dispatch.py).
 The kernel contract (docs/adding-an-optimizer.md): an optimizer is two functions,
 
     init(S, H, m)                                          # state before step 0
-    step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T)    # one update of m runs
+    step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)    # one update of m runs
 
 with the types of ``INIT_SIGNATURE`` and ``STEP_SIGNATURE``. They are compiled on
 their own (`Compiled`, well under a second for most) and reach the drivers as
@@ -46,7 +46,7 @@ def _trajectories(
     step_sets_lr,
     evaluate,
     point,
-    lid,
+    hessian,
     lp,
     start_x,
     start_y,
@@ -78,9 +78,10 @@ def _trajectories(
     """Run the optimizer `init`/`step` (first-class functions, see the module
     docstring) on landscape `lid` from every start, each with its own column of
     hyperparameters H (row 0 is the base lr). `step_sets_lr`: the step writes the
-    step length it chose into LR. `evaluate` and `point` are the landscape's own
-    first-class functions (``landscapes._dispatch.surface_functions``): f and ∇f
-    on a chunk of points, and at one point.
+    step length it chose into LR. `evaluate`, `point` and `hessian` are the
+    landscape's own first-class functions (``landscapes._dispatch.
+    surface_functions``): f and ∇f on a chunk of points and at one point, and the
+    Hessian on a chunk; the step gets them too.
 
     With batch_size > 0 each step's gradient (and whatever the step evaluates) is the
     mean over that step's minibatch (optimizers.minibatch); F stays the full loss.
@@ -192,7 +193,7 @@ def _trajectories(
                 offset = lr_offset[k]
                 for i in range(m):
                     LR[i] = Hc[0, i] * factor + offset
-            step(k, S, Hc, m, xs, ys, F, GX, GY, LR, lid, lpb, T)
+            step(k, S, Hc, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lpb, T)
             if record:
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]
@@ -216,6 +217,8 @@ def no_state(S, H, m):
 
 _MATRIX = types.float64[:, ::1]
 _VECTOR = types.float64[::1]
+_EVALUATE = types.FunctionType(_dispatch.CHUNK_SIGNATURE)
+_POINT = types.FunctionType(_dispatch.POINT_SIGNATURE)
 # The kernel contract's two function types (docs/adding-an-optimizer.md).
 INIT_SIGNATURE = types.void(_MATRIX, _MATRIX, types.int64)
 STEP_SIGNATURE = types.void(
@@ -229,7 +232,11 @@ STEP_SIGNATURE = types.void(
     _VECTOR,  # GX: its gradient (noise added, if any)
     _VECTOR,  # GY
     _VECTOR,  # LR: this step's lr per run (schedule applied); a line search writes it
-    types.int64,  # lid: the landscape id, for steps that evaluate f themselves
+    # The landscape's functions, for steps that evaluate f themselves
+    # (landscapes._dispatch.surface_functions):
+    _EVALUATE,  # evaluate(lp, xs, ys, m, F, GX, GY): f and its gradient, m points
+    _POINT,  # point(lp, x, y) -> (f, ∂f/∂x, ∂f/∂y)
+    _EVALUATE,  # hessian(lp, xs, ys, m, HXX, HXY, HYY): the Hessian, m points
     _VECTOR,  # lp: the landscape's parameters (the minibatch's, with minibatches)
     _MATRIX,  # T: scratch, SCRATCH_SLOTS rows x m runs
 )
@@ -287,24 +294,24 @@ class Bound:
         if not (numba.config.DISABLE_JIT or driver.overloads):
             return self.task.partition(":")[0], [driver, *surface, *self.pieces]
         if not all(piece.compiled for piece in surface):
-            return f"grid:{_dispatch.NAMES[self._lid]}", list(surface)
+            name = _dispatch.NAMES.get(self._lid)
+            return (f"grid:{name}" if name else self.task), list(surface)
         if not all(piece.compiled for piece in self.pieces):
             return self.task, list(self.pieces)
         return None
 
     def __call__(self, *args):
-        if self.chunked:
-            work, rest = args[0], args[1:]
-            self._lid = rest[0]
-            surface = _dispatch.surface_functions(rest[0])
-        else:
-            work, rest, surface = None, args, ()
+        if self.chunked:  # (work, lid, *rest): the driver takes lid's functions
+            work, self._lid, rest = args[0], args[1], args[2:]
+        else:  # training: no surface
+            work, self._lid, rest = None, -1, args
+        surface = _dispatch.surface_functions(self._lid)
 
         def call():
             values = (
                 *(piece.value() for piece in self.pieces),
                 *self.constants,
-                *(piece.value() for piece in surface),
+                *(function.value() for function in surface),
             )
             if self.chunked:
                 return self.driver._call(work, *values, *rest)
@@ -318,7 +325,7 @@ class Bound:
         # minutes): the hook gets no arguments and waits for the compile.
         pending = _jit.Pending(self.locator, parts)
         return _jit.first_use_hook(
-            pending, task, work, rest if self.chunked else None, call
+            pending, task, work, args[1:] if self.chunked else None, call
         )
 
 

@@ -41,5 +41,5 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
-    adam.step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T)
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    adam.step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)

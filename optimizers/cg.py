@@ -61,7 +61,7 @@ SPEC_PR = OptimizerSpec(
 
 
 @jit_inline
-def _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, polak_ribiere):
+def _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, polak_ribiere):
     # S[0], S[1]: previous gradient; S[2], S[3]: previous direction.
     for i in range(m):
         gx = GX[i]
@@ -80,7 +80,7 @@ def _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, polak_ribiere):
             if gx * dx + gy * dy >= 0.0:
                 dx = -gx
                 dy = -gy
-        alpha = brent(lid, lp, xs[i], ys[i], dx, dy, F[i], LR[i])
+        alpha = brent(point, lp, xs[i], ys[i], dx, dy, F[i], LR[i])
         LR[i] = alpha
         xs[i] += alpha * dx
         ys[i] += alpha * dy
@@ -91,10 +91,14 @@ def _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, polak_ribiere):
 
 
 @jit_inline
-def step_fletcher_reeves(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
-    _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, False)
+def step_fletcher_reeves(
+    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T
+):
+    _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, False)
 
 
 @jit_inline
-def step_polak_ribiere(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
-    _step(k, S, m, xs, ys, F, GX, GY, LR, lid, lp, True)
+def step_polak_ribiere(
+    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T
+):
+    _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, True)

@@ -52,10 +52,10 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         alpha = armijo(
-            lid, lp, xs[i], ys[i], GX[i], GY[i], F[i], LR[i], H[1, i], H[2, i]
+            point, lp, xs[i], ys[i], GX[i], GY[i], F[i], LR[i], H[1, i], H[2, i]
         )
         LR[i] = alpha
         xs[i] -= alpha * GX[i]

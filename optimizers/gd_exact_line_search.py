@@ -34,9 +34,9 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        alpha = brent(lid, lp, xs[i], ys[i], -GX[i], -GY[i], F[i], LR[i])
+        alpha = brent(point, lp, xs[i], ys[i], -GX[i], -GY[i], F[i], LR[i])
         LR[i] = alpha
         xs[i] -= alpha * GX[i]
         ys[i] -= alpha * GY[i]

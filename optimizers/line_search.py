@@ -2,7 +2,6 @@
 backtracking. Scalar jitted functions, called per run by the line-search optimizers.
 """
 
-from landscapes._dispatch import value_grad
 from landscapes._jit import jit
 
 GOLDEN = 1.618033988749895
@@ -15,19 +14,19 @@ MAX_POLISH_STEPS = 8
 
 
 @jit
-def _along(lid, p, x, y, dx, dy, alpha):
-    return value_grad(lid, p, x + alpha * dx, y + alpha * dy)[0]
+def _along(point, p, x, y, dx, dy, alpha):
+    return point(p, x + alpha * dx, y + alpha * dy)[0]
 
 
 @jit
-def _slope(lid, p, x, y, dx, dy, alpha):
+def _slope(point, p, x, y, dx, dy, alpha):
     """φ'(α) = ∇f(θ + αd)·d."""
-    _, gx, gy = value_grad(lid, p, x + alpha * dx, y + alpha * dy)
+    _, gx, gy = point(p, x + alpha * dx, y + alpha * dy)
     return gx * dx + gy * dy
 
 
 @jit
-def _polish(lid, p, x, y, dx, dy, alpha, f_alpha, lo, hi):
+def _polish(point, p, x, y, dx, dy, alpha, f_alpha, lo, hi):
     """Secant steps on φ'(α) = 0 from Brent's α, inside the bracket [lo, hi].
 
     A search on f alone pins α only to ~sqrt(eps) relative (f is flat at its minimum);
@@ -37,12 +36,12 @@ def _polish(lid, p, x, y, dx, dy, alpha, f_alpha, lo, hi):
     measured noise on the quadratics: ~1e-14).
     """
     best = alpha
-    best_slope = abs(_slope(lid, p, x, y, dx, dy, alpha))
+    best_slope = abs(_slope(point, p, x, y, dx, dy, alpha))
     allowed = f_alpha + 1e-10 * abs(f_alpha)
     a0 = alpha
-    s0 = _slope(lid, p, x, y, dx, dy, a0)
+    s0 = _slope(point, p, x, y, dx, dy, a0)
     a1 = alpha * (1.0 + 1e-7) if alpha != 0.0 else 1e-12
-    s1 = _slope(lid, p, x, y, dx, dy, a1)
+    s1 = _slope(point, p, x, y, dx, dy, a1)
     for _ in range(MAX_POLISH_STEPS):
         if s1 == s0:
             break
@@ -51,8 +50,8 @@ def _polish(lid, p, x, y, dx, dy, alpha, f_alpha, lo, hi):
             break
         a0, s0 = a1, s1
         a1 = a2
-        s1 = _slope(lid, p, x, y, dx, dy, a1)
-        if abs(s1) < best_slope and _along(lid, p, x, y, dx, dy, a1) <= allowed:
+        s1 = _slope(point, p, x, y, dx, dy, a1)
+        if abs(s1) < best_slope and _along(point, p, x, y, dx, dy, a1) <= allowed:
             best = a1
             best_slope = abs(s1)
         if s1 == 0.0 or abs(a1 - a0) <= 4e-16 * abs(a1):
@@ -61,7 +60,7 @@ def _polish(lid, p, x, y, dx, dy, alpha, f_alpha, lo, hi):
 
 
 @jit
-def brent(lid, p, x, y, dx, dy, f0, alpha0):
+def brent(point, p, x, y, dx, dy, f0, alpha0):
     """argmin over α ≥ 0 of f(θ + α d), to relative tolerance ~1.5e-8.
 
     First a bracket (a, b, c) with f(b) below both ends: from (0, α0), expand by the
@@ -77,13 +76,13 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
     a = 0.0
     fa = f0
     b = alpha0
-    fb = _along(lid, p, x, y, dx, dy, b)
+    fb = _along(point, p, x, y, dx, dy, b)
     if not fb < fa:
         c = b
         found = False
         for _ in range(MAX_BRACKET_STEPS):
             b = c * GOLDEN_SECTION
-            fb = _along(lid, p, x, y, dx, dy, b)
+            fb = _along(point, p, x, y, dx, dy, b)
             if fb < fa:
                 found = True
                 break
@@ -92,7 +91,7 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
             return 0.0
     else:
         c = b + GOLDEN * (b - a)
-        fc = _along(lid, p, x, y, dx, dy, c)
+        fc = _along(point, p, x, y, dx, dy, c)
         expansions = 0
         while fc < fb:
             if expansions == MAX_BRACKET_STEPS:
@@ -101,7 +100,7 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
             b = c
             fb = fc
             c = b + GOLDEN * (b - a)
-            fc = _along(lid, p, x, y, dx, dy, c)
+            fc = _along(point, p, x, y, dx, dy, c)
             expansions += 1
     # Brent's method on [lo, hi] starting from the interior point b.
     lo = min(a, c)
@@ -148,7 +147,7 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
             trial = u_best + d
         else:
             trial = u_best + (tol1 if d >= 0.0 else -tol1)
-        f_trial = _along(lid, p, x, y, dx, dy, trial)
+        f_trial = _along(point, p, x, y, dx, dy, trial)
         if f_trial <= f_best:
             if trial >= u_best:
                 lo = u_best
@@ -169,11 +168,11 @@ def brent(lid, p, x, y, dx, dy, f0, alpha0):
                 v, fv = trial, f_trial
     # The bracketing interval, not Brent's final one: with f flat to round-off,
     # Brent's comparisons are noise and its last interval may miss the minimum.
-    return _polish(lid, p, x, y, dx, dy, u_best, f_best, min(a, c), max(a, c))
+    return _polish(point, p, x, y, dx, dy, u_best, f_best, min(a, c), max(a, c))
 
 
 @jit
-def armijo(lid, p, x, y, gx, gy, f0, alpha0, c1, shrink):
+def armijo(point, p, x, y, gx, gy, f0, alpha0, c1, shrink):
     """The first α in α0, ρα0, ρ²α0, ... with sufficient decrease along -∇f:
 
         f(θ - α∇f) ≤ f(θ) - c₁ α ‖∇f‖²
@@ -187,7 +186,7 @@ def armijo(lid, p, x, y, gx, gy, f0, alpha0, c1, shrink):
     slope = gx * gx + gy * gy
     alpha = alpha0
     for _ in range(MAX_BACKTRACKS):
-        if _along(lid, p, x, y, -gx, -gy, alpha) <= f0 - c1 * alpha * slope:
+        if _along(point, p, x, y, -gx, -gy, alpha) <= f0 - c1 * alpha * slope:
             return alpha
         alpha *= shrink
     return 0.0

@@ -12,7 +12,6 @@ point W + βΔW. With a constant lr this gives the same iterates as torch's SGD(
 the steps taken with earlier learning rates.
 """
 
-from landscapes._dispatch import evaluate_chunk
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
@@ -43,7 +42,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     any_nesterov = False
     for i in range(m):
         any_nesterov |= H[2, i] != 0.0
@@ -51,7 +50,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
         for i in range(m):
             T[0, i] = xs[i] + H[1, i] * S[0, i]
             T[1, i] = ys[i] + H[1, i] * S[1, i]
-        evaluate_chunk(lid, lp, T[0], T[1], m, T[2], T[3], T[4])
+        evaluate(lp, T[0], T[1], m, T[2], T[3], T[4])
         # Nesterov runs step with the look-ahead gradient instead.
         for i in range(m):
             if H[2, i] != 0.0:

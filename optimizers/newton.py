@@ -8,7 +8,6 @@ for a minimum: where the Hessian is indefinite (a saddle) it walks *towards* the
 point. A singular Hessian gives a non-finite step, reported as divergence.
 """
 
-from landscapes._dispatch import hessian_chunk
 from landscapes._jit import jit_inline
 from optimizers._spec import Hyperparameter, OptimizerSpec
 
@@ -31,8 +30,8 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
-    hessian_chunk(lid, lp, xs, ys, m, T[0], T[1], T[2])
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    hessian(lp, xs, ys, m, T[0], T[1], T[2])
     for i in range(m):
         a = T[0, i] + H[1, i]
         b = T[1, i]

@@ -49,7 +49,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         alpha = H[1, i]
         eps = H[2, i]

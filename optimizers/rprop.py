@@ -71,7 +71,7 @@ def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         if k == 0:
             S[2, i] = LR[i]

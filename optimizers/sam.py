@@ -10,7 +10,6 @@ The 1e-12 guard is the reference implementation's. Costs two gradients per step.
 
 import numpy as np
 
-from landscapes._dispatch import evaluate_chunk
 from landscapes._jit import jit_inline
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
@@ -33,12 +32,12 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         scale = H[1, i] / (np.sqrt(GX[i] * GX[i] + GY[i] * GY[i]) + 1e-12)
         T[0, i] = xs[i] + scale * GX[i]
         T[1, i] = ys[i] + scale * GY[i]
-    evaluate_chunk(lid, lp, T[0], T[1], m, T[2], T[3], T[4])
+    evaluate(lp, T[0], T[1], m, T[2], T[3], T[4])
     for i in range(m):
         xs[i] -= LR[i] * T[3, i]
         ys[i] -= LR[i] * T[4, i]

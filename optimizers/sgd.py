@@ -57,7 +57,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         momentum = H[1, i]
         dampening = H[2, i]

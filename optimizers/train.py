@@ -71,6 +71,9 @@ class TrainResult:
 def _train(
     init,
     step,
+    evaluate,
+    point,
+    hessian,
     theta0,
     sizes,
     activation,
@@ -149,7 +152,9 @@ def _train(
             GX[i] = grad[2 * i]
             GY[i] = grad[2 * i + 1] if 2 * i + 1 < n_params else 0.0
             LR[i] = Hc[0, i] * lr_factor[k] + lr_offset[k]
-        step(k, S, Hc, m, xs, ys, F, GX, GY, LR, -1, no_surface, T)
+        step(
+            k, S, Hc, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, no_surface, T
+        )
         lr_used[k] = LR[0]
     return -1
 

@@ -4,20 +4,22 @@
     python -m optimizers.warm --jobs 1
 
 On a machine whose cache is empty (a fresh install, a new container, an edited
-source tree) each kernel costs seconds of Numba compile on its first use: the shared
-landscape dispatch ~9 s, the one trajectories driver and the one training driver a
-few seconds each, and then each optimizer's init and step well under a second
-(optimizers._driver: drivers take the optimizer as a first-class function, so adding
-one adds only its step). The app starts this in the background when its first page
-opens (`start_background`): one worker process per core (Numba's compiler holds one
-lock per process) compiles the surfaces' dispatch, then the drivers, the
-Playground's four optimizers, then the rest. A Docker image runs it at build time,
-so a container starts warm.
+source tree) each kernel costs Numba compile on its first use. Kernels take
+optimizers and surfaces as first-class functions (optimizers._driver,
+landscapes._dispatch), so the cost does not multiply: the one trajectories driver
+and the one training driver take a few seconds each, each optimizer's init and
+step and each surface's own functions about a second or less. The app starts this
+in the background when its first page opens (`start_background`): one worker
+process per core (Numba's compiler holds one lock per process) compiles the
+drivers, the Playground's four optimizers, every surface's kernels, then the rest.
+A Docker image runs it at build time, so a container starts warm.
 
 Workers claim tasks with files in `status_dir()` beside the cache (``<task>.started``
 created exclusively, ``<task>.done`` with the seconds it took). While the warm-up
 runs, a page that needs a kernel does not compile it a second time on the same cores:
-it asks for it (``<task>.wanted``: the next free worker takes it first), waits, and
+it takes the task if no worker has started it (`take`: the page compiles at the
+server's priority), else asks for it (``<task>.wanted``: the next free worker
+takes it first), waits, and
 says so (`wait_for`), then loads it from the cache in ~0.1 s. With no warm-up running
 a page compiles what it needs itself.
 """
@@ -41,9 +43,6 @@ import numpy as np
 FIRST = ("adam", "rmsprop", "momentum", "gd")
 # The drivers every optimizer's task runs through (optimizers._driver).
 DRIVERS = ("run", "train")
-# The landscape dispatch every page and kernel needs first, in two halves that two
-# workers compile at once (~4 s and ~6 s): many points, and one point.
-SURFACES = ("surfaces", "surfaces:point")
 # The background warm-up's scheduling priority: lower than the server's, whose pages
 # run their first calls in the interpreter process (ui.compiling) meanwhile.
 NICENESS = 10
@@ -57,8 +56,7 @@ def tasks() -> list[str]:
 
     names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
     return (
-        list(SURFACES)
-        + list(DRIVERS)
+        list(DRIVERS)
         + [f"run:{name}" for name in FIRST]
         + [f"grid:{name}" for name in landscapes.names()]
         + [f"run:{name}" for name in names if name not in FIRST]
@@ -68,17 +66,14 @@ def tasks() -> list[str]:
 
 
 def needs(task: str) -> tuple[str, ...]:
-    """The tasks whose kernels `task` links in (and so would compile a second time
-    if it started first): the runs driver calls the surfaces' dispatch, an
-    optimizer's task runs its driver. (An optimizer's training task compiles the
-    same step as its run task, in well under a second; a page that trains should
-    not wait for the surfaces to have its step.)"""
+    """The tasks whose kernels `task` uses (and so would compile a second time if
+    it started first): an optimizer's task runs its driver. (An optimizer's
+    training task compiles the same step as its run task, in well under a second;
+    a page that trains should not wait for the runs driver to have its step.)"""
     kind, _, name = task.partition(":")
-    if task == "run":
-        return SURFACES
     if kind in ("run", "train") and name:
         return (kind,)
-    return ()  # the surfaces' switches, a surface's own kernels, slices, training
+    return ()  # the drivers, a surface's own kernels, slices
 
 
 def title(task: str, short: bool = False) -> str:
@@ -98,7 +93,9 @@ def title(task: str, short: bool = False) -> str:
             return f"{optimizers.spec(name).title} training"
         if kind == "grid":
             return landscapes.title(name)
-        return "surfaces" if kind == "surfaces" else "loss slices"
+        if kind == "slice":
+            return "loss slices"
+        raise ValueError(f"unknown warm-up task {task!r}")
     if task == "run":
         return "the optimizers' shared run kernel"
     if task == "train":
@@ -111,9 +108,7 @@ def title(task: str, short: bool = False) -> str:
         return "the network loss-slice kernels"
     if kind == "grid":
         return f"the kernels of {landscapes.title(name)}"
-    if name == "point":
-        return "the runs' one-point surface switch"
-    return "the runs' surface switch"
+    raise ValueError(f"unknown warm-up task {task!r}")
 
 
 def compile_task(task: str) -> float:
@@ -125,20 +120,7 @@ def compile_task(task: str) -> float:
     began = time.perf_counter()
     kind, _, name = task.partition(":")
     grid = np.linspace(-1.0, 1.0, 4)
-    if task == "surfaces":  # the runs' switch over surfaces, many points
-        from landscapes import _dispatch
-
-        out = [np.empty(4) for _ in range(3)]
-        surface = landscapes.get("rosenbrock")
-        _dispatch.evaluate_chunk(
-            surface.lid, surface.kernel_params, grid, grid, 4, *out
-        )
-    elif task == "surfaces:point":  # the same at one point: a single run
-        from landscapes import _dispatch
-
-        surface = landscapes.get("rosenbrock")
-        _dispatch.value_grad(surface.lid, surface.kernel_params, 0.5, 0.5)
-    elif kind == "grid":  # one surface's own kernels (contours, points, Hessians)
+    if kind == "grid":  # one surface's own kernels (contours, points, Hessians)
         from landscapes import _dispatch
 
         surface = landscapes.get(name)

@@ -20,10 +20,10 @@ def test_one_runs_driver_serves_every_optimizer_on_every_surface():
         optimizers.sweep(name, "rosenbrock", steps=3, grid={"lr": [1e-3, 1e-2]})
     optimizers.run("adam", "custom", steps=3)
     # one compiled signature: the optimizer and the surface are arguments (init,
-    # step, and the surface's chunk and point functions), not specializations
+    # step, and the surface's evaluate, point and hessian), not specializations
     assert len(_driver._DRIVER.dispatcher.signatures) == 1
     (signature,) = _driver._DRIVER.dispatcher.signatures
-    functions = [signature[i] for i in (0, 1, 3, 4)]
+    functions = [signature[i] for i in (0, 1, 3, 4, 5)]
     assert all(type(kind).__name__ == "FunctionType" for kind in functions)
 
 
@@ -61,7 +61,7 @@ def test_the_drivers_arrays_are_distinct_allocations():
     arrays the step sees."""
     seen = []
 
-    def spy_step(k, S, H, m, xs, ys, F, GX, GY, LR, lid, lp, T):
+    def spy_step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         seen.append((S, H, xs, ys, F, GX, GY, LR, lp, T))
 
     def no_init(S, H, m):
@@ -70,8 +70,8 @@ def test_the_drivers_arrays_are_distinct_allocations():
     surface = landscapes.get("linear_regression")
     n = 3
     args = _python_driver_args(surface, n, steps=2, batch_size=5)
-    evaluate, point = (f.python for f in _dispatch.surface_functions(surface.lid))
-    _driver._trajectories(no_init, spy_step, False, evaluate, point, *args, 0, 1)
+    surface_functions = [f.python for f in _dispatch.surface_functions(surface.lid)]
+    _driver._trajectories(no_init, spy_step, False, *surface_functions, *args, 0, 1)
     assert seen
     for arrays in seen:
         for i, a in enumerate(arrays):
@@ -88,7 +88,6 @@ def _python_driver_args(surface, n, steps, batch_size):
     paths = [np.empty((steps + 1, n)) for _ in range(4)] + [np.empty((steps, n))]
     state = np.empty((steps, _driver.STATE_SLOTS, n))
     return (
-        surface.lid,
         surface.kernel_params,
         starts.copy(),
         starts.copy(),

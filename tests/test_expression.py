@@ -176,7 +176,8 @@ def _fd(program, output, x, y, axis, h):
     values = _program.evaluate_numpy(
         program, np.broadcast_to(xs, 4), np.broadcast_to(ys, 4)
     )[output]
-    estimate = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * h)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values: not settled
+        estimate = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * h)
     return estimate, values
 
 
@@ -187,6 +188,8 @@ def _check_derivative(program, output, x, y, axis, claimed) -> bool:
     coarse, values_coarse = _fd(program, output, x, y, axis, 1e-3)
     fine, values_fine = _fd(program, output, x, y, axis, 5e-4)
     if not (np.all(np.isfinite(values_coarse)) and np.all(np.isfinite(values_fine))):
+        return False
+    if not (math.isfinite(coarse) and math.isfinite(fine)):  # overflowed: a pole
         return False
     scale = 1.0 + abs(fine)
     if abs(coarse - fine) > 1e-7 * scale:
@@ -317,7 +320,7 @@ def test_typed_rosenbrock_gradient_descent_path_matches_builtin():
     for _ in range(2000):
         _, gx, gy = _program.value_grad(ours[0], ours[1], p)
         ours = ours - 1e-3 * np.array([gx, gy])
-        _, gx, gy = _dispatch.value_grad(builtin.lid, builtin.kernel_params, *theirs)
+        _, gx, gy = _dispatch.point(builtin.lid, builtin.kernel_params, *theirs)
         theirs = theirs - 1e-3 * np.array([gx, gy])
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
     # The path went somewhere: most of the way down the valley.

@@ -145,8 +145,8 @@ def test_on_an_empty_cache_the_page_hook_interprets_and_compiles_nothing(tmp_pat
         surface = landscapes.get("rosenbrock")
         compiled += [kind for kind in ("grid", "point")
                      if _dispatch.surface_kernel(surface.lid, kind).signatures]
-        if _dispatch.value_grad.signatures:
-            compiled.append("value_grad")
+        compiled += ["surface functions" for f in
+                     _dispatch.surface_functions(surface.lid) if f.compiled]
         pickle.dump((run.path, grid, compiled), sys.stdout.buffer)
         """
     )
@@ -204,8 +204,8 @@ def test_calls_too_large_to_interpret_compile_instead(monkeypatch):
 def test_the_banner_names_what_compiles():
     from ui import compiling
 
-    text = compiling.banner_text(["run:adam", "run:gd", "surfaces"])
-    assert "Adam" in text and "Gradient descent" in text and "surfaces" in text
+    text = compiling.banner_text(["run:adam", "run:gd", "grid:rosenbrock"])
+    assert "Adam" in text and "Gradient descent" in text and "Rosenbrock" in text
     done, total = compiling.warm.progress()
     assert f"{done} of {total} ready" in text
 

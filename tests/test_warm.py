@@ -22,27 +22,25 @@ def test_every_optimizer_and_trainer_has_a_task():
     assert len(tasks) == len(set(tasks))
     assert {f"run:{n}" for n in optimizers.names()} <= set(tasks)
     assert {f"train:{n}" for n in optimizers.trainable()} <= set(tasks)
-    # the surfaces, the two drivers, then the Playground's defaults
+    # the two drivers, then the Playground's defaults, then every surface's own
+    import landscapes
     from ui.config import default_runs
 
     playground = {f"run:{run.optimizer}" for run in default_runs()}
-    assert set(tasks[:2]) == set(warm.SURFACES)
-    assert tasks[2:4] == ["run", "train"]
-    assert set(tasks[4:8]) == playground
+    assert tasks[:2] == ["run", "train"]
+    assert set(tasks[2:6]) == playground
+    assert {f"grid:{name}" for name in landscapes.names()} <= set(tasks)
 
 
 def test_a_task_is_claimed_once_and_waits_for_what_it_links(status):
-    order = ["surfaces", "surfaces:point", "run", "train", "run:gd", "train:gd"]
+    order = ["run", "train", "run:gd", "train:gd", "grid:booth"]
     first, second = warm._next(order), warm._next(order)
-    assert (first, second) == ("surfaces", "surfaces:point")
-    # the runs driver needs both surfaces tasks done; the training driver nothing
-    assert warm._next(order) == "train"
+    assert (first, second) == ("run", "train")
+    # an optimizer's tasks wait for their driver; a surface's need nothing
+    assert warm._next(order) == "grid:booth"
     assert warm._next(order) == ""  # wait: the rest need what is not done
     warm._mark("train", "done", 1.0)
     assert warm._next(order) == "train:gd"  # its driver is done
-    warm._mark("surfaces", "done", 1.0)
-    warm._mark("surfaces:point", "done", 1.0)
-    assert warm._next(order) == "run"
     assert warm._next(order) == ""  # run:gd waits for its driver
     warm._mark("run", "done", 1.0)
     assert warm._next(order) == "run:gd"
@@ -51,8 +49,7 @@ def test_a_task_is_claimed_once_and_waits_for_what_it_links(status):
 
 def test_a_requested_task_goes_first(status):
     order = ["run:adam", "run:gd", "run:rprop"]
-    for task in (*warm.SURFACES, "run"):
-        warm._mark(task, "done", 1.0)
+    warm._mark("run", "done", 1.0)
     warm.request("run:rprop")
     assert warm._next(order) == "run:rprop"
     assert warm._next(order) == "run:adam"
@@ -70,7 +67,7 @@ def test_a_page_takes_a_task_no_worker_has_started(status):
     assert warm._claim("train")  # a worker starts the training driver
     assert not warm.take("train")
     (status / "pid").write_text("999999999")  # no warm-up runs: nothing to take
-    assert not warm.take("surfaces")
+    assert not warm.take("grid:booth")
 
 
 def test_a_taken_task_is_finished_by_the_page(status):
