@@ -545,3 +545,53 @@ def test_the_plane_is_cached_by_what_it_computes_not_by_the_view():
         assert a.steps != b.steps or not np.array_equal(
             a.final_loss, b.final_loss, equal_nan=True
         )
+
+
+def settled(at) -> float:
+    """The share of the basin map's starts coloured by a minimum (the page's own
+    figure: a start that ended at no minimum, or diverged, has no colour)."""
+    z = sf.decode(heatmap(at)["z"])
+    return float(np.mean(np.isfinite(z)))
+
+
+def test_switching_to_basins_with_defaults_shows_basins():
+    """Issue #21: the plane's 200 steps of momentum at lr 1e-3 left two thirds of
+    the default basin map grey. Switching to basins picks settings that settle, says
+    so, and most starts of the full map end at a minimum."""
+    at = app()
+    at.radio(key="sw.mode").set_value("basins").run()
+    assert not at.exception
+    assert qp(at, "mode") == "basins"
+    assert settled(at) >= 0.5
+    assert not any("did not reach a minimum" in i.value for i in at.info)
+    notes = [i.value for i in at.info if "so that runs can settle" in i.value]
+    assert len(notes) == 1 and f"→ {qp(at, 'steps')}" in notes[0]
+    # The cells are real runs: a settled start's single run ends at the minimum.
+    main = heatmap(at)
+    z = sf.decode(main["z"])
+    row, col = np.argwhere(np.isfinite(z))[len(z) // 3]
+    surface = quadratic()
+    run = optimizers.run(
+        "momentum",
+        surface,
+        start=(main["x"][col], main["y"][row]),
+        steps=int(qp(at, "steps")),
+    )
+    assert math.dist(run.final, (0.0, 0.0)) < 0.12  # 2% of the bounds' side
+
+
+def test_a_basin_map_where_most_runs_are_still_moving_says_what_to_raise():
+    # Adam at its default lr 1e-3 moves about 1e-3 per step: 200 steps cross a
+    # tenth of the [-3, 3] square.
+    at = app(mode="basins", run="adam", resolution="24", steps="200")
+    assert not at.exception
+    assert settled(at) < 0.5
+    hints = [i.value for i in at.info if "did not reach a minimum" in i.value]
+    assert hints == [
+        "Most runs did not reach a minimum within 200 steps: raise Steps or lr "
+        "(the grey starts are still on their way)."
+    ]
+    # Settled maps carry no such hint.
+    at = app(mode="basins", run="gd;lr=0.1", resolution="24", steps="200")
+    assert settled(at) >= 0.5
+    assert not any("did not reach a minimum" in i.value for i in at.info)
