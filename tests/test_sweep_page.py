@@ -595,3 +595,55 @@ def test_a_basin_map_where_most_runs_are_still_moving_says_what_to_raise():
     at = app(mode="basins", run="gd;lr=0.1", resolution="24", steps="200")
     assert settled(at) >= 0.5
     assert not any("did not reach a minimum" in i.value for i in at.info)
+
+
+def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly():
+    """Issue #21: a cell's run reached the Playground as 'lr=0.04503428864545838'.
+    Its label has at most 4 significant digits (≈ where rounded); its link keeps
+    every digit, so the Playground runs the cell's own numbers."""
+    at = app(**SMALL)
+    main = heatmap(at)
+    lr, momentum = main["x"][13], main["y"][9]
+    assert len(repr(lr)) > 10  # a log axis: an lr no short decimal writes
+    at.session_state["sw.cell"] = (lr, momentum)
+    at.run()
+    [button] = at.get("link_button")
+    query = parse_qs(urlparse(button.proto.url).query)
+    playground = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        playground.query_params[key] = value
+    playground.run()
+    if not playground.session_state["pg.figure_drawn"]:
+        playground.session_state["pg.figure_drawn"] = True  # the browser's signal
+        playground.run()
+    assert not playground.exception
+    names = {
+        t.get("name")
+        for c in playground.get("plotly_chart")
+        if c.proto.id.endswith("pg.loss")
+        for t in json.loads(c.proto.spec)["data"]
+    }
+    label = next(n for n in names if n and n.startswith("1. momentum("))
+    items = label.removeprefix("1. momentum(").removesuffix(")").split(", ")
+    shown = {item.replace("≈", "=").split("=")[0]: item for item in items}
+    assert set(shown) == {"lr", "momentum"}
+    for name, value in (("lr", lr), ("momentum", momentum)):
+        text = shown[name].replace("≈", "=").split("=")[1]
+        digits = text.lstrip("0.").replace(".", "").split("e")[0]
+        assert len(digits) <= 4, label
+        assert float(text) == pytest.approx(value, rel=5e-4)
+        # ≈ exactly where the label rounds the run's number
+        assert ("≈" in shown[name]) == (float(text) != value)
+    # The link, read back, is the cell's run to the last bit.
+    config, _ = cfg.from_query(query)
+    [run] = config.run()
+    surface = quadratic()
+    expected = optimizers.run(
+        "momentum",
+        surface,
+        start=surface.default_start,
+        steps=150,
+        lr=lr,
+        momentum=momentum,
+    )
+    np.testing.assert_array_equal(run.path, expected.path)

@@ -60,7 +60,10 @@ class RunConfig:
     hyperparameters: dict[str, float] = field(default_factory=dict)
 
     def label(self) -> str:
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.hyperparameters.items())
+        """'momentum(lr=0.045, momentum=0.9)': each setting to 4 significant digits,
+        with ≈ where that rounds it (a Sweep cell's lr=0.04503428864545838 reads
+        lr≈0.04503); the link keeps every digit."""
+        shown = ", ".join(_readable(k, v) for k, v in self.hyperparameters.items())
         return f"{self.optimizer}({shown})" if shown else self.optimizer
 
 
@@ -123,6 +126,17 @@ def _short(value) -> str:
         return str(value)
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
+
+
+def _readable(name: str, value) -> str:
+    """`name=value` for a label: `value` to 4 significant digits, `name≈value` if
+    that is not exactly the number."""
+    if isinstance(value, bool | int):
+        return f"{name}={value}"
+    rounded = f"{float(value):.4g}"
+    if float(rounded) == float(value):
+        return f"{name}={_short(value)}"
+    return f"{name}≈{rounded}"
 
 
 def _number(text: str) -> float | None:
