@@ -68,7 +68,8 @@ def runs_from_state() -> list[nn.TrainingRun]:
 
 def add_run():
     runs = runs_from_state()
-    runs.append(nn.TrainingRun(cfg.RunConfig("sgd", {"lr": 0.1})))
+    added = cfg.next_run([t.run for t in runs], nn.ADD_CANDIDATES)
+    runs.append(nn.TrainingRun(added))
     write_runs(runs)
 
 

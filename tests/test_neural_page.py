@@ -278,3 +278,31 @@ def test_a_link_naming_only_spirals_opens_as_choosing_spirals_does():
     assert not linked.exception and not linked.warning
     for key in ("noise", "hidden", "steps"):
         assert qp(linked, key) == qp(chosen, key)
+
+
+def test_adding_two_runs_adds_two_that_differ_from_every_run():
+    """Issue #21: "Add run" twice added sgd(lr=0.1) twice, one curve on the other."""
+    at = app(**SMALL)
+    before = qp(at, "run")
+    at.button(key="nn.add").click().run()
+    at.button(key="nn.add").click().run()
+    assert not at.exception
+    runs = qp(at, "run")
+    assert runs[: len(before)] == before and len(runs) == len(before) + 2
+    assert len(set(runs)) == len(runs)
+    # The training curves the page draws: each new run's differs from every other.
+    curves = {
+        t["name"]: np.array(t["y"])
+        for t in chart(at, "loss")["data"]
+        if t["name"].endswith(": train")
+    }
+    assert len(curves) == len(runs)
+    names = list(curves)
+    height = max(c.max() for c in curves.values()) - min(
+        c.min() for c in curves.values()
+    )
+    for new in names[-2:]:
+        for other in names:
+            if other != new:
+                gap = np.max(np.abs(curves[new] - curves[other]))
+                assert gap > 0.05 * height, (new, other)  # apart on the chart
