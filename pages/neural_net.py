@@ -68,8 +68,19 @@ def runs_from_state() -> list[nn.TrainingRun]:
 
 def add_run():
     runs = runs_from_state()
-    runs.append(nn.TrainingRun(cfg.RunConfig("sgd", {"lr": 0.1})))
+    added = cfg.next_run([t.run for t in runs], nn.ADD_CANDIDATES)
+    runs.append(nn.TrainingRun(added))
     write_runs(runs)
+
+
+def new_dataset():
+    values = {f.name: state[P + f.name] for f in nn.FIELDS}
+    before = state.get(P + "dataset_before", values["dataset"])
+    changed = nn.switch_dataset(values, before)
+    for name, value in changed.items():
+        state[P + name] = value
+    if changed:
+        state[P + "dataset_note"] = nn.dataset_note(values["dataset"], changed)
 
 
 def remove_run(index):
@@ -81,7 +92,8 @@ def remove_run(index):
 with st.sidebar:
     if "surface" not in hidden:
         st.header("Data and network")
-        st.selectbox("Data set", nn.DATASETS, key=P + "dataset")
+        state[P + "dataset_before"] = state[P + "dataset"]
+        st.selectbox("Data set", nn.DATASETS, key=P + "dataset", on_change=new_dataset)
         st.number_input(
             "examples N (and as many held out)", *bounds("n_points"), key=P + "n_points"
         )
@@ -167,6 +179,8 @@ labels = page["labels"]
 results = page["results"]
 
 st.title("Neural net: training a small MLP")
+if P + "dataset_note" in state:
+    st.info(state.pop(P + "dataset_note"), icon=":material/tune:")
 st.markdown(
     f"A {page['model_text']} classifier with a logit output and binary cross-entropy, "
     "trained by each run from the **same initial weights** on the same minibatches "

@@ -79,7 +79,8 @@ def start_section():
 
 def add_run():
     # Callbacks run before the widgets are drawn, so they may rewrite widget state.
-    w.write_run_state(state[P + "run_count"], cfg.RunConfig("sgd"))
+    runs = w.playground_config_from_state().runs
+    w.write_run_state(state[P + "run_count"], cfg.next_run(runs))
     state[P + "run_count"] += 1
 
 

@@ -134,7 +134,8 @@ for column, panel, figure in zip(columns, panels, panel_figures, strict=True):
 marks = [
     "★ is θ*, the full loss's minimizer, on the full loss's contours",
     "white lines: the loss of the batch this step uses",
-    "◆ where an epoch begins",
+    "◆ where an epoch begins (where they would crowd, only marks "
+    f"{100 * sto.EPOCH_MARK_GAP:g}% of the view apart; hover for the epoch)",
 ]
 if values["average"] != "none":
     marks.append("dotted white: the averaged iterate")
@@ -186,6 +187,10 @@ rows = [
         "Σ ηₖ²": "finite ✓" if finite_squares else "∞ ✗",
     },
 ]
+st.markdown(tables.markdown_table(rows, align_right=("Σ ηₖ", "Σ ηₖ²")))
+st.caption(f"{schedule.name}: {why}.")
+
+rows = sto.summary_rows(surface, panels)
 st.markdown(tables.markdown_table(rows, align_right=("Σ ηₖ", "Σ ηₖ²")))
 st.caption(f"{schedule.name}: {why}.")
 

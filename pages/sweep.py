@@ -128,6 +128,32 @@ def new_mode():
     ):
         state[P + "optimizer"] = sw.DEFAULT_RUN.optimizer
         new_optimizer()
+    if state[P + "mode"] == "basins":
+        settle_for_basins()
+
+
+def settle_for_basins():
+    """Steps (and, if need be, lr) with which most starts settle: a plane's 200
+    steps leave most of a basin map grey."""
+    values, _ = sw.from_query(sw.query(values_from_state()))
+    found = sw.settling_settings(values)
+    if found is None:
+        return
+    steps, run, share = found
+    changed = [f"Steps {values['steps']} → {steps}"] if steps != values["steps"] else []
+    state[P + "steps"] = steps
+    if run != values["run"]:
+        lr = run.hyperparameters["lr"]
+        before = optimizers.resolve_hyperparameters(
+            run.optimizer, values["run"].hyperparameters
+        )["lr"]
+        changed.append(f"lr {before:g} → {lr:g}")
+        state[f"{P}hp.{run.optimizer}.lr"] = float(lr)
+    state[P + "settled_note"] = (
+        f"{' and '.join(changed)} for the basin map, so that runs can settle: "
+        f"{100 * share:.0f}% of a coarse {sw.PROBE_GRID} x {sw.PROBE_GRID} map of "
+        "these starts did."
+    )
 
 
 def new_axis(axis):
@@ -179,6 +205,8 @@ values, edits = sw.from_query(sw.query(values_from_state()))
 write_state(values)
 for notice in edits:
     st.warning(w.literal(notice), icon=":material/edit:")
+if P + "settled_note" in state:
+    st.info(state.pop(P + "settled_note"), icon=":material/tune:")
 mode = values["mode"]
 FIELD = sw.FIELD
 
@@ -303,6 +331,9 @@ except ValueError as error:
     st.stop()
 
 theory = sw.theory(values, plane) if mode == "plane" else None
+hint = None if basins is None else sw.unsettled_hint(plane, basins)
+if hint is not None:
+    st.info(hint, icon=":material/hourglass_empty:")
 selected = None
 if values["cell"] is not None:
     selected = sw.nearest_cell(plane, values["cell"])

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 import landscapes
+import optimizers
 from landscapes import datasets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,3 +213,96 @@ def _has_chart(at, key) -> bool:
     except AssertionError:
         return False
     return True
+
+
+def test_choosing_spirals_gives_settings_the_default_runs_learn():
+    """Issue #21: spirals at noise 0.2 with 2-16-16-1 and 500 steps reached 65%.
+    Choosing spirals sets noise, widths and steps the page states; the first run,
+    trained again through the engine on the link's settings, reaches the train
+    accuracy the page promises, and the page's own curve agrees."""
+    at = app()
+    at.selectbox(key="nn.dataset").set_value("spirals").run()
+    assert not at.exception
+    [note] = [i.value for i in at.info if i.value.startswith("Spirals:")]
+    assert "90% train accuracy" in note
+    get = {k: qp(at, k)[0] for k in ("noise", "hidden", "steps", "batch")}
+    assert qp(at, "dataset") == ["spirals"]
+    assert f"noise {float(get['noise']):g}" in note
+    data = datasets.make(
+        "spirals",
+        n_points=int(qp(at, "n_points")[0]),
+        noise=float(get["noise"]),
+        seed=int(qp(at, "data_seed")[0]),
+    )
+    model = landscapes.MLP(tuple(int(h) for h in get["hidden"].split(",")), "tanh")
+    theta0 = model.init(int(qp(at, "init_seed")[0]))
+    first = qp(at, "run")[0]
+    assert first == "adam;lr=0.01"
+    result = optimizers.train(
+        "adam",
+        model,
+        data,
+        theta0,
+        steps=int(get["steps"]),
+        batch_size=int(get["batch"]),
+        seed=int(qp(at, "seed")[0]),
+        lr=0.01,
+    )
+    assert model.accuracy(result.final, data) >= 0.9
+    curve = next(
+        t["y"] for t in chart(at, "accuracy")["data"] if t["name"].startswith("1:")
+    )
+    assert curve[-1] >= 0.9
+    # Back to moons: the settings the user did not touch return to moons' own.
+    at.selectbox(key="nn.dataset").set_value("moons").run()
+    assert (qp(at, "noise"), qp(at, "hidden"), qp(at, "steps")) == (
+        ["0.2"],
+        ["16,16"],
+        ["500"],
+    )
+
+
+def test_a_setting_the_user_changed_survives_choosing_spirals():
+    at = app(**SMALL)
+    at.selectbox(key="nn.dataset").set_value("spirals").run()
+    assert not at.exception
+    # The link set steps and widths: they stay; the noise was the default: 0.05.
+    assert (qp(at, "steps"), qp(at, "hidden")) == (["150"], ["8"])
+    assert float(qp(at, "noise")[0]) < 0.2
+
+
+def test_a_link_naming_only_spirals_opens_as_choosing_spirals_does():
+    chosen = app()
+    chosen.selectbox(key="nn.dataset").set_value("spirals").run()
+    linked = app(dataset="spirals")
+    assert not linked.exception and not linked.warning
+    for key in ("noise", "hidden", "steps"):
+        assert qp(linked, key) == qp(chosen, key)
+
+
+def test_adding_two_runs_adds_two_that_differ_from_every_run():
+    """Issue #21: "Add run" twice added sgd(lr=0.1) twice, one curve on the other."""
+    at = app(**SMALL)
+    before = qp(at, "run")
+    at.button(key="nn.add").click().run()
+    at.button(key="nn.add").click().run()
+    assert not at.exception
+    runs = qp(at, "run")
+    assert runs[: len(before)] == before and len(runs) == len(before) + 2
+    assert len(set(runs)) == len(runs)
+    # The training curves the page draws: each new run's differs from every other.
+    curves = {
+        t["name"]: np.array(t["y"])
+        for t in chart(at, "loss")["data"]
+        if t["name"].endswith(": train")
+    }
+    assert len(curves) == len(runs)
+    names = list(curves)
+    height = max(c.max() for c in curves.values()) - min(
+        c.min() for c in curves.values()
+    )
+    for new in names[-2:]:
+        for other in names:
+            if other != new:
+                gap = np.max(np.abs(curves[new] - curves[other]))
+                assert gap > 0.05 * height, (new, other)  # apart on the chart

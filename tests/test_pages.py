@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
+from ui import config as cfg
 from ui import figures
 from ui.presets import PRESETS
 
@@ -463,3 +464,29 @@ def test_a_link_cannot_put_markup_in_a_notice(page):
         # as typed, but for the invisible word joiner that keeps http:// no link
         echoed += "[a](http://e.x) **b**" in html.replace("\u2060", "")
     assert echoed >= 1  # the text is there, shown literally
+
+
+def test_adding_two_runs_adds_two_that_differ_from_every_run():
+    """Issue #21: "Add run" twice added sgd twice, two identical paths (and, without
+    noise, sgd at lr 1e-3 is gd's path too): one hid the other."""
+    at = app()
+    before = qp(at, "run")
+    at.button(key="pg.add").click().run()
+    at.button(key="pg.add").click().run()
+    assert not at.exception
+    runs = qp(at, "run")
+    assert runs[: len(before)] == before and len(runs) == len(before) + 2
+    assert len(set(runs)) == len(runs)
+    # Every run's path, from the page's link through the engine.
+    config, _ = cfg.from_query({k: qp(at, k) for k in at.query_params})
+    paths = [r.path for r in config.run()]
+    (x0, x1), (y0, y1) = config.landscape().bounds
+    span = max(x1 - x0, y1 - y0)
+    for new in (-2, -1):
+        for other in range(len(paths)):
+            if other == len(paths) + new:
+                continue
+            a, b = paths[new], paths[other]
+            n = min(len(a), len(b))
+            gap = np.max(np.hypot(*(a[:n] - b[:n]).T))
+            assert gap > 0.01 * span, (runs[new], runs[other])

@@ -142,12 +142,14 @@ def test_epoch_marks_and_the_region_of_confusion():
     surface = landscapes.get("linear_regression", n_points=40)
     path_trace = next(t for t in spec["data"] if t.get("name") == "minibatch of 10")
     path = points(path_trace)
-    # The path's trace is rounded to 1e-5 of the plot's width (display only).
-    np.testing.assert_allclose(
-        points(epochs),
-        path[[0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56]],
-        atol=6e-6,
-    )
+    # 40 examples in batches of 10: an epoch starts every 4 steps. Every mark sits
+    # on one (the path's trace is rounded to 1e-5 of the plot's width, display
+    # only), and the first, far apart, are all marked.
+    starts = path[0:60:4]
+    marks = points(epochs)
+    for mark, epoch in zip(marks, epochs["customdata"], strict=True):
+        np.testing.assert_allclose(mark, starts[epoch - 1], atol=6e-6)
+    np.testing.assert_allclose(marks[:5], starts[:5], atol=6e-6)
     _, region = trace(spec, "region of confusion")
     boundary = points(region)
     data = surface.data
@@ -236,3 +238,51 @@ def test_lecturer_mode_hides_controls_and_shows_the_lesson():
     assert "sto.surface" not in keys and "sto.schedule" not in keys
     assert "sto.optimizer" in keys
     assert any("A 1/k learning rate lets SGD settle" in i.value for i in at.info)
+
+
+def marks_and_starts(values):
+    """(surface, the minibatch panel's marked epoch starts with their epoch numbers,
+    every epoch start of its run) through ui.stochastic's pure functions."""
+    surface = sto.surface_of(values)
+    runs = sto.panels(values)
+    figure = sto.panel_figure(surface, runs[1], sto.start_of(values, surface))
+    _, marks = trace(figure, "epoch starts")
+    result = runs[1].result
+    per_epoch = math.ceil(values["n_points"] / values["batch"])
+    starts = result.path[0 : len(result.lr) : per_epoch]  # steps that begin one
+    return surface, marks, starts
+
+
+def test_crowded_epoch_marks_are_thinned_to_a_diamonds_width_apart():
+    """Issue #21: logistic regression in batches of 10 marked 40 epochs 0.3% to 1.4%
+    of the view apart, a black band. A diamond of 8 px is 2% of a ~350 px panel:
+    marks are at least that far apart, every mark is an epoch start (its number on
+    hover), and every epoch left unmarked lies within that distance of a mark."""
+    values, _ = sto.from_query({"surface": "logistic_regression", "batch": "10"})
+    surface, marks, starts = marks_and_starts(values)
+    assert len(starts) == values["steps"] // (values["n_points"] // 10)  # 40
+    (x0, x1), (y0, y1) = surface.bounds
+    width = 0.02 * max(x1 - x0, y1 - y0)
+    shown = np.column_stack([marks["x"], marks["y"]])
+    assert np.all(np.hypot(*np.diff(shown, axis=0).T) >= width)
+    assert 1 < len(shown) < len(starts) // 2
+    epochs = np.array(marks["customdata"])
+    np.testing.assert_array_equal(shown, starts[epochs - 1])
+    for start in starts:
+        assert np.min(np.hypot(*(shown - start).T)) < width
+    assert "%{customdata}" in marks["hovertemplate"]
+
+
+def test_a_full_batch_run_counts_one_epoch_per_step():
+    """Issue #21: the full-batch row said "—" epochs. A full-batch step uses every
+    example once: one epoch per step; a minibatch of b over N takes ⌈N/b⌉ steps."""
+    values, _ = sto.from_query({"steps": "37", "batch": "8"})
+    surface = sto.surface_of(values)
+    rows = sto.summary_rows(surface, sto.panels(values))
+    epochs = {row["run"]: row["epochs"] for row in rows}
+    n = values["n_points"]
+    assert epochs == {
+        "full batch": "37",
+        "minibatch of 8": str(math.ceil(37 / math.ceil(n / 8))),
+        "online (batch 1)": str(math.ceil(37 / n)),
+    }

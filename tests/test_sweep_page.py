@@ -545,3 +545,105 @@ def test_the_plane_is_cached_by_what_it_computes_not_by_the_view():
         assert a.steps != b.steps or not np.array_equal(
             a.final_loss, b.final_loss, equal_nan=True
         )
+
+
+def settled(at) -> float:
+    """The share of the basin map's starts coloured by a minimum (the page's own
+    figure: a start that ended at no minimum, or diverged, has no colour)."""
+    z = sf.decode(heatmap(at)["z"])
+    return float(np.mean(np.isfinite(z)))
+
+
+def test_switching_to_basins_with_defaults_shows_basins():
+    """Issue #21: the plane's 200 steps of momentum at lr 1e-3 left two thirds of
+    the default basin map grey. Switching to basins picks settings that settle, says
+    so, and most starts of the full map end at a minimum."""
+    at = app()
+    at.radio(key="sw.mode").set_value("basins").run()
+    assert not at.exception
+    assert qp(at, "mode") == "basins"
+    assert settled(at) >= 0.5
+    assert not any("did not reach a minimum" in i.value for i in at.info)
+    notes = [i.value for i in at.info if "so that runs can settle" in i.value]
+    assert len(notes) == 1 and f"→ {qp(at, 'steps')}" in notes[0]
+    # The cells are real runs: a settled start's single run ends at the minimum.
+    main = heatmap(at)
+    z = sf.decode(main["z"])
+    row, col = np.argwhere(np.isfinite(z))[len(z) // 3]
+    surface = quadratic()
+    run = optimizers.run(
+        "momentum",
+        surface,
+        start=(main["x"][col], main["y"][row]),
+        steps=int(qp(at, "steps")),
+    )
+    assert math.dist(run.final, (0.0, 0.0)) < 0.12  # 2% of the bounds' side
+
+
+def test_a_basin_map_where_most_runs_are_still_moving_says_what_to_raise():
+    # Adam at its default lr 1e-3 moves about 1e-3 per step: 200 steps cross a
+    # tenth of the [-3, 3] square.
+    at = app(mode="basins", run="adam", resolution="24", steps="200")
+    assert not at.exception
+    assert settled(at) < 0.5
+    hints = [i.value for i in at.info if "did not reach a minimum" in i.value]
+    assert hints == [
+        "Most runs did not reach a minimum within 200 steps: raise Steps or lr "
+        "(the grey starts are still on their way)."
+    ]
+    # Settled maps carry no such hint.
+    at = app(mode="basins", run="gd;lr=0.1", resolution="24", steps="200")
+    assert settled(at) >= 0.5
+    assert not any("did not reach a minimum" in i.value for i in at.info)
+
+
+def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly():
+    """Issue #21: a cell's run reached the Playground as 'lr=0.04503428864545838'.
+    Its label has at most 4 significant digits (≈ where rounded); its link keeps
+    every digit, so the Playground runs the cell's own numbers."""
+    at = app(**SMALL)
+    main = heatmap(at)
+    lr, momentum = main["x"][13], main["y"][9]
+    assert len(repr(lr)) > 10  # a log axis: an lr no short decimal writes
+    at.session_state["sw.cell"] = (lr, momentum)
+    at.run()
+    [button] = at.get("link_button")
+    query = parse_qs(urlparse(button.proto.url).query)
+    playground = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        playground.query_params[key] = value
+    playground.run()
+    if not playground.session_state["pg.figure_drawn"]:
+        playground.session_state["pg.figure_drawn"] = True  # the browser's signal
+        playground.run()
+    assert not playground.exception
+    names = {
+        t.get("name")
+        for c in playground.get("plotly_chart")
+        if c.proto.id.endswith("pg.loss")
+        for t in json.loads(c.proto.spec)["data"]
+    }
+    label = next(n for n in names if n and n.startswith("1. momentum("))
+    items = label.removeprefix("1. momentum(").removesuffix(")").split(", ")
+    shown = {item.replace("≈", "=").split("=")[0]: item for item in items}
+    assert set(shown) == {"lr", "momentum"}
+    for name, value in (("lr", lr), ("momentum", momentum)):
+        text = shown[name].replace("≈", "=").split("=")[1]
+        digits = text.lstrip("0.").replace(".", "").split("e")[0]
+        assert len(digits) <= 4, label
+        assert float(text) == pytest.approx(value, rel=5e-4)
+        # ≈ exactly where the label rounds the run's number
+        assert ("≈" in shown[name]) == (float(text) != value)
+    # The link, read back, is the cell's run to the last bit.
+    config, _ = cfg.from_query(query)
+    [run] = config.run()
+    surface = quadratic()
+    expected = optimizers.run(
+        "momentum",
+        surface,
+        start=surface.default_start,
+        steps=150,
+        lr=lr,
+        momentum=momentum,
+    )
+    np.testing.assert_array_equal(run.path, expected.path)

@@ -157,3 +157,14 @@ def test_surface_parameters_named_like_page_keys_travel_apart():
     assert query["surface.noise"] == "1.5" and query["noise"] == "0.25"
     again, _ = cfg.from_query(query)
     assert again.surface_params == config.surface_params and again.noise == 0.25
+
+
+def test_next_run_differs_from_every_run_even_when_every_optimizer_is_used():
+    runs = [cfg.RunConfig(c.optimizer) for c in cfg.ADD_CANDIDATES]
+    for _ in range(3):
+        added = cfg.next_run(runs)
+        assert all(added != run for run in runs)
+        assert added.optimizer == runs[-1].optimizer
+        runs.append(added)
+    lrs = [r.hyperparameters.get("lr", 1e-3) for r in runs if r.optimizer == "sgd"]
+    assert len(set(lrs)) == len(lrs) == 4

@@ -60,7 +60,10 @@ class RunConfig:
     hyperparameters: dict[str, float] = field(default_factory=dict)
 
     def label(self) -> str:
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.hyperparameters.items())
+        """'momentum(lr=0.045, momentum=0.9)': each setting to 4 significant digits,
+        with ≈ where that rounds it (a Sweep cell's lr=0.04503428864545838 reads
+        lr≈0.04503); the link keeps every digit."""
+        shown = ", ".join(_readable(k, v) for k, v in self.hyperparameters.items())
         return f"{self.optimizer}({shown})" if shown else self.optimizer
 
 
@@ -115,6 +118,49 @@ def default_config() -> PlaygroundConfig:
     return PlaygroundConfig(runs=default_runs())
 
 
+# What "Add run" adds on the Playground, in turn: the first whose optimizer no run
+# uses yet (torch's defaults). sgd comes last: without noise it is gd step for step;
+# adamw is left out: at torch's defaults it is Adam to within a line's width.
+ADD_CANDIDATES = tuple(
+    RunConfig(name)
+    for name in (
+        "gd",
+        "momentum",
+        "adam",
+        "rmsprop",
+        "adagrad",
+        "nadam",
+        "radam",
+        "rprop",
+        "adadelta",
+        "normalized_gd",
+        "newton",
+        "sgd",
+    )
+)
+
+
+def next_run(runs: list[RunConfig], candidates=ADD_CANDIDATES) -> RunConfig:
+    """The run "Add run" adds beside `runs`, so that it does not hide one of them:
+    the first candidate whose optimizer no run uses; when every one is used, the
+    last run's optimizer at half the smallest lr any run of it has."""
+    used = {run.optimizer for run in runs}
+    for candidate in candidates:
+        if candidate.optimizer not in used:
+            return RunConfig(candidate.optimizer, dict(candidate.hyperparameters))
+    last = runs[-1] if runs else candidates[0]
+    spec = optimizers.spec(last.optimizer)
+    if "lr" not in spec.defaults:
+        return RunConfig(last.optimizer, dict(last.hyperparameters))
+    lrs = [
+        float(run.hyperparameters.get("lr", spec.defaults["lr"]))
+        for run in runs
+        if run.optimizer == last.optimizer
+    ]
+    lr = min(lrs, default=float(spec.defaults["lr"])) / 2
+    return RunConfig(last.optimizer, {**last.hyperparameters, "lr": lr})
+
+
 def _short(value) -> str:
     """The shortest text that reads back as the same number (URLs must be lossless)."""
     if isinstance(value, bool):
@@ -123,6 +169,17 @@ def _short(value) -> str:
         return str(value)
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
+
+
+def _readable(name: str, value) -> str:
+    """`name=value` for a label: `value` to 4 significant digits, `name≈value` if
+    that is not exactly the number."""
+    if isinstance(value, bool | int):
+        return f"{name}={value}"
+    rounded = f"{float(value):.4g}"
+    if float(rounded) == float(value):
+        return f"{name}={_short(value)}"
+    return f"{name}≈{rounded}"
 
 
 def _number(text: str) -> float | None:

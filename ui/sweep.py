@@ -214,8 +214,7 @@ def resolve(values: dict, notices: list[str]) -> None:
             f"{MODE_TITLES[values['mode']]}; showing {fallback}."
         )
         values["outcome"] = fallback
-    per_step = values["resolution"] ** 2 * step_cost(values["run"].optimizer, surface)
-    most_steps = max(1, limits.SWEEP_WORK.value // per_step)
+    most_steps = steps_allowed(values)
     if values["steps"] > most_steps:
         notices.append(
             f"{values['resolution']} x {values['resolution']} runs x "
@@ -223,6 +222,13 @@ def resolve(values: dict, notices: list[str]) -> None:
             f"{most_steps} steps {limits.notice(limits.SWEEP_WORK)}."
         )
         values["steps"] = most_steps
+
+
+def steps_allowed(values: dict) -> int:
+    """The most steps per run the work cap (limits.SWEEP_WORK) allows at `values`'
+    resolution, optimizer and surface."""
+    cost = step_cost(values["run"].optimizer, surface_of(values))
+    return max(1, limits.SWEEP_WORK.value // (values["resolution"] ** 2 * cost))
 
 
 def _resolve_axes(values: dict, notices: list[str]) -> None:
@@ -437,6 +443,73 @@ def basins_of(plane) -> planes.Basins:
     except IndexError:
         labels = np.where(plane.diverged, planes.DIVERGED, planes.UNSETTLED)
         return planes.Basins(labels=labels, minima=[])
+
+
+# A basin map shows basins when at least this share of its starts settle at a
+# minimum; below half, the page says why most did not.
+SETTLED_SHARE = 0.9
+PROBE_GRID = 12  # starts per side of the coarse map that tries settings out
+# Work a probe may cost (runs x steps x step cost): a 16th of one plane's cap, so
+# the dozen probes of a search cost at most about one plane.
+PROBE_WORK = limits.SWEEP_WORK.value // 16
+LR_FACTORS = (1.0, 10.0, 100.0)  # the lr tried, times the run's own, in turn
+
+
+def settled_share(basins) -> float:
+    """The share of a basin map's starts that ended at a minimum."""
+    return float(np.mean(np.asarray(basins.labels) >= 0))
+
+
+def settling_settings(values: dict, share: float = SETTLED_SHARE):
+    """(steps, run, probed share) that make a basin map of `values` show basins: the
+    run's own steps, doubled while the work cap allows, first at its own lr and then
+    at 10x and 100x (inside lr's range), the first where at least `share` of a
+    coarse PROBE_GRID x PROBE_GRID map of the same starts settle at a minimum. None
+    when nothing tried settles (the page then says why) or the settings already do.
+    """
+    values = {**values, "mode": "basins"}
+    optimizer = values["run"].optimizer
+    hyper = dict(values["run"].hyperparameters)
+    spec = optimizers.spec(optimizer)
+    factors = LR_FACTORS
+    if "lr" not in spec.defaults or not spec.hyperparameter("lr").settable:
+        factors = (1.0,)
+    lr = float(hyper.get("lr", spec.defaults.get("lr", 0.0)))
+    most = min(MAX_STEPS, steps_allowed(values))
+    cost = step_cost(optimizer, surface_of(values))
+    for factor in factors:
+        run = values["run"]
+        if factor != 1.0:
+            low, high = allowed_range(optimizer, "lr")
+            if not low <= lr * factor <= high:
+                break
+            run = cfg.RunConfig(optimizer, {**hyper, "lr": lr * factor})
+        steps = values["steps"]
+        while True:
+            steps = min(steps, most)
+            if PROBE_GRID**2 * steps * cost > PROBE_WORK:
+                break
+            probe = {**values, "run": run, "steps": steps, "resolution": PROBE_GRID}
+            got = settled_share(compute(probe)[1])
+            if got >= share:
+                if factor == 1.0 and steps == values["steps"]:
+                    return None
+                return steps, run, got
+            if steps >= most:
+                break
+            steps *= 2
+    return None
+
+
+def unsettled_hint(plane, basins) -> str | None:
+    """What to change when most starts of a basin map settled nowhere (None when
+    most did settle or diverged)."""
+    if float(np.mean(np.asarray(basins.labels) == planes.UNSETTLED)) <= 0.5:
+        return None
+    return (
+        f"Most runs did not reach a minimum within {plane.steps} steps: raise "
+        "Steps or lr (the grey starts are still on their way)."
+    )
 
 
 # --- reading a plane ----------------------------------------------------------------
