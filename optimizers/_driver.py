@@ -3,27 +3,31 @@
 Layout, chosen by measurement (see benchmarks/): a loop over chunks of CHUNK runs, split
 over the cores by ``landscapes._jit.jit_chunked``;
 inside a chunk the step loop is outside and a loop over the chunk's runs is inside, with
-positions, gradients and optimizer state in separate contiguous arrays. The landscape is
-an integer id switched on once per chunk and step (landscapes/_dispatch.py).
+positions, gradients and optimizer state in separate contiguous arrays.
 
 The kernel contract (docs/adding-an-optimizer.md): an optimizer is two functions,
 
-    init(S, H, m)                                          # state before step 0
-    step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)    # one update of m runs
+    init(S, H, m)                                                     # before step 0
+    step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)
 
-with the types of ``INIT_SIGNATURE`` and ``STEP_SIGNATURE``. They are compiled on
-their own (`Compiled`, well under a second for most) and reach the drivers as
-first-class function values (a pointer), not inlined: one driver per job kind
-(`_trajectories` here, ``optimizers.train._train`` for networks) is compiled once and
-runs every optimizer. Each optimizer's own kernel, with its step inlined, used to cost
-4-9 s of compile because each copy re-optimized and re-generated the whole linked
-landscape dispatch; 18 of them made a 72 s warm-up. The step's own loop over the m
-runs of a chunk stays inside the step, where LLVM vectorizes it as before; what the
-pointer costs is one call per chunk and step (measured in benchmarks/bench_engine.py).
+with the types of ``INIT_SIGNATURE`` and ``STEP_SIGNATURE``, and a surface is three
+(``landscapes._dispatch.surface_functions``: f and ∇f on a chunk, at a point, the
+Hessian on a chunk). Each is compiled on its own (``landscapes._jit.FirstClass``,
+well under a second for most) and reaches the drivers as a first-class function
+value (a pointer), not inlined: one driver per job kind (`_trajectories` here,
+``optimizers.train._train`` for networks) is compiled once and runs every optimizer
+on every surface. When each optimizer had its own kernel with its step inlined and a
+switch over all surfaces linked in, each cost 4-9 s of compile (18 of them made a
+72 s warm-up). The step's own loop over the m runs of a chunk stays inside the step,
+where LLVM vectorizes it as before (with ``noalias`` arrays, see `compiled`); the
+pointers cost a call per chunk and step (measured in benchmarks/bench_engine.py
+--against: the planes as fast as before, a one-run path ~1.5x slower per step).
 
 A run that produces a non-finite loss or leaves the box |x|, |y| <= DIVERGENCE_BOX is
 marked diverged at that step; its last good iterate is kept as its final point.
 """
+
+import threading
 
 import numba
 import numpy as np
@@ -321,8 +325,16 @@ class Bound:
         if missing is None or _jit.first_use_hook is None:
             return call()
         task, parts = missing
-        # Network training is never interpreted (in plain Python it would take
-        # minutes): the hook gets no arguments and waits for the compile.
+        if not self.chunked and parts[0] is self._dispatcher:
+            # Network training is never interpreted (in plain Python it would take
+            # minutes): the page waits for its driver anyway, so its optimizer's
+            # step compiles meanwhile, on the other core, not after it.
+            threading.Thread(
+                target=lambda: [piece.value() for piece in self.pieces],
+                name=f"compile-{self.task}",
+                daemon=True,
+            ).start()
+        # The hook gets no arguments for training: it waits for the compile.
         pending = _jit.Pending(self.locator, parts)
         return _jit.first_use_hook(
             pending, task, work, args[1:] if self.chunked else None, call
