@@ -310,6 +310,67 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
+CONTROL_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((plot) => plot.querySelector('.slider-container'))
+    .map((plot) => {
+        const boxes = (selector) => [...plot.querySelectorAll(selector)].map((e) => {
+            const b = e.getBoundingClientRect();
+            return [b.left, b.top, b.right, b.bottom];
+        });
+        return {
+            buttons: boxes('.updatemenu-button'),
+            slider: boxes('.slider-rail-rect, .slider-grip-rect'),
+            labels: boxes('.slider-label'),
+            figure: boxes('.main-svg')[0],
+        };
+    })"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    "path, figures",
+    [
+        ("/?surface=quadratic&steps=300", 1),
+        (
+            "/neural_net?n_points=80&steps=200&hidden=8&run=adam;lr=0.01"
+            "&run=sgd;lr=0.1&run=rmsprop;lr=0.01&run=adagrad;lr=0.1",
+            4,
+        ),
+    ],
+)
+def test_the_play_buttons_leave_the_scrubber_free(browser, server, path, figures):
+    """At 1280 x 720, no ▶ Play / ❚❚ Pause button covers any part of the scrubber's
+    rail or handle (the Pause button sat on the handle at step 0, on every animated
+    figure), and the scrubber's labels stay inside the figure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot .slider-container')"
+        f".length === {figures}",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    drawn = page.evaluate(CONTROL_BOXES_JS)
+    page.locator(".js-plotly-plot .slider-container").first.scroll_into_view_if_needed()
+    shot(page, "play-controls-" + ("neural-net" if "neural" in path else "playground"))
+    context.close()
+    assert len(drawn) == figures
+    for plot in drawn:
+        assert len(plot["buttons"]) == 2 and len(plot["slider"]) == 2
+        for button in plot["buttons"]:
+            for part in plot["slider"]:
+                assert not overlap(button, part), (button, part)
+        left, top, right, bottom = plot["figure"]
+        for box in plot["buttons"] + plot["slider"] + plot["labels"]:
+            assert left <= box[0] and box[2] <= right + 1, box
+            assert top <= box[1] and box[3] <= bottom + 1, box
+
+
 def frames_in_page(page, figure=".js-plotly-plot") -> tuple[list, list]:
     """The trajectory figure's frames as plotly.js holds them, and the frames
     ui.figures.with_frames builds from the spec the page received."""

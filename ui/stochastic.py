@@ -169,8 +169,10 @@ def panel_figure(
     layout = figure["layout"]
     layout["showlegend"] = False
     layout["margin"]["t"] = 30
-    plot_height = height - 30 - layout["margin"]["b"]
-    layout["updatemenus"][0]["y"] = layout["sliders"][0]["y"] = -56 / plot_height
+    plot_height = layout["height"] - 30 - layout["margin"]["b"]
+    controls = figures.play_controls([], plot_height)  # placed for the new margin
+    layout["updatemenus"][0]["y"] = controls["updatemenus"][0]["y"]
+    layout["sliders"][0]["y"] = controls["sliders"][0]["y"]
     first, second = AXIS_TITLES.get(surface.name, ("a", "b"))
     layout["xaxis"]["title"] = {"text": first}
     layout["yaxis"]["title"] = {"text": second}
