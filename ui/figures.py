@@ -36,6 +36,29 @@ BUTTON_ROW = 36  # px from the buttons' top to the scrubber's, under them
 SLIDER_PAD_TOP = 6  # px from the scrubber's top to its rail
 
 
+# plotly.js rejects the promise of an animation that another one interrupts (❚❚ Pause,
+# a scrubber click during ▶ Play) with `undefined`, and its own buttons and scrubber
+# never handle it: each Pause was an "Uncaught (in promise) undefined" page error.
+# Their Plots module is not reachable from outside (window.Plotly.Plots is a copy),
+# so this marks such a rejection as handled when it comes: `undefined`, within a
+# second of figure `gd` reporting an interrupted animation. Every figure listener
+# (ui.widgets) and the offline export (ui.export) run it on their figure:
+# QUIET_INTERRUPTIONS_JS.replace("GRAPH_DIV", <the figure's JavaScript name>).
+QUIET_INTERRUPTIONS_JS = """
+    ((gd) => {
+      if (!window.descentLabQuiet) {
+        window.descentLabQuiet = { interrupted: -Infinity };
+        window.addEventListener("unhandledrejection", (event) => {
+          const since = performance.now() - window.descentLabQuiet.interrupted;
+          if (event.reason === undefined && since < 1000) event.preventDefault();
+        });
+      }
+      gd.on("plotly_animationinterrupted", () => {
+        window.descentLabQuiet.interrupted = performance.now();
+      });
+    })(GRAPH_DIV);
+"""
+
 # Every log axis labels each tick, a decade or a digit between decades, with this
 # d3 format: plain numbers with thousands grouped (2,000; 0.02; 0.000001), exponent
 # form only outside 1e-6 ... 999,999 (1e-16). With a tickformat set plotly.js formats

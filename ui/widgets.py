@@ -595,6 +595,7 @@ export default function ({ data, setTriggerValue }) {
     if (!figure || figure === bound || typeof figure.on !== "function") return;
     bound = figure;
 """
+        + figures.QUIET_INTERRUPTIONS_JS.replace("GRAPH_DIV", "figure")
         + handler
         + """
   };
