@@ -310,6 +310,78 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
+def wait_for_step(page, k: int, figure: str = ".st-key-pg-figure"):
+    """Wait until the figure's step counter reads "step k" (bounded)."""
+    page.wait_for_function(
+        """([figure, text]) => [...document.querySelectorAll(
+            `${figure} .textpoint text`)].some((t) => t.textContent === text)""",
+        arg=[figure, f"step {k}"],
+        timeout=30_000,
+    )
+
+
+def shown_step(page) -> int:
+    text = step_counter(page).text_content()
+    assert text.startswith("step "), text
+    return int(text.split()[1])
+
+
+def test_step_continues_from_the_step_on_screen(browser, server):
+    """Step ▶ after Play and Pause, and after a click on the scrubber, shows the next
+    step of the one on screen (it went to step 1: the server counted from its own
+    frame), a widget change keeps the step, and no page error is logged (each Pause
+    logged an unhandled promise rejection)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_page(page, server + "/?surface=quadratic&steps=600&run=gd;lr=0.01")
+    figure = page.locator(".st-key-pg-figure")
+    figure.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.st-key-pg-figure .textpoint text')]
+            .some((t) => /^step ([2-9]|[1-9][0-9]+)$/.test(t.textContent))""",
+        timeout=30_000,
+    )
+    figure.locator(".updatemenu-item-text", has_text="Pause").click()
+    paused = shown_step(page)
+    assert paused >= 2
+    page.locator(".st-key-pg-step1 button").click()
+    wait_for_step(page, paused + 1)
+    page.locator(".st-key-pg-step10 button").click()
+    wait_for_step(page, paused + 11)
+    # A click on the scrubber's rail, 70% along: the step there, then one more.
+    # (.first: while plotly.js redraws the scrubber, two rails may be in the page)
+    rail = figure.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + 0.7 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll(
+            '.st-key-pg-figure .textpoint text')].some((t) =>
+            t.textContent.startsWith('step ') && t.textContent !== before)""",
+        arg=f"step {paused + 11}",
+        timeout=30_000,
+    )
+    scrubbed = shown_step(page)
+    assert 300 < scrubbed < 600, scrubbed
+    page.locator(".st-key-pg-step1 button").click()
+    wait_for_step(page, scrubbed + 1)
+    # A widget change redraws the figure at the same step.
+    start_x = page.locator('[data-testid="stSidebar"]').get_by_label("start x")
+    start_x.fill("-2")
+    start_x.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('start') === '-2,2'",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    assert shown_step(page) == scrubbed + 1
+    figure.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "playground-stepped-after-scrub.png"))
+    context.close()
+    assert errors == []
+
+
 CONTROL_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .filter((plot) => plot.querySelector('.slider-container'))
     .map((plot) => {
