@@ -620,25 +620,61 @@ BATCH_LINES_JS = """() => {
 }"""
 
 
+STEP_COUNTERS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .map((plot) => [...plot.querySelectorAll('.textpoint text')]
+        .map((t) => t.textContent).find((t) => /^step [0-9]+$/.test(t)))
+    .filter((text) => text !== undefined)"""
+
+
 def test_stochastic_play_redraws_each_minibatchs_loss(server, page):
+    """The first panel's Play, Pause and scrubber drive all three panels (they
+    played one each, out of step), the minibatch panel redraws its batch's loss, and
+    each step counter sits above its plot, clear of the start marker."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server + "/stochastic?steps=80&batch=5")
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .slider-container')"
-        ".length === 3",
+        "() => document.querySelectorAll('.js-plotly-plot .textpoint text')"
+        ".length >= 3",
         timeout=LOAD_MS,
     )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)
     before = page.evaluate(BATCH_LINES_JS)
-    middle = page.locator(".js-plotly-plot").nth(1)
-    middle.locator(".updatemenu-item-text", has_text="Play").click()
+    assert page.locator(".js-plotly-plot .slider-container").count() == 1
+    first = page.locator(".js-plotly-plot").first
+    first.locator(".updatemenu-item-text", has_text="Play").click()
     page.wait_for_timeout(1200)
-    middle.locator(".updatemenu-item-text", has_text="Pause").click()
+    first.locator(".updatemenu-item-text", has_text="Pause").click()
+    page.wait_for_timeout(300)
     after = page.evaluate(BATCH_LINES_JS)
     assert before != after  # another batch, another surface
-    counter = middle.locator("text=/^step [0-9]+$/").first.text_content()
-    assert counter != "step 0"
+    counters = page.evaluate(STEP_COUNTERS_JS)
+    assert len(counters) == 3 and len(set(counters)) == 1, counters
+    assert counters[0] != "step 0"
+    rail = first.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + 0.25 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        f"(before) => ({STEP_COUNTERS_JS})()[2] !== before",
+        arg=counters[2],
+        timeout=10_000,
+    )
+    scrubbed = page.evaluate(STEP_COUNTERS_JS)
+    assert len(set(scrubbed)) == 1 and scrubbed != counters, scrubbed
+    # Each counter is above its plot area (it sat on the start marker, inside it).
+    above = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)
+            .map((plot) => {
+                const text = [...plot.querySelectorAll('.textpoint text')]
+                    .find((t) => t.textContent.startsWith('step '));
+                const area = plot.querySelector('.nsewdrag');
+                return text.getBoundingClientRect().bottom
+                    <= area.getBoundingClientRect().top + 1;
+            })"""
+    )
+    assert above == [True, True, True]
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == []
     shot(page, "stochastic-playing")
 
 

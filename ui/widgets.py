@@ -763,6 +763,48 @@ def shown_frame(key: str) -> int | None:
     return None if frame is None else int(frame)
 
 
+# Figures that follow a leader figure's ▶ Play, ❚❚ Pause and scrubber (they have
+# none): each frame the leader shows, each follower shows too (its last one past its
+# end), so panels of the same steps can be compared in step. All in the browser.
+FOLLOW_HANDLER = """
+    figure.on("plotly_animatingframe", (event) => {
+      for (const container of data.followers) {
+        const other = document.querySelector(`.${container} .js-plotly-plot`);
+        const frames = ((other || {})._transitionData || {})._frames || [];
+        if (!frames.length || !window.Plotly) continue;
+        const k = Math.min(Number(event.name), frames.length - 1);
+        window.Plotly.animate(other, [String(k)], {
+          mode: "immediate",
+          frame: { duration: 0, redraw: false },
+          transition: { duration: 0 },
+        }).catch(() => {});  // interrupted by the next frame: as it should be
+      }
+    });
+"""
+_figure_followers = st.components.v2.component(
+    "descent_lab.figure_followers", js=_figure_listener_js(FOLLOW_HANDLER)
+)
+
+
+def container_class(key: str) -> str:
+    """The CSS class Streamlit gives the element with `key` (st-key-<key>, every
+    character but letters, digits, _ and - as -)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def figure_followers(key: str, leader_key: str, follower_keys: list[str]) -> None:
+    """Mount the invisible listener that makes the figures drawn with
+    `follower_keys` show each frame the figure drawn with `leader_key` shows."""
+    _figure_followers(
+        key=key,
+        data={
+            "container": container_class(leader_key),
+            "followers": [container_class(k) for k in follower_keys],
+        },
+        height=0,
+    )
+
+
 # A box drag (or a double-click back) on a figure reaches the server as a trigger
 # value: plotly.js's plotly_relayout event's axis ranges, as the axes show them (a
 # log axis's range is in log10 units; `figure_zooms` converts), or {reset: true}.
