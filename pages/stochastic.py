@@ -147,7 +147,8 @@ if surface.name == "linear_regression":
     marks.append("pink: the region of confusion")
 st.caption(
     "; ".join(marks)
-    + ". Press ▶ Play in any panel: the animation runs in your browser."
+    + ". ▶ Play and the slider under the first panel move all three to the same "
+    "step: the animation runs in your browser."
 )
 
 left, right = st.columns([3, 2])
