@@ -192,8 +192,20 @@ def mark_figure_drawn():
     state[P + "figure_drawn"] = True
 
 
+def show_frame(k):
+    # The figure settled on frame k in the browser (Pause, Play's end, the scrubber).
+    # A Step in the same run already counted from it (move_frame).
+    if not state.get(P + "frame_moved"):
+        state[P + "frame"] = k
+
+
 def move_frame(steps):
-    state[P + "frame"] = 0 if steps is None else state[P + "frame"] + steps
+    # From the frame on screen: this run's report of it, if the browser sent one
+    # with the click, else the last.
+    shown = w.shown_frame(P + "figure_clicks")
+    frame = state[P + "frame"] if shown is None else shown
+    state[P + "frame"] = 0 if steps is None else frame + steps
+    state[P + "frame_moved"] = True
 
 
 def cannot_run(config) -> str | None:
@@ -205,6 +217,7 @@ def cannot_run(config) -> str | None:
     return None
 
 
+state.pop(P + "frame_moved", None)  # set by this run's callbacks only
 sync_surface_state()
 config = w.playground_config_from_state()
 query = {**cfg.to_query(config), **cfg.view_to_query(view)}
@@ -252,7 +265,12 @@ with main:
     st.plotly_chart(
         figures.Prebuilt(figure), key=P + "figure", config={"displaylogo": False}
     )
-    w.figure_clicks(P + "figure_clicks", P + "figure", on_click=start_from_click)
+    w.figure_clicks(
+        P + "figure_clicks",
+        P + "figure",
+        on_click=start_from_click,
+        on_shown=show_frame,
+    )
     if not state.get(P + "figure_drawn", True):
         # A session's first run ends here: the browser fetches, compiles and draws
         # the figure with nothing else competing, then signals for the rest of the
@@ -292,7 +310,8 @@ with main:
             "optimizer's buffer (velocity, momentum or first moment). Under the step "
             "counter, each run's learning rate per coordinate, step / (−∂f/∂θ): "
             "where an adaptive method rescales, the two differ. The table is at step "
-            f"{state[P + 'frame']}, which the Step buttons choose."
+            f"{state[P + 'frame']}: where Pause, the slider or the Step buttons "
+            "left the figure."
         )
         # One row per run and quantity, x and y in columns: narrow enough for the
         # column with every number on one line.

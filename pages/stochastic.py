@@ -128,9 +128,14 @@ st.latex(
     r"\nabla \ell_i(\theta_k)"
 )
 columns = st.columns(3)
-for column, panel, figure in zip(columns, panels, panel_figures, strict=True):
+panel_keys = [P + "panel." + panel.label for panel in panels]
+# One ▶ Play, ❚❚ Pause and scrubber, the first panel's: the others follow it.
+shown = [panel_figures[0], *map(sto.follower, panel_figures[1:])]
+for column, panel, figure, key in zip(columns, panels, shown, panel_keys, strict=True):
     column.markdown(f"**{panel.label}**")
-    column.plotly_chart(figures.Prebuilt(figure), key=P + "panel." + panel.label)
+    column.plotly_chart(figures.Prebuilt(figure), key=key)
+with columns[0]:
+    w.figure_followers(P + "followers", panel_keys[0], panel_keys[1:])
 marks = [
     "★ is θ*, the full loss's minimizer, on the full loss's contours",
     "white lines: the loss of the batch this step uses",
@@ -143,7 +148,8 @@ if surface.name == "linear_regression":
     marks.append("pink: the region of confusion")
 st.caption(
     "; ".join(marks)
-    + ". Press ▶ Play in any panel: the animation runs in your browser."
+    + ". ▶ Play and the slider under the first panel move all three to the same "
+    "step: the animation runs in your browser."
 )
 
 left, right = st.columns([3, 2])

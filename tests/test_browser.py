@@ -310,6 +310,139 @@ def test_play_advances_and_surface_stays_visible(server, page):
     assert images.first.get_attribute("href").startswith("data:image/png")
 
 
+def wait_for_step(page, k: int, figure: str = ".st-key-pg-figure"):
+    """Wait until the figure's step counter reads "step k" (bounded)."""
+    page.wait_for_function(
+        """([figure, text]) => [...document.querySelectorAll(
+            `${figure} .textpoint text`)].some((t) => t.textContent === text)""",
+        arg=[figure, f"step {k}"],
+        timeout=30_000,
+    )
+
+
+def shown_step(page) -> int:
+    text = step_counter(page).text_content()
+    assert text.startswith("step "), text
+    return int(text.split()[1])
+
+
+def test_step_continues_from_the_step_on_screen(browser, server):
+    """Step ▶ after Play and Pause, and after a click on the scrubber, shows the next
+    step of the one on screen (it went to step 1: the server counted from its own
+    frame), a widget change keeps the step, and no page error is logged (each Pause
+    logged an unhandled promise rejection)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_page(page, server + "/?surface=quadratic&steps=600&run=gd;lr=0.01")
+    figure = page.locator(".st-key-pg-figure")
+    figure.locator(".updatemenu-item-text", has_text="Play").click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.st-key-pg-figure .textpoint text')]
+            .some((t) => /^step ([2-9]|[1-9][0-9]+)$/.test(t.textContent))""",
+        timeout=30_000,
+    )
+    figure.locator(".updatemenu-item-text", has_text="Pause").click()
+    paused = shown_step(page)
+    assert paused >= 2
+    page.locator(".st-key-pg-step1 button").click()
+    wait_for_step(page, paused + 1)
+    page.locator(".st-key-pg-step10 button").click()
+    wait_for_step(page, paused + 11)
+    # A click on the scrubber's rail, 70% along: the step there, then one more.
+    # (.first: while plotly.js redraws the scrubber, two rails may be in the page)
+    rail = figure.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + 0.7 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll(
+            '.st-key-pg-figure .textpoint text')].some((t) =>
+            t.textContent.startsWith('step ') && t.textContent !== before)""",
+        arg=f"step {paused + 11}",
+        timeout=30_000,
+    )
+    scrubbed = shown_step(page)
+    assert 300 < scrubbed < 600, scrubbed
+    page.locator(".st-key-pg-step1 button").click()
+    wait_for_step(page, scrubbed + 1)
+    # A widget change redraws the figure at the same step.
+    start_x = page.locator('[data-testid="stSidebar"]').get_by_label("start x")
+    start_x.fill("-2")
+    start_x.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('start') === '-2,2'",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    assert shown_step(page) == scrubbed + 1
+    figure.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "playground-stepped-after-scrub.png"))
+    context.close()
+    assert errors == []
+
+
+CONTROL_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((plot) => plot.querySelector('.slider-container'))
+    .map((plot) => {
+        const boxes = (selector) => [...plot.querySelectorAll(selector)].map((e) => {
+            const b = e.getBoundingClientRect();
+            return [b.left, b.top, b.right, b.bottom];
+        });
+        return {
+            buttons: boxes('.updatemenu-button'),
+            slider: boxes('.slider-rail-rect, .slider-grip-rect'),
+            labels: boxes('.slider-label'),
+            figure: boxes('.main-svg')[0],
+        };
+    })"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    "path, figures",
+    [
+        ("/?surface=quadratic&steps=300", 1),
+        (
+            "/neural_net?n_points=80&steps=200&hidden=8&run=adam;lr=0.01"
+            "&run=sgd;lr=0.1&run=rmsprop;lr=0.01&run=adagrad;lr=0.1",
+            4,
+        ),
+    ],
+)
+def test_the_play_buttons_leave_the_scrubber_free(browser, server, path, figures):
+    """At 1280 x 720, no ▶ Play / ❚❚ Pause button covers any part of the scrubber's
+    rail or handle (the Pause button sat on the handle at step 0, on every animated
+    figure), and the scrubber's labels stay inside the figure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot .slider-container')"
+        f".length === {figures}",
+        timeout=LOAD_MS,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+    drawn = page.evaluate(CONTROL_BOXES_JS)
+    page.locator(".js-plotly-plot .slider-container").first.scroll_into_view_if_needed()
+    shot(page, "play-controls-" + ("neural-net" if "neural" in path else "playground"))
+    context.close()
+    assert len(drawn) == figures
+    for plot in drawn:
+        assert len(plot["buttons"]) == 2 and len(plot["slider"]) == 2
+        for button in plot["buttons"]:
+            for part in plot["slider"]:
+                assert not overlap(button, part), (button, part)
+        left, top, right, bottom = plot["figure"]
+        for box in plot["buttons"] + plot["slider"] + plot["labels"]:
+            assert left <= box[0] and box[2] <= right + 1, box
+            assert top <= box[1] and box[3] <= bottom + 1, box
+
+
 def frames_in_page(page, figure=".js-plotly-plot") -> tuple[list, list]:
     """The trajectory figure's frames as plotly.js holds them, and the frames
     ui.figures.with_frames builds from the spec the page received."""
@@ -487,25 +620,61 @@ BATCH_LINES_JS = """() => {
 }"""
 
 
+STEP_COUNTERS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .map((plot) => [...plot.querySelectorAll('.textpoint text')]
+        .map((t) => t.textContent).find((t) => /^step [0-9]+$/.test(t)))
+    .filter((text) => text !== undefined)"""
+
+
 def test_stochastic_play_redraws_each_minibatchs_loss(server, page):
+    """The first panel's Play, Pause and scrubber drive all three panels (they
+    played one each, out of step), the minibatch panel redraws its batch's loss, and
+    each step counter sits above its plot, clear of the start marker."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server + "/stochastic?steps=80&batch=5")
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .slider-container')"
-        ".length === 3",
+        "() => document.querySelectorAll('.js-plotly-plot .textpoint text')"
+        ".length >= 3",
         timeout=LOAD_MS,
     )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)
     before = page.evaluate(BATCH_LINES_JS)
-    middle = page.locator(".js-plotly-plot").nth(1)
-    middle.locator(".updatemenu-item-text", has_text="Play").click()
+    assert page.locator(".js-plotly-plot .slider-container").count() == 1
+    first = page.locator(".js-plotly-plot").first
+    first.locator(".updatemenu-item-text", has_text="Play").click()
     page.wait_for_timeout(1200)
-    middle.locator(".updatemenu-item-text", has_text="Pause").click()
+    first.locator(".updatemenu-item-text", has_text="Pause").click()
+    page.wait_for_timeout(300)
     after = page.evaluate(BATCH_LINES_JS)
     assert before != after  # another batch, another surface
-    counter = middle.locator("text=/^step [0-9]+$/").first.text_content()
-    assert counter != "step 0"
+    counters = page.evaluate(STEP_COUNTERS_JS)
+    assert len(counters) == 3 and len(set(counters)) == 1, counters
+    assert counters[0] != "step 0"
+    rail = first.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + 0.25 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_function(
+        f"(before) => ({STEP_COUNTERS_JS})()[2] !== before",
+        arg=counters[2],
+        timeout=10_000,
+    )
+    scrubbed = page.evaluate(STEP_COUNTERS_JS)
+    assert len(set(scrubbed)) == 1 and scrubbed != counters, scrubbed
+    # Each counter is above its plot area (it sat on the start marker, inside it).
+    above = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)
+            .map((plot) => {
+                const text = [...plot.querySelectorAll('.textpoint text')]
+                    .find((t) => t.textContent.startsWith('step '));
+                const area = plot.querySelector('.nsewdrag');
+                return text.getBoundingClientRect().bottom
+                    <= area.getBoundingClientRect().top + 1;
+            })"""
+    )
+    assert above == [True, True, True]
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == []
     shot(page, "stochastic-playing")
 
 

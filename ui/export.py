@@ -33,7 +33,10 @@ TEMPLATE = """<!DOCTYPE html>
 <script>
 const figure = {figure_json};
 Plotly.newPlot("plot", figure.data, figure.layout, {{displaylogo: false}})
-  .then(() => Plotly.addFrames("plot", figure.frames));
+  .then((plot) => {{
+    {quiet_interruptions}
+    return Plotly.addFrames(plot, figure.frames);
+  }});
 </script>
 </body>
 </html>
@@ -60,6 +63,8 @@ def standalone_html(figure: dict, title: str, lesson: str = "", link: str = "") 
         link=f" Link: <code>{html.escape(link)}</code>" if link else "",
         plotly_js=plotly_js(),
         figure_json=figure_json,
+        # Pause without an "Uncaught (in promise)" error, as in the app.
+        quiet_interruptions=figures.QUIET_INTERRUPTIONS_JS.replace("GRAPH_DIV", "plot"),
     )
 
 

@@ -31,7 +31,33 @@ PATH_OPACITY = 0.7  # whole paths, under the animated heads
 CLICK_GRID = 21  # invisible clickable points per side (a click snaps to the nearest)
 SLIDER_STOPS = 101  # scrubber positions, at most (plus the initial frame)
 FRAMES_RECIPE = "descent_lab_frames"  # layout.meta key: frames the browser builds
+CONTROLS_BELOW = 56  # px from the plot's bottom edge to the Play/Pause buttons
+BUTTON_ROW = 36  # px from the buttons' top to the scrubber's, under them
+SLIDER_PAD_TOP = 6  # px from the scrubber's top to its rail
 
+
+# plotly.js rejects the promise of an animation that another one interrupts (❚❚ Pause,
+# a scrubber click during ▶ Play) with `undefined`, and its own buttons and scrubber
+# never handle it: each Pause was an "Uncaught (in promise) undefined" page error.
+# Their Plots module is not reachable from outside (window.Plotly.Plots is a copy),
+# so this marks such a rejection as handled when it comes: `undefined`, within a
+# second of figure `gd` reporting an interrupted animation. Every figure listener
+# (ui.widgets) and the offline export (ui.export) run it on their figure:
+# QUIET_INTERRUPTIONS_JS.replace("GRAPH_DIV", <the figure's JavaScript name>).
+QUIET_INTERRUPTIONS_JS = """
+    ((gd) => {
+      if (!window.descentLabQuiet) {
+        window.descentLabQuiet = { interrupted: -Infinity };
+        window.addEventListener("unhandledrejection", (event) => {
+          const since = performance.now() - window.descentLabQuiet.interrupted;
+          if (event.reason === undefined && since < 1000) event.preventDefault();
+        });
+      }
+      gd.on("plotly_animationinterrupted", () => {
+        window.descentLabQuiet.interrupted = performance.now();
+      });
+    })(GRAPH_DIV);
+"""
 
 # Every log axis labels each tick, a decade or a digit between decades, with this
 # d3 format: plain numbers with thousands grouped (2,000; 0.02; 0.000001), exponent
@@ -394,9 +420,11 @@ def trajectory_figure(
     # out made plotly.js lay the figure out twice, ~0.6 s in the browser.
     legend_names = [*labels, *extra_legend, minima_label(surface), "start"]
     top = 24 + 30 * _legend_rows(legend_names)
-    bottom = 130
+    # The controls' two rows (buttons, then the scrubber) take BUTTON_ROW more than
+    # one row did: the figure grows by it and the plot keeps its height.
+    height += BUTTON_ROW
+    bottom = 130 + BUTTON_ROW
     plot_height = max(height - top - bottom, 100)
-    below_axis = -56 / plot_height  # paper units: under the x axis title
     layout = {
         "height": height,
         "margin": {"l": 50, "r": 20, "t": top, "b": bottom, "autoexpand": False},
@@ -420,7 +448,7 @@ def trajectory_figure(
         "legend": {"orientation": "h", "y": 1 + 12 / plot_height, "yanchor": "bottom"},
         "images": [image_under(image or surface_image(surface), surface.bounds)],
         "annotations": annotations,
-        **play_controls(stops, below_axis, active=stops.index(initial_frame)),
+        **play_controls(stops, plot_height, active=stops.index(initial_frame)),
     }
     if recipe is not None:
         layout["meta"] = {FRAMES_RECIPE: recipe}
@@ -493,10 +521,19 @@ def image_under(source: str, bounds) -> dict:
 
 
 def play_controls(
-    stops, y: float, frame_ms: int = FRAME_MS, active: int = 0, slider_x: float = 0.18
+    stops,
+    plot_height: float,
+    below: float = CONTROLS_BELOW,
+    frame_ms: int = FRAME_MS,
+    active: int = 0,
 ) -> dict:
     """Layout ``updatemenus`` (▶ Play, ❚❚ Pause) and ``sliders`` (a scrubber over the
-    frames named by `stops`) at paper height `y`, all in the browser."""
+    frames named by `stops`), all in the browser: the buttons `below` px under the
+    plot (of `plot_height` px), and the scrubber under them across the plot's whole
+    width. Side by side, the Pause button covered the scrubber's handle wherever the
+    figure was narrow (a Neural net column, a Stochastic panel)."""
+    buttons_y = -below / plot_height
+    slider_y = -(below + BUTTON_ROW) / plot_height
     still = {"duration": 0, "redraw": False}
     slider_steps = [
         {
@@ -515,9 +552,10 @@ def play_controls(
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": y,
+                "y": buttons_y,
                 "xanchor": "left",
                 "yanchor": "top",
+                "pad": {"t": 0, "r": 0, "b": 0, "l": 0},
                 "showactive": False,
                 "buttons": [
                     {
@@ -551,10 +589,11 @@ def play_controls(
         "sliders": [
             {
                 "active": active,
-                "x": slider_x,
-                "len": 1.0 - slider_x,
-                "y": y,
+                "x": 0.0,
+                "len": 1.0,
+                "y": slider_y,
                 "yanchor": "top",
+                "pad": {"t": SLIDER_PAD_TOP, "r": 0, "b": 0, "l": 0},
                 # The counter on the plot follows every frame; this label would lag.
                 "currentvalue": {"visible": False},
                 "transition": {"duration": 0},

@@ -402,9 +402,16 @@ def boundary_figure(model, data, result, label: str, color: str, height=420) -> 
         "data": data_traces,
         "frames": frames,
         "layout": {
-            "height": height,
+            # The buttons and the scrubber under them take the margin's extra rows.
+            "height": height + figures.BUTTON_ROW,
             "title": {"text": label, "font": {"color": color, "size": 14}},
-            "margin": {"l": 40, "r": 10, "t": 40, "b": 110, "autoexpand": False},
+            "margin": {
+                "l": 40,
+                "r": 10,
+                "t": 40,
+                "b": 110 + figures.BUTTON_ROW,
+                "autoexpand": False,
+            },
             "xaxis": {
                 "range": [x0, x1],
                 "showgrid": False,
@@ -422,7 +429,9 @@ def boundary_figure(model, data, result, label: str, color: str, height=420) -> 
             "images": [
                 figures.image_under(figures.png_data_uri(rgb), ((x0, x1), (y0, y1)))
             ],
-            **figures.play_controls(list(shown), -0.08, frame_ms=120, slider_x=0.3),
+            **figures.play_controls(
+                list(shown), height - 40 - 110, below=22, frame_ms=120
+            ),
         },
     }
 

@@ -175,8 +175,15 @@ def panel_figure(
     layout = figure["layout"]
     layout["showlegend"] = False
     layout["margin"]["t"] = 30
-    plot_height = height - 30 - layout["margin"]["b"]
-    layout["updatemenus"][0]["y"] = layout["sliders"][0]["y"] = -56 / plot_height
+    plot_height = layout["height"] - 30 - layout["margin"]["b"]
+    controls = figures.play_controls([], plot_height)  # placed for the new margin
+    layout["updatemenus"][0]["y"] = controls["updatemenus"][0]["y"]
+    layout["sliders"][0]["y"] = controls["sliders"][0]["y"]
+    # The step counter sits just above the plot, in the top margin: at its top left
+    # corner it covered the start marker (the default start is there).
+    (_, _), (_, y1) = surface.bounds
+    counter = next(t for t in figure["data"] if t.get("name") == "step counter")
+    counter.update(y=[y1], textposition="top right", cliponaxis=False)
     first, second = AXIS_TITLES.get(surface.name, ("a", "b"))
     layout["xaxis"]["title"] = {"text": first}
     layout["yaxis"]["title"] = {"text": second}
@@ -298,6 +305,18 @@ def summary_rows(surface, panels_: list[Panel]) -> list[dict]:
             }
         )
     return rows
+
+
+def follower(figure: dict) -> dict:
+    """A panel without its own ▶ Play, ❚❚ Pause and scrubber: on the page it follows
+    the first panel's (ui.widgets.figure_followers), so the panels stay in step.
+    The figure keeps its height, so the panels' plots line up."""
+    layout = {
+        key: value
+        for key, value in figure["layout"].items()
+        if key not in ("updatemenus", "sliders")
+    }
+    return {**figure, "layout": layout}
 
 
 def epoch_shapes(panels_: list[Panel]) -> list[dict]:

@@ -595,6 +595,7 @@ export default function ({ data, setTriggerValue }) {
     if (!figure || figure === bound || typeof figure.on !== "function") return;
     bound = figure;
 """
+        + figures.QUIET_INTERRUPTIONS_JS.replace("GRAPH_DIV", "figure")
         + handler
         + """
   };
@@ -679,8 +680,42 @@ def figure_frames(key: str, figure_key: str) -> None:
 # on the figure inside `.st-key-<figure key>`, and binds again when the figure is
 # replaced. It also builds the figure's frames (FRAMES_HANDLER): one listener per
 # figure, since every component costs server time on each rerun.
+# The frame an animated figure shows (plotly.js's own record of it,
+# _fullLayout._currentFrame) reaches the server as a trigger value whenever an
+# animation settles there: ❚❚ Pause, the end of ▶ Play, a scrubber click or drag.
+# The server keeps it, so Step ▶ and every rerun (a widget change) continue from the
+# step on screen instead of the one the server last drew. A figure the server draws
+# at a new step (Step ▶, ⏮ Start) is taken as shown, and ▶ Play continues from it.
+SHOWN_FRAME_HANDLER = """
+    let dragging = false;
+    const adopt = () => {  // a new spec: the frame it was drawn at is on screen
+      const slider = ((figure.layout || {}).sliders || [])[0];
+      if (!slider || figure._descentLabLayout === figure.layout) return;
+      figure._descentLabLayout = figure.layout;
+      const stop = slider.steps[slider.active || 0];
+      figure._descentLabShown = String(stop.args[0][0]);
+      figure._fullLayout._currentFrame = figure._descentLabShown;
+    };
+    const settle = () => {
+      const shown = (figure._fullLayout || {})._currentFrame;
+      if (dragging || shown == null || shown === figure._descentLabShown) return;
+      figure._descentLabShown = shown;
+      setTriggerValue("shown", Number(shown));
+    };
+    figure.on("plotly_afterplot", adopt);
+    figure.on("plotly_animated", settle);
+    figure.on("plotly_sliderstart", () => { dragging = true; });
+    figure.on("plotly_sliderend", () => {
+      dragging = false;
+      // after the scrubber's last step has been drawn (in an animation frame)
+      requestAnimationFrame(() => requestAnimationFrame(settle));
+    });
+    adopt();
+"""
+
 FIGURE_CLICKS_JS = _figure_listener_js(
     FRAMES_HANDLER
+    + SHOWN_FRAME_HANDLER
     + """
     figure.on("plotly_click", (event) => {
       const point = (event.points || []).find(
@@ -695,20 +730,77 @@ _figure_clicks = st.components.v2.component(
 )
 
 
-def figure_clicks(key: str, figure_key: str, on_click) -> None:
+def figure_clicks(key: str, figure_key: str, on_click, on_shown=None) -> None:
     """Mount the invisible listener for clicks on the figure drawn with `figure_key`;
     `on_click(x, y)` runs, then the script, on each click. It also builds the
-    figure's frames, as `figure_frames` does."""
+    figure's frames, as `figure_frames` does, and for an animated figure calls
+    `on_shown(k)`, then the script, when an animation settles on frame k (Pause,
+    the end of Play, the scrubber); see `shown_frame`."""
 
     def clicked():
         point = st.session_state[key].click
         if point:
             on_click(float(point["x"]), float(point["y"]))
 
+    def shown():
+        frame = shown_frame(key)
+        if frame is not None and on_shown is not None:
+            on_shown(frame)
+
     _figure_clicks(
         key=key,
         data={"container": "st-key-" + figure_key.replace(".", "-")},
         on_click_change=clicked,
+        on_shown_change=shown,
+        height=0,
+    )
+
+
+def shown_frame(key: str) -> int | None:
+    """The frame the figure of listener `key` settled on, if the browser said so in
+    this run (a trigger value: None in every other run)."""
+    frame = getattr(st.session_state.get(key), "shown", None)
+    return None if frame is None else int(frame)
+
+
+# Figures that follow a leader figure's ▶ Play, ❚❚ Pause and scrubber (they have
+# none): each frame the leader shows, each follower shows too (its last one past its
+# end), so panels of the same steps can be compared in step. All in the browser.
+FOLLOW_HANDLER = """
+    figure.on("plotly_animatingframe", (event) => {
+      for (const container of data.followers) {
+        const other = document.querySelector(`.${container} .js-plotly-plot`);
+        const frames = ((other || {})._transitionData || {})._frames || [];
+        if (!frames.length || !window.Plotly) continue;
+        const k = Math.min(Number(event.name), frames.length - 1);
+        window.Plotly.animate(other, [String(k)], {
+          mode: "immediate",
+          frame: { duration: 0, redraw: false },
+          transition: { duration: 0 },
+        }).catch(() => {});  // interrupted by the next frame: as it should be
+      }
+    });
+"""
+_figure_followers = st.components.v2.component(
+    "descent_lab.figure_followers", js=_figure_listener_js(FOLLOW_HANDLER)
+)
+
+
+def container_class(key: str) -> str:
+    """The CSS class Streamlit gives the element with `key` (st-key-<key>, every
+    character but letters, digits, _ and - as -)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def figure_followers(key: str, leader_key: str, follower_keys: list[str]) -> None:
+    """Mount the invisible listener that makes the figures drawn with
+    `follower_keys` show each frame the figure drawn with `leader_key` shows."""
+    _figure_followers(
+        key=key,
+        data={
+            "container": container_class(leader_key),
+            "followers": [container_class(k) for k in follower_keys],
+        },
         height=0,
     )
 
