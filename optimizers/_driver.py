@@ -36,11 +36,10 @@ from numba import types
 from landscapes import _dispatch, _jit
 from landscapes._jit import FirstClass, jit_chunked, jit_inline
 from optimizers._noise import standard_normal_pair
+from optimizers._spec import SCRATCH_SLOTS, STATE_SLOTS
 from optimizers.minibatch import write_batch
 
 CHUNK = 256
-STATE_SLOTS = 8
-SCRATCH_SLOTS = 5
 DIVERGENCE_BOX = 1e8
 
 

@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# Rows of the kernel's state array S and scratch array T (docs/adding-an-optimizer.md).
+# The drivers allocate them (optimizers._driver, optimizers.train); they live here so
+# a spec can check its rows without importing the drivers.
+STATE_SLOTS = 8
+SCRATCH_SLOTS = 5
+
+
+def _rows(typename: str, rows: dict[str, int]):
+    """A namedtuple instance whose fields are the names and whose values the rows.
+    As a module global it is a constant to Numba: ``H[H_ROWS.beta1, i]`` compiles to
+    ``H[1, i]``."""
+    return namedtuple(typename, rows)(**rows)
+
+
+def scratch_rows(*names: str):
+    """Names for rows 0, 1, ... of the scratch array T, e.g. ``T_ROWS =
+    scratch_rows("hxx", "hxy", "hyy")``, then ``T[T_ROWS.hxx, i]``."""
+    if len(names) > SCRATCH_SLOTS:
+        raise ValueError(f"{len(names)} scratch rows; T has {SCRATCH_SLOTS}")
+    return _rows("ScratchRows", {name: row for row, name in enumerate(names)})
 
 
 @dataclass(frozen=True)
@@ -63,7 +85,10 @@ class OptimizerSpec:
     (``lr`` always first), named state slots, LaTeX update rule and reference.
 
     ``state`` maps a quantity shown to users (e.g. "momentum_buffer") to its pair of
-    slots (x-coordinate, y-coordinate) in the kernel's state array.
+    slots (x-coordinate, y-coordinate) in the kernel's state array;
+    ``internal_state`` names the other rows the kernel keeps (e.g. Adam's running
+    powers β₁ᵗ, β₂ᵗ), one row each. The kernel reads both, and H, through the names
+    `hyperparameter_rows` and `state_rows` generate, never through row numbers.
     ``tuples`` maps a torch tuple argument to its element names, e.g.
     ``{"betas": ("beta1", "beta2")}``.
     """
@@ -74,11 +99,55 @@ class OptimizerSpec:
     latex: str
     reference: str
     state: dict[str, tuple[int, int]] = field(default_factory=dict)
+    internal_state: dict[str, int] = field(default_factory=dict)
     tuples: dict[str, tuple[str, str]] = field(default_factory=dict)
     torch_class: str | None = None
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None
+
+    def __post_init__(self):
+        names = [h.name for h in self.hyperparameters]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: a hyperparameter name repeats: {names}")
+        self._state_row_map()  # raises if two names share a row, or a row is out
+
+    def _state_row_map(self) -> dict[str, int]:
+        """Every state row's name -> row, ordered by row."""
+        named = [
+            (f"{quantity}_{axis}", row)
+            for quantity, pair in self.state.items()
+            for axis, row in zip("xy", pair, strict=True)
+        ]
+        named += list(self.internal_state.items())
+        for name, row in named:
+            if not (isinstance(row, int) and 0 <= row < STATE_SLOTS):
+                raise ValueError(
+                    f"{self.name}: state row {name}={row!r} is not in "
+                    f"0..{STATE_SLOTS - 1}"
+                )
+        rows = dict(named)
+        if len(rows) != len(named):
+            raise ValueError(f"{self.name}: a state row name repeats: {named}")
+        if len(set(rows.values())) != len(rows):
+            raise ValueError(f"{self.name}: two state names share a row: {named}")
+        return dict(sorted(rows.items(), key=lambda item: item[1]))
+
+    def hyperparameter_rows(self):
+        """The rows of the kernel's H as a namedtuple: field = hyperparameter name,
+        value = its row (spec order; row 0 is lr). A module keeps it as ``H_ROWS =
+        SPEC.hyperparameter_rows()`` and its step reads ``H[H_ROWS.beta1, i]``."""
+        return _rows(
+            "HyperparameterRows",
+            {h.name: row for row, h in enumerate(self.hyperparameters)},
+        )
+
+    def state_rows(self):
+        """The rows of the kernel's S as a namedtuple, ordered by row: fields
+        ``<quantity>_x`` and ``<quantity>_y`` for each pair of ``state``, and each
+        name of ``internal_state``. A module keeps it as ``S_ROWS =
+        SPEC.state_rows()`` and its step reads ``S[S_ROWS.exp_avg_x, i]``."""
+        return _rows("StateRows", self._state_row_map())
 
     @property
     def defaults(self) -> dict[str, float]:

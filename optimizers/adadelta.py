@@ -45,20 +45,29 @@ SPEC = OptimizerSpec(
     torch_class="Adadelta",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        rho = H[1, i]
-        eps = H[2, i]
-        weight_decay = H[3, i]
+        rho = H[H_ROWS.rho, i]
+        eps = H[H_ROWS.eps, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
-        S[0, i] = rho * S[0, i] + (1.0 - rho) * gx * gx
-        S[1, i] = rho * S[1, i] + (1.0 - rho) * gy * gy
-        delta_x = np.sqrt(S[2, i] + eps) / np.sqrt(S[0, i] + eps) * gx
-        delta_y = np.sqrt(S[3, i] + eps) / np.sqrt(S[1, i] + eps) * gy
-        S[2, i] = rho * S[2, i] + (1.0 - rho) * delta_x * delta_x
-        S[3, i] = rho * S[3, i] + (1.0 - rho) * delta_y * delta_y
+        # v: square_avg, u: acc_delta.
+        vx = rho * S[S_ROWS.square_avg_x, i] + (1.0 - rho) * gx * gx
+        vy = rho * S[S_ROWS.square_avg_y, i] + (1.0 - rho) * gy * gy
+        S[S_ROWS.square_avg_x, i] = vx
+        S[S_ROWS.square_avg_y, i] = vy
+        ux = S[S_ROWS.acc_delta_x, i]
+        uy = S[S_ROWS.acc_delta_y, i]
+        delta_x = np.sqrt(ux + eps) / np.sqrt(vx + eps) * gx
+        delta_y = np.sqrt(uy + eps) / np.sqrt(vy + eps) * gy
+        S[S_ROWS.acc_delta_x, i] = rho * ux + (1.0 - rho) * delta_x * delta_x
+        S[S_ROWS.acc_delta_y, i] = rho * uy + (1.0 - rho) * delta_y * delta_y
         xs[i] -= LR[i] * delta_x
         ys[i] -= LR[i] * delta_y

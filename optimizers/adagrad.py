@@ -42,23 +42,27 @@ SPEC = OptimizerSpec(
     torch_class="Adagrad",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def init(S, H, m):
     for i in range(m):
-        S[0, i] = H[3, i]
-        S[1, i] = H[3, i]
+        S[S_ROWS.sum_x, i] = H[H_ROWS.initial_accumulator_value, i]
+        S[S_ROWS.sum_y, i] = H[H_ROWS.initial_accumulator_value, i]
 
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        weight_decay = H[2, i]
-        eps = H[4, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        eps = H[H_ROWS.eps, i]
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
-        clr = LR[i] / (1.0 + k * H[1, i])
-        S[0, i] += gx * gx
-        S[1, i] += gy * gy
-        xs[i] -= clr * (gx / (np.sqrt(S[0, i]) + eps))
-        ys[i] -= clr * (gy / (np.sqrt(S[1, i]) + eps))
+        clr = LR[i] / (1.0 + k * H[H_ROWS.lr_decay, i])
+        S[S_ROWS.sum_x, i] += gx * gx
+        S[S_ROWS.sum_y, i] += gy * gy
+        xs[i] -= clr * (gx / (np.sqrt(S[S_ROWS.sum_x, i]) + eps))
+        ys[i] -= clr * (gy / (np.sqrt(S[S_ROWS.sum_y, i]) + eps))

@@ -75,17 +75,22 @@ SPEC = OptimizerSpec(
         "(AMSGrad); torch.optim.Adam."
     ),
     state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3), "max_exp_avg_sq": (4, 5)},
+    # Running powers β₁ᵗ and β₂ᵗ of the bias corrections.
+    internal_state={"beta1_power": 6, "beta2_power": 7},
     tuples={"betas": ("beta1", "beta2")},
     torch_class="Adam",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def init(S, H, m):
-    # Running powers β₁ᵗ and β₂ᵗ of the bias corrections.
     for i in range(m):
-        S[6, i] = 1.0
-        S[7, i] = 1.0
+        S[S_ROWS.beta1_power, i] = 1.0
+        S[S_ROWS.beta2_power, i] = 1.0
 
 
 @jit_inline
@@ -101,55 +106,66 @@ def decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled):
 
 @jit_inline
 def update_moments(S, i, gx, gy, beta1, beta2):
-    """The Adam family's moments of run i, in S rows 0-3 (m_x, m_y, v_x, v_y):
-    m ← m + (1-β₁)(g - m), v ← β₂v + (1-β₂)g²."""
-    S[0, i] += (1.0 - beta1) * (gx - S[0, i])
-    S[1, i] += (1.0 - beta1) * (gy - S[1, i])
-    S[2, i] = beta2 * S[2, i] + (1.0 - beta2) * gx * gx
-    S[3, i] = beta2 * S[3, i] + (1.0 - beta2) * gy * gy
+    """The Adam family's moments of run i, in Adam's rows exp_avg (m) and exp_avg_sq
+    (v), which NAdam and RAdam share: m ← m + (1-β₁)(g - m), v ← β₂v + (1-β₂)g²."""
+    S[S_ROWS.exp_avg_x, i] += (1.0 - beta1) * (gx - S[S_ROWS.exp_avg_x, i])
+    S[S_ROWS.exp_avg_y, i] += (1.0 - beta1) * (gy - S[S_ROWS.exp_avg_y, i])
+    S[S_ROWS.exp_avg_sq_x, i] = (
+        beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * gx * gx
+    )
+    S[S_ROWS.exp_avg_sq_y, i] = (
+        beta2 * S[S_ROWS.exp_avg_sq_y, i] + (1.0 - beta2) * gy * gy
+    )
 
 
 @jit_inline
 def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
-    # S rows: m_x, m_y, v_x, v_y, max v_x, max v_y, β₁ᵗ, β₂ᵗ. Indexed in place, not
-    # through row views: each view costs an atomic reference count, per step.
+    # S is indexed in place, not through row views: each view costs an atomic
+    # reference count, per step.
     for i in range(m):
         lr = LR[i]
-        beta1 = H[1, i]
-        beta2 = H[2, i]
-        eps = H[3, i]
+        beta1 = H[H_ROWS.beta1, i]
+        beta2 = H[H_ROWS.beta2, i]
+        eps = H[H_ROWS.eps, i]
         if mixed:
-            amsgrad = H[5, i] != 0.0
-            decoupled = H[6, i] != 0.0
-        gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, H[4, i], decoupled)
+            amsgrad = H[H_ROWS.amsgrad, i] != 0.0
+            decoupled = H[H_ROWS.decoupled_weight_decay, i] != 0.0
+        weight_decay = H[H_ROWS.weight_decay, i]
+        gx, gy = decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled)
         update_moments(S, i, gx, gy, beta1, beta2)
-        S[6, i] *= beta1
-        S[7, i] *= beta2
+        S[S_ROWS.beta1_power, i] *= beta1
+        S[S_ROWS.beta2_power, i] *= beta2
         if amsgrad:
-            S[4, i] = max(S[4, i], S[2, i])
-            S[5, i] = max(S[5, i], S[3, i])
-            second_x = S[4, i]
-            second_y = S[5, i]
+            S[S_ROWS.max_exp_avg_sq_x, i] = max(
+                S[S_ROWS.max_exp_avg_sq_x, i], S[S_ROWS.exp_avg_sq_x, i]
+            )
+            S[S_ROWS.max_exp_avg_sq_y, i] = max(
+                S[S_ROWS.max_exp_avg_sq_y, i], S[S_ROWS.exp_avg_sq_y, i]
+            )
+            second_x = S[S_ROWS.max_exp_avg_sq_x, i]
+            second_y = S[S_ROWS.max_exp_avg_sq_y, i]
         else:
-            second_x = S[2, i]
-            second_y = S[3, i]
+            second_x = S[S_ROWS.exp_avg_sq_x, i]
+            second_y = S[S_ROWS.exp_avg_sq_y, i]
         # torch's η/(1-β₁ᵗ) · m/(√v/√(1-β₂ᵗ) + ε) with numerator and denominator times
         # √(1-β₂ᵗ): three divisions per run and step instead of five (~15% of a sweep).
-        root = np.sqrt(1.0 - S[7, i])
-        step_size = lr * root / (1.0 - S[6, i])
-        xs[i] -= step_size * (S[0, i] / (np.sqrt(second_x) + eps * root))
-        ys[i] -= step_size * (S[1, i] / (np.sqrt(second_y) + eps * root))
+        root = np.sqrt(1.0 - S[S_ROWS.beta2_power, i])
+        step_size = lr * root / (1.0 - S[S_ROWS.beta1_power, i])
+        xs[i] -= step_size * (S[S_ROWS.exp_avg_x, i] / (np.sqrt(second_x) + eps * root))
+        ys[i] -= step_size * (S[S_ROWS.exp_avg_y, i] / (np.sqrt(second_y) + eps * root))
 
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     # Each call of _loop has constant flags, so LLVM vectorizes it; runs of one chunk
     # with different flags (a grid over amsgrad) take the slower per-run branch.
-    amsgrad = H[5, 0] != 0.0
-    decoupled = H[6, 0] != 0.0
+    amsgrad = H[H_ROWS.amsgrad, 0] != 0.0
+    decoupled = H[H_ROWS.decoupled_weight_decay, 0] != 0.0
     mixed = False
     for i in range(m):  # | not `or`: a branch-free, vectorized loop
-        mixed |= ((H[5, i] != 0.0) != amsgrad) | ((H[6, i] != 0.0) != decoupled)
+        mixed |= ((H[H_ROWS.amsgrad, i] != 0.0) != amsgrad) | (
+            (H[H_ROWS.decoupled_weight_decay, i] != 0.0) != decoupled
+        )
     if mixed:
         _loop(S, H, m, xs, ys, GX, GY, LR, False, False, True)
     elif amsgrad and decoupled:

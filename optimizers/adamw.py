@@ -30,11 +30,14 @@ SPEC = OptimizerSpec(
         "ICLR; torch.optim.AdamW."
     ),
     state=adam.SPEC.state,
+    internal_state=adam.SPEC.internal_state,
     tuples=adam.SPEC.tuples,
     torch_class="AdamW",
 )
 
 
+# adam.init and adam.step read H and S through adam's row names (adam.H_ROWS,
+# adam.S_ROWS): the same rows as this SPEC's (tests/test_spec.py checks it).
 @jit_inline
 def init(S, H, m):
     adam.init(S, H, m)

@@ -32,6 +32,8 @@ HYPERPARAMETERS = (
     ),
 )
 REFERENCE_BRENT = "line search: R. P. Brent (1973), ch. 5."
+# The previous gradient, which β_t reads (not shown to users).
+INTERNAL_STATE = {"previous_grad_x": 0, "previous_grad_y": 1}
 
 SPEC_FR = OptimizerSpec(
     name="cg_fletcher_reeves",
@@ -43,6 +45,7 @@ SPEC_FR = OptimizerSpec(
         "gradients, The Computer Journal 7(2):149-154; " + REFERENCE_BRENT
     ),
     state={"direction": (2, 3)},
+    internal_state=INTERNAL_STATE,
 )
 SPEC_PR = OptimizerSpec(
     name="cg_polak_ribiere",
@@ -57,26 +60,32 @@ SPEC_PR = OptimizerSpec(
         "directions conjuguées, ESAIM M2AN 3(R1):35-43; " + REFERENCE_BRENT
     ),
     state={"direction": (2, 3)},
+    internal_state=INTERNAL_STATE,
 )
+
+# The rows of S by name, generated from the specs (optimizers._spec), which share
+# them (tests/test_spec.py checks it).
+S_ROWS = SPEC_FR.state_rows()
 
 
 @jit_inline
 def _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, polak_ribiere):
-    # S[0], S[1]: previous gradient; S[2], S[3]: previous direction.
     for i in range(m):
         gx = GX[i]
         gy = GY[i]
         dx = -gx
         dy = -gy
-        previous = S[0, i] * S[0, i] + S[1, i] * S[1, i]
+        previous_x = S[S_ROWS.previous_grad_x, i]
+        previous_y = S[S_ROWS.previous_grad_y, i]
+        previous = previous_x * previous_x + previous_y * previous_y
         if k > 0 and previous > 0.0:
             if polak_ribiere:
-                beta = (gx * (gx - S[0, i]) + gy * (gy - S[1, i])) / previous
+                beta = (gx * (gx - previous_x) + gy * (gy - previous_y)) / previous
                 beta = max(beta, 0.0)
             else:
                 beta = (gx * gx + gy * gy) / previous
-            dx += beta * S[2, i]
-            dy += beta * S[3, i]
+            dx += beta * S[S_ROWS.direction_x, i]
+            dy += beta * S[S_ROWS.direction_y, i]
             if gx * dx + gy * dy >= 0.0:
                 dx = -gx
                 dy = -gy
@@ -84,10 +93,10 @@ def _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, polak_ribiere):
         LR[i] = alpha
         xs[i] += alpha * dx
         ys[i] += alpha * dy
-        S[0, i] = gx
-        S[1, i] = gy
-        S[2, i] = dx
-        S[3, i] = dy
+        S[S_ROWS.previous_grad_x, i] = gx
+        S[S_ROWS.previous_grad_y, i] = gy
+        S[S_ROWS.direction_x, i] = dx
+        S[S_ROWS.direction_y, i] = dy
 
 
 @jit_inline

@@ -50,13 +50,16 @@ SPEC = OptimizerSpec(
     ),
 )
 
+# The rows of H by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        alpha = armijo(
-            point, lp, xs[i], ys[i], GX[i], GY[i], F[i], LR[i], H[1, i], H[2, i]
-        )
+        c1 = H[H_ROWS.c1, i]
+        rho = H[H_ROWS.rho, i]
+        alpha = armijo(point, lp, xs[i], ys[i], GX[i], GY[i], F[i], LR[i], c1, rho)
         LR[i] = alpha
         xs[i] -= alpha * GX[i]
         ys[i] -= alpha * GY[i]

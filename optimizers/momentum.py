@@ -13,7 +13,7 @@ the steps taken with earlier learning rates.
 """
 
 from landscapes._jit import jit_inline
-from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec, scratch_rows
 
 # Each coordinate's update reads only that coordinate's gradient and state, so
 # optimizers.train runs this same step on N parameters, two per kernel run (not the
@@ -40,26 +40,44 @@ SPEC = OptimizerSpec(
     state={"velocity": (0, 1)},
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec); T's rows hold
+# the Nesterov look-ahead point W + βΔW, and f and its gradient there.
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+T_ROWS = scratch_rows("ahead_x", "ahead_y", "ahead_f", "ahead_gx", "ahead_gy")
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     any_nesterov = False
     for i in range(m):
-        any_nesterov |= H[2, i] != 0.0
+        any_nesterov |= H[H_ROWS.nesterov, i] != 0.0
     if any_nesterov:
         for i in range(m):
-            T[0, i] = xs[i] + H[1, i] * S[0, i]
-            T[1, i] = ys[i] + H[1, i] * S[1, i]
-        evaluate(lp, T[0], T[1], m, T[2], T[3], T[4])
+            beta = H[H_ROWS.momentum, i]
+            T[T_ROWS.ahead_x, i] = xs[i] + beta * S[S_ROWS.velocity_x, i]
+            T[T_ROWS.ahead_y, i] = ys[i] + beta * S[S_ROWS.velocity_y, i]
+        evaluate(
+            lp,
+            T[T_ROWS.ahead_x],
+            T[T_ROWS.ahead_y],
+            m,
+            T[T_ROWS.ahead_f],
+            T[T_ROWS.ahead_gx],
+            T[T_ROWS.ahead_gy],
+        )
         # Nesterov runs step with the look-ahead gradient instead.
         for i in range(m):
-            if H[2, i] != 0.0:
-                GX[i] = T[3, i]
-                GY[i] = T[4, i]
-    # S rows 0, 1: the velocity ΔW (indexed in place: a row view costs an atomic
-    # reference count per step).
+            if H[H_ROWS.nesterov, i] != 0.0:
+                GX[i] = T[T_ROWS.ahead_gx, i]
+                GY[i] = T[T_ROWS.ahead_gy, i]
+    # The velocity ΔW, indexed in place: a row view costs an atomic reference count
+    # per step.
     for i in range(m):
-        S[0, i] = H[1, i] * S[0, i] - LR[i] * GX[i]
-        S[1, i] = H[1, i] * S[1, i] - LR[i] * GY[i]
-        xs[i] += S[0, i]
-        ys[i] += S[1, i]
+        beta = H[H_ROWS.momentum, i]
+        dx = beta * S[S_ROWS.velocity_x, i] - LR[i] * GX[i]
+        dy = beta * S[S_ROWS.velocity_y, i] - LR[i] * GY[i]
+        S[S_ROWS.velocity_x, i] = dx
+        S[S_ROWS.velocity_y, i] = dy
+        xs[i] += dx
+        ys[i] += dy

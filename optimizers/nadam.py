@@ -48,17 +48,23 @@ SPEC = OptimizerSpec(
         "torch.optim.NAdam."
     ),
     state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3)},
+    # The product Π of the μ's, and β₂ᵗ.
+    internal_state={"mu_product": 4, "beta2_power": 5},
     tuples={"betas": ("beta1", "beta2")},
     torch_class="NAdam",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec); the moments'
+# rows are adam's, which adam.update_moments writes (tests/test_spec.py checks it).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def init(S, H, m):
-    # S[4]: the product Π of the μ's; S[5]: β₂ᵗ.
     for i in range(m):
-        S[4, i] = 1.0
-        S[5, i] = 1.0
+        S[S_ROWS.mu_product, i] = 1.0
+        S[S_ROWS.beta2_power, i] = 1.0
 
 
 @jit_inline
@@ -66,26 +72,25 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     t = k + 1.0
     for i in range(m):
         lr = LR[i]
-        beta1 = H[1, i]
-        beta2 = H[2, i]
-        eps = H[3, i]
-        weight_decay = H[4, i]
-        momentum_decay = H[5, i]
-        S[5, i] *= beta2
-        bias_correction2 = 1.0 - S[5, i]
-        gx, gy = adam.decayed_gradient(
-            xs, ys, GX, GY, i, lr, weight_decay, H[6, i] != 0.0
-        )
+        beta1 = H[H_ROWS.beta1, i]
+        beta2 = H[H_ROWS.beta2, i]
+        eps = H[H_ROWS.eps, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        momentum_decay = H[H_ROWS.momentum_decay, i]
+        decoupled = H[H_ROWS.decoupled_weight_decay, i] != 0.0
+        S[S_ROWS.beta2_power, i] *= beta2
+        bias_correction2 = 1.0 - S[S_ROWS.beta2_power, i]
+        gx, gy = adam.decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1.0) * momentum_decay))
-        S[4, i] *= mu
-        mu_product = S[4, i]
+        S[S_ROWS.mu_product, i] *= mu
+        mu_product = S[S_ROWS.mu_product, i]
         adam.update_moments(S, i, gx, gy, beta1, beta2)
-        denom_x = np.sqrt(S[2, i] / bias_correction2) + eps
-        denom_y = np.sqrt(S[3, i] / bias_correction2) + eps
+        denom_x = np.sqrt(S[S_ROWS.exp_avg_sq_x, i] / bias_correction2) + eps
+        denom_y = np.sqrt(S[S_ROWS.exp_avg_sq_y, i] / bias_correction2) + eps
         grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)
         avg_coef = (-lr * mu_next) / (1.0 - mu_product * mu_next)
         xs[i] += grad_coef * (gx / denom_x)
         ys[i] += grad_coef * (gy / denom_y)
-        xs[i] += avg_coef * (S[0, i] / denom_x)
-        ys[i] += avg_coef * (S[1, i] / denom_y)
+        xs[i] += avg_coef * (S[S_ROWS.exp_avg_x, i] / denom_x)
+        ys[i] += avg_coef * (S[S_ROWS.exp_avg_y, i] / denom_y)

@@ -9,7 +9,7 @@ point. A singular Hessian gives a non-finite step, reported as divergence.
 """
 
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 SPEC = OptimizerSpec(
     name="newton",
@@ -28,14 +28,19 @@ SPEC = OptimizerSpec(
     ),
 )
 
+# The rows of H by name, generated from SPEC (optimizers._spec); T's rows hold the
+# Hessian's entries.
+H_ROWS = SPEC.hyperparameter_rows()
+T_ROWS = scratch_rows("hxx", "hxy", "hyy")
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    hessian(lp, xs, ys, m, T[0], T[1], T[2])
+    hessian(lp, xs, ys, m, T[T_ROWS.hxx], T[T_ROWS.hxy], T[T_ROWS.hyy])
     for i in range(m):
-        a = T[0, i] + H[1, i]
-        b = T[1, i]
-        c = T[2, i] + H[1, i]
+        a = T[T_ROWS.hxx, i] + H[H_ROWS.damping, i]
+        b = T[T_ROWS.hxy, i]
+        c = T[T_ROWS.hyy, i] + H[H_ROWS.damping, i]
         det = a * c - b * b
         xs[i] -= LR[i] * (c * GX[i] - b * GY[i]) / det
         ys[i] -= LR[i] * (a * GY[i] - b * GX[i]) / det

@@ -48,17 +48,23 @@ SPEC = OptimizerSpec(
         "beyond, ICLR; torch.optim.RAdam."
     ),
     state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3)},
+    # Running powers β₁ᵗ and β₂ᵗ of the bias corrections.
+    internal_state={"beta1_power": 4, "beta2_power": 5},
     tuples={"betas": ("beta1", "beta2")},
     torch_class="RAdam",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec); the moments'
+# rows are adam's, which adam.update_moments writes (tests/test_spec.py checks it).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def init(S, H, m):
-    # S[4]: β₁ᵗ, S[5]: β₂ᵗ.
     for i in range(m):
-        S[4, i] = 1.0
-        S[5, i] = 1.0
+        S[S_ROWS.beta1_power, i] = 1.0
+        S[S_ROWS.beta2_power, i] = 1.0
 
 
 @jit_inline
@@ -66,22 +72,21 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     t = k + 1.0
     for i in range(m):
         lr = LR[i]
-        beta1 = H[1, i]
-        beta2 = H[2, i]
-        eps = H[3, i]
-        weight_decay = H[4, i]
-        gx, gy = adam.decayed_gradient(
-            xs, ys, GX, GY, i, lr, weight_decay, H[5, i] != 0.0
-        )
+        beta1 = H[H_ROWS.beta1, i]
+        beta2 = H[H_ROWS.beta2, i]
+        eps = H[H_ROWS.eps, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        decoupled = H[H_ROWS.decoupled_weight_decay, i] != 0.0
+        gx, gy = adam.decayed_gradient(xs, ys, GX, GY, i, lr, weight_decay, decoupled)
         adam.update_moments(S, i, gx, gy, beta1, beta2)
-        S[4, i] *= beta1
-        S[5, i] *= beta2
-        bias_correction1 = 1.0 - S[4, i]
-        bias_correction2 = 1.0 - S[5, i]
-        mx = S[0, i] / bias_correction1
-        my = S[1, i] / bias_correction1
+        S[S_ROWS.beta1_power, i] *= beta1
+        S[S_ROWS.beta2_power, i] *= beta2
+        bias_correction1 = 1.0 - S[S_ROWS.beta1_power, i]
+        bias_correction2 = 1.0 - S[S_ROWS.beta2_power, i]
+        mx = S[S_ROWS.exp_avg_x, i] / bias_correction1
+        my = S[S_ROWS.exp_avg_y, i] / bias_correction1
         rho_inf = 2.0 / (1.0 - beta2) - 1.0
-        rho_t = rho_inf - 2.0 * t * S[5, i] / bias_correction2
+        rho_t = rho_inf - 2.0 * t * S[S_ROWS.beta2_power, i] / bias_correction2
         if rho_t > 5.0:
             rect = np.sqrt(
                 (rho_t - 4.0)
@@ -90,8 +95,10 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
                 / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
             )
             root = np.sqrt(bias_correction2)
-            xs[i] -= mx * lr * (root / (np.sqrt(S[2, i]) + eps)) * rect
-            ys[i] -= my * lr * (root / (np.sqrt(S[3, i]) + eps)) * rect
+            second_x = S[S_ROWS.exp_avg_sq_x, i]
+            second_y = S[S_ROWS.exp_avg_sq_y, i]
+            xs[i] -= mx * lr * (root / (np.sqrt(second_x) + eps)) * rect
+            ys[i] -= my * lr * (root / (np.sqrt(second_y) + eps)) * rect
         else:
             xs[i] -= mx * lr
             ys[i] -= my * lr

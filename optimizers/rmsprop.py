@@ -47,31 +47,41 @@ SPEC = OptimizerSpec(
     torch_class="RMSprop",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        alpha = H[1, i]
-        eps = H[2, i]
-        weight_decay = H[3, i]
-        momentum = H[4, i]
+        alpha = H[H_ROWS.alpha, i]
+        eps = H[H_ROWS.eps, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        momentum = H[H_ROWS.momentum, i]
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
-        S[0, i] = alpha * S[0, i] + (1.0 - alpha) * gx * gx
-        S[1, i] = alpha * S[1, i] + (1.0 - alpha) * gy * gy
-        if H[5, i] != 0.0:
-            S[2, i] += (1.0 - alpha) * (gx - S[2, i])
-            S[3, i] += (1.0 - alpha) * (gy - S[3, i])
-            avg_x = np.sqrt(S[0, i] - S[2, i] * S[2, i]) + eps
-            avg_y = np.sqrt(S[1, i] - S[3, i] * S[3, i]) + eps
+        vx = alpha * S[S_ROWS.square_avg_x, i] + (1.0 - alpha) * gx * gx
+        vy = alpha * S[S_ROWS.square_avg_y, i] + (1.0 - alpha) * gy * gy
+        S[S_ROWS.square_avg_x, i] = vx
+        S[S_ROWS.square_avg_y, i] = vy
+        if H[H_ROWS.centered, i] != 0.0:
+            S[S_ROWS.grad_avg_x, i] += (1.0 - alpha) * (gx - S[S_ROWS.grad_avg_x, i])
+            S[S_ROWS.grad_avg_y, i] += (1.0 - alpha) * (gy - S[S_ROWS.grad_avg_y, i])
+            mean_x = S[S_ROWS.grad_avg_x, i]
+            mean_y = S[S_ROWS.grad_avg_y, i]
+            avg_x = np.sqrt(vx - mean_x * mean_x) + eps
+            avg_y = np.sqrt(vy - mean_y * mean_y) + eps
         else:
-            avg_x = np.sqrt(S[0, i]) + eps
-            avg_y = np.sqrt(S[1, i]) + eps
+            avg_x = np.sqrt(vx) + eps
+            avg_y = np.sqrt(vy) + eps
         if momentum > 0.0:
-            S[4, i] = momentum * S[4, i] + gx / avg_x
-            S[5, i] = momentum * S[5, i] + gy / avg_y
-            xs[i] -= LR[i] * S[4, i]
-            ys[i] -= LR[i] * S[5, i]
+            bx = momentum * S[S_ROWS.momentum_buffer_x, i] + gx / avg_x
+            by = momentum * S[S_ROWS.momentum_buffer_y, i] + gy / avg_y
+            S[S_ROWS.momentum_buffer_x, i] = bx
+            S[S_ROWS.momentum_buffer_y, i] = by
+            xs[i] -= LR[i] * bx
+            ys[i] -= LR[i] * by
         else:
             xs[i] -= LR[i] * (gx / avg_x)
             ys[i] -= LR[i] * (gy / avg_y)

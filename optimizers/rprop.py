@@ -58,6 +58,10 @@ SPEC = OptimizerSpec(
     torch_class="Rprop",
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
@@ -74,14 +78,29 @@ def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         if k == 0:
-            S[2, i] = LR[i]
-            S[3, i] = LR[i]
-        etaminus, etaplus, low, high = H[1, i], H[2, i], H[3, i], H[4, i]
-        dx, S[0, i], S[2, i] = _coordinate(
-            GX[i], S[0, i], S[2, i], etaminus, etaplus, low, high
+            S[S_ROWS.step_size_x, i] = LR[i]
+            S[S_ROWS.step_size_y, i] = LR[i]
+        etaminus = H[H_ROWS.etaminus, i]
+        etaplus = H[H_ROWS.etaplus, i]
+        low = H[H_ROWS.step_size_min, i]
+        high = H[H_ROWS.step_size_max, i]
+        dx, S[S_ROWS.prev_x, i], S[S_ROWS.step_size_x, i] = _coordinate(
+            GX[i],
+            S[S_ROWS.prev_x, i],
+            S[S_ROWS.step_size_x, i],
+            etaminus,
+            etaplus,
+            low,
+            high,
         )
-        dy, S[1, i], S[3, i] = _coordinate(
-            GY[i], S[1, i], S[3, i], etaminus, etaplus, low, high
+        dy, S[S_ROWS.prev_y, i], S[S_ROWS.step_size_y, i] = _coordinate(
+            GY[i],
+            S[S_ROWS.prev_y, i],
+            S[S_ROWS.step_size_y, i],
+            etaminus,
+            etaplus,
+            low,
+            high,
         )
         xs[i] -= dx
         ys[i] -= dy

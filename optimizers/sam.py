@@ -11,7 +11,7 @@ The 1e-12 guard is the reference implementation's. Costs two gradients per step.
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
+from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec, scratch_rows
 
 SPEC = OptimizerSpec(
     name="sam",
@@ -30,14 +30,27 @@ SPEC = OptimizerSpec(
     ),
 )
 
+# The rows of H by name, generated from SPEC (optimizers._spec); T's rows hold the
+# perturbed point θ + ε, and f and its gradient there.
+H_ROWS = SPEC.hyperparameter_rows()
+T_ROWS = scratch_rows("ascent_x", "ascent_y", "ascent_f", "ascent_gx", "ascent_gy")
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        scale = H[1, i] / (np.sqrt(GX[i] * GX[i] + GY[i] * GY[i]) + 1e-12)
-        T[0, i] = xs[i] + scale * GX[i]
-        T[1, i] = ys[i] + scale * GY[i]
-    evaluate(lp, T[0], T[1], m, T[2], T[3], T[4])
+        scale = H[H_ROWS.rho, i] / (np.sqrt(GX[i] * GX[i] + GY[i] * GY[i]) + 1e-12)
+        T[T_ROWS.ascent_x, i] = xs[i] + scale * GX[i]
+        T[T_ROWS.ascent_y, i] = ys[i] + scale * GY[i]
+    evaluate(
+        lp,
+        T[T_ROWS.ascent_x],
+        T[T_ROWS.ascent_y],
+        m,
+        T[T_ROWS.ascent_f],
+        T[T_ROWS.ascent_gx],
+        T[T_ROWS.ascent_gy],
+    )
     for i in range(m):
-        xs[i] -= LR[i] * T[3, i]
-        ys[i] -= LR[i] * T[4, i]
+        xs[i] -= LR[i] * T[T_ROWS.ascent_gx, i]
+        ys[i] -= LR[i] * T[T_ROWS.ascent_gy, i]

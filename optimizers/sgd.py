@@ -55,13 +55,17 @@ SPEC = OptimizerSpec(
     constraint=nesterov_needs_momentum,
 )
 
+# The rows of H and S by name, generated from SPEC (optimizers._spec).
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
-        momentum = H[1, i]
-        dampening = H[2, i]
-        weight_decay = H[3, i]
+        momentum = H[H_ROWS.momentum, i]
+        dampening = H[H_ROWS.dampening, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
         if momentum != 0.0:
@@ -69,11 +73,11 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
                 bx = gx
                 by = gy
             else:
-                bx = momentum * S[0, i] + (1.0 - dampening) * gx
-                by = momentum * S[1, i] + (1.0 - dampening) * gy
-            S[0, i] = bx
-            S[1, i] = by
-            if H[4, i] != 0.0:
+                bx = momentum * S[S_ROWS.momentum_buffer_x, i] + (1.0 - dampening) * gx
+                by = momentum * S[S_ROWS.momentum_buffer_y, i] + (1.0 - dampening) * gy
+            S[S_ROWS.momentum_buffer_x, i] = bx
+            S[S_ROWS.momentum_buffer_y, i] = by
+            if H[H_ROWS.nesterov, i] != 0.0:
                 gx = gx + momentum * bx
                 gy = gy + momentum * by
             else:
