@@ -1,9 +1,11 @@
 """Every Numba flag of the project, decided once.
 
-Kernels receive a landscape as an integer id (``landscapes._dispatch``) and an optimizer
-as an integer id (``optimizers._driver``), never as a jitted function passed in: Numba
-cannot cache a kernel whose argument is a dispatcher, so it would recompile (seconds) in
-every new process.
+Kernels receive a landscape's functions and an optimizer's (``landscapes._dispatch``,
+``optimizers._driver``) as first-class function values (`FirstClass`: each function
+compiled on its own with a fixed signature, passed as a pointer), never as a jitted
+function whose type is itself: Numba would compile the kernel again for every such
+function and could not cache it. A first-class function's type is its signature, so
+one compiled, cached kernel serves them all.
 
 ``cache=True`` only checks the timestamp of the file that defines a kernel, not the
 files whose functions it inlines. So the on-disk cache lives in a folder named after a
