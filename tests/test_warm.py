@@ -90,3 +90,18 @@ def test_a_task_compiles_what_it_names():
     assert warm.compile_task("run:gd") >= 0.0
     with pytest.raises(ValueError, match="unknown warm-up task"):
         warm.compile_task("compile:everything")
+
+
+def test_a_surface_task_is_named_without_building_the_surface(monkeypatch):
+    """The compile notice for a surface's kernels is shown from inside their first
+    call, which may come from building that very surface (six-hump camel refines
+    its minima with its own kernels): naming it must not build it again."""
+    import landscapes
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the title built a surface")
+
+    monkeypatch.setattr(landscapes, "get", no_building)
+    assert "camel" in warm.title("grid:six_hump_camel").lower()
+    assert "camel" in warm.title("grid:six_hump_camel", short=True).lower()
+    assert warm.title("grid:mlp_slice", short=True)  # a module TITLE
