@@ -466,6 +466,11 @@ REGISTERED_TRAINING = {"optimizer": "adam", "lr": 0.01, "batch_size": 32}
 # The registry's title, known without training the network (landscapes.title).
 TITLE = "MLP loss slice (2-16-16-1 on moons)"
 
+# How the registered slice's network is trained: ``optimizers.train``, which the
+# optimizers package puts here when it is imported. The optimizers build on the
+# landscapes, so the landscapes import nothing from them (one direction of arrows).
+train_network = None
+
 
 def make(train_steps: float = 500, init_seed: float = 0, direction_seed: float = 0):
     """The registry's ``mlp_slice``: a 2-16-16-1 tanh network on 200 moons (noise 0.2,
@@ -490,15 +495,19 @@ def make(train_steps: float = 500, init_seed: float = 0, direction_seed: float =
 
 @functools.lru_cache(maxsize=16)
 def _registered(steps: int, init_seed: int, direction_seed: int) -> MLPSlice:
-    import optimizers  # the optimizers package imports landscapes: import it late
     from landscapes import datasets
 
     model = MLP(**REGISTERED_NET)
     data = datasets.make(**REGISTERED_DATA)
     center = model.init(init_seed)
     if steps:
+        if train_network is None:
+            raise ValueError(
+                "the mlp_slice surface trains its network with optimizers.train: "
+                "import optimizers first (or use train_steps=0)"
+            )
         training = dict(REGISTERED_TRAINING)
-        center = optimizers.train(
+        center = train_network(
             training.pop("optimizer"), model, data, center, steps=steps, **training
         ).final
     surface = mlp_slice(model, data, center, "random", seed=direction_seed)

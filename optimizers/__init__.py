@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from landscapes import loss_slice as _loss_slice
 from optimizers import (
     _driver,
     adadelta,
@@ -116,6 +117,10 @@ from optimizers._api import (  # noqa: E402  (the API needs the registry above)
     sweep,
 )
 from optimizers.train import TrainResult, train, trainable  # noqa: E402
+
+# The registered MLP slice (landscapes.get("mlp_slice")) trains its network with
+# the optimizers; the landscapes import nothing from them, so it is handed over.
+_loss_slice.train_network = train
 
 __all__ = [
     "MAX_PATH_POINTS",

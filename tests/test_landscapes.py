@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
 import landscapes
+import optimizers  # noqa: F401  (hands the registered MLP slice its trainer)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -802,3 +803,49 @@ def test_a_surfaces_kernels_agree_with_the_functions_runs_take(name):
     np.testing.assert_array_equal(gy, out[2])
     for i in (0, 40):
         assert surface.value(xs[i], ys[i]) == out[0][i]
+
+
+def test_landscapes_import_nothing_above_them():
+    """The arrows run one way: landscapes <- optimizers <- ui <- pages."""
+    import re
+
+    upward = re.compile(r"^\s*(from|import)\s+(optimizers|ui|pages)\b", re.MULTILINE)
+    for path in (ROOT / "landscapes").glob("*.py"):
+        assert not upward.search(path.read_text()), path.name
+    script = (
+        "import sys, landscapes\n"
+        "landscapes.get('rosenbrock').grid(5)\n"
+        "landscapes.get('mlp_slice', train_steps=0).value(0.1, 0.2)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
+        "             ('optimizers', 'ui', 'pages')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_trained_slice_says_what_it_needs_without_the_optimizers():
+    script = (
+        "import landscapes\n"
+        "try:\n"
+        "    landscapes.get('mlp_slice')\n"
+        "except ValueError as error:\n"
+        "    print(error)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "import optimizers first" in done.stdout
