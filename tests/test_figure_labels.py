@@ -206,3 +206,21 @@ def test_sweep_charts_on_log_axes_label_plain_numbers():
 def test_linear_axes_stay_as_they_were():
     linear = figures.series_figure([np.linspace(0, 1, 5)], ["a"], "lr", False)
     assert linear["layout"]["yaxis"] == {"type": "linear"}
+
+
+def test_a_legend_reserves_a_row_for_each_entry_that_cannot_share_one():
+    """plotly.js laid the Neural net's four curves out one per row (each about as
+    wide as the longest), and the figure had room for three: the last was cut off.
+    The space kept below the plot counts every entry as wide as the longest."""
+    from ui import figures
+
+    names = [
+        "1: adam(lr=0.01): train",
+        "1: adam(lr=0.01): test",
+        "2: sgd(lr=0.1, momentum=0.9): train",
+        "2: sgd(lr=0.1, momentum=0.9): test",
+    ]
+    longest = 40 + 7.5 * len(names[2])  # px per entry at 12 px type, overestimated
+    assert 2 * longest > 450  # two do not fit a 450 px plot side by side
+    assert figures._legend_rows(names, 450) == 4
+    assert figures._legend_rows(names[:2], 450) == 1  # two short ones share a row

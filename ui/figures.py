@@ -206,14 +206,14 @@ def _start_trace(start: tuple[float, float], size: int, **extra) -> dict:
 
 def _legend_rows(names: list[str], width: float = 450.0) -> int:
     """Rows a horizontal legend of `names` takes at `width` px (overestimated: ~7.5 px
-    per character and 40 px per entry at plotly's 12 px font)."""
-    rows, used = 1, 0.0
-    for name in names:
-        entry = 40 + 7.5 * len(name)
-        if used and used + entry > width:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows
+    per character and 40 px per entry at plotly's 12 px font, every entry as wide as
+    the longest: plotly.js put one long entry per row where the widths of the
+    entries themselves would have fitted two, and the last row was cut off)."""
+    if not names:
+        return 1
+    entry = 40 + 7.5 * max(len(name) for name in names)
+    per_row = max(1, int(width // entry))
+    return math.ceil(len(names) / per_row)
 
 
 def _counter_position(bounds) -> tuple[float, float]:
