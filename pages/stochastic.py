@@ -116,21 +116,35 @@ st.query_params.from_dict(query)
 key = tuple(sorted(query.items()))
 surface, panels, panel_figures, loss_figure = w.stochastic_page(key)
 
+
+def explanation():
+    st.markdown(
+        "Each step descends the loss of one **minibatch** $B_k$ — drawn without "
+        "replacement, a fresh shuffle each **epoch** (one pass over the data) — "
+        "rather than the full training loss. The white lines in the middle and right "
+        "panels are that step's own loss surface; under ▶ Play they move with every "
+        "batch."
+    )
+    st.latex(
+        r"\theta_{k+1} = \theta_k - \eta_k\,\frac{1}{|B_k|}\sum_{i \in B_k} "
+        r"\nabla \ell_i(\theta_k)"
+    )
+
+
 st.title("Stochastic gradients: full batch, minibatch, online")
-st.markdown(
-    "Each step descends the loss of one **minibatch** $B_k$ — drawn without "
-    "replacement, a fresh shuffle each **epoch** (one pass over the data) — rather "
-    "than the full training loss. The white lines in the middle and right panels are "
-    "that step's own loss surface; under ▶ Play they move with every batch."
-)
-st.latex(
-    r"\theta_{k+1} = \theta_k - \eta_k\,\frac{1}{|B_k|}\sum_{i \in B_k} "
-    r"\nabla \ell_i(\theta_k)"
-)
+if not view.lecture:  # in lecturer mode under the panels, which fill the screen
+    explanation()
 columns = st.columns(3)
+first_panel = P + "panel." + panels[0].label
 for column, panel, figure in zip(columns, panels, panel_figures, strict=True):
     column.markdown(f"**{panel.label}**")
+    if view.lecture:
+        height = figure["layout"]["height"]
+        figure = figures.resized(figure, w.lecture_height(first_panel, height))
     column.plotly_chart(figures.Prebuilt(figure), key=P + "panel." + panel.label)
+if view.lecture:
+    with columns[0]:
+        w.viewport_probe(first_panel)
 marks = [
     "★ is θ*, the full loss's minimizer, on the full loss's contours",
     "white lines: the loss of the batch this step uses",
@@ -144,6 +158,8 @@ st.caption(
     "; ".join(marks)
     + ". Press ▶ Play in any panel: the animation runs in your browser."
 )
+if view.lecture:
+    explanation()
 
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.Prebuilt(loss_figure), key=P + "loss")

@@ -918,3 +918,34 @@ class Prebuilt(go.Figure):
 
     def to_dict(self) -> dict:
         return self._spec
+
+
+def resized(figure: dict, height: int) -> dict:
+    """`figure` (a finished plotly.js dict) at another `height` in px, a new dict:
+    legends, buttons, sliders and paper-anchored notes placed above or below the plot
+    area (paper y outside 0-1, set in px by the builders) keep their distance from it
+    in px. Lecturer mode sizes cached figures to the screen with it."""
+    layout = figure["layout"]
+    margin = layout.get("margin", {})
+    vertical = margin.get("t", 100) + margin.get("b", 80)
+    old = max(layout.get("height", 450) - vertical, 1)
+    new = max(height - vertical, 1)
+
+    def moved(item: dict) -> dict:
+        y = item.get("y")
+        if not isinstance(y, int | float) or 0 <= y <= 1:
+            return item
+        edge = 0 if y < 0 else 1
+        return {**item, "y": edge + (y - edge) * old / new}
+
+    layout = {**layout, "height": int(height)}
+    if "legend" in layout:
+        layout["legend"] = moved(layout["legend"])
+    for name in ("updatemenus", "sliders"):
+        if name in layout:
+            layout[name] = [moved(item) for item in layout[name]]
+    if "annotations" in layout:
+        layout["annotations"] = [
+            moved(a) if a.get("yref") == "paper" else a for a in layout["annotations"]
+        ]
+    return {**figure, "layout": layout}
