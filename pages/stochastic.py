@@ -140,7 +140,8 @@ for column, panel, figure in zip(columns, panels, panel_figures, strict=True):
     column.markdown(f"**{panel.label}**")
     if view.lecture:
         height = figure["layout"]["height"]
-        figure = figures.resized(figure, w.lecture_height(first_panel, height))
+        fit = w.lecture_height(first_panel, height, figure=figure)
+        figure = figures.resized(figure, fit)
     column.plotly_chart(figures.Prebuilt(figure), key=P + "panel." + panel.label)
 if view.lecture:
     with columns[0]:

@@ -949,3 +949,18 @@ def resized(figure: dict, height: int) -> dict:
             moved(a) if a.get("yref") == "paper" else a for a in layout["annotations"]
         ]
     return {**figure, "layout": layout}
+
+
+def natural_height(figure: dict, width: float) -> float | None:
+    """The height in px at which `figure`, drawn `width` px wide, has a plot area
+    exactly as tall as its equal units need (None if its axes are not tied by
+    `scaleanchor`, or have no ranges)."""
+    layout = figure["layout"]
+    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
+    if yaxis.get("scaleanchor") != "x" or "range" not in xaxis or "range" not in yaxis:
+        return None
+    (x0, x1), (y0, y1) = xaxis["range"], yaxis["range"]
+    margin = layout.get("margin", {})
+    plot_width = width - margin.get("l", 80) - margin.get("r", 80)
+    ratio = abs(y1 - y0) / abs(x1 - x0) * yaxis.get("scaleratio", 1)
+    return plot_width * ratio + margin.get("t", 100) + margin.get("b", 80)

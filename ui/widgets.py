@@ -799,13 +799,15 @@ def figure_zooms(key: str, figure_key: str, on_zoom) -> None:
 #
 # Streamlit draws a Plotly figure at the height in px its layout names, and the
 # figure builders place legends, buttons and sliders in px from that height. So the
-# server picks the height: a probe in the browser reports the window's height and
-# where the page's first figure begins (in the document, scrolled to the top), and
+# server picks the height: a probe in the browser reports the window's height, where
+# the page's first figure begins (in the document, scrolled to the top) and its width,
+# and
 # the page is run again with height = window - top - LECTURE_MARGIN. The probe
 # reports again when the window is resized or the content above the figure changes.
 LECTURE_MARGIN = 16  # px under the figure, so its edge shows
 LECTURE_MIN_HEIGHT = 380  # px: below this a figure is no longer readable
-VIEWPORT = "lecture.viewport"  # session state: {"height": window px, "tops": {...}}
+# Session state: {"height": window px, "figures": {figure key: {"top", "width"}}}.
+VIEWPORT = "lecture.viewport"
 
 VIEWPORT_JS = """
 export default function ({ data, setStateValue }) {
@@ -814,12 +816,13 @@ export default function ({ data, setStateValue }) {
     if (!box) return;
     let top = box.getBoundingClientRect().top + window.scrollY;
     for (let e = box.parentElement; e; e = e.parentElement) top += e.scrollTop;
-    const now = { height: window.innerHeight, top: Math.round(top) };
+    const now = {
+      height: window.innerHeight,
+      top: Math.round(top),
+      width: Math.round(box.getBoundingClientRect().width),
+    };
     const known = data.known || {};
-    if (
-      Math.abs((known.height ?? -99) - now.height) > 2 ||
-      Math.abs((known.top ?? -99) - now.top) > 2
-    )
+    if (["height", "top", "width"].some((k) => Math.abs((known[k] ?? -99) - now[k]) > 2))
       setStateValue("viewport", now);
   };
   let timer = null;
@@ -848,15 +851,24 @@ def key_class(key: str) -> str:
 
 
 def lecture_height(
-    figure_key: str, default: int, least: int = LECTURE_MIN_HEIGHT
+    figure_key: str,
+    default: int,
+    least: int = LECTURE_MIN_HEIGHT,
+    figure: dict | None = None,
 ) -> int:
     """The height in px that fits the figure drawn with `figure_key` on the screen,
-    as the probe (`viewport_probe`) last measured it; `default` until it has."""
+    as the probe (`viewport_probe`) last measured it; `default` until it has. With
+    `figure` (equal units on its axes), no taller than its column's width lets its
+    plot be: more height would only pad it above and below."""
     measured = st.session_state.get(VIEWPORT, {})
-    top = measured.get("tops", {}).get(figure_key)
-    if top is None:
+    place = measured.get("figures", {}).get(figure_key)
+    if place is None:
         return default
-    return max(int(measured["height"] - top - LECTURE_MARGIN), least)
+    height = measured["height"] - place["top"] - LECTURE_MARGIN
+    if figure is not None:
+        natural = figures.natural_height(figure, place["width"])
+        height = min(height, natural if natural is not None else height)
+    return max(int(height), least)
 
 
 def viewport_probe(figure_key: str) -> None:
@@ -869,17 +881,20 @@ def viewport_probe(figure_key: str) -> None:
     def measured():
         value = state[probe].viewport
         if value:
-            viewport = state.setdefault(VIEWPORT, {"tops": {}})
+            viewport = state.setdefault(VIEWPORT, {"figures": {}})
             viewport["height"] = int(value["height"])
-            viewport["tops"][figure_key] = int(value["top"])
+            viewport["figures"][figure_key] = {
+                "top": int(value["top"]),
+                "width": int(value["width"]),
+            }
 
     viewport = state.get(VIEWPORT, {})
-    top = viewport.get("tops", {}).get(figure_key)
+    place = viewport.get("figures", {}).get(figure_key, {})
     _viewport_probe(
         key=probe,
         data={
             "container": key_class(figure_key),
-            "known": {"height": viewport.get("height"), "top": top},
+            "known": {"height": viewport.get("height"), **place},
         },
         on_viewport_change=measured,
         height=0,
