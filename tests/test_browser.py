@@ -689,7 +689,8 @@ LECTURE_JS = """() => {
     const sidebar = document.querySelector('[data-testid="stSidebar"]');
     return {
         top: box.top, bottom: box.bottom, height: box.height, screen: innerHeight,
-        figureFont: sizes[Math.floor(sizes.length / 2)], bodyFont: Math.max(...body),
+        figureFont: sizes[Math.floor(sizes.length / 2)],
+        bodyFont: body.length ? Math.max(...body) : size(main),  // Compare has no <p>
         sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
         scrolled: document.querySelector('[data-testid="stMain"]').scrollTop,
         clipped,
@@ -747,6 +748,7 @@ def test_lecturer_mode_fits_the_first_figure_on_the_screen(browser, server, path
         assert small["top"] >= 0 and small["bottom"] <= 720, small
         assert small["height"] >= 380, small
         assert small["sidebar"] < 50, small  # collapsed
+        assert small["bodyFont"] >= 16, small  # lecturer mode's type is large
         assert small["figureFont"] >= 0.6 * small["bodyFont"], small
         assert small["clipped"] == [], small
 
