@@ -24,12 +24,18 @@ if not state.get(P + "loaded"):
     state[P + "steps"] = loaded.steps
     state[P + "vary"] = loaded.vary
     state[P + "values"] = cfg.format_values(loaded.values)
-    state[P + "notices"] = notices
+    view, view_notices = cfg.view_from_query(params)
+    state[P + "view"] = view
+    state[P + "notices"] = notices + view_notices
     if landscapes.text_parameters(loaded.surface):
         w.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
+view = state[P + "view"]
+if view.lecture:
+    st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
 for notice in state.pop(P + "notices", []):
     st.warning(w.literal(notice), icon=":material/link:")
+w.lesson(view)
 loaded = state[P + "config"]
 
 
@@ -82,7 +88,7 @@ elif surface_name == loaded.surface:
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
     st.warning(w.literal(notice), icon=":material/edit:")
-shared_query = cfg.compare_to_query(config)
+shared_query = {**cfg.compare_to_query(config), **cfg.view_to_query(view)}
 st.query_params.from_dict(shared_query)
 
 surface = config.landscape()
@@ -120,12 +126,26 @@ titles = [
     for name, k in zip(names, diverged_at, strict=True)
 ]
 image = w.surface_image(*w.landscape_key(surface))
+rows = -(-len(paths) // 3)
+panel_height = 300
+if view.lecture:  # every row of panels on the screen together
+    panel_height = w.lecture_height(P + "panels", rows * panel_height) // rows
 st.plotly_chart(
     figures.Prebuilt(
-        figures.small_multiples(surface, paths, titles, config.resolved_start(), image)
+        figures.small_multiples(
+            surface,
+            paths,
+            titles,
+            config.resolved_start(),
+            image,
+            columns=3,
+            panel_height=panel_height,
+        )
     ),
     key=P + "panels",
 )
+if view.lecture:
+    w.viewport_probe(P + "panels")
 gaps = [
     figures.loss_gap(surface.value(p[:, 0], p[:, 1]), surface.min_value) for p in paths
 ]

@@ -187,9 +187,16 @@ st.markdown(
     "(drawn without replacement, a fresh shuffle each epoch). Optimization is not "
     "generalization: watch the held-out (test) curves."
 )
+loss, accuracy = page["loss"], page["accuracy"]
+if view.lecture:  # both as tall as the screen has room for under the first
+    height = w.lecture_height(P + "loss", loss["layout"]["height"])
+    loss, accuracy = figures.resized(loss, height), figures.resized(accuracy, height)
 left, right = st.columns(2)
-left.plotly_chart(figures.Prebuilt(page["loss"]), key=P + "loss")
-right.plotly_chart(figures.Prebuilt(page["accuracy"]), key=P + "accuracy")
+left.plotly_chart(figures.Prebuilt(loss), key=P + "loss")
+right.plotly_chart(figures.Prebuilt(accuracy), key=P + "accuracy")
+if view.lecture:
+    with left:
+        w.viewport_probe(P + "loss")
 with st.spinner("Drawing decision boundaries and loss slices…"):
     page = {**page, **w.neural_page(key, "views")}
 

@@ -8,7 +8,6 @@ from optimizers import schedules, stability
 from ui import config as cfg
 from ui import export, figures, tables
 from ui import widgets as w
-from ui.presets import BY_KEY
 from ui.router import ensure_navigation
 
 ensure_navigation()
@@ -28,9 +27,7 @@ if state.get(P + "figure_drawn", True):
     state.pop(P + "notices", None)
 for notice in notices:
     st.warning(w.literal(notice), icon=":material/link:")
-if view.preset:
-    preset = BY_KEY[view.preset]
-    st.info(f"**{preset.title}.** {preset.lesson}")
+w.lesson(view)
 
 
 def sync_surface_state():
@@ -246,8 +243,9 @@ figure = figures.trajectory_figure(
     undefined_at=[r.undefined_at for r in results],
     image=w.surface_image(*w.landscape_key(surface)),
     # Tall enough that an equal-units plot fills the column's width at 1,500 px
-    # (at 620 px a square surface's plot area was ~350 px wide).
-    height=900 if view.lecture else 760,
+    # (at 620 px a square surface's plot area was ~350 px wide); in lecturer mode,
+    # the screen's height under the figure's top.
+    height=w.lecture_height(P + "figure", 560) if view.lecture else 760,
     initial_frame=state[P + "frame"],
     frames_in_browser=True,  # built by the figure_clicks listener below
     arrows=[figures.internals_arrows(surface, r) for r in results]
@@ -271,6 +269,8 @@ with main:
         on_click=start_from_click,
         on_shown=show_frame,
     )
+    if view.lecture:
+        w.viewport_probe(P + "figure")
     if not state.get(P + "figure_drawn", True):
         # A session's first run ends here: the browser fetches, compiles and draws
         # the figure with nothing else competing, then signals for the rest of the

@@ -8,7 +8,6 @@ from optimizers import schedules
 from ui import config as cfg
 from ui import figures
 from ui import widgets as w
-from ui.presets import BY_KEY
 from ui.router import ensure_navigation
 
 ensure_navigation()
@@ -33,8 +32,7 @@ if view.lecture:
     st.markdown(w.LECTURE_CSS, unsafe_allow_html=True)
 for notice in state.pop(P + "notices", []):
     st.warning(w.literal(notice), icon=":material/link:")
-if view.preset:
-    st.info(f"**{BY_KEY[view.preset].title}.** {BY_KEY[view.preset].lesson}")
+w.lesson(view)
 
 st.title("Learning-rate schedules")
 with st.sidebar:
@@ -76,20 +74,19 @@ st.query_params.from_dict(query)
 
 chosen = config.chosen()
 curves = [s.learning_rates(config.lr, config.steps) for s in chosen]
-left, right = st.columns([3, 2])
-left.plotly_chart(
-    figures.Prebuilt(
-        figures.series_figure(
-            curves,
-            list(config.schedules),
-            "learning rate η_t",
-            False,
-            height=380,
-            legend=True,
-        )
-    ),
-    key=P + "curves",
+curves_figure = figures.series_figure(
+    curves, list(config.schedules), "learning rate η_t", False, height=380, legend=True
 )
+if view.lecture:
+    curves_figure = figures.resized(
+        curves_figure,
+        w.lecture_height(P + "curves", curves_figure["layout"]["height"]),
+    )
+left, right = st.columns([3, 2])
+left.plotly_chart(figures.Prebuilt(curves_figure), key=P + "curves")
+if view.lecture:
+    with left:
+        w.viewport_probe(P + "curves")
 with right:
     for schedule in chosen:
         st.markdown(f"**{schedule.name}**")

@@ -116,26 +116,38 @@ st.query_params.from_dict(query)
 key = tuple(sorted(query.items()))
 surface, panels, panel_figures, loss_figure = w.stochastic_page(key)
 
+
+def explanation():
+    st.markdown(
+        "Each step descends the loss of one **minibatch** $B_k$ — drawn without "
+        "replacement, a fresh shuffle each **epoch** (one pass over the data) — "
+        "rather than the full training loss. The white lines in the middle and right "
+        "panels are that step's own loss surface; under ▶ Play they move with every "
+        "batch."
+    )
+    st.latex(
+        r"\theta_{k+1} = \theta_k - \eta_k\,\frac{1}{|B_k|}\sum_{i \in B_k} "
+        r"\nabla \ell_i(\theta_k)"
+    )
+
+
 st.title("Stochastic gradients: full batch, minibatch, online")
-st.markdown(
-    "Each step descends the loss of one **minibatch** $B_k$ — drawn without "
-    "replacement, a fresh shuffle each **epoch** (one pass over the data) — rather "
-    "than the full training loss. The white lines in the middle and right panels are "
-    "that step's own loss surface; under ▶ Play they move with every batch."
-)
-st.latex(
-    r"\theta_{k+1} = \theta_k - \eta_k\,\frac{1}{|B_k|}\sum_{i \in B_k} "
-    r"\nabla \ell_i(\theta_k)"
-)
+if not view.lecture:  # in lecturer mode under the panels, which fill the screen
+    explanation()
 columns = st.columns(3)
 panel_keys = [P + "panel." + panel.label for panel in panels]
 # One ▶ Play, ❚❚ Pause and scrubber, the first panel's: the others follow it.
 shown = [panel_figures[0], *map(sto.follower, panel_figures[1:])]
 for column, panel, figure, key in zip(columns, panels, shown, panel_keys, strict=True):
     column.markdown(f"**{panel.label}**")
+    if view.lecture:
+        fit = w.lecture_height(panel_keys[0], figure["layout"]["height"], figure=figure)
+        figure = figures.resized(figure, fit)
     column.plotly_chart(figures.Prebuilt(figure), key=key)
 with columns[0]:
     w.figure_followers(P + "followers", panel_keys[0], panel_keys[1:])
+    if view.lecture:
+        w.viewport_probe(panel_keys[0])
 marks = [
     "★ is θ*, the full loss's minimizer, on the full loss's contours",
     "white lines: the loss of the batch this step uses",
@@ -151,6 +163,8 @@ st.caption(
     + ". ▶ Play and the slider under the first panel move all three to the same "
     "step: the animation runs in your browser."
 )
+if view.lecture:
+    explanation()
 
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.Prebuilt(loss_figure), key=P + "loss")

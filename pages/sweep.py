@@ -310,7 +310,7 @@ surface = sw.surface_of(values)
 
 if mode == "plane":
     st.title("Sweep: a hyperparameter plane")
-    st.markdown(
+    about = (
         f"Each cell is one full run of **{values['run'].optimizer}** on "
         f"**{surface.title}** from the same start, with the two settings of its "
         "place on the axes. Click a cell to see its run; drag a box to zoom in, then "
@@ -318,11 +318,13 @@ if mode == "plane":
     )
 else:
     st.title("Sweep: basins of attraction")
-    st.markdown(
+    about = (
         f"Each cell is one run of **{values['run'].optimizer}** on **{surface.title}** "
         "starting from that point, coloured by where it ends. Click a start to see "
         "its run and the surface's curvature there."
     )
+if not view.lecture:  # in lecturer mode beside the map, which fills the screen
+    st.markdown(about)
 st.query_params.from_dict(query)  # a long computation: the link is there already
 try:
     plane, basins = w.sweep_plane(sw.plane_key(query))
@@ -342,15 +344,21 @@ if values["cell"] is not None:
         query.pop("cell")
 st.query_params.from_dict(query)
 
-st.radio(
-    "Colour by",
-    sw.OUTCOMES[mode],
-    key=P + "outcome",
-    format_func=sw.OUTCOME_TITLES.get,
-    horizontal=True,
-)
+
+def colour_by():
+    st.radio(
+        "Colour by",
+        sw.OUTCOMES[mode],
+        key=P + "outcome",
+        format_func=sw.OUTCOME_TITLES.get,
+        horizontal=True,
+    )
+
+
+if not view.lecture:
+    colour_by()
 revision = str(hash(sw.plane_key(query)))
-height = 720 if view.lecture else 560
+height = w.lecture_height(P + "map", 560) if view.lecture else 560
 heatmap = sf.heatmap_figure(
     plane, values["outcome"], basins, theory, selected, height, revision
 )
@@ -359,6 +367,8 @@ with left:
     st.plotly_chart(figures.Prebuilt(heatmap), key=P + "map")
     w.figure_clicks(P + "clicks", P + "map", choose_cell)
     w.figure_zooms(P + "zooms", P + "map", zoom_to)
+    if view.lecture:
+        w.viewport_probe(P + "map")
     zoom = state.get(P + "zoom")
     n = values["resolution"]
     if zoom:
@@ -408,6 +418,9 @@ with left:
     )
 
 with right:
+    if view.lecture:
+        colour_by()
+        st.markdown(about)
     if selected is None:
         st.info(
             "Click a cell of the map: its run appears here on the surface, with its "

@@ -3,6 +3,7 @@
 Screenshots land in test-artifacts/ for a person to look at.
 """
 
+import contextlib
 import math
 import os
 import shutil
@@ -74,7 +75,11 @@ def shot(page, name):
 
 
 def query(page) -> dict:
-    return parse_qs(urlparse(page.url).query)
+    return query_of(page.url)
+
+
+def query_of(url: str) -> dict:
+    return parse_qs(urlparse(url).query)
 
 
 def test_a_shared_link_to_a_subpage_on_a_fresh_server(browser):
@@ -817,3 +822,125 @@ def test_a_typed_formula_redraws_the_playground(server, page):
     assert query(page)["f"] == ["x^4 - 2*x^2 + y^2 + 0.5*x*y"]  # the last good f
     page.wait_for_timeout(1000)
     shot(page, "playground-typed-error")
+
+
+def lecture_link(preset_key: str) -> str:
+    """A Gallery demo's link in lecturer mode, as the Gallery's Open button makes it."""
+    from urllib.parse import urlencode
+
+    from ui.presets import BY_KEY
+
+    preset = BY_KEY[preset_key]
+    path = "" if preset.page == "playground" else preset.page
+    query = {**preset.query, "preset": preset.key, "lecture": "1"}
+    return f"/{path}?" + urlencode(query, doseq=True)
+
+
+# The first figure of the main column: where it is, how tall, the size of its text
+# (the axes' tick labels and the legend) and of the page's body text (markdown
+# paragraphs, not captions); the sidebar's width; formulas cut off without a
+# scrollbar.
+LECTURE_JS = """() => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const figure = main.querySelector('.js-plotly-plot');
+    const box = figure.getBoundingClientRect();
+    const size = (e) => parseFloat(getComputedStyle(e).fontSize);
+    const seen = (e) => e.getClientRects().length > 0;
+    const labels = [...figure.querySelectorAll('.xtick text, .ytick text, .legendtext')];
+    const sizes = labels.map(size).sort((a, b) => a - b);
+    const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p')]
+        .filter((p) => seen(p) && !p.closest('[data-testid="stCaptionContainer"]'))
+        .map(size);
+    const clipped = [...document.querySelectorAll('.katex-display')]
+        .filter((f) => seen(f) && f.scrollWidth > f.clientWidth + 4)
+        .filter((f) => !['auto', 'scroll'].includes(getComputedStyle(f).overflowX))
+        .map((f) => f.innerText.slice(0, 40));
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    return {
+        top: box.top, bottom: box.bottom, height: box.height, screen: innerHeight,
+        figureFont: sizes[Math.floor(sizes.length / 2)],
+        bodyFont: body.length ? Math.max(...body) : size(main),  // Compare has no <p>
+        sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
+        scrolled: document.querySelector('[data-testid="stMain"]').scrollTop,
+        clipped,
+    };
+}"""
+SETTLE_MS = 30_000  # a drawn page measured, rerun and drawn again at the screen's size
+FIGURE_ON_SCREEN_JS = """(least) => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const figure = main.querySelector('.js-plotly-plot .main-svg');
+    if (!figure) return false;
+    const box = figure.closest('.js-plotly-plot').getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight && box.height >= least;
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?lecture=1",
+        "/compare?lecture=1",
+        "/schedules?lecture=1",
+        "/stochastic?lecture=1",
+        "/neural_net?lecture=1",
+        "/sweep?lecture=1",
+        lecture_link("ring-valley"),  # a Gallery demo with a long lesson
+        lecture_link("double-well-basins"),  # the longest lesson, on the Sweep page
+    ],
+)
+def test_lecturer_mode_fits_the_first_figure_on_the_screen(browser, server, path):
+    """At 1280 x 720 with lecture=1, every page's first figure is whole on the screen
+    without scrolling and at least 380 px tall, the sidebar is closed, figure text is
+    at least 0.7 x the body text and no formula is cut off; at 1920 x 1080 the figure
+    is taller. (Before: 140-1040 px on the Playground, 610-1090 on Stochastic, body
+    text 25-32 px beside 15 px figure text.) Screenshots at 1280 x 720 and 1500 x 950."""
+    name = "lecture-" + (urlparse(path).path.strip("/") or "playground")
+    if "preset=" in path:
+        name += "-" + query_of(path)["preset"][0]
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        page.wait_for_selector(
+            '[data-testid="stMainBlockContainer"] .js-plotly-plot .main-svg',
+            timeout=LOAD_MS,
+        )
+        # Bounded: the probe measures the screen and the page reruns at that size.
+        with contextlib.suppress(sync_api.TimeoutError):
+            page.wait_for_function(FIGURE_ON_SCREEN_JS, arg=380, timeout=SETTLE_MS)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)
+        shot(page, f"{name}-1280x720")
+        small = page.evaluate(LECTURE_JS)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert small["scrolled"] == 0
+        assert small["top"] >= 0 and small["bottom"] <= 720, small
+        assert small["height"] >= 380, small
+        assert small["sidebar"] < 50, small  # collapsed
+        assert small["bodyFont"] >= 16, small  # lecturer mode's type is large
+        # 0.7, not 0.6: 1.25rem on every element made 25 px body text beside 15 px,
+        # exactly 0.6.
+        assert small["figureFont"] >= 0.7 * small["bodyFont"], small
+        assert small["clipped"] == [], small
+
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        with contextlib.suppress(sync_api.TimeoutError):
+            page.wait_for_function(
+                FIGURE_ON_SCREEN_JS, arg=small["height"] + 100, timeout=SETTLE_MS
+            )
+        large = page.evaluate(LECTURE_JS)
+        assert large["bottom"] <= 1080 and large["height"] > small["height"] + 100, (
+            small,
+            large,
+        )
+
+        page.set_viewport_size({"width": 1500, "height": 950})
+        with contextlib.suppress(sync_api.TimeoutError):
+            page.wait_for_function(FIGURE_ON_SCREEN_JS, arg=380, timeout=SETTLE_MS)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)
+        shot(page, f"{name}-1500x950")
+        middle = page.evaluate(LECTURE_JS)
+        assert middle["top"] >= 0 and middle["bottom"] <= 950, middle
+    finally:
+        context.close()

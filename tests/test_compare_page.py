@@ -139,3 +139,19 @@ def test_an_optimizer_without_the_varied_setting_starts_from_lr_values():
     assert panel_values(at, "lr") == pytest.approx(
         cfg.compare_from_query({"run": "gd", "vary": "lr"})[0].values
     )
+
+
+def test_lecturer_mode_is_kept_in_the_link_and_sizes_the_panels_to_the_screen():
+    """Compare ignored lecture=1: it dropped it from its link and kept 300 px panels.
+    Once the browser has measured the screen (state the probe writes), every row of
+    panels fits under the figure's top."""
+    at = app(PAGE, lecture="1", vary="lr", values="0.01,0.02,0.03,0.04")  # 2 rows
+    assert not at.exception
+    assert qp(at, "lecture") == ["1"]
+    assert figure(at, "cmp.panels")["layout"]["height"] == 600  # not measured yet
+    at.session_state["lecture.viewport"] = {
+        "height": 720,
+        "figures": {"cmp.panels": {"top": 150, "width": 1200}},
+    }
+    at.run()
+    assert figure(at, "cmp.panels")["layout"]["height"] == 2 * ((720 - 150 - 16) // 2)

@@ -154,3 +154,49 @@ def test_the_scrubber_stops_at_most_slider_stops_frames_and_starts_at_the_initia
     assert counter["text"] == ["step 7"]
     head = figure["data"][figure["frames"][7]["traces"][1]]
     assert head["x"][0] == pytest.approx(runs[0].path[7, 0], abs=1e-4)
+
+
+def test_a_resized_figure_keeps_its_buttons_and_legend_the_same_px_from_the_plot():
+    """Lecturer mode gives cached figures the screen's height (figures.resized): the
+    Play buttons and slider under the plot, and the legend above it, are placed in
+    paper units from the px the builder meant, so they must move with the height."""
+    surface = landscapes.get("rosenbrock")
+    run = optimizers.run("gd", surface, steps=20, lr=1e-3)
+    figure = figures.trajectory_figure(
+        surface, [run.path], ["gd"], [run.diverged_at], surface.default_start
+    )
+
+    def px_from_plot(figure, item):  # + above the plot's top, - below its bottom
+        layout = figure["layout"]
+        plot = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+        y = item["y"]
+        return (y - 1) * plot if y > 1 else y * plot
+
+    for height in (380, 1000):
+        bigger = figures.resized(figure, height)
+        assert bigger["layout"]["height"] == height
+        for name in ("updatemenus", "sliders"):
+            before, after = figure["layout"][name][0], bigger["layout"][name][0]
+            assert px_from_plot(bigger, after) == pytest.approx(
+                px_from_plot(figure, before)
+            )
+        legend = px_from_plot(bigger, bigger["layout"]["legend"])
+        assert legend == pytest.approx(px_from_plot(figure, figure["layout"]["legend"]))
+    assert figure["layout"]["height"] == 620  # the cached original is left alone
+
+
+def test_natural_height_gives_an_equal_units_plot_its_columns_width():
+    surface = landscapes.get("quadratic")  # a square view
+    figure = figures.trajectory_figure(
+        surface, [np.array([[1.0, 1.0]])], ["a"], [None], (1.0, 1.0)
+    )
+    layout = figure["layout"]
+    (x0, x1), (y0, y1) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+    margin = layout["margin"]
+    width = 500
+    plot = width - margin["l"] - margin["r"]
+    expected = plot * (y1 - y0) / (x1 - x0) + margin["t"] + margin["b"]
+    assert figures.natural_height(figure, width) == pytest.approx(expected)
+    assert (
+        figures.natural_height(figures.series_figure([], [], "f", False), 500) is None
+    )

@@ -181,7 +181,8 @@ def test_lecturer_mode_and_preset():
     assert not at.exception
     keys = {w.key for w in at.selectbox}
     assert "nn.dataset" not in keys and "nn.run0.optimizer" not in keys
-    assert any("Adam vs SGD on the same network" in i.value for i in at.info)
+    # In lecturer mode the lesson is a one-line expander, not a box above the figures.
+    assert any("Adam vs SGD on the same network" in e.label for e in at.expander)
 
 
 def test_the_loss_figures_are_drawn_before_the_slices_are_computed(monkeypatch):

@@ -177,7 +177,10 @@ def test_lecturer_mode_hides_controls_and_shows_the_lesson():
     preset = PRESETS[0]
     at = app(**preset.query, preset=preset.key, lecture="1", hide="runs,schedule")
     assert not at.exception
-    assert any(preset.title in i.value for i in at.info)
+    # In lecturer mode the lesson is a one-line expander, not a box above the figure.
+    assert any(preset.title in e.label for e in at.expander)
+    assert any(preset.lesson in m.value for m in at.markdown)
+    assert not at.info
     keys = {w.key for w in at.sidebar.selectbox}
     assert "pg.surface" in keys and "pg.schedule" not in keys
     assert not any(k and k.startswith("pg.run") for k in keys)
@@ -260,7 +263,10 @@ def test_every_preset_opens_cleanly(preset):
     at = app(page, **preset.query, preset=preset.key)
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]
-    assert any(preset.title in i.value for i in at.info)
+    # In lecturer mode the lesson is a one-line expander, not a box above the figure.
+    assert any(preset.title in e.label for e in at.expander)
+    assert any(preset.lesson in m.value for m in at.markdown)
+    assert not at.info
 
 
 def test_registry_names_are_offered():

@@ -536,18 +536,18 @@ class ViewOptions:
     preset: str | None = None
 
 
+def is_lecture(value: str | None) -> bool:
+    """Whether a URL's ``lecture=`` value turns lecturer mode on."""
+    return value is not None and value.strip().lower() in ("1", "true", "yes")
+
+
 def view_from_query(params: Mapping) -> tuple[ViewOptions, list[str]]:
     """Lecturer-mode flags: ``lecture=1``, ``hide=runs,schedule``, ``preset=<key>``."""
     from ui.presets import BY_KEY
 
     notices: list[str] = []
     view = ViewOptions()
-    lecture = _first(params, "lecture", notices)
-    view.lecture = lecture is not None and lecture.strip().lower() in (
-        "1",
-        "true",
-        "yes",
-    )
+    view.lecture = is_lecture(_first(params, "lecture", notices))
     hide = _first(params, "hide", notices)
     if hide:
         names = [h.strip() for h in hide.split(",") if h.strip()]

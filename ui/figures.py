@@ -957,3 +957,49 @@ class Prebuilt(go.Figure):
 
     def to_dict(self) -> dict:
         return self._spec
+
+
+def resized(figure: dict, height: int) -> dict:
+    """`figure` (a finished plotly.js dict) at another `height` in px, a new dict:
+    legends, buttons, sliders and paper-anchored notes placed above or below the plot
+    area (paper y outside 0-1, set in px by the builders) keep their distance from it
+    in px. Lecturer mode sizes cached figures to the screen with it."""
+    layout = figure["layout"]
+    margin = layout.get("margin", {})
+    vertical = margin.get("t", 100) + margin.get("b", 80)
+    old = max(layout.get("height", 450) - vertical, 1)
+    new = max(height - vertical, 1)
+
+    def moved(item: dict) -> dict:
+        y = item.get("y")
+        if not isinstance(y, int | float) or 0 <= y <= 1:
+            return item
+        edge = 0 if y < 0 else 1
+        return {**item, "y": edge + (y - edge) * old / new}
+
+    layout = {**layout, "height": int(height)}
+    if "legend" in layout:
+        layout["legend"] = moved(layout["legend"])
+    for name in ("updatemenus", "sliders"):
+        if name in layout:
+            layout[name] = [moved(item) for item in layout[name]]
+    if "annotations" in layout:
+        layout["annotations"] = [
+            moved(a) if a.get("yref") == "paper" else a for a in layout["annotations"]
+        ]
+    return {**figure, "layout": layout}
+
+
+def natural_height(figure: dict, width: float) -> float | None:
+    """The height in px at which `figure`, drawn `width` px wide, has a plot area
+    exactly as tall as its equal units need (None if its axes are not tied by
+    `scaleanchor`, or have no ranges)."""
+    layout = figure["layout"]
+    xaxis, yaxis = layout.get("xaxis", {}), layout.get("yaxis", {})
+    if yaxis.get("scaleanchor") != "x" or "range" not in xaxis or "range" not in yaxis:
+        return None
+    (x0, x1), (y0, y1) = xaxis["range"], yaxis["range"]
+    margin = layout.get("margin", {})
+    plot_width = width - margin.get("l", 80) - margin.get("r", 80)
+    ratio = abs(y1 - y0) / abs(x1 - x0) * yaxis.get("scaleratio", 1)
+    return plot_width * ratio + margin.get("t", 100) + margin.get("b", 80)

@@ -49,11 +49,20 @@ def load_playground_from_url() -> None:
     st.session_state[PREFIX + "loaded"] = True
 
 
+# Lecturer mode's type: one root size for everything, so that the page's text (1rem)
+# and the figures' (Streamlit's Plotly theme draws at 0.75rem) grow together, 16 ->
+# 20 px and 12 -> 15 px. (Sizing each element at 1.25rem made body text 25-32 px
+# beside 15 px figure text.) Less padding above the page, headings nearer the body
+# size, and formulas that scroll sideways instead of being cut off in a narrow column.
 LECTURE_CSS = """
 <style>
-html, body, [class*="st-"] { font-size: 1.25rem; }
-h1, h2, h3 { font-size: 2.2rem !important; }
-[data-testid="stAlert"] p { font-size: 1.6rem; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] {
+  padding-top: 3.5rem; padding-left: 2rem; padding-right: 2rem;
+}
+h1 { font-size: 1.8rem !important; padding-top: 0 !important; }
+h2, h3 { font-size: 1.35rem !important; }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
 </style>
 """
 
@@ -243,17 +252,29 @@ def load_page_from_url(prefix: str, parse, write) -> None:
 def page_header(prefix: str) -> cfg.ViewOptions:
     """Lecturer mode's type, the URL's notices (as literal text) and the preset's
     lesson; returns the view options."""
-    from ui.presets import BY_KEY
-
     view = st.session_state[prefix + "view"]
     if view.lecture:
         st.markdown(LECTURE_CSS, unsafe_allow_html=True)
     for notice in st.session_state.pop(prefix + "notices", []):
         st.warning(literal(notice), icon=":material/link:")
-    if view.preset:
-        preset = BY_KEY[view.preset]
-        st.info(f"**{preset.title}.** {preset.lesson}")
+    lesson(view)
     return view
+
+
+def lesson(view: cfg.ViewOptions) -> None:
+    """A Gallery preset's lesson above the figure: in a box, or in lecturer mode on one
+    line, an expander, so that the figure stays on the screen (the box filled 1280 x
+    720 px)."""
+    from ui.presets import BY_KEY
+
+    if not view.preset:
+        return
+    preset = BY_KEY[view.preset]
+    if view.lecture:
+        with st.expander(f"**{preset.title}** · what to watch"):
+            st.markdown(preset.lesson)
+    else:
+        st.info(f"**{preset.title}.** {preset.lesson}")
 
 
 def export_buttons(
@@ -862,5 +883,111 @@ def figure_zooms(key: str, figure_key: str, on_zoom) -> None:
         key=key,
         data={"container": "st-key-" + figure_key.replace(".", "-")},
         on_zoom_change=zoomed,
+        height=0,
+    )
+
+
+# --- lecturer mode: the first figure sized to the screen ---------------------------
+#
+# Streamlit draws a Plotly figure at the height in px its layout names, and the
+# figure builders place legends, buttons and sliders in px from that height. So the
+# server picks the height: a probe in the browser reports the window's height, where
+# the page's first figure begins (in the document, scrolled to the top) and its width,
+# and
+# the page is run again with height = window - top - LECTURE_MARGIN. The probe
+# reports again when the window is resized or the content above the figure changes.
+LECTURE_MARGIN = 16  # px under the figure, so its edge shows
+LECTURE_MIN_HEIGHT = 380  # px: below this a figure is no longer readable
+# Session state: {"height": window px, "figures": {figure key: {"top", "width"}}}.
+VIEWPORT = "lecture.viewport"
+
+VIEWPORT_JS = """
+export default function ({ data, setStateValue }) {
+  const measure = () => {
+    const box = document.querySelector(`.${data.container}`);
+    if (!box) return;
+    let top = box.getBoundingClientRect().top + window.scrollY;
+    for (let e = box.parentElement; e; e = e.parentElement) top += e.scrollTop;
+    const now = {
+      height: window.innerHeight,
+      top: Math.round(top),
+      width: Math.round(box.getBoundingClientRect().width),
+    };
+    const known = data.known || {};
+    if (["height", "top", "width"].some((k) => Math.abs((known[k] ?? -99) - now[k]) > 2))
+      setStateValue("viewport", now);
+  };
+  let timer = null;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(measure, 250);
+  };
+  window.addEventListener("resize", later);
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const observer = new ResizeObserver(later);
+  if (main) observer.observe(main);
+  later();
+  return () => {
+    clearTimeout(timer);
+    window.removeEventListener("resize", later);
+    observer.disconnect();
+  };
+}
+"""
+_viewport_probe = st.components.v2.component("descent_lab.viewport", js=VIEWPORT_JS)
+
+
+def key_class(key: str) -> str:
+    """The class Streamlit gives the element drawn with `key` (its frontend's rule)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def lecture_height(
+    figure_key: str,
+    default: int,
+    least: int = LECTURE_MIN_HEIGHT,
+    figure: dict | None = None,
+) -> int:
+    """The height in px that fits the figure drawn with `figure_key` on the screen,
+    as the probe (`viewport_probe`) last measured it; `default` until it has. With
+    `figure` (equal units on its axes), no taller than its column's width lets its
+    plot be: more height would only pad it above and below."""
+    measured = st.session_state.get(VIEWPORT, {})
+    place = measured.get("figures", {}).get(figure_key)
+    if place is None:
+        return default
+    height = measured["height"] - place["top"] - LECTURE_MARGIN
+    if figure is not None:
+        natural = figures.natural_height(figure, place["width"])
+        height = min(height, natural if natural is not None else height)
+    return max(int(height), least)
+
+
+def viewport_probe(figure_key: str) -> None:
+    """Mount the invisible probe that measures the window and the top of the figure
+    drawn with `figure_key` (after it, so that nothing moves the figure down), and
+    runs the page again when they change."""
+    state = st.session_state
+    probe = figure_key + ".viewport"
+
+    def measured():
+        value = state[probe].viewport
+        if value:
+            viewport = state.setdefault(VIEWPORT, {"figures": {}})
+            viewport["height"] = int(value["height"])
+            viewport["figures"][figure_key] = {
+                "top": int(value["top"]),
+                "width": int(value["width"]),
+            }
+
+    viewport = state.get(VIEWPORT, {})
+    place = viewport.get("figures", {}).get(figure_key, {})
+    _viewport_probe(
+        key=probe,
+        data={
+            "container": key_class(figure_key),
+            "known": {"height": viewport.get("height"), **place},
+        },
+        on_viewport_change=measured,
         height=0,
     )
