@@ -290,12 +290,15 @@ class Bound:
         return []
 
     def _missing(self, surface) -> tuple[str, list] | None:
-        """(the warm-up task, what it compiles) for the first thing this call
-        would compile: the driver, the landscape's functions, or the optimizer's;
-        None when all are compiled in this process."""
+        """(the warm-up task, what it compiles) for what this call would compile:
+        the driver (and everything), the landscape's functions, or the
+        optimizer's; None when all are compiled in this process."""
         driver = self._dispatcher
         if not (numba.config.DISABLE_JIT or driver.overloads):
-            return self.task.partition(":")[0], [driver, *surface, *self.pieces]
+            # Named by the optimizer's task, which the warm-up does after the
+            # driver's (`warm.needs`): a page waits for both, and says which
+            # optimizers it waits for.
+            return self.task, [driver, *surface, *self.pieces]
         if not all(piece.compiled for piece in surface):
             name = _dispatch.NAMES.get(self._lid)
             return (f"grid:{name}" if name else self.task), list(surface)

@@ -86,7 +86,7 @@ def message(task: str, waited: float | None = None) -> str:
     """The sentence shown while `task` compiles (`waited`: seconds a warm-up worker
     has spent on it so far, if one is on it)."""
     typical = typical_seconds(task)
-    about = f"about {typical:.0f} s" if typical else "usually 5 to 10 s"
+    about = f"about {typical:.0f} s" if typical else "usually a few seconds"
     if waited is not None:
         return (
             f"Compiling {warm.title(task)}: first use on this machine. A warm-up "
@@ -103,7 +103,7 @@ def banner_text(tasks: list[str]) -> str:
     """What a page says when `tasks`' kernels, still compiling, were interpreted."""
     names = sorted({warm.title(task, short=True) for task in tasks})
     done, total = warm.progress()
-    typical = typical_seconds("run:") or 8.0
+    typical = typical_seconds("run:") or 2.0  # an optimizer or a surface (12-07)
     left = typical * len(tasks) / max(1, _jit.WORKERS)
     return (
         f"First use on this machine: kernels for {', '.join(names)} are compiling "
