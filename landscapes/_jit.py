@@ -286,7 +286,6 @@ class FirstClass:
         )
         copy.__qualname__ = f"compiled_{python.__name__}"
         self.dispatcher = jit(copy)
-        self._value = None
 
     @property
     def compiled(self) -> bool:

@@ -289,7 +289,7 @@ class Bound:
             return list(getattr(self._dispatcher, "signatures", ["python"]))
         return []
 
-    def _missing(self, surface) -> tuple[str, list] | None:
+    def _missing(self, lid: int, surface) -> tuple[str, list] | None:
         """(the warm-up task, what it compiles) for what this call would compile:
         the driver (and everything), the landscape's functions, or the
         optimizer's; None when all are compiled in this process."""
@@ -300,18 +300,20 @@ class Bound:
             # optimizers it waits for.
             return self.task, [driver, *surface, *self.pieces]
         if not all(piece.compiled for piece in surface):
-            name = _dispatch.NAMES.get(self._lid)
+            name = _dispatch.NAMES.get(lid)
             return (f"grid:{name}" if name else self.task), list(surface)
         if not all(piece.compiled for piece in self.pieces):
             return self.task, list(self.pieces)
         return None
 
     def __call__(self, *args):
+        # The kernel is shared by every session's threads: nothing of a call is
+        # kept on it.
         if self.chunked:  # (work, lid, *rest): the driver takes lid's functions
-            work, self._lid, rest = args[0], args[1], args[2:]
+            work, lid, rest = args[0], args[1], args[2:]
         else:  # training: no surface
-            work, self._lid, rest = None, -1, args
-        surface = _dispatch.surface_functions(self._lid)
+            work, lid, rest = None, -1, args
+        surface = _dispatch.surface_functions(lid)
 
         def call():
             values = (
@@ -323,7 +325,7 @@ class Bound:
                 return self.driver._call(work, *values, *rest)
             return self.driver(*values, *rest)
 
-        missing = self._missing(surface)
+        missing = self._missing(lid, surface)
         if missing is None or _jit.first_use_hook is None:
             return call()
         task, parts = missing
