@@ -244,8 +244,12 @@ figure = figures.trajectory_figure(
     image=w.surface_image(*w.landscape_key(surface)),
     # Tall enough that an equal-units plot fills the column's width at 1,500 px
     # (at 620 px a square surface's plot area was ~350 px wide); in lecturer mode,
-    # the screen's height under the figure's top.
-    height=w.lecture_height(P + "figure", 560) if view.lecture else 760,
+    # the screen's height under the figure's top (less the row the controls add).
+    height=(
+        w.lecture_height(P + "figure", 560) - figures.BUTTON_ROW
+        if view.lecture
+        else 760
+    ),
     initial_frame=state[P + "frame"],
     frames_in_browser=True,  # built by the figure_clicks listener below
     arrows=[figures.internals_arrows(surface, r) for r in results]
