@@ -684,7 +684,10 @@ def series_figure(
     return legend_below(figure) if legend else figure
 
 
-LEGEND_ROW = 22  # px per row of a horizontal legend at plotly's 12 px font
+# px per row of a horizontal legend, and between the x axis's title and the legend:
+# room for lecturer mode's 15 px figure type too (at 12 px a row takes ~20 px).
+LEGEND_ROW = 26
+LEGEND_GAP = 10
 
 
 def legend_below(figure: dict, width: float = 450.0) -> dict:
@@ -696,14 +699,14 @@ def legend_below(figure: dict, width: float = 450.0) -> dict:
     rows = _legend_rows(names, width)
     margin = layout["margin"]
     plot_height = layout["height"] - margin["t"] - margin["b"]
-    layout["height"] += LEGEND_ROW * rows
-    layout["margin"] = {**margin, "b": margin["b"] + LEGEND_ROW * rows}
+    layout["height"] += LEGEND_ROW * rows + LEGEND_GAP
+    layout["margin"] = {**margin, "b": margin["b"] + LEGEND_ROW * rows + LEGEND_GAP}
     layout["showlegend"] = True
     layout["legend"] = {
         "orientation": "h",
         "x": 0,
         "xanchor": "left",
-        "y": -margin["b"] / plot_height,
+        "y": -(margin["b"] + LEGEND_GAP) / plot_height,
         "yanchor": "top",
     }
     return figure
