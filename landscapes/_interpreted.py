@@ -1,7 +1,7 @@
 """The kernels' own Python source, run by a plain interpreter while Numba compiles.
 
 On a machine whose kernel cache is empty, each kernel costs seconds of compile on its
-first use (the surfaces' dispatch ~10 s, an optimizer 5-10 s on 2 cores). But every
+first use (a driver ~3 s, an optimizer or a surface ~0.3-1.6 s on 2 cores). But every
 kernel is ordinary Python that Numba compiles: with ``NUMBA_DISABLE_JIT=1`` the same
 source runs as it is, ~1,000 times slower per step and yet fast enough for a
 Playground (4 runs x 1,000 steps: ~0.2 s; a 320x320 contour grid: 1-2 s). So while

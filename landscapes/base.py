@@ -44,7 +44,8 @@ class Landscape:
 
     @property
     def lid(self) -> int:
-        """Integer id the Numba kernels switch on."""
+        """The surface's integer id (``landscapes._dispatch``): how its kernels and
+        functions are found, in this process and in the interpreter's."""
         from landscapes._dispatch import IDS
 
         return IDS[self.name]

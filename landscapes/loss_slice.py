@@ -114,9 +114,9 @@ def _on_plane(a, b, p, idx, count):
     return f, ga, gb
 
 
-# value_grad and example are called, not inlined, by the dispatch switch: one
-# compiled copy instead of one per dispatch function (a forward and backward pass is
-# far more work than the call).
+# value_grad and example are called, not inlined, by the slice's kernels
+# (landscapes._dispatch): one compiled copy instead of one per kernel (a forward and
+# backward pass is far more work than the call).
 @jit
 def value_grad(a, b, p):
     count = int(p[1])

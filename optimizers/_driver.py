@@ -133,8 +133,8 @@ def _trajectories(
         init(S, Hc, m)
         for k in range(steps + 1):
             if m == 1:
-                # One run (a Playground path): the scalar switch; the chunk call
-                # passes six arrays, which costs more than one point's math.
+                # One run (a Playground path): the point function; the chunk one
+                # takes six arrays, which costs more than one point's math.
                 F[0], GX[0], GY[0] = point(lp, xs[0], ys[0])
             else:
                 evaluate(lp, xs, ys, m, F, GX, GY)
