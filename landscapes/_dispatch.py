@@ -188,7 +188,8 @@ def surface_kernel(lid: int, kind: str):
 
 
 # The landscape's functions the runs driver takes as first-class values
-# (landscapes._jit.FirstClass): f and ∇f on a chunk of points, and at one point.
+# (landscapes._jit.FirstClass): f and ∇f on a chunk of points and at one point, and
+# the Hessian on a chunk.
 _VECTOR = types.float64[::1]
 CHUNK_SIGNATURE = types.void(
     _VECTOR, _VECTOR, _VECTOR, types.int64, _VECTOR, _VECTOR, _VECTOR
