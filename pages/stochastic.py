@@ -211,31 +211,6 @@ st.markdown(tables.markdown_table(rows, align_right=("Σ ηₖ", "Σ ηₖ²")))
 st.caption(f"{schedule.name}: {why}.")
 
 rows = sto.summary_rows(surface, panels)
-st.markdown(tables.markdown_table(rows, align_right=("Σ ηₖ", "Σ ηₖ²")))
-st.caption(f"{schedule.name}: {why}.")
-
-rows = []
-for panel in panels:
-    result = panel.result
-    final = result.average_path[-1] if result.average_path is not None else None
-    rows.append(
-        {
-            "run": panel.label,
-            "final loss": tables.number(result.final_loss),
-            "distance to θ*": tables.number(
-                surface.distance_to_nearest_minimum(*result.final)
-            ),
-            "averaged: distance to θ*": tables.number(
-                None if final is None else surface.distance_to_nearest_minimum(*final)
-            ),
-            "epochs": tables.number(
-                None
-                if result.batches is None
-                else result.batches.epoch(len(result.lr) - 1) + 1
-            ),
-            "diverged at step": tables.number(result.diverged_at),
-        }
-    )
 st.markdown(tables.markdown_table(rows, align_right=tuple(rows[0])[1:]))
 
 st.subheader("Share and export")

@@ -287,3 +287,16 @@ def test_a_full_batch_run_counts_one_epoch_per_step():
         "minibatch of 8": str(math.ceil(37 / math.ceil(n / 8))),
         "online (batch 1)": str(math.ceil(37 / n)),
     }
+
+
+def test_the_page_shows_one_run_table_with_the_full_batch_epochs():
+    """The page draws the table once, from sto.summary_rows: a merge once left the
+    old table (full batch: "—" epochs) under a second copy with the schedule's
+    caption repeated."""
+    at = app(steps="37", batch="8")
+    tables_ = [m.value for m in at.markdown if "| run |" in m.value]
+    assert len(tables_) == 1
+    rows = table_rows(tables_[0])
+    assert rows[0]["run"] == "full batch" and rows[0]["epochs"] == "37"
+    captions = [c.value for c in at.caption]
+    assert len(captions) == len(set(captions))
