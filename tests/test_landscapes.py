@@ -732,6 +732,19 @@ def test_a_menu_title_is_the_built_surfaces_title(name):
     )
 
 
+def in_fresh_python(script: str, **env) -> str:
+    """What `script` prints in a new interpreter importing this tree (with `env`)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 def test_the_kernel_table_matches_the_registry():
     """The per-surface kernels are generated from _dispatch.MODULES and the runs'
     switch from IDS: both name exactly the registered surfaces, and each module
@@ -758,16 +771,7 @@ def test_a_surface_compiles_its_own_kernels_only(tmp_path):
         "print(len(_dispatch.surface_kernel(booth.lid, 'grid').signatures),\n"
         "      sum(map(len, others)))\n"
     )
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["1", "0"]
+    assert in_fresh_python(script, NUMBA_CACHE_DIR=str(tmp_path)).split() == ["1", "0"]
 
 
 @pytest.mark.parametrize("name", ["rosenbrock", "plateau", "logistic_regression"])
@@ -819,16 +823,7 @@ def test_landscapes_import_nothing_above_them():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in\n"
         "             ('optimizers', 'ui', 'pages')))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
+    assert in_fresh_python(script).strip() == "[]"
 
 
 def test_the_trained_slice_says_what_it_needs_without_the_optimizers():
@@ -839,13 +834,4 @@ def test_the_trained_slice_says_what_it_needs_without_the_optimizers():
         "except ValueError as error:\n"
         "    print(error)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "import optimizers first" in done.stdout
+    assert "import optimizers first" in in_fresh_python(script)
