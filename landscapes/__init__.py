@@ -96,13 +96,18 @@ def text_parameters(name: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def title(name: str) -> str:
+def title(name: str, build: bool = True) -> str:
     """The surface's display name. A surface that is slow to build (the MLP slice
     trains a network) declares it as its module's TITLE, so that a menu of names
     builds nothing; the others are built once (a menu asks on every page rerun, and
-    the data-set surfaces took 10% of a Schedules rerun to build)."""
+    the data-set surfaces took 10% of a Schedules rerun to build). `build=False`:
+    never build it, its registry name in words if it declares no TITLE (for the
+    notice shown while its own kernels compile, which building it may need)."""
     module = sys.modules[REGISTRY[name].__module__] if name in REGISTRY else None
-    return getattr(module, "TITLE", None) or get(name).title
+    declared = getattr(module, "TITLE", None)
+    if declared or not build:
+        return declared or name.replace("_", " ").capitalize()
+    return get(name).title
 
 
 def __getattr__(name: str):

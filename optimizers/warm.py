@@ -77,7 +77,11 @@ def needs(task: str) -> tuple[str, ...]:
 
 
 def title(task: str, short: bool = False) -> str:
-    """What a person is told is compiling (`short`: a word or two, for lists)."""
+    """What a person is told is compiling (`short`: a word or two, for lists).
+    A surface's title is never built here: the notice is shown from inside the
+    first call of its kernels, which building it may make (six-hump camel refines
+    its minima with its own point kernel)."""
+    import landscapes
     import optimizers
 
     kind, _, name = task.partition(":")
@@ -91,7 +95,7 @@ def title(task: str, short: bool = False) -> str:
         if kind == "train":
             return f"{optimizers.spec(name).title} training"
         if kind == "grid":
-            return _surface_title(name)
+            return landscapes.title(name, build=False)
         if kind == "slice":
             return "loss slices"
         raise ValueError(f"unknown warm-up task {task!r}")
@@ -106,18 +110,8 @@ def title(task: str, short: bool = False) -> str:
     if kind == "slice":
         return "the network loss-slice kernels"
     if kind == "grid":
-        return f"the kernels of {_surface_title(name)}"
+        return f"the kernels of {landscapes.title(name, build=False)}"
     raise ValueError(f"unknown warm-up task {task!r}")
-
-
-def _surface_title(name: str) -> str:
-    """A surface's name for a notice, without building the surface: building it
-    may need the very kernels the notice is about (six-hump camel's minima are
-    refined by its own point kernel), so `landscapes.title` could recurse."""
-    import landscapes
-
-    module = sys.modules.get(landscapes.REGISTRY[name].__module__)
-    return getattr(module, "TITLE", None) or name.replace("_", " ").capitalize()
 
 
 def compile_task(task: str) -> float:
