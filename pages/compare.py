@@ -6,8 +6,8 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import schedules
+from ui import codec, figures
 from ui import config as cfg
-from ui import figures
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -23,7 +23,7 @@ if not state.get(P + "loaded"):
     state[P + "optimizer"] = loaded.run.optimizer
     state[P + "steps"] = loaded.steps
     state[P + "vary"] = loaded.vary
-    state[P + "values"] = cfg.format_values(loaded.values)
+    state[P + "values"] = codec.format_values(loaded.values)
     view, view_notices = cfg.view_from_query(params)
     state[P + "view"] = view
     state[P + "notices"] = notices + view_notices
@@ -41,7 +41,7 @@ loaded = state[P + "config"]
 
 def offer_defaults() -> None:
     """A new Vary starts from that parameter's own values, not the old ones."""
-    state[P + "values"] = cfg.format_values(
+    state[P + "values"] = codec.format_values(
         cfg.compare_defaults(state[P + "optimizer"], state[P + "vary"])
     )
 
@@ -75,16 +75,16 @@ w.limits_panel("compare")
 query = {
     "surface": surface_name,
     "steps": str(state[P + "steps"]),
-    "run": cfg.format_run(
-        loaded.run if optimizer == loaded.run.optimizer else cfg.RunConfig(optimizer)
+    "run": codec.format_run(
+        loaded.run if optimizer == loaded.run.optimizer else codec.RunConfig(optimizer)
     ),
     "vary": state[P + "vary"],
     "values": state[P + "values"],
 }
 if typed:
-    query.update(cfg.surface_query(w.surface_params_from_state(P, surface_name)))
+    query.update(codec.surface_query(w.surface_params_from_state(P, surface_name)))
 elif surface_name == loaded.surface:
-    query.update(cfg.surface_query(loaded.surface_params))
+    query.update(codec.surface_query(loaded.surface_params))
 config, notices = cfg.compare_from_query(query)
 for notice in notices:
     st.warning(w.literal(notice), icon=":material/edit:")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 import optimizers
+from ui import codec, export, figures, tables
 from ui import config as cfg
-from ui import export, figures, tables
 from ui import neural as nn
 from ui import widgets as w
 from ui.router import ensure_navigation
@@ -62,7 +62,7 @@ def runs_from_state() -> list[nn.TrainingRun]:
         defaults = spec.defaults
         hyper = {k: v for k, v in hyper.items() if v != defaults.get(k)}
         batch = int(state[f"{P}run{i}.batch"])
-        runs.append(nn.TrainingRun(cfg.RunConfig(name, hyper), batch or None))
+        runs.append(nn.TrainingRun(codec.RunConfig(name, hyper), batch or None))
     return runs
 
 

@@ -5,8 +5,8 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import schedules, stability
+from ui import codec, export, figures, tables
 from ui import config as cfg
-from ui import export, figures, tables
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -59,7 +59,7 @@ def start_in_new_view():
     fresh = landscapes.get(name, **w.surface_params_from_state(P, name))
     x, y = state[P + "start_x"], state[P + "start_y"]
     (x0, x1), (y0, y1) = fresh.bounds
-    if not (x0 <= x <= x1 and y0 <= y <= y1 and cfg.defined_at(fresh, x, y)):
+    if not (x0 <= x <= x1 and y0 <= y <= y1 and codec.defined_at(fresh, x, y)):
         state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
 
 

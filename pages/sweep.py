@@ -7,8 +7,8 @@ import streamlit as st
 import landscapes
 import optimizers
 from optimizers import stability
+from ui import codec, export, figures, tables
 from ui import config as cfg
-from ui import export, figures, tables
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
@@ -84,7 +84,7 @@ def values_from_state() -> dict:
         "mode": get(P + "mode", "plane"),
         "surface": surface,
         "surface_params": params,
-        "run": cfg.RunConfig(optimizer, hyper),
+        "run": codec.RunConfig(optimizer, hyper),
         "x": get(P + "x"),
         "y": get(P + "y"),
         "x_range": pair(P + "x_low", P + "x_high"),

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import optimizers
+from ui import codec
 from ui import config as cfg
 from ui import neural as nn
 from ui import stochastic as sto
@@ -370,7 +371,7 @@ def test_momentum_rolls_over_the_double_wells_hump():
     assert np.allclose(lower.final, (1.0, 0.0), atol=1e-2)
 
 
-def double_well_sides(run: cfg.RunConfig, n: int = 32):
+def double_well_sides(run: codec.RunConfig, n: int = 32):
     """(x of each grid column, sign of the final x of each start of an n x n grid
     over the basin preset's square; 0 where a run did not end within 0.01 of a
     well)."""
@@ -406,7 +407,7 @@ def test_the_double_wells_basins_under_momentum_are_vertical_bands():
     assert np.any(row[~between] != own[~between])  # higher: over the hump
     assert np.sum(row[1:] != row[:-1]) >= 4  # bands, not halves
     # Gradient descent splits the square at x = 0.
-    xs, gd = double_well_sides(cfg.RunConfig("gd", {"lr": 0.01}))
+    xs, gd = double_well_sides(codec.RunConfig("gd", {"lr": 0.01}))
     assert np.all(gd == np.sign(xs)[None, :])
 
 

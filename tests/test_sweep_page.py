@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
+from ui import codec, limits
 from ui import config as cfg
-from ui import limits
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
@@ -270,7 +270,7 @@ def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
     path = trace(chart(at, "sw.path"), "this cell's run")
     np.testing.assert_allclose(path["x"], expected.path[:, 0])
     np.testing.assert_allclose(path["y"], expected.path[:, 1])
-    assert qp(at, "cell") == f"{cfg._short(lr)},{cfg._short(momentum)}"
+    assert qp(at, "cell") == f"{codec.short(lr)},{codec.short(momentum)}"
     # The Playground link, read by the Playground's own parser, reproduces the run.
     [button] = at.get("link_button")
     link = urlparse(button.proto.url)

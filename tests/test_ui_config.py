@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimizers
+from ui import codec
 from ui import config as cfg
 
 
@@ -34,8 +35,8 @@ def test_round_trip_is_lossless(lr, beta1, x, y, steps, kappa, angle):
         start=(x, y * 0.5),
         steps=steps,
         runs=[
-            cfg.RunConfig("adam", {"lr": lr, "beta1": beta1}),
-            cfg.RunConfig("sgd", {"lr": lr, "momentum": 0.9, "nesterov": True}),
+            codec.RunConfig("adam", {"lr": lr, "beta1": beta1}),
+            codec.RunConfig("sgd", {"lr": lr, "momentum": 0.9, "nesterov": True}),
         ],
         schedule={"name": "step", "gamma": 0.5, "step_size": 7, "warmup": 3},
         noise=0.25,
@@ -160,7 +161,7 @@ def test_surface_parameters_named_like_page_keys_travel_apart():
 
 
 def test_next_run_differs_from_every_run_even_when_every_optimizer_is_used():
-    runs = [cfg.RunConfig(c.optimizer) for c in cfg.ADD_CANDIDATES]
+    runs = [codec.RunConfig(c.optimizer) for c in cfg.ADD_CANDIDATES]
     for _ in range(3):
         added = cfg.next_run(runs)
         assert all(added != run for run in runs)

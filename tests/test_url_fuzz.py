@@ -28,8 +28,8 @@ import landscapes
 import optimizers
 from landscapes.typed import DEFAULT_FORMULA
 from optimizers import schedules
+from ui import codec, neural, sweep
 from ui import config as cfg
-from ui import neural, sweep
 from ui import stochastic as sto
 from ui import widgets as w
 from ui.presets import BY_KEY
@@ -40,7 +40,7 @@ VIEW_KEYS = ("lecture", "hide", "preset")
 SURFACE_KEYS = tuple(
     sorted(
         {
-            cfg.surface_key(key)
+            codec.surface_key(key)
             for name in landscapes.names()
             for key in (
                 *landscapes.parameter_ranges(name),
@@ -57,8 +57,8 @@ SCHEDULES_KEYS = tuple(
 
 # The keys each page reads (and a few it ignores, as a shared link may carry them).
 PAGES = {
-    "playground": ("app.py", (*sorted(cfg.PAGE_KEYS), *SURFACE_KEYS)),
-    "compare": ("pages/compare.py", (*sorted(cfg.PAGE_KEYS), *SURFACE_KEYS)),
+    "playground": ("app.py", (*sorted(codec.PAGE_KEYS), *SURFACE_KEYS)),
+    "compare": ("pages/compare.py", (*sorted(codec.PAGE_KEYS), *SURFACE_KEYS)),
     "schedules": ("pages/schedules.py", (*SCHEDULES_KEYS, *VIEW_KEYS, *SURFACE_KEYS)),
     "stochastic": ("pages/stochastic.py", (*(f.name for f in sto.FIELDS), *VIEW_KEYS)),
     "neural_net": (
@@ -69,7 +69,7 @@ PAGES = {
         "pages/sweep.py",
         (*(f.name for f in sweep.FIELDS), "run", *VIEW_KEYS, *SURFACE_KEYS),
     ),
-    "gallery": ("pages/gallery.py", (*sorted(cfg.PAGE_KEYS), "f")),
+    "gallery": ("pages/gallery.py", (*sorted(codec.PAGE_KEYS), "f")),
 }
 
 EVIL = "http://evil.example"

@@ -13,9 +13,7 @@ Format (repeat ``run`` for several runs)::
 
 from __future__ import annotations
 
-import inspect
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,26 +21,31 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import limits
-from ui.limits import Limit
+from ui.codec import (
+    MAX_VALUE_LENGTH,
+    RunConfig,
+    clamped,
+    defined_at,
+    first,
+    format_run,
+    format_schedule,
+    format_values,
+    number,
+    parse_run,
+    parse_schedule,
+    parse_surface_params,
+    set_hyperparameter,
+    short,
+    split_values,
+    surface_query,
+)
 
 # The web app's bounds live in ui.limits; these names are kept for the pages.
 MAX_RUNS = limits.RUNS.value
 MAX_STEPS_PAGE = limits.STEPS.value
-MAX_VALUE_LENGTH = limits.VALUE_LENGTH.value  # longer values are ignored, not parsed
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_STEPS = 1000
 MAX_NOISE = limits.NOISE.value
-# Keys the pages use themselves: a surface parameter of the same name (the empirical
-# risks' `noise` and `seed`) travels as "surface.<name>" so the two never mix.
-PAGE_KEYS = frozenset(
-    ("surface", "start", "steps", "run", "schedule", "noise", "seed", "vary", "values")
-    + ("lecture", "hide", "preset")
-)
-
-
-def surface_key(name: str) -> str:
-    """The URL key of surface parameter `name`."""
-    return f"surface.{name}" if name in PAGE_KEYS else name
 
 
 NOISE_HELP = (
@@ -50,21 +53,6 @@ NOISE_HELP = (
     "noise on a formula, not SGD. True minibatches of real examples: the Stochastic "
     "page, or an empirical-risk surface with a batch size."
 )
-
-
-@dataclass
-class RunConfig:
-    """One optimizer run: its name and the hyperparameters that differ from defaults."""
-
-    optimizer: str
-    hyperparameters: dict[str, float] = field(default_factory=dict)
-
-    def label(self) -> str:
-        """'momentum(lr=0.045, momentum=0.9)': each setting to 4 significant digits,
-        with ≈ where that rounds it (a Sweep cell's lr=0.04503428864545838 reads
-        lr≈0.04503); the link keeps every digit."""
-        shown = ", ".join(_readable(k, v) for k, v in self.hyperparameters.items())
-        return f"{self.optimizer}({shown})" if shown else self.optimizer
 
 
 @dataclass
@@ -161,258 +149,6 @@ def next_run(runs: list[RunConfig], candidates=ADD_CANDIDATES) -> RunConfig:
     return RunConfig(last.optimizer, {**last.hyperparameters, "lr": lr})
 
 
-def _short(value) -> str:
-    """The shortest text that reads back as the same number (URLs must be lossless)."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _readable(name: str, value) -> str:
-    """`name=value` for a label: `value` to 4 significant digits, `name≈value` if
-    that is not exactly the number."""
-    if isinstance(value, bool | int):
-        return f"{name}={value}"
-    rounded = f"{float(value):.4g}"
-    if float(rounded) == float(value):
-        return f"{name}={_short(value)}"
-    return f"{name}≈{rounded}"
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _first(params: Mapping, key: str, notices: list[str]) -> str | None:
-    values = params.get(key)
-    if values is None:
-        return None
-    if isinstance(values, str):
-        values = [values]
-    if not values:
-        return None
-    value = values[-1]
-    if len(value) > MAX_VALUE_LENGTH:
-        notices.append(
-            f"'{key}' was too long and was ignored "
-            f"{limits.notice(limits.VALUE_LENGTH)}."
-        )
-        return None
-    return value
-
-
-def _clamped(
-    key: str,
-    text: str | None,
-    low: float,
-    high: float,
-    default,
-    notices,
-    whole: bool = False,
-    limit: Limit | None = None,
-):
-    """`text` as a number in [low, high] (`default` if absent or not a number), with
-    a notice when it changed; one that names `limit` when the server's limit (the
-    value `high`) is what cut it."""
-    if text is None:
-        return default
-    number = _number(text)
-    if number is None:
-        notices.append(f"'{key}={text[:40]}' is not a number; using {_short(default)}.")
-        return default
-    clamped = min(max(number, low), high)
-    if whole:
-        clamped = int(round(clamped))
-    if clamped != number:
-        by_limit = limit is not None and number > high and high == limit.value
-        notices.append(
-            f"'{key}' = {_short(number)} is outside [{_short(low)}, "
-            f"{_short(high)}]; using {_short(clamped)}"
-            + (f" {limits.notice(limit)}." if by_limit else ".")
-        )
-    return clamped
-
-
-def defined_at(surface: landscapes.Landscape, x: float, y: float) -> bool:
-    """Whether f and ∇f are finite at (x, y): a run can start there (a typed log(x)
-    cannot start at x <= 0)."""
-    value, (gx, gy) = surface.value(x, y), surface.grad(x, y)
-    return all(map(math.isfinite, (value, gx, gy)))
-
-
-# A typed formula that parses once its blanks between two terms are pluses: the
-# link's + became spaces, as a + in a query string does.
-LOST_PLUS_HINT = "; a + in a link must be written %2B (or use the page's Copy link)"
-
-
-def parse_surface_params(surface: str, params: Mapping, notices: list[str]) -> dict:
-    """Surface `surface`'s parameters from the query string: numbers clamped into
-    their ranges, text (a typed formula) as given. Parameters that do not build a
-    surface (a formula the parser refuses, a view with x_min above x_max) are all
-    replaced by the surface's defaults, with a notice quoting the text and why."""
-    defaults = inspect.signature(landscapes.REGISTRY[surface]).parameters
-    values: dict = {}
-    for key, (low, high) in landscapes.parameter_ranges(surface).items():
-        text = _first(params, surface_key(key), notices)
-        if text is not None:
-            values[key] = _clamped(
-                surface_key(key), text, low, high, defaults[key].default, notices
-            )
-    for key in landscapes.text_parameters(surface):
-        text = _first(params, surface_key(key), notices)
-        if text is not None:
-            values[key] = text
-    if landscapes.text_parameters(surface):
-        try:
-            landscapes.get(surface, **values)
-        except ValueError as error:
-            from landscapes.expression import with_lost_pluses
-
-            typed = ", ".join(f"{k} = {str(v)[:80]}" for k, v in values.items())
-            texts = [values.get(k) for k in landscapes.text_parameters(surface)]
-            lost_plus = any(with_lost_pluses(text) for text in texts if text)
-            notices.append(
-                f"The link's surface ({typed}) was not accepted: {error}"
-                + (LOST_PLUS_HINT if lost_plus else "")
-                + f". Showing {landscapes.title(surface)} with its defaults."
-            )
-            values = {}
-    return values
-
-
-def parse_run(text: str, notices: list[str]) -> RunConfig | None:
-    """'adam;lr=0.01;betas=0.9,0.99' -> RunConfig, clamping each hyperparameter."""
-    name, *items = text.split(";")
-    name = name.strip()
-    if name not in optimizers.names():
-        notices.append(f"Unknown optimizer '{name[:40]}' was dropped.")
-        return None
-    spec = optimizers.spec(name)
-    hyperparameters: dict[str, float] = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        key = key.strip()
-        if key in spec.tuples:
-            parts = value.split(",")
-            if len(parts) != 2:
-                notices.append(f"{name}: '{key}' needs two values; using defaults.")
-                continue
-            for part_name, part in zip(spec.tuples[key], parts, strict=True):
-                _set_hyperparameter(
-                    name, spec, part_name, part, hyperparameters, notices
-                )
-        else:
-            _set_hyperparameter(name, spec, key, value, hyperparameters, notices)
-    try:
-        optimizers.resolve_hyperparameters(name, hyperparameters)
-    except ValueError as error:
-        notices.append(f"{error}; run dropped.")
-        return None
-    # Canonical form: only what differs from the defaults (as the widgets produce it).
-    defaults = spec.defaults
-    return RunConfig(
-        name, {k: v for k, v in hyperparameters.items() if v != defaults[k]}
-    )
-
-
-def _set_hyperparameter(name, spec, key, value, hyperparameters, notices):
-    try:
-        hyper = spec.hyperparameter(key)
-    except KeyError:
-        notices.append(f"{name}: unknown setting '{key[:40]}' was ignored.")
-        return
-    if not hyper.settable:
-        notices.append(f"{name}: '{key}' is fixed and was ignored.")
-        return
-    if hyper.kind == "bool":
-        hyperparameters[key] = value.strip().lower() in ("1", "true", "yes")
-        return
-    low = hyper.low
-    high = min(hyper.high, 1e6)
-    if hyper.open_high:
-        high = math.nextafter(hyper.high, -math.inf) if hyper.high <= 1 else high
-        high = min(high, 0.9999) if hyper.high == 1.0 else high
-    if hyper.open_low:
-        low = max(low, 1e-12)
-    hyperparameters[key] = _clamped(
-        f"{name}.{key}", value, low, high, hyper.default, notices
-    )
-
-
-def format_run(run: RunConfig) -> str:
-    spec = optimizers.spec(run.optimizer)
-    items = [run.optimizer]
-    done = set()
-    for tuple_name, (first, second) in spec.tuples.items():
-        if first in run.hyperparameters or second in run.hyperparameters:
-            a = run.hyperparameters.get(first, spec.hyperparameter(first).default)
-            b = run.hyperparameters.get(second, spec.hyperparameter(second).default)
-            items.append(f"{tuple_name}={_short(a)},{_short(b)}")
-            done.update((first, second))
-    for key, value in run.hyperparameters.items():
-        if key in done:
-            continue
-        items.append(
-            f"{key}={int(value) if isinstance(value, bool) else _short(value)}"
-        )
-    return ";".join(items)
-
-
-def parse_schedule(text: str | None, notices: list[str]) -> dict:
-    if not text:
-        return {}
-    name, *items = text.split(";")
-    if name not in schedules.NAMES:
-        notices.append(f"Unknown schedule '{name[:40]}'; using constant.")
-        return {}
-    fields = {"name": name}
-    ranges = {
-        "decay_rate": (0.0, 10.0, False),
-        "gamma": (0.0, 1.0, False),
-        "step_size": (1, MAX_STEPS_PAGE, True),
-        "t_max": (1, MAX_STEPS_PAGE, True),
-        "eta_min": (0.0, 10.0, False),
-        "warmup": (0, MAX_STEPS_PAGE, True),
-    }
-    for item in items:
-        key, _, value = item.partition("=")
-        if key not in ranges:
-            notices.append(f"Unknown schedule setting '{key[:40]}' was ignored.")
-            continue
-        low, high, whole = ranges[key]
-        default = getattr(schedules.Schedule(), key)
-        fields[key] = _clamped(
-            f"schedule.{key}",
-            value,
-            low,
-            high,
-            default if default is not None else high,
-            notices,
-            whole,
-            limits.STEPS if whole else None,
-        )
-    return fields
-
-
-def format_schedule(schedule: dict) -> str | None:
-    if (
-        not schedule
-        or schedule.get("name", "constant") == "constant"
-        and len(schedule) <= 1
-    ):
-        return None
-    items = [schedule["name"]]
-    items += [f"{k}={_short(v)}" for k, v in schedule.items() if k != "name"]
-    return ";".join(items)
-
-
 def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
     """The configuration a query string describes, and notices of what was changed.
 
@@ -423,7 +159,7 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
     config = default_config()
     if not params:
         return config, notices
-    surface = _first(params, "surface", notices)
+    surface = first(params, "surface", notices)
     if surface is not None:
         if surface in landscapes.names():
             config.surface = surface
@@ -433,10 +169,10 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             )
     config.surface_params = parse_surface_params(config.surface, params, notices)
     surface_object = config.landscape()
-    start = _first(params, "start", notices)
+    start = first(params, "start", notices)
     if start is not None:
         parts = start.split(",")
-        numbers = [_number(p) for p in parts]
+        numbers = [number(p) for p in parts]
         if len(parts) != 2 or None in numbers:
             notices.append(
                 f"'start={start[:40]}' is not two numbers; using the default."
@@ -452,13 +188,13 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             config.start = (x, y)
             if not defined_at(surface_object, x, y):
                 notices.append(
-                    f"f is undefined at the start ({_short(x)}, {_short(y)}); "
+                    f"f is undefined at the start ({short(x)}, {short(y)}); "
                     "using the surface's default start."
                 )
                 config.start = None
-    config.steps = _clamped(
+    config.steps = clamped(
         "steps",
-        _first(params, "steps", notices),
+        first(params, "steps", notices),
         1,
         MAX_STEPS_PAGE,
         DEFAULT_STEPS,
@@ -491,18 +227,18 @@ def from_query(params: Mapping) -> tuple[PlaygroundConfig, list[str]]:
             config.runs = runs
         else:
             notices.append("No valid run in the link; showing the default runs.")
-    config.schedule = parse_schedule(_first(params, "schedule", notices), notices)
-    config.noise = _clamped(
+    config.schedule = parse_schedule(first(params, "schedule", notices), notices)
+    config.noise = clamped(
         "noise",
-        _first(params, "noise", notices),
+        first(params, "noise", notices),
         0.0,
         MAX_NOISE,
         0.0,
         notices,
         limit=limits.NOISE,
     )
-    config.seed = _clamped(
-        "seed", _first(params, "seed", notices), 0, 2**31 - 1, 0, notices, whole=True
+    config.seed = clamped(
+        "seed", first(params, "seed", notices), 0, 2**31 - 1, 0, notices, whole=True
     )
     return config, notices
 
@@ -512,14 +248,14 @@ def to_query(config: PlaygroundConfig) -> dict[str, str | list[str]]:
     query: dict[str, str | list[str]] = {"surface": config.surface}
     query.update(surface_query(config.surface_params))
     if config.start is not None:
-        query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
+        query["start"] = f"{short(config.start[0])},{short(config.start[1])}"
     query["steps"] = str(config.steps)
     query["run"] = [format_run(run) for run in config.runs]
     schedule = format_schedule(config.schedule)
     if schedule:
         query["schedule"] = schedule
     if config.noise:
-        query["noise"] = _short(config.noise)
+        query["noise"] = short(config.noise)
         query["seed"] = str(config.seed)
     return query
 
@@ -547,8 +283,8 @@ def view_from_query(params: Mapping) -> tuple[ViewOptions, list[str]]:
 
     notices: list[str] = []
     view = ViewOptions()
-    view.lecture = is_lecture(_first(params, "lecture", notices))
-    hide = _first(params, "hide", notices)
+    view.lecture = is_lecture(first(params, "lecture", notices))
+    hide = first(params, "hide", notices)
     if hide:
         names = [h.strip() for h in hide.split(",") if h.strip()]
         unknown = [h for h in names if h not in HIDEABLE]
@@ -557,7 +293,7 @@ def view_from_query(params: Mapping) -> tuple[ViewOptions, list[str]]:
                 f"Cannot hide '{unknown[0][:40]}'; hideable: {', '.join(HIDEABLE)}."
             )
         view.hidden = tuple(h for h in names if h in HIDEABLE)
-    preset = _first(params, "preset", notices)
+    preset = first(params, "preset", notices)
     if preset is not None:
         if preset in BY_KEY:
             view.preset = preset
@@ -641,7 +377,7 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
     """Never raises; see `from_query`."""
     notices: list[str] = []
     config = SchedulesConfig()
-    names = _first(params, "schedules", notices)
+    names = first(params, "schedules", notices)
     if names is not None:
         chosen = [n for n in names.split(",") if n in schedules.NAMES]
         dropped = [n for n in names.split(",") if n not in schedules.NAMES]
@@ -670,9 +406,9 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
         setattr(
             config,
             key,
-            _clamped(
+            clamped(
                 key,
-                _first(params, key, notices),
+                first(params, key, notices),
                 low,
                 high,
                 getattr(config, key),
@@ -681,13 +417,13 @@ def schedules_from_query(params: Mapping) -> tuple[SchedulesConfig, list[str]]:
                 by_limit.get(key),
             ),
         )
-    optimizer = _first(params, "optimizer", notices)
+    optimizer = first(params, "optimizer", notices)
     if optimizer is not None:
         if optimizer in optimizers.names():
             config.optimizer = optimizer
         else:
             notices.append(f"Unknown optimizer '{optimizer[:40]}'; using gd.")
-    surface = _first(params, "surface", notices)
+    surface = first(params, "surface", notices)
     if surface is not None:
         if surface in landscapes.names():
             config.surface = surface
@@ -710,20 +446,11 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
         "noise",
         "seed",
     ):
-        query[key] = _short(getattr(config, key))
+        query[key] = short(getattr(config, key))
     query["optimizer"] = config.optimizer
     query["surface"] = config.surface
     query.update(surface_query(config.surface_params))
     return query
-
-
-def surface_query(surface_params: Mapping) -> dict[str, str]:
-    """A surface's parameters as URL keys: numbers in their shortest lossless form,
-    text as given."""
-    return {
-        surface_key(k): v if isinstance(v, str) else _short(v)
-        for k, v in surface_params.items()
-    }
 
 
 MAX_PANELS = limits.PANELS.value
@@ -762,7 +489,7 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
         config.start = base.start
     if "steps" in params:
         config.steps = base.steps
-    text = _first(params, "run", notices)
+    text = first(params, "run", notices)
     if text is not None:
         run = parse_run(text, notices)
         if run is not None:
@@ -771,11 +498,11 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
     settable = [
         h.name for h in spec.hyperparameters if h.settable and h.kind == "float"
     ]
-    vary = _first(params, "vary", notices)
+    vary = first(params, "vary", notices)
     if vary == SCHEDULE_AXIS:
         config.vary = SCHEDULE_AXIS
         config.values = schedules.NAMES
-        names = _first(params, "values", notices)
+        names = first(params, "values", notices)
         if names is not None:
             parts = split_values(names)
             chosen = [n for n in parts if n in schedules.NAMES]
@@ -806,16 +533,16 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
         config.vary = "lr"
     defaults = compare_defaults(config.run.optimizer, config.vary)
     config.values = defaults
-    values = _first(params, "values", notices)
+    values = first(params, "values", notices)
     if values is not None:
         parts = split_values(values)
         parsed = []
         for part in parts[: MAX_PANELS + 1]:
-            if _number(part) is None:
+            if number(part) is None:
                 notices.append(f"'{part[:40]}' in 'values' is not a number; dropped.")
                 continue
             holder: dict[str, float] = {}
-            _set_hyperparameter(
+            set_hyperparameter(
                 config.run.optimizer, spec, config.vary, part, holder, notices
             )
             if config.vary in holder:
@@ -833,16 +560,6 @@ def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
                 f"{format_values(defaults)}."
             )
     return config, notices
-
-
-def split_values(text: str) -> list[str]:
-    """The items of a typed list: commas, semicolons and spaces all separate them."""
-    return [part for part in re.split(r"[,;\s]+", text) if part]
-
-
-def format_values(values) -> str:
-    """Compare's values as the Values box shows them."""
-    return ", ".join(v if isinstance(v, str) else f"{v:g}" for v in values)
 
 
 SPREAD = (0.1, 0.3, 1.0, 3.0)  # Compare's panels: these multiples of a default's gap
@@ -901,11 +618,11 @@ def _inside(hyper, value: float) -> bool:
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
     query = {"surface": config.surface, **surface_query(config.surface_params)}
     if config.start is not None:
-        query["start"] = f"{_short(config.start[0])},{_short(config.start[1])}"
+        query["start"] = f"{short(config.start[0])},{short(config.start[1])}"
     query["steps"] = str(config.steps)
     query["run"] = format_run(config.run)
     query["vary"] = config.vary
     query["values"] = ",".join(
-        v if isinstance(v, str) else _short(v) for v in config.values
+        v if isinstance(v, str) else short(v) for v in config.values
     )
     return query

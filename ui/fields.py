@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ui.config import _clamped, _first, _number, _short
+from ui.codec import clamped, first, number, short
 from ui.limits import Limit
 
 
@@ -49,7 +49,7 @@ def parse(
     notices: list[str] = []
     values: dict[str, object] = {}
     for field in fields:
-        text = _first(params, field.name, notices)
+        text = first(params, field.name, notices)
         values[field.name] = _value(field, text, notices, unknown)
     return values, notices
 
@@ -70,19 +70,19 @@ def _value(field: Field, text: str | None, notices: list[str], unknown=None):
         return text.strip().lower() in ("1", "true", "yes")
     if field.kind == "pair":
         parts = text.split(",")
-        numbers = [_number(p) for p in parts]
+        numbers = [number(p) for p in parts]
         if len(parts) != 2 or None in numbers:
             notices.append(f"'{field.name}={text[:40]}' is not two numbers; ignored.")
             return field.default
-        clamped = tuple(min(max(v, field.low), field.high) for v in numbers)
-        if clamped != tuple(numbers):
+        pair = tuple(min(max(v, field.low), field.high) for v in numbers)
+        if pair != tuple(numbers):
             notices.append(
-                f"'{field.name}' is outside [{_short(field.low)}, "
-                f"{_short(field.high)}]; using {_short(clamped[0])},"
-                f"{_short(clamped[1])}."
+                f"'{field.name}' is outside [{short(field.low)}, "
+                f"{short(field.high)}]; using {short(pair[0])},"
+                f"{short(pair[1])}."
             )
-        return clamped
-    return _clamped(
+        return pair
+    return clamped(
         field.name,
         text,
         field.low,
@@ -113,7 +113,7 @@ def to_query(fields: Sequence[Field], values: Mapping) -> dict[str, str]:
         if value is None:
             continue
         if field.kind == "pair":
-            query[field.name] = f"{_short(value[0])},{_short(value[1])}"
+            query[field.name] = f"{short(value[0])},{short(value[1])}"
         elif field.kind == "bool":
             query[field.name] = "1" if value else "0"
         elif field.kind == "choice":
@@ -121,5 +121,5 @@ def to_query(fields: Sequence[Field], values: Mapping) -> dict[str, str]:
         elif field.kind == "int":
             query[field.name] = str(int(value))
         else:
-            query[field.name] = _short(value)
+            query[field.name] = short(value)
     return query

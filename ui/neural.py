@@ -17,8 +17,7 @@ import numpy as np
 import landscapes
 import optimizers
 from landscapes import datasets
-from ui import config as cfg
-from ui import figures, limits
+from ui import codec, figures, limits
 from ui.fields import Field, cap_batch, parse, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
@@ -53,7 +52,7 @@ DEFAULT_RUNS = ("adam;lr=0.01", "sgd;lr=0.1;momentum=0.9")
 # defaults and on a 2-8-1 net x 150 steps: rmsprop at 0.01 and adagrad at 0.1 take
 # the same first steps, nadam and adamw at Adam's lr follow Adam's curve).
 ADD_CANDIDATES = tuple(
-    cfg.RunConfig(name, {"lr": lr})
+    codec.RunConfig(name, {"lr": lr})
     for name, lr in (
         ("rmsprop", 0.01),
         ("adagrad", 0.03),
@@ -81,7 +80,7 @@ SHARPNESS_RADIUS = 0.5
 class TrainingRun:
     """One run: its optimizer settings, its own batch size (None: the page's)."""
 
-    run: cfg.RunConfig
+    run: codec.RunConfig
     batch_size: int | None = None
 
     def label(self) -> str:
@@ -99,20 +98,20 @@ def parse_runs(texts, notices: list[str]) -> list[TrainingRun]:
         for item in items:
             key, _, value = item.partition("=")
             if key.strip() == "batch_size":
-                number = cfg._number(value)
+                number = codec.number(value)
                 if number is None or number < 1:
                     notices.append(f"'batch_size={value[:40]}' is not a batch size.")
                 else:
                     batch = int(min(round(number), MAX_POINTS))
                     if number > MAX_POINTS:
                         notices.append(
-                            f"'batch_size' = {cfg._short(number)} is more than "
+                            f"'batch_size' = {codec.short(number)} is more than "
                             f"{MAX_POINTS}; using {MAX_POINTS} "
                             f"{limits.notice(limits.NETWORK_POINTS)}."
                         )
             else:
                 kept.append(item)
-        run = cfg.parse_run(";".join(kept), notices)
+        run = codec.parse_run(";".join(kept), notices)
         if run is None:
             continue
         if run.optimizer not in optimizers.trainable():
@@ -133,7 +132,7 @@ def parse_runs(texts, notices: list[str]) -> list[TrainingRun]:
 def format_runs(runs: list[TrainingRun]) -> list[str]:
     out = []
     for training in runs:
-        text = cfg.format_run(training.run)
+        text = codec.format_run(training.run)
         if training.batch_size is not None:
             text += f";batch_size={training.batch_size}"
         out.append(text)
@@ -182,12 +181,12 @@ def from_query(params) -> tuple[dict, list[str]]:
     texts = params.get("run")
     if isinstance(texts, str):
         texts = [texts]
-    if any(len(t) > cfg.MAX_VALUE_LENGTH for t in texts or []):
+    if any(len(t) > codec.MAX_VALUE_LENGTH for t in texts or []):
         notices.append(
             "A run description was too long and was dropped "
             f"{limits.notice(limits.VALUE_LENGTH)}."
         )
-    texts = [t for t in (texts or []) if len(t) <= cfg.MAX_VALUE_LENGTH]
+    texts = [t for t in (texts or []) if len(t) <= codec.MAX_VALUE_LENGTH]
     runs = parse_runs(texts, notices) if texts else []
     if not runs:
         runs = parse_runs(list(DEFAULT_RUNS), [])
@@ -196,9 +195,9 @@ def from_query(params) -> tuple[dict, list[str]]:
         if training.batch_size is not None and training.batch_size > values["n_points"]:
             training.batch_size = values["n_points"]
     if values["center"] > len(runs):
-        given = cfg._number(cfg._first(params, "center", []))
+        given = codec.number(codec.first(params, "center", []))
         notices.append(
-            f"'center' = {cfg._short(given)}: there are {len(runs)} runs; using 1."
+            f"'center' = {codec.short(given)}: there are {len(runs)} runs; using 1."
         )
         values["center"] = 1
     else:

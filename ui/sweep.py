@@ -23,9 +23,9 @@ import numpy as np
 import landscapes
 import optimizers
 from optimizers import planes, stability
+from ui import codec, limits
 from ui import config as cfg
-from ui import limits
-from ui.config import _first, _short
+from ui.codec import first, short
 from ui.fields import Field, parse, to_query
 
 MODES = ("plane", "basins")
@@ -44,7 +44,7 @@ OUTCOME_TITLES = {
 }
 MAX_GRID = limits.SWEEP_GRID.value
 MAX_STEPS = limits.STEPS.value
-DEFAULT_RUN = cfg.RunConfig("momentum")
+DEFAULT_RUN = codec.RunConfig("momentum")
 DEFAULT_SURFACE = "quadratic"
 DEFAULT_RESOLUTION = 128
 DEFAULT_STEPS = 200
@@ -166,16 +166,16 @@ def from_query(params) -> tuple[dict, list[str]]:
     unknown: dict[str, str] = {}  # x, y, outcome: named once resolve has chosen
     values, notices = parse(FIELDS, params, unknown)
     values["run"] = DEFAULT_RUN
-    text = _first(params, "run", notices)
+    text = first(params, "run", notices)
     if text is not None:
-        run = cfg.parse_run(text, notices)
+        run = codec.parse_run(text, notices)
         name = text.split(";")[0].strip()
         if run is not None:
             values["run"] = run
         elif name in optimizers.names():  # settings it refuses: its defaults
             notices.append(f"Using {name} with its default settings.")
-            values["run"] = cfg.RunConfig(name)
-    values["surface_params"] = cfg.parse_surface_params(
+            values["run"] = codec.RunConfig(name)
+    values["surface_params"] = codec.parse_surface_params(
         values["surface"], params, notices
     )
     resolve(values, notices)
@@ -282,15 +282,15 @@ def _axis_range(optimizer, name, given, log, notices) -> tuple[float, float]:
         clamped = (max(clamped[1] * 1e-4, 1e-12), clamped[1])
         reasons.append("a log axis starts above 0")
     elif clamped != (a, b):
-        reasons.append(f"it must lie in [{_short(low)}, {_short(high)}]")
+        reasons.append(f"it must lie in [{short(low)}, {short(high)}]")
     if clamped[0] >= clamped[1]:
         reasons.append("nothing of it is left")
         clamped, _ = default_axis(optimizer, name)
     if reasons:
         notices.append(
-            f"The {name} axis {_short(given[0])} to {_short(given[1])}: "
-            f"{'; '.join(reasons)}; using {_short(clamped[0])} to "
-            f"{_short(clamped[1])}."
+            f"The {name} axis {short(given[0])} to {short(given[1])}: "
+            f"{'; '.join(reasons)}; using {short(clamped[0])} to "
+            f"{short(clamped[1])}."
         )
     return clamped
 
@@ -306,13 +306,13 @@ def _resolve_region(values: dict, surface, notices: list[str]) -> None:
         if clamped[0] >= clamped[1]:
             notices.append(
                 f"The {axis} range was empty inside the surface's bounds; using "
-                f"{_short(low)} to {_short(high)}."
+                f"{short(low)} to {short(high)}."
             )
             clamped = (float(low), float(high))
         elif clamped != (a, b):
             notices.append(
                 f"Start points must lie in the surface's bounds: {axis} from "
-                f"{_short(low)} to {_short(high)}."
+                f"{short(low)} to {short(high)}."
             )
         values[key] = clamped
 
@@ -344,8 +344,8 @@ def query(values: dict) -> dict[str, str]:
     else:
         out.pop("region_x", None)
         out.pop("region_y", None)
-    out["run"] = cfg.format_run(values["run"])
-    out.update(cfg.surface_query(values["surface_params"]))
+    out["run"] = codec.format_run(values["run"])
+    out.update(codec.surface_query(values["surface_params"]))
     return out
 
 
@@ -483,7 +483,7 @@ def settling_settings(values: dict, share: float = SETTLED_SHARE):
             low, high = allowed_range(optimizer, "lr")
             if not low <= lr * factor <= high:
                 break
-            run = cfg.RunConfig(optimizer, {**hyper, "lr": lr * factor})
+            run = codec.RunConfig(optimizer, {**hyper, "lr": lr * factor})
         steps = values["steps"]
         while True:
             steps = min(steps, most)
@@ -589,7 +589,7 @@ def playground_config(values: dict, plane, row: int, col: int) -> cfg.Playground
         surface_params=dict(values["surface_params"]),
         start=tuple(float(v) for v in cell["start"]),
         steps=plane.steps,
-        runs=[cfg.RunConfig(plane.optimizer, hyper)],
+        runs=[codec.RunConfig(plane.optimizer, hyper)],
     )
 
 

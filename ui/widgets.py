@@ -16,8 +16,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import landscapes
 import optimizers
 from optimizers import schedules
+from ui import codec, export, figures, limits
 from ui import config as cfg
-from ui import export, figures, limits
 
 PREFIX = "pg."
 
@@ -90,7 +90,7 @@ def write_playground_state(config: cfg.PlaygroundConfig) -> None:
         write_run_state(i, run)
 
 
-def write_run_state(i: int, run: cfg.RunConfig) -> None:
+def write_run_state(i: int, run: codec.RunConfig) -> None:
     spec = optimizers.spec(run.optimizer)
     st.session_state[f"{PREFIX}run{i}.optimizer"] = run.optimizer
     for hyper in spec.hyperparameters:
@@ -115,7 +115,7 @@ def playground_config_from_state() -> cfg.PlaygroundConfig:
             value = state[key]
             if value != hyper.default:
                 hyperparameters[hyper.name] = value
-        runs.append(cfg.RunConfig(name, hyperparameters))
+        runs.append(codec.RunConfig(name, hyperparameters))
     schedule_name = state[PREFIX + "schedule"]
     schedule = {"name": schedule_name} if schedule_name != "constant" else {}
     fields = {
