@@ -76,7 +76,7 @@ def neural_largest():
 
 
 def stochastic_largest():
-    values, notices = sto.from_query(STOCHASTIC_LARGEST)
+    values, notices = sto.PAGE.parse(STOCHASTIC_LARGEST)
     assert not notices, notices
     return sto.page_data(values)
 

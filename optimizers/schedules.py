@@ -24,6 +24,26 @@ import numpy as np
 
 NAMES = ("constant", "inverse_time", "exponential", "step", "cosine")
 MAX_WARMUP = 100_000
+# Each setting's allowed range (low, high, whole number?), and the settings each
+# schedule uses besides `warmup`, which every schedule has.
+RANGES = {
+    "decay_rate": (0.0, 1e6, False),
+    "gamma": (0.0, 1.0, False),
+    "step_size": (1, 10**9, True),
+    "t_max": (1, 10**9, True),
+    "eta_min": (0.0, 1e6, False),
+    "warmup": (0, MAX_WARMUP, True),
+}
+USES = {
+    "constant": (),
+    "inverse_time": ("decay_rate",),
+    "exponential": ("decay_rate",),
+    "step": ("gamma", "step_size"),
+    "cosine": ("t_max", "eta_min"),
+}
+# Where the useful values end, below the allowed ceiling: a decay rate or an
+# eta_min above 10 leaves no run worth watching. Pages offer up to these.
+USEFUL_HIGH = {"decay_rate": 10.0, "eta_min": 10.0}
 
 LATEX = {
     "constant": r"\eta_t = \eta_0",
@@ -59,13 +79,9 @@ class Schedule:
             raise ValueError(
                 f"unknown schedule {self.name!r}; allowed: {', '.join(NAMES)}"
             )
-        _check("decay_rate", self.decay_rate, 0.0, 1e6)
-        _check("gamma", self.gamma, 0.0, 1.0)
-        _check("step_size", self.step_size, 1, 10**9, whole=True)
-        _check("eta_min", self.eta_min, 0.0, 1e6)
-        _check("warmup", self.warmup, 0, MAX_WARMUP, whole=True)
-        if self.t_max is not None:
-            _check("t_max", self.t_max, 1, 10**9, whole=True)
+        for setting, (low, high, whole) in RANGES.items():
+            if getattr(self, setting) is not None:  # t_max None: the rest of the run
+                _check(setting, getattr(self, setting), low, high, whole)
 
     @classmethod
     def from_dict(cls, spec: dict) -> Schedule:

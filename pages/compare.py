@@ -8,6 +8,7 @@ import optimizers
 from optimizers import schedules
 from ui import codec, figures
 from ui import config as cfg
+from ui import state as state_layer
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -28,7 +29,7 @@ if not state.get(P + "loaded"):
     state[P + "view"] = view
     state[P + "notices"] = notices + view_notices
     if landscapes.text_parameters(loaded.surface):
-        w.write_surface_params(P, loaded.landscape().params)
+        state_layer.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
 view = state[P + "view"]
 if view.lecture:
@@ -82,7 +83,9 @@ query = {
     "values": state[P + "values"],
 }
 if typed:
-    query.update(codec.surface_query(w.surface_params_from_state(P, surface_name)))
+    query.update(
+        codec.surface_query(state_layer.surface_params_from_state(P, surface_name))
+    )
 elif surface_name == loaded.surface:
     query.update(codec.surface_query(loaded.surface_params))
 config, notices = cfg.compare_from_query(query)

@@ -7,6 +7,7 @@ import optimizers
 from optimizers import schedules, stability
 from ui import codec, export, figures, tables
 from ui import config as cfg
+from ui import state as state_layer
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -36,8 +37,8 @@ def sync_surface_state():
         # A new surface: start from its own default start and parameters.
         fresh = landscapes.get(surface_name)
         state[P + "start_x"], state[P + "start_y"] = map(float, fresh.default_start)
-        w.forget_surface_params(P)
-        w.write_surface_params(P, fresh.params)
+        state_layer.forget_surface_params(P)
+        state_layer.write_surface_params(P, fresh.params)
         state[P + "previous_surface"] = surface_name
 
 
@@ -56,7 +57,7 @@ def start_in_new_view():
     # A typed surface's new formula or view: keep the start if it is in view and f
     # is defined there, else move it to the surface's own default start.
     name = state[P + "surface"]
-    fresh = landscapes.get(name, **w.surface_params_from_state(P, name))
+    fresh = landscapes.get(name, **state_layer.surface_params_from_state(P, name))
     x, y = state[P + "start_x"], state[P + "start_y"]
     (x0, x1), (y0, y1) = fresh.bounds
     if not (x0 <= x <= x1 and y0 <= y <= y1 and codec.defined_at(fresh, x, y)):

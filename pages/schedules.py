@@ -7,6 +7,7 @@ import optimizers
 from optimizers import schedules
 from ui import config as cfg
 from ui import figures
+from ui import state as state_layer
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -25,7 +26,7 @@ if not state.get(P + "loaded"):
     state[P + "view"] = view
     state[P + "notices"] = notices + view_notices
     if landscapes.text_parameters(loaded.surface):
-        w.write_surface_params(P, loaded.landscape().params)
+        state_layer.write_surface_params(P, loaded.landscape().params)
     state[P + "loaded"] = True
 view = state[P + "view"]
 if view.lecture:
@@ -62,7 +63,7 @@ with st.sidebar:
 
 w.limits_panel("schedules")
 
-state[P + "surface_params"] = w.surface_params_from_state(P, surface_name)
+state[P + "surface_params"] = state_layer.surface_params_from_state(P, surface_name)
 config = cfg.SchedulesConfig(
     **{
         key: state[P + key] for key in vars(cfg.SchedulesConfig()) if key != "schedules"

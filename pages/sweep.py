@@ -9,6 +9,7 @@ import optimizers
 from optimizers import stability
 from ui import codec, export, figures, tables
 from ui import config as cfg
+from ui import state as state_layer
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
@@ -27,7 +28,7 @@ def write_state(values: dict) -> None:
     """Fill the widgets' state from resolved `values` (one mode's keys)."""
     state[P + "mode"] = values["mode"]
     state[P + "surface"] = values["surface"]
-    w.write_surface_params(P, sw.surface_of(values).params)
+    state_layer.write_surface_params(P, sw.surface_of(values).params)
     run = values["run"]
     state[P + "optimizer"] = run.optimizer
     for hyper in optimizers.spec(run.optimizer).hyperparameters:
@@ -72,7 +73,7 @@ def values_from_state() -> dict:
         if h.settable and key in state and state[key] != h.default:
             hyper[h.name] = state[key]
     surface = get(P + "surface", sw.DEFAULT_SURFACE)
-    params = w.surface_params_from_state(P, surface)
+    params = state_layer.surface_params_from_state(P, surface)
 
     def pair(low, high):
         if get(low) is None or get(high) is None:
@@ -109,7 +110,7 @@ def forget(*keys) -> None:
 
 def new_surface():
     forget("start_x", "start_y", *REGION_KEYS, "cell", "zoom")
-    w.forget_surface_params(P)
+    state_layer.forget_surface_params(P)
 
 
 def new_typed_surface():

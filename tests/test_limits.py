@@ -229,7 +229,7 @@ def largest_entries():
     assert not notices
     yield "compute_runs", playground.run(record_state=True)
     for surface in sto.SURFACES:
-        values, notices = sto.from_query(
+        values, notices = sto.PAGE.parse(
             {
                 "surface": surface,
                 "n_points": str(limits.STOCHASTIC_POINTS.value),

@@ -103,7 +103,7 @@ def test_decay_settles_where_constant_bounces():
 
 
 def stochastic_panels(key):
-    values, notices = sto.from_query(BY_KEY[key].query)
+    values, notices = sto.PAGE.parse(BY_KEY[key].query)
     assert notices == []
     return sto.surface_of(values), [panel.result for panel in sto.panels(values)]
 
@@ -414,7 +414,7 @@ def test_the_double_wells_basins_under_momentum_are_vertical_bands():
 PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,
-    "stochastic": sto.from_query,
+    "stochastic": sto.PAGE.parse,
     "neural_net": nn.from_query,
     "sweep": sw.from_query,
 }

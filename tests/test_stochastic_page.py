@@ -259,7 +259,7 @@ def test_crowded_epoch_marks_are_thinned_to_a_diamonds_width_apart():
     of the view apart, a black band. A diamond of 8 px is 2% of a ~350 px panel:
     marks are at least that far apart, every mark is an epoch start (its number on
     hover), and every epoch left unmarked lies within that distance of a mark."""
-    values, _ = sto.from_query({"surface": "logistic_regression", "batch": "10"})
+    values, _ = sto.PAGE.parse({"surface": "logistic_regression", "batch": "10"})
     surface, marks, starts = marks_and_starts(values)
     assert len(starts) == values["steps"] // (values["n_points"] // 10)  # 40
     (x0, x1), (y0, y1) = surface.bounds
@@ -277,7 +277,7 @@ def test_crowded_epoch_marks_are_thinned_to_a_diamonds_width_apart():
 def test_a_full_batch_run_counts_one_epoch_per_step():
     """Issue #21: the full-batch row said "—" epochs. A full-batch step uses every
     example once: one epoch per step; a minibatch of b over N takes ⌈N/b⌉ steps."""
-    values, _ = sto.from_query({"steps": "37", "batch": "8"})
+    values, _ = sto.PAGE.parse({"steps": "37", "batch": "8"})
     surface = sto.surface_of(values)
     rows = sto.summary_rows(surface, sto.panels(values))
     epochs = {row["run"]: row["epochs"] for row in rows}

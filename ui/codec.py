@@ -254,6 +254,14 @@ def format_run(run: RunConfig) -> str:
     return ";".join(items)
 
 
+def schedule_range(setting: str) -> tuple[float, float, bool]:
+    """A schedule setting's range on the pages: the schedule's own, up to its useful
+    ceiling and the server's step limit."""
+    low, high, whole = schedules.RANGES[setting]
+    high = schedules.USEFUL_HIGH.get(setting, high)
+    return low, min(high, MAX_STEPS_PAGE) if whole else high, whole
+
+
 def parse_schedule(text: str | None, notices: list[str]) -> dict:
     if not text:
         return {}
@@ -262,14 +270,7 @@ def parse_schedule(text: str | None, notices: list[str]) -> dict:
         notices.append(f"Unknown schedule '{name[:40]}'; using constant.")
         return {}
     fields = {"name": name}
-    ranges = {
-        "decay_rate": (0.0, 10.0, False),
-        "gamma": (0.0, 1.0, False),
-        "step_size": (1, MAX_STEPS_PAGE, True),
-        "t_max": (1, MAX_STEPS_PAGE, True),
-        "eta_min": (0.0, 10.0, False),
-        "warmup": (0, MAX_STEPS_PAGE, True),
-    }
+    ranges = {key: schedule_range(key) for key in schedules.RANGES}
     for item in items:
         key, _, value = item.partition("=")
         if key not in ranges:

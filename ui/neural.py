@@ -18,7 +18,7 @@ import landscapes
 import optimizers
 from landscapes import datasets
 from ui import codec, figures, limits
-from ui.fields import Field, cap_batch, parse, to_query
+from ui.state import Field, cap_batch, parse, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")

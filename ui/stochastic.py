@@ -20,8 +20,8 @@ import optimizers
 from landscapes.linear_regression import confusion_region
 from optimizers import schedules
 from optimizers.averaging import NAMES as AVERAGES
-from ui import figures, limits, tables
-from ui.fields import Field, cap_batch, parse, to_query
+from ui import codec, export, figures, limits, tables
+from ui.state import Field, PageState, cap_batch
 
 SURFACES = ("linear_regression", "logistic_regression")
 MAX_POINTS = limits.STOCHASTIC_POINTS.value
@@ -39,6 +39,12 @@ AXIS_TITLES = {
 # 0.3% to 1.4% of the view apart).
 EPOCH_MARK_GAP = 0.02
 
+
+def _schedule_setting(name: str, default: float, **kw) -> Field:
+    low, high, whole = codec.schedule_range(name)
+    return Field(name, "int" if whole else "float", default, low, high, **kw)
+
+
 FIELDS = (
     Field("surface", "choice", "linear_regression", choices=SURFACES),
     Field("n_points", "int", 50, 4, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
@@ -49,14 +55,23 @@ FIELDS = (
     Field("batch", "int", 5, 1, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
     Field("steps", "int", 200, 1, MAX_STEPS, limit=limits.STOCHASTIC_STEPS),
     Field("schedule", "choice", "constant", choices=schedules.NAMES),
-    Field("decay_rate", "float", 0.05, 0.0, 10.0),
-    Field("gamma", "float", 0.5, 0.0, 1.0),
+    _schedule_setting("decay_rate", 0.05),
+    _schedule_setting("gamma", 0.5),
     Field("step_size", "int", 50, 1, MAX_STEPS, limit=limits.STOCHASTIC_STEPS),
     Field("average", "choice", "polynomial", choices=("none", *AVERAGES)),
     Field("seed", "int", 0, 0, 2**31 - 1),
     Field("start", "pair", None, -1e3, 1e3),
 )
-DEFAULTS = {f.name: f.default for f in FIELDS}
+
+
+def settle(values: dict, notices: list[str]) -> None:
+    """A batch no larger than the data; no start: the data's default start."""
+    cap_batch(values, notices)
+    if values["start"] is None:
+        values["start"] = tuple(map(float, surface_of(values).default_start))
+
+
+PAGE = PageState("sto.", FIELDS, settle)
 
 
 @dataclass
@@ -66,17 +81,6 @@ class Panel:
     label: str
     batch_size: int | None
     result: optimizers.RunResult
-
-
-def from_query(params) -> tuple[dict, list[str]]:
-    """The page's values from a query string (never raises), with notices."""
-    values, notices = parse(FIELDS, params)
-    cap_batch(values, notices)
-    return values, notices
-
-
-def query(values: dict) -> dict[str, str]:
-    return to_query(FIELDS, values)
 
 
 def surface_of(values: dict) -> landscapes.EmpiricalRisk:
@@ -369,3 +373,103 @@ def page_data(values: dict):
     loss["layout"]["legend"] = {"orientation": "h", "y": -0.25}
     loss["layout"]["margin"]["b"] = 90
     return surface, runs, panel_figures, loss
+
+
+# The page's text, beside the numbers it explains.
+EXPLANATION = (
+    "Each step descends the loss of one **minibatch** $B_k$ — drawn without "
+    "replacement, a fresh shuffle each **epoch** (one pass over the data) — "
+    "rather than the full training loss. The white lines in the middle and right "
+    "panels are that step's own loss surface; under ▶ Play they move with every "
+    "batch."
+)
+UPDATE_LATEX = (
+    r"\theta_{k+1} = \theta_k - \eta_k\,\frac{1}{|B_k|}\sum_{i \in B_k} "
+    r"\nabla \ell_i(\theta_k)"
+)
+AVERAGE_LABELS = {
+    "none": "none",
+    "swa": "SWA (uniform, second half)",
+    "polynomial": "polynomial decay (γ = 3)",
+}
+ROBBINS_MONRO = (
+    "SGD converges to θ* when $\\sum_k \\eta_k = \\infty$ (the steps can reach "
+    "anywhere) and $\\sum_k \\eta_k^2 < \\infty$ (the noise they carry dies out)."
+)
+CONFUSION_LATEX = (
+    r"\|\nabla L(\theta)\| = \|2M(\theta - \theta^*)\| \le \rho",
+    r"\rho = \sqrt{\tfrac1N \textstyle\sum_i \|\nabla \ell_i(\theta^*)\|^2}",
+    r"M = \tfrac1N \textstyle\sum_i (x_i, 1)(x_i, 1)^\top",
+)
+
+
+def panels_caption(values: dict, surface) -> str:
+    """What the panels' marks mean."""
+    marks = [
+        "★ is θ*, the full loss's minimizer, on the full loss's contours",
+        "white lines: the loss of the batch this step uses",
+        "◆ where an epoch begins (where they would crowd, only marks "
+        f"{100 * EPOCH_MARK_GAP:g}% of the view apart; hover for the epoch)",
+    ]
+    if values["average"] != "none":
+        marks.append("dotted white: the averaged iterate")
+    if surface.name == "linear_regression":
+        marks.append("pink: the region of confusion")
+    return (
+        "; ".join(marks)
+        + ". ▶ Play and the slider under the first panel move all three to the same "
+        "step: the animation runs in your browser."
+    )
+
+
+def confusion_text(surface) -> str:
+    """The region of confusion, with this data's ρ."""
+    _, rho = confusion_region(surface)
+    return (
+        "**Region of confusion** (pink): where the full gradient is smaller than "
+        f"the spread of the examples' gradients at θ*, ρ = {rho:.4g}. Inside it a "
+        "single example's step can point anywhere; constant-lr SGD keeps bouncing "
+        "there, a decaying lr lets it settle."
+    )
+
+
+def robbins_monro_rows(schedule: schedules.Schedule, result) -> tuple[list, str]:
+    """The table of Σ ηₖ and Σ ηₖ² (this run's, and in the limit), and its caption."""
+    infinite, finite_squares, why = schedules.robbins_monro(schedule)
+    sums = step_size_sums(result)
+    rows = [
+        {
+            "": "this run's partial sum",
+            "Σ ηₖ": tables.number(sums[0]),
+            "Σ ηₖ²": tables.number(sums[1]),
+        },
+        {
+            "": "as k → ∞",
+            "Σ ηₖ": "∞ ✓" if infinite else "finite ✗",
+            "Σ ηₖ²": "finite ✓" if finite_squares else "∞ ✗",
+        },
+    ]
+    return rows, f"{schedule.name}: {why}."
+
+
+def downloads(query: dict, panels_: list[Panel], panel_figures: list) -> tuple:
+    """The page's three downloads (see ui.widgets.export_buttons)."""
+    labels = [panel.label for panel in panels_]
+    results = [panel.result for panel in panels_]
+    return (
+        (
+            "Minibatch panel (HTML, plays offline)",
+            panel_figures[1],
+            "descent-lab-stochastic.html",
+        ),
+        (
+            "Paths (CSV)",
+            lambda: export.paths_csv(labels, results),
+            "descent-lab-stochastic.csv",
+        ),
+        (
+            "Paths (JSON)",
+            lambda: export.paths_json(query, labels, results),
+            "descent-lab-stochastic.json",
+        ),
+    )

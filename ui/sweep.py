@@ -26,7 +26,7 @@ from optimizers import planes, stability
 from ui import codec, limits
 from ui import config as cfg
 from ui.codec import first, short
-from ui.fields import Field, parse, to_query
+from ui.state import Field, parse, to_query
 
 MODES = ("plane", "basins")
 MODE_TITLES = {"plane": "hyperparameter plane", "basins": "basin map"}

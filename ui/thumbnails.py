@@ -278,7 +278,7 @@ def stochastic(preset: Preset) -> Image.Image:
     side over the full loss's contours and the region of confusion, each in the
     colour of its line in the page's loss plot, and that plot (full training loss
     minus its minimum, log scale) underneath."""
-    values, _ = sto.from_query(preset.query)
+    values, _ = sto.PAGE.parse(preset.query)
     surface = sto.surface_of(values)
     runs = sto.panels(values)
     start = sto.start_of(values, surface)

@@ -18,6 +18,7 @@ import optimizers
 from optimizers import schedules
 from ui import codec, export, figures, limits
 from ui import config as cfg
+from ui.state import TYPED_ERROR, surface_params_from_state, write_surface_params
 
 PREFIX = "pg."
 
@@ -166,7 +167,7 @@ def stochastic_page(query_key: tuple):
     A heavy request: it waits for a slot (ui.limits.heavy_request)."""
     from ui import stochastic as sto
 
-    values, _ = sto.from_query(dict(query_key))
+    values, _ = sto.PAGE.parse(dict(query_key))
     with limits.heavy_request():
         return sto.page_data(values)
 
@@ -341,7 +342,6 @@ FORMULA_HELP = (
     "Nothing you type is run as code: it is parsed, differentiated exactly, and "
     "evaluated by Descent Lab's own interpreter."
 )
-TYPED_ERROR = "typed_error"
 # A long typed formula scrolls sideways, in the sidebar and on the page, instead of
 # being cut off.
 _ECHO_CSS = """
@@ -349,39 +349,6 @@ _ECHO_CSS = """
 .katex-display { overflow-x: auto; overflow-y: hidden; }
 </style>
 """
-
-
-def write_surface_params(prefix: str, params: dict) -> None:
-    """Put a surface's parameters into the page's state (and a typed surface's
-    fields, where they changed), e.g. from a link or a new surface's defaults."""
-    state = st.session_state
-    typed = any(isinstance(v, str) for v in params.values())
-    for key, value in params.items():
-        value = value if isinstance(value, str) else float(value)
-        if typed and state.get(f"{prefix}param.{key}") != value:
-            state[f"{prefix}typed.{key}"] = value
-            state.pop(prefix + TYPED_ERROR, None)
-        state[f"{prefix}param.{key}"] = value
-
-
-def surface_params_from_state(prefix: str, surface: str) -> dict:
-    """The surface's parameters as the page's state holds them (the last that built
-    a surface, for a typed one)."""
-    state = st.session_state
-    keys = [*landscapes.text_parameters(surface), *landscapes.parameter_ranges(surface)]
-    return {
-        k: state[f"{prefix}param.{k}"] for k in keys if f"{prefix}param.{k}" in state
-    }
-
-
-def forget_surface_params(prefix: str) -> None:
-    """Drop every surface parameter from state (a new surface starts from its own)."""
-    state = st.session_state
-    for key in [
-        k for k in state if str(k).startswith((prefix + "param.", prefix + "typed."))
-    ]:
-        del state[key]
-    state.pop(prefix + TYPED_ERROR, None)
 
 
 def _apply_typed_surface(prefix: str, surface: str) -> None:

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ui import stochastic as sto
-from ui.fields import Field, parse, to_query
+from ui.state import Field, parse, to_query
 
 FIELDS = (
     Field("rate", "float", 0.1, 1e-5, 10.0),
@@ -51,8 +51,8 @@ text = st.text(max_size=60)
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from([f.name for f in sto.FIELDS] + ["x"]), text))
 def test_the_stochastic_pages_fields_never_raise(params):
-    values, notices = sto.from_query(params)
+    values, notices = sto.PAGE.parse(params)
     assert values["batch"] <= values["n_points"]
     assert isinstance(notices, list)
-    again, more = sto.from_query(sto.query(values))
+    again, more = sto.PAGE.parse(sto.PAGE.query(values))
     assert more == [] and again == values
