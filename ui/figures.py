@@ -253,129 +253,32 @@ def trajectory_figure(
     `with_frames` does here. Frames are ~90% of a 1,000-step figure's JSON (0.94 MB
     with them, 0.10 MB without); building and sending them was the largest part of
     a Playground rerun's server CPU."""
-    (x0, x1), (y0, y1) = surface.bounds
     n_frames = max(len(p) for p in paths)
     decimals = _display_decimals(surface.bounds)
-    # Invisible points everywhere: a click on the figure selects the nearest one,
-    # which is how the page learns where to start.
-    gx, gy = np.meshgrid(
-        np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID)
-    )
-    data = [
-        {
-            "type": "scatter",
-            "x": _rounded(gx.ravel(), decimals).tolist(),
-            "y": _rounded(gy.ravel(), decimals).tolist(),
-            "mode": "markers",
-            "marker": {"size": 12, "opacity": 0},
-            "showlegend": False,
-            "hovertemplate": "start here: (%{x:.3g}, %{y:.3g})<extra></extra>",
-            "name": "click to start",
-        }
-    ]
+    data = [_click_grid(surface.bounds, decimals)]
     # Coordinates rounded for display, as two flat lists per run: the whole path's
     # trace and every frame's tail are slices of them.
     shown = [_rounded(path, decimals).T.tolist() for path in paths]
     path_traces = []
     for i, ((xs, ys), label) in enumerate(zip(shown, labels, strict=True)):
         path_traces.append(len(data))
-        data.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "mode": "lines",
-                "name": label,
-                "legendgroup": str(i),
-                "line": {"color": color(i), "width": 2},
-                "opacity": PATH_OPACITY,
-                "hoverinfo": "skip",
-            }
-        )
+        data.append(_path_trace(i, xs, ys, label))
     if len(surface.minima):
         data.append(_minima_trace(surface, 16, name=minima_label(surface)))
     data.append(_start_trace(start, 12, name="start"))
     animated = []
     for i, path in enumerate(paths):
-        animated.append(len(data))
-        data.append(
-            {
-                "type": "scatter",
-                "x": [path[0, 0]],
-                "y": [path[0, 1]],
-                "mode": "lines",
-                "showlegend": False,
-                "legendgroup": str(i),
-                "hoverinfo": "skip",
-                "line": {"color": color(i), "width": 4},
-            }
-        )
-        animated.append(len(data))
-        data.append(
-            {
-                "type": "scatter",
-                "x": [path[0, 0]],
-                "y": [path[0, 1]],
-                "mode": "markers",
-                "showlegend": False,
-                "legendgroup": str(i),
-                "name": labels[i],
-                "marker": {
-                    "size": 13,
-                    "color": color(i),
-                    "line": {"color": "white", "width": 2},
-                },
-            }
-        )
+        for trace in _head_traces(i, path[0], labels[i]):
+            animated.append(len(data))
+            data.append(trace)
     arrow_traces = []  # (trace index, path, vectors)
     for i, run_arrows in enumerate(arrows or []):
         for kind, (label, vectors) in enumerate(run_arrows):
             arrow_traces.append((len(data), paths[i], vectors))
             animated.append(len(data))
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": [],
-                    "y": [],
-                    "mode": "lines+markers",
-                    "name": f"{i + 1}: {label}",
-                    "legendgroup": str(i),
-                    "showlegend": False,
-                    "hoverinfo": "skip",
-                    "line": {
-                        "color": "black" if kind == 0 else color(i),
-                        "width": 4 if kind == 1 else 2,
-                        "dash": "solid" if kind < 2 else "dot",
-                    },
-                    "marker": {
-                        "symbol": "arrow",
-                        "angleref": "previous",
-                        "size": [0, 14],
-                        "color": "black" if kind == 0 else color(i),
-                    },
-                }
-            )
-    counter_x, counter_y = _counter_position(surface.bounds)
+            data.append(_arrow_trace(i, kind, label))
     animated.append(len(data))
-    data.append(
-        {
-            "type": "scatter",
-            "x": [counter_x],
-            "y": [counter_y],
-            "mode": "text",
-            "text": ["step 0"],
-            # Notes hang below the counter's line instead of centring on it.
-            "textposition": "bottom right" if notes else "middle right",
-            "textfont": {
-                "size": 12 if notes else 16,
-                "color": "black",
-                "shadow": "0 0 3px white",
-            },
-            "showlegend": False,
-            "hoverinfo": "skip",
-            "name": "step counter",
-        }
-    )
+    data.append(_counter_trace(surface.bounds, bool(notes)))
     initial_frame = min(max(initial_frame, 0), n_frames - 1)
     recipe = None
     if frames_in_browser and not arrow_traces and not notes:
@@ -398,34 +301,165 @@ def trajectory_figure(
         first_frame = frames[initial_frame]["data"]
     for trace_index, frame_trace in zip(animated, first_frame, strict=True):
         data[trace_index].update(frame_trace)
-    annotations = []
-    undefined_at = undefined_at or [None] * len(paths)
-    for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
-        if k is not None:
-            x, y = path[-1]
-            why = "f undefined" if undefined_at[i] == k else "diverged"
-            annotations.append(
-                {
-                    "x": min(max(x, x0), x1),
-                    "y": min(max(y, y0), y1),
-                    "text": f"{labels[i]} {why} at step {k}",
-                    "showarrow": True,
-                    "arrowcolor": color(i),
-                    "font": {"color": "white", "size": 14},
-                    "bgcolor": color(i),
-                }
-            )
+    annotations = _ending_notes(
+        surface.bounds, paths, labels, diverged_at, undefined_at or [None] * len(paths)
+    )
     stops = slider_stops(n_frames, initial_frame)
+    legend_names = [*labels, *extra_legend, minima_label(surface), "start"]
+    layout = _trajectory_layout(surface, legend_names, height, image)
+    plot_height = layout.pop("plot_height")
+    layout["annotations"] = annotations
+    layout.update(play_controls(stops, plot_height, active=stops.index(initial_frame)))
+    if recipe is not None:
+        layout["meta"] = {FRAMES_RECIPE: recipe}
+        return {"data": data, "layout": layout}
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def _click_grid(bounds, decimals: int) -> dict:
+    """Invisible points everywhere: a click on the figure selects the nearest one,
+    which is how the page learns where to start."""
+    (x0, x1), (y0, y1) = bounds
+    gx, gy = np.meshgrid(
+        np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID)
+    )
+    return {
+        "type": "scatter",
+        "x": _rounded(gx.ravel(), decimals).tolist(),
+        "y": _rounded(gy.ravel(), decimals).tolist(),
+        "mode": "markers",
+        "marker": {"size": 12, "opacity": 0},
+        "showlegend": False,
+        "hovertemplate": "start here: (%{x:.3g}, %{y:.3g})<extra></extra>",
+        "name": "click to start",
+    }
+
+
+def _path_trace(i: int, xs: list, ys: list, label: str) -> dict:
+    """Run i's whole path, faint: the animated tail and head run along it."""
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "name": label,
+        "legendgroup": str(i),
+        "line": {"color": color(i), "width": 2},
+        "opacity": PATH_OPACITY,
+        "hoverinfo": "skip",
+    }
+
+
+def _head_traces(i: int, first: np.ndarray, label: str) -> tuple[dict, dict]:
+    """Run i's animated tail (a thick line) and head (a marker), at its start."""
+    common = {"showlegend": False, "legendgroup": str(i), "x": [first[0]]}
+    tail = {
+        **common,
+        "type": "scatter",
+        "y": [first[1]],
+        "mode": "lines",
+        "hoverinfo": "skip",
+        "line": {"color": color(i), "width": 4},
+    }
+    head = {
+        **common,
+        "type": "scatter",
+        "y": [first[1]],
+        "mode": "markers",
+        "name": label,
+        "marker": {
+            "size": 13,
+            "color": color(i),
+            "line": {"color": "white", "width": 2},
+        },
+    }
+    return tail, head
+
+
+def _arrow_trace(i: int, kind: int, label: str) -> dict:
+    """Run i's arrow number `kind` (see `internals_arrows`), filled in per frame."""
+    return {
+        "type": "scatter",
+        "x": [],
+        "y": [],
+        "mode": "lines+markers",
+        "name": f"{i + 1}: {label}",
+        "legendgroup": str(i),
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "line": {
+            "color": "black" if kind == 0 else color(i),
+            "width": 4 if kind == 1 else 2,
+            "dash": "solid" if kind < 2 else "dot",
+        },
+        "marker": {
+            "symbol": "arrow",
+            "angleref": "previous",
+            "size": [0, 14],
+            "color": "black" if kind == 0 else color(i),
+        },
+    }
+
+
+def _counter_trace(bounds, notes: bool) -> dict:
+    """The "step k" counter in the plot's corner (and each frame's notes under it)."""
+    counter_x, counter_y = _counter_position(bounds)
+    return {
+        "type": "scatter",
+        "x": [counter_x],
+        "y": [counter_y],
+        "mode": "text",
+        "text": ["step 0"],
+        # Notes hang below the counter's line instead of centring on it.
+        "textposition": "bottom right" if notes else "middle right",
+        "textfont": {
+            "size": 12 if notes else 16,
+            "color": "black",
+            "shadow": "0 0 3px white",
+        },
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "name": "step counter",
+    }
+
+
+def _ending_notes(bounds, paths, labels, diverged_at, undefined_at) -> list[dict]:
+    """ "<run> diverged at step k" (or "f undefined at step k") where a run ended,
+    inside the view."""
+    (x0, x1), (y0, y1) = bounds
+    annotations = []
+    for i, (path, k) in enumerate(zip(paths, diverged_at, strict=True)):
+        if k is None:
+            continue
+        x, y = path[-1]
+        why = "f undefined" if undefined_at[i] == k else "diverged"
+        annotations.append(
+            {
+                "x": min(max(x, x0), x1),
+                "y": min(max(y, y0), y1),
+                "text": f"{labels[i]} {why} at step {k}",
+                "showarrow": True,
+                "arrowcolor": color(i),
+                "font": {"color": "white", "size": 14},
+                "bgcolor": color(i),
+            }
+        )
+    return annotations
+
+
+def _trajectory_layout(surface, legend_names: list[str], height: int, image) -> dict:
+    """The contour view's layout without its controls, with "plot_height" (the
+    plot's own height, for the controls) to pop."""
+    (x0, x1), (y0, y1) = surface.bounds
     # Fixed margins (autoexpand off): legend, buttons and slider pushing the margins
     # out made plotly.js lay the figure out twice, ~0.6 s in the browser.
-    legend_names = [*labels, *extra_legend, minima_label(surface), "start"]
     top = 24 + 30 * _legend_rows(legend_names)
     # The controls' two rows (buttons, then the scrubber) take BUTTON_ROW more than
     # one row did: the figure grows by it and the plot keeps its height.
     height += BUTTON_ROW
     bottom = 130 + BUTTON_ROW
     plot_height = max(height - top - bottom, 100)
-    layout = {
+    return {
         "height": height,
         "margin": {"l": 50, "r": 20, "t": top, "b": bottom, "autoexpand": False},
         "hoverdistance": -1,  # the nearest click point answers wherever one clicks
@@ -447,13 +481,8 @@ def trajectory_figure(
         },
         "legend": {"orientation": "h", "y": 1 + 12 / plot_height, "yanchor": "bottom"},
         "images": [image_under(image or surface_image(surface), surface.bounds)],
-        "annotations": annotations,
-        **play_controls(stops, plot_height, active=stops.index(initial_frame)),
+        "plot_height": plot_height,
     }
-    if recipe is not None:
-        layout["meta"] = {FRAMES_RECIPE: recipe}
-        return {"data": data, "layout": layout}
-    return {"data": data, "layout": layout, "frames": frames}
 
 
 def _frame(
