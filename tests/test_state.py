@@ -1,7 +1,7 @@
 """The declarative URL codec: untrusted values never raise, are clamped with a notice,
 and every value written reads back as itself."""
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ui import stochastic as sto
@@ -56,3 +56,128 @@ def test_the_stochastic_pages_fields_never_raise(params):
     assert isinstance(notices, list)
     again, more = sto.PAGE.parse(sto.PAGE.query(values))
     assert more == [] and again == values
+
+
+# The composite kinds: runs, a schedule, a surface's parameters and start, names,
+# and the view every page has.
+import math  # noqa: E402
+
+import landscapes  # noqa: E402
+import optimizers  # noqa: E402
+from optimizers import schedules  # noqa: E402
+from ui import codec  # noqa: E402
+from ui.state import view_fields, view_of  # noqa: E402
+
+DEFAULT_RUNS = [codec.RunConfig("gd")]
+COMPOSITE = (
+    Field("surface", "choice", "quadratic", choices=tuple(landscapes.names())),
+    Field("surface_params", "surface_params", {"condition_number": 20.0}),
+    Field("start", "start", None),
+    Field("run", "runs", DEFAULT_RUNS),
+    Field("schedule", "schedule", {}),
+    Field("schedules", "names", ("constant",), choices=schedules.NAMES),
+)
+
+
+@st.composite
+def runs(draw):
+    """A RunConfig whose every setting is inside its range (bools as bools)."""
+    name = draw(st.sampled_from(optimizers.names()))
+    hyperparameters = {}
+    for hyper in optimizers.spec(name).hyperparameters:
+        if not hyper.settable or not draw(st.booleans()):
+            continue
+        if hyper.kind == "bool":
+            value = draw(st.booleans())
+        else:
+            low = max(hyper.low, 1e-12) if hyper.open_low else hyper.low
+            high = min(hyper.high, 0.9999 if hyper.high == 1.0 else 1e6)
+            value = draw(st.floats(low, high, exclude_max=hyper.open_high))
+        if value != hyper.default:
+            hyperparameters[hyper.name] = value
+    try:  # a combination the optimizer refuses (Nesterov without momentum)
+        optimizers.resolve_hyperparameters(name, hyperparameters)
+    except ValueError:
+        assume(False)
+    return codec.RunConfig(name, hyperparameters)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(runs(), min_size=1, max_size=4))
+def test_runs_read_back_as_written(written):
+    values, notices = parse(
+        COMPOSITE,
+        to_query(COMPOSITE[:1], {"surface": "quadratic"})
+        | {"run": [codec.format_run(r) for r in written]},
+    )
+    assert notices == []
+    assert values["run"] == written
+
+
+def test_runs_in_a_link_drop_the_bad_and_keep_the_rest():
+    values, notices = parse(COMPOSITE, {"run": ["adam;lr=0.1", "nope", "x" * 401]})
+    assert values["run"] == [codec.RunConfig("adam", {"lr": 0.1})]
+    assert notices == [
+        "Unknown optimizer 'nope' was dropped.",
+        "A run description was too long and was dropped (this server's limit: "
+        "characters in one link value ≤ 400).",
+    ]
+    values, notices = parse(COMPOSITE, {"run": "nope"})
+    assert values["run"] == DEFAULT_RUNS
+    assert notices[-1] == "No valid run in the link; showing the default runs."
+
+
+def test_a_schedule_reads_back_and_is_clamped_to_the_engines_range():
+    values, notices = parse(COMPOSITE, {"schedule": "step;gamma=0.25;step_size=7"})
+    assert values["schedule"] == {"name": "step", "gamma": 0.25, "step_size": 7}
+    assert notices == []
+    assert to_query(COMPOSITE[4:5], values)["schedule"] == "step;gamma=0.25;step_size=7"
+    values, notices = parse(COMPOSITE, {"schedule": "step;gamma=2"})
+    assert values["schedule"]["gamma"] == schedules.RANGES["gamma"][1] == 1.0
+    assert len(notices) == 1 and "outside [0, 1]" in notices[0]
+
+
+def test_the_surface_params_default_holds_only_without_a_surface_in_the_link():
+    values, _ = parse(COMPOSITE, {})
+    assert values["surface_params"] == {"condition_number": 20.0}
+    values, notices = parse(COMPOSITE, {"surface": "quadratic", "angle": "0.5"})
+    assert values["surface_params"] == {"angle": 0.5} and notices == []
+
+
+def test_a_start_is_moved_into_the_view_or_dropped_where_f_is_undefined():
+    values, notices = parse(COMPOSITE, {"surface": "quadratic", "start": "1e9,0"})
+    (x0, x1), _ = landscapes.get("quadratic").bounds
+    assert values["start"] == (x1, 0.0)
+    assert notices == ["The start point was outside the plot; moved to its edge."]
+    typed = {"surface": "custom", "f": "log(x) + y^2", "start": "-1,0"}
+    values, notices = parse(COMPOSITE, typed)
+    assert values["start"] is None
+    assert notices == [
+        "f is undefined at the start (-1, 0); using the surface's default start."
+    ]
+    assert math.isfinite(
+        landscapes.get("custom", **values["surface_params"]).value(
+            *landscapes.get("custom", **values["surface_params"]).default_start
+        )
+    )
+
+
+def test_names_drop_the_unknown_and_repeats():
+    values, notices = parse(COMPOSITE, {"schedules": "step,nope,step,cosine"})
+    assert values["schedules"] == ("step", "cosine")
+    assert notices == ["Unknown schedules 'nope' was dropped."]
+    values, _ = parse(COMPOSITE, {"schedules": "nope"})
+    assert values["schedules"] == ("constant",)
+
+
+def test_the_view_fields():
+    values, notices = parse(
+        view_fields(), {"lecture": "yes", "hide": "runs,bogus", "preset": "zzz"}
+    )
+    view = view_of(values)
+    assert (view.lecture, view.hidden, view.preset) == (True, ("runs",), None)
+    assert notices == [
+        "Cannot hide 'bogus'; hideable: surface, runs, schedule, noise, start.",
+        "Unknown preset 'zzz' was ignored.",
+    ]
+    assert to_query(view_fields(), values) == {"lecture": "1", "hide": "runs"}
