@@ -189,7 +189,7 @@ def test_the_loss_figures_are_drawn_before_the_slices_are_computed(monkeypatch):
     """On a cold machine the slices wait for the surfaces' kernels while the
     training kernel is ready much sooner: the loss and accuracy figures must not
     wait for them. With the views' computation stopped, they are on the page."""
-    from ui import neural as nn
+    from ui import neural_net as nn
     from ui import widgets as w
 
     def stopped(values, results):
