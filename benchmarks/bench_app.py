@@ -114,10 +114,10 @@ def server_side() -> None:
 def other_pages() -> None:
     """The Stochastic and Neural net pages' server work for their default link (what
     a rerun computes when its cache misses), beside the Playground's above."""
-    from ui import neural, stochastic
+    from ui import neural_net, stochastic
 
     def stochastic_change():
-        values, _ = stochastic.from_query({})
+        values, _ = stochastic.PAGE.parse({})
         _, _, panels, loss = stochastic.page_data(values)
         return sum(
             len(plotly.io.to_json(figures.Prebuilt(f), validate=False))
@@ -125,8 +125,8 @@ def other_pages() -> None:
         )
 
     def neural_change():
-        values, _ = neural.from_query({})
-        page = neural.page_data(values)
+        values, _ = neural_net.PAGE.parse({})
+        page = neural_net.page_data(values)
         keys = ("loss", "accuracy", "slice", "illusion")
         shown = [page[k] for k in keys] + page["boundaries"]
         return sum(

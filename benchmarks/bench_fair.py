@@ -33,7 +33,7 @@ import plotly.io  # noqa: E402
 
 from ui import config as cfg  # noqa: E402
 from ui import figures, limits  # noqa: E402
-from ui import neural as nn  # noqa: E402
+from ui import neural_net as nn  # noqa: E402
 from ui import stochastic as sto  # noqa: E402
 
 NEURAL_LARGEST = {
@@ -70,7 +70,7 @@ def playground_change() -> int:
 
 
 def neural_largest():
-    values, notices = nn.from_query(NEURAL_LARGEST)
+    values, notices = nn.PAGE.parse(NEURAL_LARGEST)
     assert not notices, notices
     return nn.page_data(values)
 

@@ -11,7 +11,7 @@ import pytest
 from test_pages import app, figure
 
 from ui import figures
-from ui import neural as nn
+from ui import neural_net as nn
 from ui import sweep as sw
 from ui import sweep_figures as sf
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import config as cfg
 from ui import figures, limits
-from ui import neural as nn
+from ui import neural_net as nn
 from ui import stochastic as sto
 from ui import sweep as sw
 from ui import widgets as w
@@ -243,7 +243,7 @@ def largest_entries():
         nn.ARCHITECTURES,
         key=lambda h: nn.model_of({"hidden": h, "activation": "tanh"}).n_parameters,
     )
-    values, notices = nn.from_query(
+    values, notices = nn.PAGE.parse(
         {
             "n_points": str(limits.NETWORK_POINTS.value),
             "steps": str(limits.NETWORK_STEPS.value),

@@ -189,7 +189,7 @@ def test_the_loss_figures_are_drawn_before_the_slices_are_computed(monkeypatch):
     """On a cold machine the slices wait for the surfaces' kernels while the
     training kernel is ready much sooner: the loss and accuracy figures must not
     wait for them. With the views' computation stopped, they are on the page."""
-    from ui import neural as nn
+    from ui import neural_net as nn
     from ui import widgets as w
 
     def stopped(values, results):
@@ -307,3 +307,75 @@ def test_adding_two_runs_adds_two_that_differ_from_every_run():
             if other != new:
                 gap = np.max(np.abs(curves[new] - curves[other]))
                 assert gap > 0.05 * height, (new, other)  # apart on the chart
+
+
+def test_the_page_state_parses_runs_batches_and_center_without_streamlit():
+    from ui import neural_net as nn
+
+    values, notices = nn.PAGE.parse(
+        {
+            "n_points": "40",
+            "batch": "64",
+            "center": "3",
+            "run": ["adam;lr=0.02;batch_size=99", "newton", "sgd;batch_size=0"],
+        }
+    )
+    assert [(t.run.optimizer, t.batch_size) for t in values["runs"]] == [
+        ("adam", 40),
+        ("sgd", None),
+    ]
+    assert values["center"] == 1 and values["batch"] == 40
+    assert notices == [
+        "newton cannot train a network here (its step needs the whole parameter "
+        "vector at once); run dropped.",
+        "'batch_size=0' is not a batch size.",
+        "'center' = 3: there are 2 runs; using 1.",
+        "'batch' = 64 is more than the 40 examples; using 40.",
+    ]
+    query = nn.PAGE.query(values)
+    assert query["run"] == ["adam;lr=0.02;batch_size=40", "sgd"]
+    again, again_notices = nn.PAGE.parse(query)
+    assert again_notices == [] and nn.PAGE.query(again) == query
+
+
+def test_a_link_without_the_data_sets_settings_takes_its_defaults():
+    from ui import neural_net as nn
+
+    values, notices = nn.PAGE.parse({"dataset": "spirals", "noise": "0.3"})
+    assert notices == []
+    assert (values["noise"], values["hidden"], values["steps"]) == (0.3, "32,32", 1500)
+    assert [t.label() for t in values["runs"]] == [
+        "adam(lr=0.01)",
+        "sgd(lr=0.1, momentum=0.9)",
+    ]
+
+
+def test_the_results_table_rows():
+    from types import SimpleNamespace
+
+    from ui import neural_net as nn
+
+    result = SimpleNamespace(
+        loss=[1.0, 0.25],
+        test_loss=[1.0, 0.5],
+        accuracy=[0.5, 0.875],
+        test_accuracy=[0.5, 0.8],
+        diverged_at=None,
+    )
+    [row] = nn.results_rows(["1: adam(lr=0.01)"], [result], [0.125])
+    assert row["run"] == "1: adam(lr=0.01)"
+    assert row["train accuracy"] == "87.5%" and row["test accuracy"] == "80.0%"
+    assert (row["train loss"], row["test loss"]) == ("2.500e-01", "5.000e-01")
+    assert row["sharpness (r = 0.5)"] == "1.250e-01"
+    assert row["diverged at step"] == "—"
+
+
+def test_removing_a_run_and_changing_its_optimizer():
+    at = app(**SMALL, run=["adam;lr=0.02", "rmsprop;lr=0.01", "sgd;lr=0.2"])
+    at.button(key="nn.remove1").click().run()
+    assert not at.exception
+    assert qp(at, "run") == ["adam;lr=0.02", "sgd;lr=0.2"]
+    assert at.number_input(key="nn.run1.sgd.lr").value == 0.2
+    at.selectbox(key="nn.run1.optimizer").set_value("adam").run()
+    assert not at.exception
+    assert qp(at, "run") == ["adam;lr=0.02", "adam"]  # adam at its own defaults

@@ -7,7 +7,7 @@ import pytest
 import optimizers
 from ui import codec
 from ui import config as cfg
-from ui import neural as nn
+from ui import neural_net as nn
 from ui import stochastic as sto
 from ui import sweep as sw
 from ui.presets import BY_KEY, PRESETS
@@ -134,7 +134,7 @@ def test_smaller_batches_end_further_from_the_minimum():
 
 
 def trained(key):
-    values, notices = nn.from_query(BY_KEY[key].query)
+    values, notices = nn.PAGE.parse(BY_KEY[key].query)
     assert notices == []
     model, data, _, results = nn.train_all(values)
     return model, data, results
@@ -415,7 +415,7 @@ PARSERS = {
     "playground": cfg.from_query,
     "schedules": cfg.schedules_from_query,
     "stochastic": sto.PAGE.parse,
-    "neural_net": nn.from_query,
+    "neural_net": nn.PAGE.parse,
     "sweep": sw.from_query,
 }
 

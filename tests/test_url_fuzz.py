@@ -28,7 +28,7 @@ import landscapes
 import optimizers
 from landscapes.typed import DEFAULT_FORMULA
 from optimizers import schedules
-from ui import codec, neural, sweep
+from ui import codec, neural_net, sweep
 from ui import config as cfg
 from ui import stochastic as sto
 from ui import widgets as w
@@ -63,7 +63,7 @@ PAGES = {
     "stochastic": ("pages/stochastic.py", (*(f.name for f in sto.FIELDS), *VIEW_KEYS)),
     "neural_net": (
         "pages/neural_net.py",
-        (*(f.name for f in neural.FIELDS), "run", *VIEW_KEYS),
+        (*(f.name for f in neural_net.FIELDS), "run", *VIEW_KEYS),
     ),
     "sweep": (
         "pages/sweep.py",
@@ -211,7 +211,7 @@ PLAUSIBLE = {
     "cell": ("0.1,0.5", "0,0"),
     "center": ("1", "2", "4"),
 }
-for _field in (*sto.FIELDS, *neural.FIELDS, *sweep.FIELDS):
+for _field in (*sto.FIELDS, *neural_net.FIELDS, *sweep.FIELDS):
     if _field.kind == "choice" and _field.name not in PLAUSIBLE:
         PLAUSIBLE[_field.name] = _field.choices
     if _field.kind == "bool":

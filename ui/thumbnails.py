@@ -2,7 +2,7 @@
 
 Each picture is computed by the engine from the preset's query, read by the same
 parser as the page its link opens (`ui.config.from_query` and `PlaygroundConfig.run`
-for the Playground, `ui.stochastic.panels`, `ui.neural.train_all`, the Schedules
+for the Playground, `ui.stochastic.panels`, `ui.neural_net.train_all`, the Schedules
 page's runs), and drawn with Pillow at SCALE times the size, then downsampled (that is
 the antialiasing). No text is drawn: the lesson beside the picture says what it shows,
 and a picture without fonts is the same on every machine, pixel for pixel.
@@ -28,7 +28,7 @@ from landscapes.linear_regression import confusion_region
 from landscapes.loss_slice import filter_normalized
 from ui import config as cfg
 from ui import figures
-from ui import neural as nn
+from ui import neural_net as nn
 from ui import stochastic as sto
 from ui.presets import PICTURES, PRESETS, Preset
 
@@ -378,7 +378,7 @@ def schedules_picture(preset: Preset) -> Image.Image:
 def neural(preset: Preset) -> Image.Image:
     """The Neural net page's training loss of every run; for the sharp-vs-flat
     preset, `sharpness_picture`."""
-    values, _ = nn.from_query(preset.query)
+    values, _ = nn.PAGE.parse(preset.query)
     model, data, _, results = nn.train_all(values)
     colours = [colour(i) for i in range(len(results))]
     if preset.key == "sharp-vs-flat":

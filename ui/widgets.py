@@ -182,9 +182,9 @@ def neural_page(query_key: tuple, part: str = "training") -> dict:
     "training" (runs, loss and accuracy figures: the first figures a visitor
     sees) and the "views" drawn from it (boundaries, slices, sharpness). Each is
     a heavy request: it waits for a slot (ui.limits.heavy_request)."""
-    from ui import neural as nn
+    from ui import neural_net as nn
 
-    values, _ = nn.from_query(
+    values, _ = nn.PAGE.parse(
         {k: list(v) if isinstance(v, tuple) else v for k, v in query_key}
     )
     if part == "views":
@@ -957,4 +957,28 @@ def viewport_probe(figure_key: str) -> None:
         },
         on_viewport_change=measured,
         height=0,
+    )
+
+
+def hyperparameter_input(hyper, key: str, where=None):
+    """One optimizer hyperparameter's widget under `key`: a checkbox, or a number
+    input whose range is the engine's (`optimizers` Hyperparameter low and high; an
+    open high bound of 1 shown as 0.9999), at the engine's default when the state
+    holds none."""
+    state = st.session_state
+    if key not in state:
+        default = hyper.default
+        state[key] = bool(default) if hyper.kind == "bool" else float(default)
+    where = where or st
+    if hyper.kind == "bool":
+        return where.checkbox(hyper.name, key=key, help=hyper.help or None)
+    high = min(hyper.high, 1e6)
+    high = 0.9999 if hyper.open_high and hyper.high == 1.0 else high
+    return where.number_input(
+        hyper.name,
+        min_value=float(hyper.low),
+        max_value=float(high),
+        key=key,
+        format="%g",
+        help=hyper.help or None,
     )

@@ -9,6 +9,7 @@ the path is from the plane (the "slice illusion" made visible).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import contourpy
@@ -17,8 +18,8 @@ import numpy as np
 import landscapes
 import optimizers
 from landscapes import datasets
-from ui import codec, figures, limits
-from ui.state import Field, cap_batch, parse, to_query
+from ui import codec, export, figures, limits, tables
+from ui.state import Field, PageState, cap_batch, parse, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")
@@ -30,21 +31,70 @@ BOUNDARY_GRID = limits.BOUNDARY_GRID.value
 SLICE_GRID = limits.SLICE_GRID.value
 
 FIELDS = (
-    Field("dataset", "choice", "moons", choices=DATASETS),
-    Field("n_points", "int", 200, 20, MAX_POINTS, limit=limits.NETWORK_POINTS),
-    Field("noise", "float", 0.2, 0.0, 1.0),
-    Field("data_seed", "int", 0, 0, 10**6),
-    Field("hidden", "choice", "16,16", choices=ARCHITECTURES),
+    Field("dataset", "choice", "moons", choices=DATASETS, label="Data set"),
+    Field(
+        "n_points",
+        "int",
+        200,
+        20,
+        MAX_POINTS,
+        limit=limits.NETWORK_POINTS,
+        label="examples N (and as many held out)",
+    ),
+    Field("noise", "float", 0.2, 0.0, 1.0, label="input noise"),
+    Field("data_seed", "int", 0, 0, 10**6, label="data seed"),
+    Field("hidden", "choice", "16,16", choices=ARCHITECTURES, label="hidden widths"),
     Field("activation", "choice", "tanh", choices=("tanh", "relu")),
-    Field("batch", "int", 32, 1, MAX_POINTS, limit=limits.NETWORK_POINTS),
-    Field("steps", "int", 500, 1, MAX_STEPS, limit=limits.NETWORK_STEPS),
-    Field("weight_decay", "float", 0.0, 0.0, 1.0),
-    Field("init_seed", "int", 0, 0, 10**6),
-    Field("seed", "int", 0, 0, 2**31 - 1),
-    Field("slice", "choice", "pca", choices=("pca", "random")),
-    Field("slice_seed", "int", 0, 0, 10**6),
-    Field("center", "int", 1, 1, MAX_RUNS, limit=limits.NETWORK_RUNS),
+    Field(
+        "batch",
+        "int",
+        32,
+        1,
+        MAX_POINTS,
+        limit=limits.NETWORK_POINTS,
+        label="batch size",
+    ),
+    Field(
+        "steps",
+        "int",
+        500,
+        1,
+        MAX_STEPS,
+        limit=limits.NETWORK_STEPS,
+        label=f"Steps (at most {MAX_STEPS})",
+    ),
+    Field(
+        "weight_decay",
+        "float",
+        0.0,
+        0.0,
+        1.0,
+        label="weight decay λ (runs that take it)",
+    ),
+    Field(
+        "init_seed",
+        "int",
+        0,
+        0,
+        10**6,
+        label="initialization seed (shared by every run)",
+    ),
+    Field("seed", "int", 0, 0, 2**31 - 1, label="shuffle seed"),
+    Field("slice", "choice", "pca", choices=("pca", "random"), label="plane"),
+    Field("slice_seed", "int", 0, 0, 10**6, label="direction seed"),
+    Field(
+        "center",
+        "int",
+        1,
+        1,
+        MAX_RUNS,
+        limit=limits.NETWORK_RUNS,
+        label="through the final weights of run",
+    ),
 )
+# The hyperparameters a run's widgets set (a link may set any the engine takes).
+SHOWN_HYPERPARAMETERS = ("lr", "momentum")
+SLICE_LABELS = {"pca": "PCA of the runs' paths", "random": "random, filter-normalized"}
 DEFAULT_RUNS = ("adam;lr=0.01", "sgd;lr=0.1;momentum=0.9")
 # What "Add run" adds, in turn (cfg.next_run: the first whose optimizer no run uses).
 # Each learns the default moons, and its loss curve stays apart from the default
@@ -167,17 +217,81 @@ def dataset_note(name: str, changed: dict) -> str:
     return f"{name.capitalize()}: back to {parts}."
 
 
-def from_query(params) -> tuple[dict, list[str]]:
-    """The page's values and runs from a query string (never raises). A setting the
-    link leaves out takes its data set's default (`dataset_defaults`)."""
-    # The center is checked against the runs there are, once they are known: one
-    # notice for it, naming the run used.
-    values, notices = parse([f for f in FIELDS if f.name != "center"], params)
-    for name, value in dataset_defaults(values["dataset"]).items():
-        if name not in params:
-            values[name] = value
-    center, center_notices = parse([f for f in FIELDS if f.name == "center"], params)
-    values.update(center)
+class NeuralPageState(PageState):
+    """The page's fields, and what they cannot say alone because it reads the link
+    itself: its runs (``run=adam;lr=0.01;batch_size=8``, each with its own batch
+    size; session keys ``nn.run_count``, ``nn.run{i}.optimizer``,
+    ``nn.run{i}.{optimizer}.{hyperparameter}`` and ``nn.run{i}.batch``) and the data
+    set's defaults for the settings a link leaves out (`dataset_defaults`)."""
+
+    def parse(self, params) -> tuple[dict, list[str]]:
+        """The page's values and runs from a query string (never raises)."""
+        # The center is checked against the runs there are, once they are known: one
+        # notice for it, naming the run used.
+        values, notices = parse([f for f in self.fields if f.name != "center"], params)
+        for name, value in dataset_defaults(values["dataset"]).items():
+            if name not in params:
+                values[name] = value
+        center, center_notices = parse([self.field["center"]], params)
+        values.update(center)
+        values["runs"] = runs_of(params, notices, values["n_points"])
+        if values["center"] > len(values["runs"]):
+            given = codec.number(codec.first(params, "center", []))
+            notices.append(
+                f"'center' = {codec.short(given)}: there are {len(values['runs'])} "
+                "runs; using 1."
+            )
+            values["center"] = 1
+        else:
+            notices += center_notices
+        cap_batch(values, notices)
+        return values, notices
+
+    def query(self, values) -> dict:
+        return {**to_query(self.fields, values), "run": format_runs(values["runs"])}
+
+    def write(self, values) -> None:
+        super().write(values)
+        self.write_runs(values["runs"])
+
+    def write_runs(self, runs: list[TrainingRun]) -> None:
+        """The runs into their widgets' state (a removed run's keys go)."""
+        import streamlit as st
+
+        state = st.session_state
+        at = len(self.prefix)
+        for key in [k for k in state if self._is_run_key(str(k), at)]:
+            del state[key]
+        state[self.key("run_count")] = len(runs)
+        for i, training in enumerate(runs):
+            for key, value in self._run_items(f"run{i}.", training.run):
+                state[key] = value
+            state[self.key(f"run{i}.batch")] = int(training.batch_size or 0)
+
+    def _is_run_key(self, key: str, at: int) -> bool:
+        return key.startswith(self.prefix) and RUN_KEY.match(key[at:]) is not None
+
+    def values(self) -> dict:
+        import streamlit as st
+
+        state = st.session_state
+        values = super().values()
+        values["runs"] = [
+            TrainingRun(
+                self._run_from_state(f"run{i}."),
+                int(state[self.key(f"run{i}.batch")]) or None,
+            )
+            for i in range(state[self.key("run_count")])
+        ]
+        return values
+
+
+RUN_KEY = re.compile(r"run\d+\.")
+
+
+def runs_of(params, notices: list[str], n_points: int) -> list[TrainingRun]:
+    """The link's runs (the default runs if it names none that can train), each
+    batch size at most the `n_points` examples."""
     texts = params.get("run")
     if isinstance(texts, str):
         texts = [texts]
@@ -190,26 +304,13 @@ def from_query(params) -> tuple[dict, list[str]]:
     runs = parse_runs(texts, notices) if texts else []
     if not runs:
         runs = parse_runs(list(DEFAULT_RUNS), [])
-    values["runs"] = runs
     for training in runs:
-        if training.batch_size is not None and training.batch_size > values["n_points"]:
-            training.batch_size = values["n_points"]
-    if values["center"] > len(runs):
-        given = codec.number(codec.first(params, "center", []))
-        notices.append(
-            f"'center' = {codec.short(given)}: there are {len(runs)} runs; using 1."
-        )
-        values["center"] = 1
-    else:
-        notices += center_notices
-    cap_batch(values, notices)
-    return values, notices
+        if training.batch_size is not None and training.batch_size > n_points:
+            training.batch_size = n_points
+    return runs
 
 
-def query(values: dict) -> dict:
-    out = to_query(FIELDS, values)
-    out["run"] = format_runs(values["runs"])
-    return out
+PAGE = NeuralPageState("nn.", FIELDS)
 
 
 def model_of(values: dict) -> landscapes.MLP:
@@ -675,3 +776,76 @@ def page_data(values: dict) -> dict:
     """The runs, the slice and every figure the page draws."""
     training = training_data(values)
     return {**training, **views_data(values, training["results"])}
+
+
+# --- the page's text, table and downloads ---------------------------------------------
+
+
+def intro(model_text: str) -> str:
+    return (
+        f"A {model_text} classifier with a logit output and binary cross-entropy, "
+        "trained by each run from the **same initial weights** on the same minibatches "
+        "(drawn without replacement, a fresh shuffle each epoch). Optimization is not "
+        "generalization: watch the held-out (test) curves."
+    )
+
+
+SHARPNESS_CAPTION = (
+    "Sharpness: how much the training loss rises, on average, a step of "
+    f"{SHARPNESS_RADIUS:g} away from the final weights along random "
+    "filter-normalized directions (each neuron moved by half its own size). Flat "
+    "minima rise little; sharp ones, often reached with large batches, a lot."
+)
+BOUNDARY_CAPTION = (
+    "● class 0, ■ class 1 (training points); the background is the final network's "
+    "P(y = 1), the black line its decision boundary s(x) = 0 at the step shown."
+)
+
+
+def illusion_caption(n_parameters: int) -> str:
+    return (
+        "Right: a projected path is not the path. Solid, the true training loss at "
+        "each iterate; dotted, the plane's loss at its projection; below, how far each "
+        f"iterate lies off the plane (the network has {n_parameters} parameters; the "
+        "plane shows two directions of them)."
+    )
+
+
+def results_rows(labels, results, sharpness) -> list[dict]:
+    """The results table: each run's final losses, accuracies, sharpness."""
+    return [
+        {
+            "run": label,
+            "train loss": tables.number(result.loss[-1]),
+            "test loss": tables.number(result.test_loss[-1]),
+            "train accuracy": f"{100 * result.accuracy[-1]:.1f}%",
+            "test accuracy": f"{100 * result.test_accuracy[-1]:.1f}%",
+            f"sharpness (r = {SHARPNESS_RADIUS:g})": tables.number(sharp),
+            "diverged at step": tables.number(result.diverged_at),
+        }
+        for label, result, sharp in zip(labels, results, sharpness, strict=True)
+    ]
+
+
+def downloads(query: dict, page: dict) -> tuple:
+    """The page's three downloads (see ui.widgets.export_buttons)."""
+    labels, results = page["labels"], page["results"]
+    return (
+        (
+            "Decision boundary of run 1 (HTML, plays offline)",
+            page["boundaries"][0],
+            "descent-lab-neural-net.html",
+        ),
+        (
+            "Training curves (CSV)",
+            lambda: export.training_csv(
+                labels, results, page["coords"], page["distance"]
+            ),
+            "descent-lab-training.csv",
+        ),
+        (
+            "Runs with every parameter vector (JSON)",
+            lambda: export.training_json(query, labels, results),
+            "descent-lab-training.json",
+        ),
+    )
