@@ -682,3 +682,24 @@ def forget_surface_params(prefix: str) -> None:
     ]:
         del state[key]
     state.pop(prefix + TYPED_ERROR, None)
+
+
+# ---------------------------------------------------------------- added kinds
+#
+# given   which of `choices` (URL keys) the link carries, for a page whose `settle`
+#         treats a missing key unlike one given wrongly (Compare reads the keys it
+#         shares with the Playground as the Playground does, but a link without
+#         them shows its own). Never written: give it `written=never`.
+
+
+def never(values: Mapping) -> bool:
+    """`Field.written` for a field the link never carries."""
+    return False
+
+
+def _given(field, params, values, notices, unknown):
+    return tuple(key for key in field.choices if key in params)
+
+
+KINDS = (*KINDS, "given")
+_PARSERS["given"] = _given
