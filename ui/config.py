@@ -13,7 +13,6 @@ Format (repeat ``run`` for several runs)::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,14 +28,11 @@ from ui.codec import (
     first,
     format_run,
     format_schedule,
-    format_values,
     number,
     parse_run,
     parse_schedule,
     parse_surface_params,
-    set_hyperparameter,
     short,
-    split_values,
     surface_query,
 )
 
@@ -450,179 +446,4 @@ def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
     query["optimizer"] = config.optimizer
     query["surface"] = config.surface
     query.update(surface_query(config.surface_params))
-    return query
-
-
-MAX_PANELS = limits.PANELS.value
-SCHEDULE_AXIS = "schedule"  # Compare's `vary` value for one panel per schedule
-
-
-@dataclass
-class CompareConfig:
-    """The Compare page: one optimizer, one hyperparameter (or the lr schedule, with
-    each schedule's default settings) varied across panels."""
-
-    surface: str = "quadratic"
-    surface_params: dict[str, float] = field(
-        default_factory=lambda: {"condition_number": 20.0, "angle": 0.3}
-    )
-    start: tuple[float, float] | None = None
-    steps: int = 100
-    run: RunConfig = field(default_factory=lambda: RunConfig("momentum", {"lr": 0.01}))
-    vary: str = "momentum"
-    values: tuple[float | str, ...] = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
-
-    def landscape(self) -> landscapes.Landscape:
-        return landscapes.get(self.surface, **self.surface_params)
-
-    def resolved_start(self) -> tuple[float, float]:
-        return self.start if self.start is not None else self.landscape().default_start
-
-
-def compare_from_query(params: Mapping) -> tuple[CompareConfig, list[str]]:
-    """Never raises; see `from_query`."""
-    base, notices = from_query({k: v for k, v in params.items() if k != "run"})
-    config = CompareConfig()
-    if "surface" in params:
-        config.surface, config.surface_params = base.surface, base.surface_params
-    if "start" in params:
-        config.start = base.start
-    if "steps" in params:
-        config.steps = base.steps
-    text = first(params, "run", notices)
-    if text is not None:
-        run = parse_run(text, notices)
-        if run is not None:
-            config.run = run
-    spec = optimizers.spec(config.run.optimizer)
-    settable = [
-        h.name for h in spec.hyperparameters if h.settable and h.kind == "float"
-    ]
-    vary = first(params, "vary", notices)
-    if vary == SCHEDULE_AXIS:
-        config.vary = SCHEDULE_AXIS
-        config.values = schedules.NAMES
-        names = first(params, "values", notices)
-        if names is not None:
-            parts = split_values(names)
-            chosen = [n for n in parts if n in schedules.NAMES]
-            unknown = [n for n in parts if n not in schedules.NAMES]
-            if unknown:
-                notices.append(
-                    "Unknown schedule names in 'values' were dropped: "
-                    + ", ".join(f"'{n[:40]}'" for n in unknown[:3])
-                    + ("." if len(unknown) <= 3 else ", ...")
-                )
-            if chosen:
-                config.values = tuple(dict.fromkeys(chosen))
-            else:
-                notices.append(
-                    "No schedule names given; using all of them: "
-                    f"{format_values(schedules.NAMES)}."
-                )
-        return config, notices
-    if vary is not None:
-        if vary in settable:
-            config.vary = vary
-        else:
-            notices.append(
-                f"Cannot vary '{vary[:40]}' for {config.run.optimizer}; using lr."
-            )
-            config.vary = "lr"
-    elif config.vary not in settable:
-        config.vary = "lr"
-    defaults = compare_defaults(config.run.optimizer, config.vary)
-    config.values = defaults
-    values = first(params, "values", notices)
-    if values is not None:
-        parts = split_values(values)
-        parsed = []
-        for part in parts[: MAX_PANELS + 1]:
-            if number(part) is None:
-                notices.append(f"'{part[:40]}' in 'values' is not a number; dropped.")
-                continue
-            holder: dict[str, float] = {}
-            set_hyperparameter(
-                config.run.optimizer, spec, config.vary, part, holder, notices
-            )
-            if config.vary in holder:
-                parsed.append(holder[config.vary])
-        if len(parts) > MAX_PANELS:
-            notices.append(
-                f"At most {MAX_PANELS} panels; the rest were dropped "
-                f"{limits.notice(limits.PANELS)}."
-            )
-        if parsed:
-            config.values = tuple(parsed[:MAX_PANELS])
-        else:
-            notices.append(
-                f"No {config.vary} values given; using the defaults "
-                f"{format_values(defaults)}."
-            )
-    return config, notices
-
-
-SPREAD = (0.1, 0.3, 1.0, 3.0)  # Compare's panels: these multiples of a default's gap
-
-
-def spread(hyper: optimizers.Hyperparameter) -> tuple[float, ...]:
-    """A few values of `hyper` around its default, all inside its range: the gap
-    between the default and the nearer end of the range times 0.1, 0.3, 1 and 3, so
-    lr = 1e-3 gives 1e-4 ... 3e-3 and β = 0.9 in [0, 1) gives 0.7 ... 0.99. A default
-    on an end (a weight decay of 0) spreads over the range when it is bounded, else
-    over decades from that end."""
-    low, high, default = hyper.low, hyper.high, hyper.default
-    gaps = [
-        (gap, end, sign)
-        for gap, end, sign in ((default - low, low, 1.0), (high - default, high, -1.0))
-        if math.isfinite(gap) and gap > 0
-    ]
-    if gaps:
-        gap, end, sign = min(gaps, key=lambda g: g[0])
-        candidates = sorted(end + sign * gap * f for f in SPREAD)
-    else:  # the default is the low end and the range is unbounded above
-        candidates = [default + f for f in (0.0, 0.01, 0.1, 1.0)]
-    values = []
-    for value in candidates:
-        value = float(f"{value:.12g}")  # 1 - 0.1 * 0.1 is 0.99, not 0.9899999...
-        try:
-            hyper.check(value)
-        except ValueError:
-            continue
-        if value not in values:
-            values.append(value)
-    return tuple(values)
-
-
-def compare_defaults(optimizer: str, vary: str) -> tuple[float | str, ...]:
-    """The values Compare offers for `vary` of `optimizer`: every schedule, the
-    classic momentum ladder, or `spread` of the hyperparameter."""
-    if vary == SCHEDULE_AXIS:
-        return schedules.NAMES
-    hyper = optimizers.spec(optimizer).hyperparameter(vary)
-    if vary == CompareConfig.vary and all(
-        _inside(hyper, v) for v in CompareConfig.values
-    ):
-        return CompareConfig.values
-    return spread(hyper)
-
-
-def _inside(hyper, value: float) -> bool:
-    try:
-        hyper.check(value)
-    except ValueError:
-        return False
-    return True
-
-
-def compare_to_query(config: CompareConfig) -> dict[str, str]:
-    query = {"surface": config.surface, **surface_query(config.surface_params)}
-    if config.start is not None:
-        query["start"] = f"{short(config.start[0])},{short(config.start[1])}"
-    query["steps"] = str(config.steps)
-    query["run"] = format_run(config.run)
-    query["vary"] = config.vary
-    query["values"] = ",".join(
-        v if isinstance(v, str) else short(v) for v in config.values
-    )
     return query
