@@ -500,6 +500,8 @@ class PageState:
             yield self.key("sched.warmup"), int(schedule.warmup)
         elif field.kind == "surface_params":
             write_surface_params(self.prefix, surface_of(values, field.of).params)
+        elif field.kind == "names":  # a multiselect's value is a list
+            yield key, list(value)
         elif field.kind == "int":
             yield key, int(value)
         elif field.kind == "float":
