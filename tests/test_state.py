@@ -56,3 +56,12 @@ def test_the_stochastic_pages_fields_never_raise(params):
     assert isinstance(notices, list)
     again, more = sto.PAGE.parse(sto.PAGE.query(values))
     assert more == [] and again == values
+
+
+def test_a_given_field_names_the_keys_a_link_carries():
+    from ui.state import Field, never, parse, to_query
+
+    fields = (Field("given", "given", (), choices=("a", "b"), written=never),)
+    values, notices = parse(fields, {"b": "x", "c": "y"})
+    assert values == {"given": ("b",)} and notices == []
+    assert to_query(fields, values) == {}

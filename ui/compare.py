@@ -32,6 +32,10 @@ VALUES = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)  # the classic momentum ladder
 LINK_SURFACE = "rosenbrock"
 LINK_STEPS = 1000
 SPREAD = (0.1, 0.3, 1.0, 3.0)  # panels at these multiples of a default's gap
+VALUES_HELP = (
+    "Separated by commas, semicolons or spaces. Numbers, or for "
+    f"'{SCHEDULE_AXIS}' any of: " + ", ".join(schedules.NAMES)
+)
 
 FIELDS = (
     Field("given", "given", (), choices=("surface", "steps"), written=never),
@@ -252,9 +256,3 @@ def runs(values: dict) -> tuple[landscapes.Landscape, list[np.ndarray], list[str
 def losses(surface, paths: list[np.ndarray]) -> list[np.ndarray]:
     """f along each panel's path."""
     return [surface.value(p[:, 0], p[:, 1]) for p in paths]
-
-
-VALUES_HELP = (
-    "Separated by commas, semicolons or spaces. Numbers, or for "
-    f"'{SCHEDULE_AXIS}' any of: " + ", ".join(schedules.NAMES)
-)
