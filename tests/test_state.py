@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ui import stochastic as sto
-from ui.state import Field, parse, to_query
+from ui.state import Field, never, parse, to_query
 
 FIELDS = (
     Field("rate", "float", 0.1, 1e-5, 10.0),
@@ -59,8 +59,6 @@ def test_the_stochastic_pages_fields_never_raise(params):
 
 
 def test_a_given_field_names_the_keys_a_link_carries():
-    from ui.state import Field, never, parse, to_query
-
     fields = (Field("given", "given", (), choices=("a", "b"), written=never),)
     values, notices = parse(fields, {"b": "x", "c": "y"})
     assert values == {"given": ("b",)} and notices == []
