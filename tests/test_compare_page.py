@@ -9,7 +9,7 @@ from test_pages import app, figure, qp
 
 import optimizers
 from optimizers import schedules
-from ui import config as cfg
+from ui import compare as cmp
 
 PAGE = "pages/compare.py"
 
@@ -46,11 +46,11 @@ FLOAT_AXES = [
     ("optimizer", "hyper"), FLOAT_AXES, ids=[f"{o}.{h.name}" for o, h in FLOAT_AXES]
 )
 def test_the_values_offered_for_every_hyperparameter_lie_in_its_range(optimizer, hyper):
-    config, notices_ = cfg.compare_from_query({"run": optimizer, "vary": hyper.name})
+    values, notices_ = cmp.PAGE.parse({"run": optimizer, "vary": hyper.name})
     assert not notices_
-    assert config.vary == hyper.name
-    assert len(set(config.values)) >= 3  # a comparison, not copies of one panel
-    for value in config.values:
+    assert values["vary"] == hyper.name
+    assert len(set(values["panels"])) >= 3  # a comparison, not copies of one panel
+    for value in values["panels"]:
         assert inside(hyper, value), (value, hyper.describe_range())
 
 
@@ -103,7 +103,7 @@ def test_a_word_among_the_values_is_quoted_as_typed():
 
 @pytest.mark.parametrize("source", ["box", "link"])
 def test_an_empty_box_falls_back_to_the_defaults_with_a_notice(source):
-    defaults = cfg.compare_from_query({"run": "adam", "vary": "beta1"})[0].values
+    defaults = cmp.PAGE.parse({"run": "adam", "vary": "beta1"})[0]["panels"]
     if source == "link":
         at = app(PAGE, run="adam", vary="beta1", values="")
     else:
@@ -123,9 +123,9 @@ def test_changing_vary_starts_from_the_new_parameters_values():
     shown = panel_values(at, "lr")
     assert all(v > 0 and inside(lr, v) for v in shown)
     assert shown == pytest.approx(
-        cfg.compare_from_query({"run": "momentum", "vary": "lr"})[0].values
+        cmp.PAGE.parse({"run": "momentum", "vary": "lr"})[0]["panels"]
     )
-    at.selectbox(key="cmp.vary").select(cfg.SCHEDULE_AXIS).run()
+    at.selectbox(key="cmp.vary").select(cmp.SCHEDULE_AXIS).run()
     assert not at.exception and not at.warning
     titles = [a["text"] for a in figure(at, "cmp.panels")["layout"]["annotations"]]
     assert titles == [f"<b>{name}</b>" for name in schedules.NAMES]
@@ -137,7 +137,7 @@ def test_an_optimizer_without_the_varied_setting_starts_from_lr_values():
     assert not at.exception and not at.warning
     assert at.selectbox(key="cmp.vary").value == "lr"
     assert panel_values(at, "lr") == pytest.approx(
-        cfg.compare_from_query({"run": "gd", "vary": "lr"})[0].values
+        cmp.PAGE.parse({"run": "gd", "vary": "lr"})[0]["panels"]
     )
 
 
@@ -155,3 +155,80 @@ def test_lecturer_mode_is_kept_in_the_link_and_sizes_the_panels_to_the_screen():
     }
     at.run()
     assert figure(at, "cmp.panels")["layout"]["height"] == 2 * ((720 - 150 - 16) // 2)
+
+
+# Without Streamlit: the page's state (ui/compare.py)
+
+
+def test_a_link_without_surface_or_steps_shows_compares_own():
+    values, notices_ = cmp.PAGE.parse({})
+    assert notices_ == []
+    assert values["surface"] == "quadratic"
+    assert values["surface_params"] == {"condition_number": 20.0, "angle": 0.3}
+    assert values["steps"] == 100
+    assert values["vary"] == "momentum"
+    assert values["panels"] == (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+    assert cmp.PAGE.query(values) == {
+        "surface": "quadratic",
+        "condition_number": "20",
+        "angle": "0.3",
+        "steps": "100",
+        "run": "momentum;lr=0.01",
+        "vary": "momentum",
+        "values": "0,0.5,0.8,0.9,0.95,0.99",
+    }
+
+
+def test_keys_shared_with_the_playground_are_read_as_it_reads_them():
+    """An unknown surface or unreadable steps fall back to the Playground's
+    defaults, as before; start, schedule, noise and seed give their notices and are
+    never written back."""
+    values, notices_ = cmp.PAGE.parse(
+        {"surface": "nope", "steps": "x", "noise": "y", "start": "a", "b": "0"}
+    )
+    assert values["surface"] == "rosenbrock" and values["steps"] == 1000
+    assert "Unknown surface 'nope'; using rosenbrock." in notices_
+    assert "'steps=x' is not a number; using 1000." in notices_
+    assert "'noise=y' is not a number; using 0." in notices_
+    assert "'start=a' is not two numbers; using the default." in notices_
+    assert "'b' = 0 is outside [0.1, 1000]; using 0.1." in notices_
+    query = cmp.PAGE.query(values)
+    assert not {"start", "schedule", "noise", "seed", "given"} & set(query)
+
+
+def test_a_link_round_trips():
+    link = {"surface": "rosenbrock", "b": "50", "steps": "40", "run": "adam;lr=0.1"}
+    values, notices_ = cmp.PAGE.parse({**link, "vary": "beta1", "values": "0.5 0.9"})
+    assert notices_ == []
+    query = cmp.PAGE.query(values)
+    assert query == {**link, "vary": "beta1", "values": "0.5,0.9"}
+    again, more = cmp.PAGE.parse(query)
+    assert more == [] and again["panels"] == values["panels"] == (0.5, 0.9)
+
+
+@pytest.mark.parametrize(
+    ("text", "notice"),
+    [
+        ("1,2", "'momentum.momentum' = 1 is outside [0, 0.9999]; using 0.9999."),
+        ("nan", "'nan' in 'values' is not a number; dropped."),
+        ("", "No momentum values given; using the defaults 0, 0.5, 0.8, 0.9, "),
+    ],
+)
+def test_the_values_text_is_read_against_vary(text, notice):
+    _, notices_ = cmp.PAGE.parse({"values": text})
+    assert any(n.startswith(notice) for n in notices_), notices_
+
+
+def test_schedule_names_and_an_unknown_vary():
+    values, notices_ = cmp.PAGE.parse({"vary": "schedule", "values": "step zz cosine"})
+    assert values["panels"] == ("step", "cosine")
+    assert notices_ == ["Unknown schedule names in 'values' were dropped: 'zz'."]
+    values, notices_ = cmp.PAGE.parse({"run": "gd", "vary": "momentum"})
+    assert values["vary"] == "lr"
+    assert notices_ == ["Cannot vary 'momentum' for gd; using lr."]
+
+
+def test_a_link_carries_the_surface_parameters_that_are_not_the_defaults():
+    assert cmp.own_params("rosenbrock", {"a": 1.0, "b": 50.0}) == {"b": 50.0}
+    typed = {"f": "x^2 + y^2", "x_min": -3.0}
+    assert cmp.own_params("custom", typed) == typed

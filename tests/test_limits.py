@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.app_session import AppSession
 from streamlit.testing.v1 import AppTest
 
+from ui import compare as cmp
 from ui import config as cfg
 from ui import figures, limits
 from ui import neural_net as nn
@@ -112,9 +113,10 @@ def test_a_value_over_the_length_limit_is_ignored_with_a_notice_naming_it():
 def test_compare_clamps_steps_and_panels_to_its_limits():
     values = ",".join(str(0.01 * (i + 1)) for i in range(limits.PANELS.value + 3))
     at = app("compare", steps=HUGE, run="gd", vary="lr", values=values)
-    config = at.session_state["cmp.config"]
-    assert config.steps == limits.STEPS.value
-    assert len(config.values) == limits.PANELS.value
+    assert at.session_state["cmp.steps"] == limits.STEPS.value
+    values, _ = cmp.PAGE.parse(dict(at.query_params))
+    assert values["steps"] == limits.STEPS.value
+    assert len(values["panels"]) == limits.PANELS.value
     assert names_limit(at, limits.STEPS) and names_limit(at, limits.PANELS)
     assert at.sidebar.slider(key="cmp.steps").max == limits.STEPS.value
     limits_shown(at, "compare")

@@ -8,6 +8,7 @@ import optimizers
 from ui import codec
 from ui import config as cfg
 from ui import neural_net as nn
+from ui import schedules as schedules_page
 from ui import stochastic as sto
 from ui import sweep as sw
 from ui.presets import BY_KEY, PRESETS
@@ -84,20 +85,20 @@ def test_plateau_stalls_gd_not_adam():
 
 def test_decay_settles_where_constant_bounces():
     preset = BY_KEY["decay-schedules"]
-    config, notices = cfg.schedules_from_query(preset.query)
+    values, notices = schedules_page.PAGE.parse(preset.query)
     assert notices == []
     tails = {}
-    for name in config.schedules:
+    for schedule in schedules_page.chosen(values):
         result = optimizers.run(
-            config.optimizer,
-            config.surface,
-            steps=config.steps,
-            lr=config.lr,
-            schedule=config.schedule(name),
-            gradient_noise=config.noise,
-            seed=config.seed,
+            values["optimizer"],
+            values["surface"],
+            steps=values["steps"],
+            lr=values["lr"],
+            schedule=schedule,
+            gradient_noise=values["noise"],
+            seed=values["seed"],
         )
-        tails[name] = np.mean(result.loss[-100:])
+        tails[schedule.name] = np.mean(result.loss[-100:])
     assert tails["inverse_time"] < 0.5 * tails["constant"]
     assert tails["step"] < 0.5 * tails["constant"]
 
@@ -413,7 +414,7 @@ def test_the_double_wells_basins_under_momentum_are_vertical_bands():
 
 PARSERS = {
     "playground": cfg.from_query,
-    "schedules": cfg.schedules_from_query,
+    "schedules": schedules_page.PAGE.parse,
     "stochastic": sto.PAGE.parse,
     "neural_net": nn.PAGE.parse,
     "sweep": sw.from_query,

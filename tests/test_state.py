@@ -1,11 +1,17 @@
 """The declarative URL codec: untrusted values never raise, are clamped with a notice,
 and every value written reads back as itself."""
 
+import math
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import landscapes
+import optimizers
+from optimizers import schedules
+from ui import codec
 from ui import stochastic as sto
-from ui.state import Field, parse, to_query
+from ui.state import Field, never, parse, to_query, view_fields, view_of
 
 FIELDS = (
     Field("rate", "float", 0.1, 1e-5, 10.0),
@@ -60,13 +66,7 @@ def test_the_stochastic_pages_fields_never_raise(params):
 
 # The composite kinds: runs, a schedule, a surface's parameters and start, names,
 # and the view every page has.
-import math  # noqa: E402
 
-import landscapes  # noqa: E402
-import optimizers  # noqa: E402
-from optimizers import schedules  # noqa: E402
-from ui import codec  # noqa: E402
-from ui.state import view_fields, view_of  # noqa: E402
 
 DEFAULT_RUNS = [codec.RunConfig("gd")]
 COMPOSITE = (
@@ -181,3 +181,10 @@ def test_the_view_fields():
         "Unknown preset 'zzz' was ignored.",
     ]
     assert to_query(view_fields(), values) == {"lecture": "1", "hide": "runs"}
+
+
+def test_a_given_field_names_the_keys_a_link_carries():
+    fields = (Field("given", "given", (), choices=("a", "b"), written=never),)
+    values, notices = parse(fields, {"b": "x", "c": "y"})
+    assert values == {"given": ("b",)} and notices == []
+    assert to_query(fields, values) == {}

@@ -14,7 +14,6 @@ tests/test_expression.py (test_fuzz_only_expression_errors_bounded_work_no_side_
 and is not fuzzed again here.
 """
 
-import dataclasses
 import re
 
 import cmarkgfm
@@ -29,7 +28,7 @@ import optimizers
 from landscapes.typed import DEFAULT_FORMULA
 from optimizers import schedules
 from ui import codec, neural_net, sweep
-from ui import config as cfg
+from ui import schedules as schedules_page
 from ui import stochastic as sto
 from ui import widgets as w
 from ui.presets import BY_KEY
@@ -50,9 +49,7 @@ SURFACE_KEYS = tuple(
     )
 )
 SCHEDULES_KEYS = tuple(
-    f.name
-    for f in dataclasses.fields(cfg.SchedulesConfig)
-    if f.name != "surface_params"
+    f.name for f in schedules_page.FIELDS if f.name != "surface_params"
 )
 
 # The keys each page reads (and a few it ignores, as a shared link may carry them).

@@ -500,6 +500,8 @@ class PageState:
             yield self.key("sched.warmup"), int(schedule.warmup)
         elif field.kind == "surface_params":
             write_surface_params(self.prefix, surface_of(values, field.of).params)
+        elif field.kind == "names":  # a multiselect's value is a list
+            yield key, list(value)
         elif field.kind == "int":
             yield key, int(value)
         elif field.kind == "float":
@@ -682,3 +684,24 @@ def forget_surface_params(prefix: str) -> None:
     ]:
         del state[key]
     state.pop(prefix + TYPED_ERROR, None)
+
+
+# ---------------------------------------------------------------- added kinds
+#
+# given   which of `choices` (URL keys) the link carries, for a page whose `settle`
+#         treats a missing key unlike one given wrongly (Compare reads the keys it
+#         shares with the Playground as the Playground does, but a link without
+#         them shows its own). Never written: give it `written=never`.
+
+
+def never(values: Mapping) -> bool:
+    """`Field.written` for a field the link never carries."""
+    return False
+
+
+def _given(field, params, values, notices, unknown):
+    return tuple(key for key in field.choices if key in params)
+
+
+KINDS = (*KINDS, "given")
+_PARSERS["given"] = _given

@@ -29,6 +29,7 @@ from landscapes.loss_slice import filter_normalized
 from ui import config as cfg
 from ui import figures
 from ui import neural_net as nn
+from ui import schedules as schedules_page
 from ui import stochastic as sto
 from ui.presets import PICTURES, PRESETS, Preset
 
@@ -353,12 +354,11 @@ def curves_plot(
 def schedules_picture(preset: Preset) -> Image.Image:
     """The Schedules page's curves in small: the lr of each schedule (top) and the
     loss of its noisy run (below, log f - f*), in the page's colours."""
-    config, _ = cfg.schedules_from_query(preset.query)
-    chosen = config.chosen()
-    surface = landscapes.get(config.surface)
-    results = config.run()
-    colours = [colour(i) for i in range(len(chosen))]
-    rates = [s.learning_rates(config.lr, config.steps) for s in chosen]
+    values, _ = schedules_page.PAGE.parse(preset.query)
+    surface = landscapes.get(values["surface"])
+    results = schedules_page.runs(values)
+    colours = [colour(i) for i in range(len(results))]
+    rates = schedules_page.curves(values)
     gaps = [figures.loss_gap(r.loss, surface.min_value)[0] for r in results]
     canvas = Canvas()
     top = 72
