@@ -255,7 +255,7 @@ def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
     assert "sw.path" not in " ".join(charts(at))
     main = heatmap(at)
     lr, momentum = main["x"][20], main["y"][17]
-    at.session_state["sw.cell"] = (lr, momentum)  # what the click handler writes
+    sw.choose_cell(at.session_state, lr, momentum)  # what a click does
     at.run()
     assert not at.exception
     surface = quadratic()
@@ -407,7 +407,7 @@ def test_a_diverged_cell_says_where_it_diverged():
     at = app(**SMALL)
     main = heatmap(at)
     lr, momentum = main["x"][-1], main["y"][0]  # lr = 1 on λmax = 10: diverges
-    at.session_state["sw.cell"] = (lr, momentum)
+    sw.choose_cell(at.session_state, lr, momentum)
     at.run()
     assert not at.exception
     surface = quadratic()
@@ -424,7 +424,7 @@ def test_a_clicked_start_on_a_basin_map_shows_the_hessian_there():
     at = app(mode="basins", surface="himmelblau", run="gd;lr=0.01", **SMALL)
     main = heatmap(at)
     x, y = main["x"][5], main["y"][17]
-    at.session_state["sw.cell"] = (x, y)
+    sw.choose_cell(at.session_state, x, y)
     at.run()
     assert not at.exception
     hessian = np.array(
@@ -531,15 +531,15 @@ def test_zoom_to_the_edge_keeps_the_boundary_in_view():
 
 
 def test_the_plane_is_cached_by_what_it_computes_not_by_the_view():
-    values, _ = sw.from_query({"resolution": "10", "steps": "50"})
-    query = sw.query(values)
+    values, _ = sw.PAGE.parse({"resolution": "10", "steps": "50"})
+    query = sw.PAGE.query(values)
     key = sw.plane_key(query)
     for view in ({"outcome": "loss"}, {"cell": "0.1,0.5"}, {"lecture": "1"}):
         assert sw.plane_key({**query, **view}) == key
     for change in ({"steps": "51"}, {"x_range": "0.01,1"}, {"condition_number": "9"}):
         assert sw.plane_key({**query, **change}) != key
         # ... and the changed key computes a different plane.
-        changed, _ = sw.from_query(dict(sw.plane_key({**query, **change})))
+        changed, _ = sw.PAGE.parse(dict(sw.plane_key({**query, **change})))
         a, _ = sw.compute(values)
         b, _ = sw.compute(changed)
         assert a.steps != b.steps or not np.array_equal(
@@ -605,7 +605,7 @@ def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly()
     main = heatmap(at)
     lr, momentum = main["x"][13], main["y"][9]
     assert len(repr(lr)) > 10  # a log axis: an lr no short decimal writes
-    at.session_state["sw.cell"] = (lr, momentum)
+    sw.choose_cell(at.session_state, lr, momentum)
     at.run()
     [button] = at.get("link_button")
     query = parse_qs(urlparse(button.proto.url).query)
