@@ -1,41 +1,22 @@
 """Sweep: a heat map over a plane of two hyperparameters, or a basin map over start
-points, each cell a full run; the theory drawn on it; a clicked cell's run.
-
-Layout only: the page's state is `sw.PAGE` (ui/sweep.py declares its fields), what it
+points, each cell a full run. Layout only: the page's state is `sw.PAGE`; what it
 computes and says, and its callbacks, are in ui/sweep.py and ui/sweep_figures.py."""
+
+from functools import partial
 
 import streamlit as st
 
 import landscapes
 import optimizers
-from optimizers import stability
-from ui import figures, tables
-from ui import state as state_layer
+from ui import figures
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
-from ui.presets import BY_KEY
 from ui.router import ensure_navigation
 
 PAGE = sw.PAGE
 key = PAGE.key
 state = st.session_state
-
-
-def current() -> dict:
-    """The page's values as the widgets hold them, made consistent (sw.settle)."""
-    return PAGE.parse(PAGE.query(PAGE.values()))[0]
-
-
-def new_surface():
-    sw.new_surface(state)
-    state_layer.forget_surface_params(PAGE.prefix)
-
-
-def new_mode():
-    sw.new_mode(state)
-    if state[key("mode")] == "basins":
-        sw.settle_for_basins(state, current())
 
 
 def hyperparameter_inputs(optimizer: str, on_axes: set) -> None:
@@ -52,195 +33,103 @@ def hyperparameter_inputs(optimizer: str, on_axes: set) -> None:
         st.number_input(hyper.name, low, high, key=name, format="%g", help=hyper.help)
 
 
-def axes(values: dict, plane_mode: bool) -> None:
+def pair(*inputs, **kw) -> None:
+    """Two number inputs side by side: (label, low, high, state name) each."""
+    for column, (label, low, high, name) in zip(st.columns(2), inputs, strict=True):
+        column.number_input(label, float(low), float(high), key=key(name), **kw)
+
+
+def axes(values: dict, surface) -> None:
     st.header("Axes")
-    if not plane_mode:
-        bounds = sw.surface_of(values).bounds
-        for axis, (low, high) in zip(("x", "y"), bounds, strict=True):
-            left, right = st.columns(2)
-            low, high = float(low), float(high)
-            left.number_input(f"start {axis} from", low, high, key=key(f"b{axis}_low"))
-            right.number_input("to", low, high, key=key(f"b{axis}_high"))
-        return
-    optimizer = values["run"].optimizer
-    for axis in ("x", "y"):
-        st.selectbox(
-            f"{axis} axis",
-            sw.axis_names(optimizer),
-            key=key(axis),
-            on_change=sw.new_axis,
-            args=(state, axis),
-        )
-        low, high = sw.allowed_range(optimizer, values[axis])
-        left, right = st.columns(2)
-        left.number_input("from", low, high, key=key(f"{axis}_low"), format="%g")
-        right.number_input("to", low, high, key=key(f"{axis}_high"), format="%g")
-        st.checkbox("log scale", key=key(f"{axis}_log"))
+    names = sw.axis_names(values["run"].optimizer)
+    for axis, hyperparameter, inputs in sw.range_inputs(values, surface):
+        if hyperparameter:
+            new_axis = partial(sw.new_axis, state, axis)
+            st.selectbox(f"{axis} axis", names, key=key(axis), on_change=new_axis)
+        pair(*inputs, format="%g" if hyperparameter else None)
+        if hyperparameter:
+            st.checkbox("log scale", key=key(f"{axis}_log"))
 
 
-def sidebar(values: dict, hidden: set) -> None:
-    plane_mode = values["mode"] == "plane"
-    st.radio(
-        "Map",
-        sw.MODES,
-        key=key("mode"),
-        format_func=sw.MODE_LABELS.get,
-        horizontal=True,
-        on_change=new_mode,
-    )
+def sidebar(values: dict, surface, hidden: set) -> None:
+    plane = values["mode"] == "plane"
+    new_mode = partial(sw.new_mode, state, PAGE.values)
+    radio("Map", sw.MODES, "mode", sw.MODE_LABELS, on_change=new_mode)
     if "surface" not in hidden:
         st.header("Surface")
-        PAGE.selectbox(
-            "surface", "Surface", format_func=landscapes.title, on_change=new_surface
-        )
-        w.surface_inputs(
-            PAGE.prefix, values["surface"], on_change=lambda: sw.new_surface(state)
-        )
+        new = partial(sw.new_surface, state)
+        PAGE.selectbox("surface", format_func=landscapes.title, on_change=new)
+        typed = partial(sw.new_surface, state, True)
+        w.surface_inputs(PAGE.prefix, values["surface"], on_change=typed)
     if "runs" not in hidden:
         st.header("Optimizer")
-        choices = sw.plane_optimizers() if plane_mode else optimizers.names()
-        optimizer = st.selectbox(
-            "Optimizer",
-            choices,
-            key=key("optimizer"),
-            on_change=sw.new_optimizer,
-            args=(state,),
-        )
-        hyperparameter_inputs(optimizer, {values["x"], values["y"]} - {None})
-    axes(values, plane_mode)
-    PAGE.slider("resolution", f"Resolution (runs per side, at most {sw.MAX_GRID})")
-    PAGE.slider("steps", f"Steps per run (at most {sw.MAX_STEPS})")
-    PAGE.number_input("tolerance", "tolerance on f − f*", format="%g")
-    if plane_mode and "start" not in hidden:
-        (x0, x1), (y0, y1) = sw.surface_of(values).bounds
-        left, right = st.columns(2)
-        left.number_input(
-            "start x", float(x0), float(x1), key=key("start_x"), format="%.4f"
-        )
-        right.number_input(
-            "start y", float(y0), float(y1), key=key("start_y"), format="%.4f"
-        )
+        names = sw.plane_optimizers() if plane else optimizers.names()
+        new = partial(sw.new_optimizer, state)
+        chosen = st.selectbox("Optimizer", names, key=key("optimizer"), on_change=new)
+        hyperparameter_inputs(chosen, {values["x"], values["y"]} - {None})
+    axes(values, surface)
+    PAGE.slider("resolution")
+    PAGE.slider("steps")
+    PAGE.number_input("tolerance", format="%g")
+    if plane and "start" not in hidden:
+        (x0, x1), (y0, y1) = surface.bounds
+        start = (("start x", x0, x1, "start_x"), ("start y", y0, y1, "start_y"))
+        pair(*start, format="%.4f")
 
 
-def colour_by(mode: str) -> None:
-    st.radio(
-        "Colour by",
-        sw.OUTCOMES[mode],
-        key=key("outcome"),
-        format_func=sw.OUTCOME_TITLES.get,
-        horizontal=True,
-    )
+def radio(label: str, options, name: str, labels: dict, **kw) -> None:
+    kw = {"format_func": labels.get, "horizontal": True, **kw}
+    st.radio(label, options, key=key(name), **kw)
 
 
 def heat_map(view, values, plane, heatmap) -> None:
     st.plotly_chart(figures.Prebuilt(heatmap), key=key("map"))
-    w.figure_clicks(key("clicks"), key("map"), lambda x, y: sw.choose_cell(state, x, y))
-    w.figure_zooms(key("zooms"), key("map"), lambda a, b: sw.zoom_to(state, a, b))
+    w.figure_clicks(key("clicks"), key("map"), partial(sw.choose_cell, state))
+    w.figure_zooms(key("zooms"), key("map"), partial(sw.zoom_to, state))
     if view.lecture:
         w.viewport_probe(key("map"))
-    n = values["resolution"]
-    if state.get(key("zoom")):
-        st.button(
-            sw.recompute_label(plane, state[key("zoom")], n),
-            key=key("recompute"),
-            on_click=sw.recompute_view,
-            args=(state,),
-            type="primary",
-        )
-    buttons = st.columns(2)
-    buttons[0].button(
-        "Reset view", key=key("reset"), on_click=sw.reset_view, args=(state,)
-    )
-    boundary = sw.boundary_box(plane)
-    buttons[1].button(
-        "Zoom to the edge of divergence",
-        key=key("edge"),
-        on_click=sw.zoom_to_edge,
-        args=(state, boundary),
-        disabled=boundary is None,
-        help=sw.EDGE_HELP,
-    )
+    n, zoom = values["resolution"], state.get(key("zoom"))
+    if zoom:
+        label = sw.recompute_label(plane, zoom, n)
+        recompute = partial(sw.recompute_view, state)
+        st.button(label, key=key("recompute"), on_click=recompute, type="primary")
+    reset, edge = st.columns(2)
+    reset.button("Reset view", key=key("reset"), on_click=partial(sw.reset_view, state))
+    box = sw.boundary_box(plane)
+    to_edge = partial(sw.zoom_to_edge, state, box)
+    kw = {"disabled": box is None, "help": sw.EDGE_HELP}
+    edge.button(sw.TO_THE_EDGE, key=key("edge"), on_click=to_edge, **kw)
     st.caption(sw.map_caption(values["outcome"], n, plane.steps))
 
 
-def cell_panel(values, plane, surface, theory, cell) -> None:
-    st.subheader("The chosen cell")
-    st.markdown(w.literal(cell.where))
+def show(blocks) -> None:
+    """(element, text) blocks: st.markdown, st.caption, ... of each text."""
+    for element, text in blocks:
+        getattr(st, element)(text)
+
+
+def cell_panel(view, values, plane, surface, theory, cell) -> None:
+    if view.lecture:
+        radio("Colour by", sw.OUTCOMES[values["mode"]], "outcome", sw.OUTCOME_TITLES)
+        st.markdown(sw.about(values, surface))
+    if cell is None:
+        st.info(sw.CHOOSE_A_CELL)
+        return
+    show([("subheader", "The chosen cell"), ("markdown", w.literal(cell.where))])
     st.markdown(cell.outcome)
-    result = cell.result
-    curvature = None
-    if cell.point is not None:
-        curvature = stability.local_curvature(surface, *cell.point)
     image = w.surface_image(*w.landscape_key(surface))
-    path = sf.path_figure(
-        surface, result, image, curvature, cell.point, sf.stability_circle(plane)
-    )
+    path = sw.cell_path(plane, surface, cell, image)
     st.plotly_chart(figures.Prebuilt(path), key=key("path"))
-    diverged = " (diverged)" if result.diverged_at is not None else ""
-    st.caption(sw.PATH_CAPTION.format(diverged=diverged))
-    playground = sw.playground_config(values, plane, cell.row, cell.col)
-    st.link_button(
-        "Open this run in the Playground",
-        sw.playground_link(playground),
-        icon=":material/arrow_forward:",
-        icon_position="right",
-    )
-    rates = sw.cell_rates(plane, result, theory)
-    if rates is not None:
-        st.markdown(sw.rates_text(rates))
-    if curvature is not None:
-        st.caption(sw.hessian_caption(plane, curvature))
+    notes = sw.cell_notes(plane, theory, cell)
+    show(notes[:1])
+    link = sw.playground_link(sw.playground_config(values, plane, cell.row, cell.col))
+    icon = ":material/arrow_forward:"
+    st.link_button(sw.OPEN_IN_PLAYGROUND, link, icon=icon, icon_position="right")
+    show(notes[1:])
 
 
-def cell_curves(surface, result) -> None:
-    gaps, log_scale = figures.loss_gap(result.loss, surface.min_value)
-    loss = figures.series_figure(
-        [gaps], ["this cell"], "f − f*" if log_scale else "f", log_scale, 300
-    )
-    limit = sw.stability_limit(result)
-    sharpness = sf.sharpness_figure(
-        stability.sharpness_along(surface, result.path),
-        None if limit is None else limit[0],
-        "" if limit is None else limit[1],
-    )
-    a, b = st.columns(2)
-    a.plotly_chart(figures.Prebuilt(loss), key=key("loss"))
-    b.plotly_chart(figures.Prebuilt(sharpness), key=key("sharpness"))
-    b.caption(
-        sw.EDGE_OF_STABILITY + ("" if limit is not None else sw.NO_STABILITY_LINE)
-    )
-
-
-def theory_section(plane, theory) -> None:
-    st.subheader("Theory: exact on quadratics")
-    st.markdown(sw.THEORY_INTRO)
-    st.latex(sw.THEORY_LATEX)
-    if theory is None:
-        st.caption(sw.NO_THEORY)
-    else:
-        st.markdown(sw.theory_text(plane, theory))
-
-
-def basins_section(plane, basins, surface) -> None:
-    rows = sw.basin_rows(plane, basins, sf.LEGEND_MINIMA)
-    if rows:
-        st.markdown(tables.markdown_table(rows, align_right=("starts ending here",)))
-    st.caption(sw.basins_caption(plane, basins))
-    if surface.name == "linear_net":
-        st.markdown(sw.LINEAR_NET)
-
-
-def formulas(spec, surface) -> None:
-    for column, item in zip(st.columns(2), (spec, surface), strict=True):
-        column.markdown(f"**{item.title}**")
-        column.latex(item.latex)
-        column.caption(item.reference)
-
-
-def main() -> None:
-    ensure_navigation()
-    PAGE.load()
-    view = PAGE.header()
+def settled() -> dict:
+    """The widgets' values settled as a link's would be, each change a notice."""
     held = PAGE.values()
     values, edits = PAGE.parse(PAGE.query(held))
     PAGE.write(sw.with_hidden(values, held))
@@ -248,11 +137,18 @@ def main() -> None:
         st.warning(w.literal(notice), icon=":material/edit:")
     if key("settled_note") in state:
         st.info(state.pop(key("settled_note")), icon=":material/tune:")
-    mode = values["mode"]
+    return values
+
+
+def main() -> None:
+    ensure_navigation()
+    PAGE.load()
+    view = PAGE.header()
+    values = settled()
+    mode, surface = values["mode"], sw.surface_of(values)
     with st.sidebar:
-        sidebar(values, set(view.hidden))
+        sidebar(values, surface, set(view.hidden))
     w.limits_panel("sweep")
-    surface = sw.surface_of(values)
     st.title(sw.TITLES[mode])
     if not view.lecture:  # in lecturer mode beside the map, which fills the screen
         st.markdown(sw.about(values, surface))
@@ -262,56 +158,42 @@ def main() -> None:
     except ValueError as error:
         st.error(w.literal(f"These settings cannot run: {error}"))
         st.stop()
-    theory = sw.theory(values, plane) if mode == "plane" else None
-    hint = None if basins is None else sw.unsettled_hint(plane, basins)
-    if hint is not None:
+    theory = sw.theory(values, plane)
+    if hint := sw.unsettled_hint(plane, basins):
         st.info(hint, icon=":material/hourglass_empty:")
-    selected = None
-    if values["cell"] is not None:
-        selected = sw.nearest_cell(plane, values["cell"])
-        if selected is None:  # outside this view (zoomed away): no longer chosen
-            sw.forget_cell(state)
-            query = PAGE.publish({**values, "cell": None})
-
+    cell = sw.chosen_cell(plane, surface, values["cell"])
+    if cell is None and values["cell"] is not None:  # zoomed away: no longer chosen
+        sw.forget_cell(state)
+        query = PAGE.publish({**values, "cell": None})
     if not view.lecture:
-        colour_by(mode)
-    revision = str(hash(sw.plane_key(query)))
-    height = w.lecture_height(key("map"), 560) if view.lecture else 560
-    heatmap = sf.heatmap_figure(
-        plane, values["outcome"], basins, theory, selected, height, revision
-    )
+        radio("Colour by", sw.OUTCOMES[mode], "outcome", sw.OUTCOME_TITLES)
+    px = w.lecture_height(key("map"), 560) if view.lecture else 560
+    at, rev = cell and cell.index, str(hash(sw.plane_key(query)))
+    heatmap = sf.heatmap_figure(plane, values["outcome"], basins, theory, at, px, rev)
     left, right = st.columns([3, 2])
     with left:
         heat_map(view, values, plane, heatmap)
     with right:
-        if view.lecture:
-            colour_by(mode)
-            st.markdown(sw.about(values, surface))
-        if selected is None:
-            st.info(sw.CHOOSE_A_CELL)
-        else:
-            cell = sw.chosen_cell(plane, surface, *selected)
-            cell_panel(values, plane, surface, theory, cell)
-    if selected is not None:
-        cell_curves(surface, cell.result)
-    if mode == "plane":
-        theory_section(plane, theory)
-    else:
-        basins_section(plane, basins, surface)
-    formulas(optimizers.spec(plane.optimizer), surface)
-
+        cell_panel(view, values, plane, surface, theory, cell)
+    if cell is not None:
+        loss, sharpness, caption = sw.cell_curves(surface, cell.result)
+        a, b = st.columns(2)
+        a.plotly_chart(figures.Prebuilt(loss), key=key("loss"))
+        b.plotly_chart(figures.Prebuilt(sharpness), key=key("sharpness"))
+        b.caption(caption)
+    show(sw.under_the_map(plane, basins, theory, surface))
+    items = (optimizers.spec(plane.optimizer), surface)
+    for column, item in zip(st.columns(2), items, strict=True):  # the two formulas
+        column.markdown(f"**{item.title}**")
+        column.latex(item.latex)
+        column.caption(item.reference)
     st.subheader("Share and export")
     link = w.share_link_control(query, key=key("share"))
-    preset = BY_KEY[view.preset] if view.preset else None
-    title = preset.title if preset else "Descent Lab: " + sw.describe(values)
-    lesson = preset.lesson if preset else ""
-    for column, (label, data, name, mime) in zip(
-        st.columns(2),
-        sw.downloads(heatmap, title, lesson, link, plane, basins),
-        strict=True,
-    ):
+    files = sw.downloads(view, values, heatmap, link, plane, basins)
+    for column, (text, data, name, mime) in zip(st.columns(2), files, strict=True):
+        kind = name.rsplit(".", 1)[-1]
         column.download_button(
-            label, data=data, file_name=name, mime=mime, key=key(name.split(".")[-1])
+            text, data=data, file_name=name, mime=mime, key=key(kind)
         )
 
 

@@ -24,10 +24,10 @@ import numpy as np
 import landscapes
 import optimizers
 from optimizers import planes, stability
-from ui import codec, limits, tables
+from ui import codec, export, figures, limits, sweep_figures, tables
 from ui import config as cfg
 from ui.codec import short
-from ui.state import Field, PageState, parse
+from ui.state import TYPED_ERROR, Field, PageState, parse
 
 MODES = ("plane", "basins")
 MODE_TITLES = {"plane": "hyperparameter plane", "basins": "basin map"}
@@ -84,7 +84,13 @@ _ALL_AXES = tuple(
 
 FIELDS = (
     Field("mode", "choice", "plane", choices=MODES),
-    Field("surface", "choice", DEFAULT_SURFACE, choices=tuple(landscapes.names())),
+    Field(
+        "surface",
+        "choice",
+        DEFAULT_SURFACE,
+        choices=tuple(landscapes.names()),
+        label="Surface",
+    ),
     # x, y and outcome: None is "the page decides" (`resolve`), which then names
     # what it uses in place of an unknown one.
     Field("x", "choice", None, choices=_ALL_AXES),
@@ -104,11 +110,25 @@ FIELDS = (
         "region_y", "pair", None, -START_LIMIT, START_LIMIT, parts=("by_low", "by_high")
     ),
     Field(
-        "resolution", "int", DEFAULT_RESOLUTION, 2, MAX_GRID, limit=limits.SWEEP_GRID
+        "resolution",
+        "int",
+        DEFAULT_RESOLUTION,
+        2,
+        MAX_GRID,
+        limit=limits.SWEEP_GRID,
+        label=f"Resolution (runs per side, at most {MAX_GRID})",
     ),
-    Field("steps", "int", DEFAULT_STEPS, 1, MAX_STEPS, limit=limits.STEPS),
+    Field(
+        "steps",
+        "int",
+        DEFAULT_STEPS,
+        1,
+        MAX_STEPS,
+        limit=limits.STEPS,
+        label=f"Steps per run (at most {MAX_STEPS})",
+    ),
     # Above 0: the score divides by it (and a tolerance of 0 is never reached).
-    Field("tolerance", "float", 1e-6, 1e-12, 1e6),
+    Field("tolerance", "float", 1e-6, 1e-12, 1e6, label="tolerance on f − f*"),
     Field(
         "start", "pair", None, -START_LIMIT, START_LIMIT, parts=("start_x", "start_y")
     ),
@@ -529,7 +549,9 @@ def settling_settings(values: dict, share: float = SETTLED_SHARE):
 
 def unsettled_hint(plane, basins) -> str | None:
     """What to change when most starts of a basin map settled nowhere (None when
-    most did settle or diverged)."""
+    most did settle or diverged, or for a plane: `basins` None)."""
+    if basins is None:
+        return None
     if float(np.mean(np.asarray(basins.labels) == planes.UNSETTLED)) <= 0.5:
         return None
     return (
@@ -784,25 +806,33 @@ def forget(state, *names) -> None:
         state.pop(key(name), None)
 
 
-def new_surface(state) -> None:
-    """A new surface (or a typed one's new formula or view): its own start and basin
-    region, no chosen cell."""
+def new_surface(state, typed: bool = False) -> None:
+    """A new surface: its own start, basin region and parameters, no chosen cell
+    (`typed`: a typed surface's new formula or view, its parameters as given)."""
     forget(state, *SURFACE_KEYS)
+    if not typed:  # as ui.state.forget_surface_params, on `state`
+        params = (key("param."), key("typed."))
+        for name in [k for k in state if str(k).startswith(params)]:
+            del state[name]
+        state.pop(key(TYPED_ERROR), None)
 
 
 def new_optimizer(state) -> None:
     forget(state, *AXIS_KEYS, "cell_x", "cell_y", "zoom")
 
 
-def new_mode(state) -> None:
+def new_mode(state, held=None) -> None:
     """The other map: its own outcome, no chosen cell; a plane needs an optimizer
-    with two numeric hyperparameters."""
+    with two numeric hyperparameters; a basin map steps with which its runs settle
+    (`settle_for_basins`, on the values `held()` gives: PAGE.values)."""
     forget(state, "outcome", "cell_x", "cell_y", "zoom")
     if state[key("mode")] == "plane" and state[key("optimizer")] not in (
         plane_optimizers()
     ):
         state[key("optimizer")] = DEFAULT_RUN.optimizer
         new_optimizer(state)
+    if state[key("mode")] == "basins" and held is not None:
+        settle_for_basins(state, PAGE.parse(PAGE.query(held()))[0])
 
 
 def settle_for_basins(state, values: dict) -> None:
@@ -875,6 +905,23 @@ def reset_view(state) -> None:
     forget(state, *(k for k in keys if not k.endswith("_log")), "zoom")
 
 
+def range_inputs(values: dict, surface) -> list[tuple]:
+    """The map's ranges as the sidebar sets them: per axis (x, y), its name, whether
+    it is a hyperparameter (a plane's) or a start coordinate (a basin map's), and its
+    two number inputs (label, low, high, state name): the hyperparameter's allowed
+    range (`allowed_range`), the surface's bounds."""
+    rows = []
+    for axis, bounds in zip("xy", surface.bounds, strict=True):
+        if values["mode"] == "basins":
+            low, high, first, name = *bounds, f"start {axis} from", f"b{axis}"
+        else:
+            low, high = allowed_range(values["run"].optimizer, values[axis])
+            first, name = "from", axis
+        inputs = ((first, low, high, f"{name}_low"), ("to", low, high, f"{name}_high"))
+        rows.append((axis, values["mode"] == "plane", inputs))
+    return rows
+
+
 def with_hidden(values: dict, held: dict) -> dict:
     """`values` with the other mode's fields as `held` (the widgets' state) has them,
     to write back to the state without losing them."""
@@ -888,10 +935,12 @@ TITLES = {
     "plane": "Sweep: a hyperparameter plane",
     "basins": "Sweep: basins of attraction",
 }
+OPEN_IN_PLAYGROUND = "Open this run in the Playground"
 CHOOSE_A_CELL = (
     "Click a cell of the map: its run appears here on the surface, with its loss, "
     "the curvature it meets and a link that opens it in the Playground."
 )
+TO_THE_EDGE = "Zoom to the edge of divergence"
 EDGE_HELP = (
     "The smallest view holding every cell next to one that behaves otherwise "
     "(diverges where it does not), recomputed at full resolution."
@@ -988,9 +1037,24 @@ class ChosenCell:
     where: str
     point: tuple[float, float] | None
     outcome: str
+    curvature: stability.LocalCurvature | None = None
+
+    @property
+    def index(self) -> tuple[int, int]:
+        return self.row, self.col
+
+    @property
+    def diverged_note(self) -> str:
+        return " (diverged)" if self.result.diverged_at is not None else ""
 
 
-def chosen_cell(plane, surface, row: int, col: int) -> ChosenCell:
+def chosen_cell(plane, surface, point) -> ChosenCell | None:
+    """The cell of the plane nearest the chosen `point` (`nearest_cell`): None when
+    no point is chosen or it is outside this view (zoomed away)."""
+    found = None if point is None else nearest_cell(plane, point)
+    if found is None:
+        return None
+    row, col = found
     cell = plane.cell(row, col)
     result = cell_run(plane, row, col)
     if plane.kind == "starts":
@@ -1012,7 +1076,45 @@ def chosen_cell(plane, surface, row: int, col: int) -> ChosenCell:
             if reached is not None
             else "did not reach the tolerance."
         )
-    return ChosenCell(row, col, result, where, point, outcome)
+    curvature = None if point is None else stability.local_curvature(surface, *point)
+    return ChosenCell(row, col, result, where, point, outcome, curvature)
+
+
+def cell_path(plane, surface, cell: ChosenCell, image) -> dict:
+    """The chosen cell's run on the surface (`image`: its contour picture), with the
+    Hessian's eigen-directions where its curvature was taken."""
+    circle = sweep_figures.stability_circle(plane)
+    return sweep_figures.path_figure(
+        surface, cell.result, image, cell.curvature, cell.point, circle
+    )
+
+
+def cell_notes(plane, theory_, cell: ChosenCell) -> list[tuple[str, str]]:
+    """The text under a chosen cell's run, as (element, text): its rate per step
+    against the theory's, and the Hessian where its curvature was taken."""
+    blocks = [("caption", PATH_CAPTION.format(diverged=cell.diverged_note))]
+    rates = cell_rates(plane, cell.result, theory_)
+    if rates is not None:
+        blocks.append(("markdown", rates_text(rates)))
+    if cell.curvature is not None:
+        blocks.append(("caption", hessian_caption(plane, cell.curvature)))
+    return blocks
+
+
+def cell_curves(surface, result) -> tuple[dict, dict, str]:
+    """A chosen cell's loss and sharpness figures, and the sharpness's caption."""
+    gaps, log_scale = figures.loss_gap(result.loss, surface.min_value)
+    loss = figures.series_figure(
+        [gaps], ["this cell"], "f − f*" if log_scale else "f", log_scale, 300
+    )
+    limit = stability_limit(result)
+    sharpness = sweep_figures.sharpness_figure(
+        stability.sharpness_along(surface, result.path),
+        None if limit is None else limit[0],
+        "" if limit is None else limit[1],
+    )
+    caption = EDGE_OF_STABILITY + ("" if limit is not None else NO_STABILITY_LINE)
+    return loss, sharpness, caption
 
 
 def rates_text(rates) -> str:
@@ -1066,10 +1168,43 @@ def theory_text(plane, theory_: Theory) -> str:
     return " ".join(lines)
 
 
+def under_the_map(plane, basins, theory_, surface) -> list[tuple[str, str]]:
+    """What the page says under the map, as (element, text): the theory (a plane)
+    or the minima its starts reach (a basin map)."""
+    if basins is None:
+        return theory_blocks(plane, theory_)
+    return basins_blocks(plane, basins, surface)
+
+
+def theory_blocks(plane, theory_: Theory | None) -> list[tuple[str, str]]:
+    """The plane's theory section, as (element, text)."""
+    blocks = [
+        ("subheader", "Theory: exact on quadratics"),
+        ("markdown", THEORY_INTRO),
+        ("latex", THEORY_LATEX),
+    ]
+    if theory_ is None:
+        return [*blocks, ("caption", NO_THEORY)]
+    return [*blocks, ("markdown", theory_text(plane, theory_))]
+
+
+def basins_blocks(plane, basins, surface) -> list[tuple[str, str]]:
+    """Under a basin map, as (element, text): the minima most starts end in, what
+    diverged and what did not settle."""
+    rows = basin_rows(plane, basins, sweep_figures.LEGEND_MINIMA)
+    blocks = []
+    if rows:
+        table = tables.markdown_table(rows, align_right=("starts ending here",))
+        blocks.append(("markdown", table))
+    blocks.append(("caption", basins_caption(plane, basins)))
+    if surface.name == "linear_net":
+        blocks.append(("markdown", LINEAR_NET))
+    return blocks
+
+
 def basin_rows(plane, basins, most: int) -> list[dict]:
     """The `most` minima most starts end in, with their share of the starts."""
-    from ui.sweep_figures import minimum_label
-
+    minimum_label = sweep_figures.minimum_label
     total = plane.final_loss.size
     chosen = sorted(basins.minima, key=lambda m: -m.count)[:most]
     return [
@@ -1090,10 +1225,14 @@ def basins_caption(plane, basins) -> str:
     )
 
 
-def downloads(heatmap: dict, title: str, lesson: str, link: str, plane, basins):
-    """The page's two downloads: (label, data, file name, mime) each."""
-    from ui import export
+def downloads(view, values: dict, heatmap: dict, link: str, plane, basins):
+    """The page's two downloads: (label, data, file name, mime) each; the HTML is
+    titled by the Gallery preset the page was opened from, if any."""
+    from ui.presets import BY_KEY
 
+    preset = BY_KEY[view.preset] if view.preset else None
+    title = preset.title if preset else "Descent Lab: " + describe(values)
+    lesson = preset.lesson if preset else ""
     return (
         (
             "Heat map (HTML, works offline)",
