@@ -15,6 +15,7 @@ of the session state mapping.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -82,6 +83,21 @@ _ALL_AXES = tuple(
     dict.fromkeys(name for opt in optimizers.names() for name in planes.axis_names(opt))
 )
 
+
+def only_in(mode: str, field: Field) -> Field:
+    """`field`, written in the link of `mode`'s map only (the other map's link has
+    no such key, whatever the widgets hold)."""
+
+    def written(values) -> bool:
+        return values["mode"] == mode and values[field.name] is not None
+
+    return dataclasses.replace(field, written=written)
+
+
+def _pair(name: str, limit: float, parts: tuple[str, str]) -> Field:
+    return Field(name, "pair", None, -limit, limit, parts=parts)
+
+
 FIELDS = (
     Field("mode", "choice", "plane", choices=MODES),
     Field(
@@ -93,22 +109,14 @@ FIELDS = (
     ),
     # x, y and outcome: None is "the page decides" (`resolve`), which then names
     # what it uses in place of an unknown one.
-    Field("x", "choice", None, choices=_ALL_AXES),
-    Field("y", "choice", None, choices=_ALL_AXES),
-    Field(
-        "x_range", "pair", None, -AXIS_CEILING, AXIS_CEILING, parts=("x_low", "x_high")
-    ),
-    Field(
-        "y_range", "pair", None, -AXIS_CEILING, AXIS_CEILING, parts=("y_low", "y_high")
-    ),
-    Field("x_log", "bool", None),
-    Field("y_log", "bool", None),
-    Field(
-        "region_x", "pair", None, -START_LIMIT, START_LIMIT, parts=("bx_low", "bx_high")
-    ),
-    Field(
-        "region_y", "pair", None, -START_LIMIT, START_LIMIT, parts=("by_low", "by_high")
-    ),
+    only_in("plane", Field("x", "choice", None, choices=_ALL_AXES)),
+    only_in("plane", Field("y", "choice", None, choices=_ALL_AXES)),
+    only_in("plane", _pair("x_range", AXIS_CEILING, ("x_low", "x_high"))),
+    only_in("plane", _pair("y_range", AXIS_CEILING, ("y_low", "y_high"))),
+    only_in("plane", Field("x_log", "bool", None)),
+    only_in("plane", Field("y_log", "bool", None)),
+    only_in("basins", _pair("region_x", START_LIMIT, ("bx_low", "bx_high"))),
+    only_in("basins", _pair("region_y", START_LIMIT, ("by_low", "by_high"))),
     Field(
         "resolution",
         "int",
@@ -129,22 +137,20 @@ FIELDS = (
     ),
     # Above 0: the score divides by it (and a tolerance of 0 is never reached).
     Field("tolerance", "float", 1e-6, 1e-12, 1e6, label="tolerance on f − f*"),
-    Field(
-        "start", "pair", None, -START_LIMIT, START_LIMIT, parts=("start_x", "start_y")
-    ),
+    _pair("start", START_LIMIT, ("start_x", "start_y")),
     Field(
         "outcome",
         "choice",
         None,
         choices=tuple(dict.fromkeys(sum(OUTCOMES.values(), ()))),
     ),
-    Field("cell", "pair", None, -AXIS_CEILING, AXIS_CEILING),
+    _pair("cell", AXIS_CEILING, ("cell_x", "cell_y")),
     Field("run", "run", DEFAULT_RUN),
     Field("surface_params", "surface_params", None),
 )
-FIELD = {f.name: f for f in FIELDS}
-# The fields of the other mode: not in the link (its values are None), and on the
-# page kept as the widgets hold them (a plane's axes survive a look at the basins).
+# The fields of the other mode: not in the link (`only_in`; `settle` makes them
+# None), and on the page kept as the widgets hold them (`with_hidden`: a plane's
+# axes survive a look at the basin map).
 HIDDEN = {
     "plane": ("region_x", "region_y"),
     "basins": ("x", "y", "x_range", "y_range", "x_log", "y_log"),
