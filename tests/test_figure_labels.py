@@ -193,7 +193,7 @@ def test_neural_net_charts_on_log_axes_label_plain_numbers():
 
 
 def test_sweep_charts_on_log_axes_label_plain_numbers():
-    values, notices = sw.from_query({"resolution": "4", "steps": "5"})
+    values, notices = sw.PAGE.parse({"resolution": "4", "steps": "5"})
     assert not notices
     plane, basins = sw.compute(values)
     assert plane.x.log  # lr opens on a log axis

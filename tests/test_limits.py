@@ -175,7 +175,7 @@ def test_sweep_clamps_its_grid_and_work_to_its_limits():
 
 def test_a_costly_step_gets_fewer_steps():
     """A line search evaluates f many times per step: the same grid gets fewer."""
-    values, notices = sw.from_query(
+    values, notices = sw.PAGE.parse(
         {"mode": "basins", "run": "cg_polak_ribiere", "resolution": "512"}
     )
     cost = sw.OPTIMIZER_COST["cg_polak_ribiere"]
@@ -263,7 +263,7 @@ def largest_entries():
     yield "undefined_somewhere", True
     # A Sweep plane keeps per cell its final point, losses and counters, and a basin
     # map its labels too, whatever the steps: the largest is a 512 x 512 basin map.
-    values, notices = sw.from_query(
+    values, notices = sw.PAGE.parse(
         {
             "mode": "basins",
             "surface": "rastrigin",

@@ -158,7 +158,7 @@ def test_the_full_batch_run_ends_sharper_and_generalizes_worse():
 
 
 def sweep_values(key):
-    values, notices = sw.from_query(BY_KEY[key].query)
+    values, notices = sw.PAGE.parse(BY_KEY[key].query)
     assert notices == []
     return values
 
@@ -417,7 +417,7 @@ PARSERS = {
     "schedules": schedules_page.PAGE.parse,
     "stochastic": sto.PAGE.parse,
     "neural_net": nn.PAGE.parse,
-    "sweep": sw.from_query,
+    "sweep": sw.PAGE.parse,
 }
 
 

@@ -255,7 +255,7 @@ def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
     assert "sw.path" not in " ".join(charts(at))
     main = heatmap(at)
     lr, momentum = main["x"][20], main["y"][17]
-    at.session_state["sw.cell"] = (lr, momentum)  # what the click handler writes
+    sw.choose_cell(at.session_state, lr, momentum)  # what a click does
     at.run()
     assert not at.exception
     surface = quadratic()
@@ -407,7 +407,7 @@ def test_a_diverged_cell_says_where_it_diverged():
     at = app(**SMALL)
     main = heatmap(at)
     lr, momentum = main["x"][-1], main["y"][0]  # lr = 1 on λmax = 10: diverges
-    at.session_state["sw.cell"] = (lr, momentum)
+    sw.choose_cell(at.session_state, lr, momentum)
     at.run()
     assert not at.exception
     surface = quadratic()
@@ -424,7 +424,7 @@ def test_a_clicked_start_on_a_basin_map_shows_the_hessian_there():
     at = app(mode="basins", surface="himmelblau", run="gd;lr=0.01", **SMALL)
     main = heatmap(at)
     x, y = main["x"][5], main["y"][17]
-    at.session_state["sw.cell"] = (x, y)
+    sw.choose_cell(at.session_state, x, y)
     at.run()
     assert not at.exception
     hessian = np.array(
@@ -531,15 +531,15 @@ def test_zoom_to_the_edge_keeps_the_boundary_in_view():
 
 
 def test_the_plane_is_cached_by_what_it_computes_not_by_the_view():
-    values, _ = sw.from_query({"resolution": "10", "steps": "50"})
-    query = sw.query(values)
+    values, _ = sw.PAGE.parse({"resolution": "10", "steps": "50"})
+    query = sw.PAGE.query(values)
     key = sw.plane_key(query)
     for view in ({"outcome": "loss"}, {"cell": "0.1,0.5"}, {"lecture": "1"}):
         assert sw.plane_key({**query, **view}) == key
     for change in ({"steps": "51"}, {"x_range": "0.01,1"}, {"condition_number": "9"}):
         assert sw.plane_key({**query, **change}) != key
         # ... and the changed key computes a different plane.
-        changed, _ = sw.from_query(dict(sw.plane_key({**query, **change})))
+        changed, _ = sw.PAGE.parse(dict(sw.plane_key({**query, **change})))
         a, _ = sw.compute(values)
         b, _ = sw.compute(changed)
         assert a.steps != b.steps or not np.array_equal(
@@ -605,7 +605,7 @@ def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly()
     main = heatmap(at)
     lr, momentum = main["x"][13], main["y"][9]
     assert len(repr(lr)) > 10  # a log axis: an lr no short decimal writes
-    at.session_state["sw.cell"] = (lr, momentum)
+    sw.choose_cell(at.session_state, lr, momentum)
     at.run()
     [button] = at.get("link_button")
     query = parse_qs(urlparse(button.proto.url).query)
@@ -647,3 +647,75 @@ def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly()
         momentum=momentum,
     )
     np.testing.assert_array_equal(run.path, expected.path)
+
+
+# --- the page's state and callbacks, without Streamlit --------------------------
+
+
+def test_a_link_round_trips_through_the_page_state():
+    values, notices = sw.PAGE.parse(
+        {"run": "adam;lr=0.01", "x": "lr", "y": "beta1", "steps": "30"}
+    )
+    assert notices == []
+    again, notices = sw.PAGE.parse(sw.PAGE.query(values))
+    assert notices == [] and again == values
+    # The start is the surface's default; a basin map's link has no axes.
+    assert values["start"] == tuple(sw.surface_of(values).default_start)
+    basins, _ = sw.PAGE.parse({"mode": "basins", "x": "lr", "x_range": "0.1,1"})
+    assert basins["x"] is None and basins["x_range"] is None
+    assert not {"x", "y", "x_range", "x_log"} & set(sw.PAGE.query(basins))
+
+
+def test_a_refused_run_keeps_its_optimizer_and_unknown_axes_are_named():
+    values, notices = sw.PAGE.parse({"run": "sgd;nesterov=1", "mode": "basins"})
+    assert values["run"] == codec.RunConfig("sgd")
+    assert "Using sgd with its default settings." in notices
+    values, notices = sw.PAGE.parse({"x": "nope", "outcome": "nope"})
+    assert f"Unknown x 'nope'; using the default ({values['x']})." in notices
+    assert "Unknown outcome 'nope'; using the default (score)." in notices
+    _, notices = sw.PAGE.parse({"mode": "basins", "x": "nope"})
+    assert "Unknown x 'nope' was ignored." in notices
+
+
+def test_callbacks_change_the_session_state_mapping():
+    state = {"sw.mode": "plane", "sw.optimizer": "momentum", "sw.x": "lr"}
+    state.update({"sw.y": "momentum", "sw.x_low": 0.1, "sw.x_high": 0.5})
+    sw.choose_cell(state, 0.2, 0.5)
+    assert (state["sw.cell_x"], state["sw.cell_y"]) == (0.2, 0.5)
+    sw.zoom_to(state, (0.1234567, 0.2345678), None)
+    sw.recompute_view(state)
+    assert (state["sw.x_low"], state["sw.x_high"]) == (0.1235, 0.2346)
+    assert "sw.zoom" not in state
+    state["sw.y"] = "lr"  # both axes the same: the other one forgets its own
+    sw.new_axis(state, "y")
+    assert "sw.x" not in state and "sw.x_low" not in state
+    assert "sw.cell_x" not in state
+    state.update({"sw.param.a": 1.0, "sw.typed.f": "x", "sw.start_x": 1.0})
+    sw.new_surface(state, typed=True)
+    assert "sw.start_x" not in state and state["sw.typed.f"] == "x"
+    sw.new_surface(state)
+    assert not any(k.startswith(("sw.param.", "sw.typed.")) for k in state)
+    state.update({"sw.mode": "plane", "sw.optimizer": "gd"})
+    sw.new_mode(state)  # a plane needs two hyperparameters
+    assert state["sw.optimizer"] == sw.DEFAULT_RUN.optimizer
+
+
+def test_the_other_modes_settings_are_kept_as_the_widgets_hold_them():
+    held, _ = sw.PAGE.parse({"x": "momentum", "y": "lr"})
+    held = {**held, "mode": "basins"}
+    values, _ = sw.PAGE.parse(sw.PAGE.query(held))
+    assert values["x"] is None
+    kept = sw.with_hidden(values, held)
+    assert kept["x"] == "momentum" and kept["region_x"] == values["region_x"]
+
+
+def test_the_sidebars_ranges_are_the_engines():
+    values, _ = sw.PAGE.parse({"run": "adam", "x": "lr", "y": "beta1"})
+    surface = sw.surface_of(values)
+    (x, plane, (low, high)), (y, _, _) = sw.range_inputs(values, surface)
+    assert (x, y, plane) == ("x", "y", True)
+    assert low[1:3] == sw.allowed_range("adam", "lr") and low[3] == "x_low"
+    basins, _ = sw.PAGE.parse({"mode": "basins"})
+    (_, plane, (low, high)), _ = sw.range_inputs(basins, surface)
+    assert not plane and low[1:] == (*surface.bounds[0], "bx_low")
+    assert high[3] == "bx_high"

@@ -64,7 +64,11 @@ PAGES = {
     ),
     "sweep": (
         "pages/sweep.py",
-        (*(f.name for f in sweep.FIELDS), "run", *VIEW_KEYS, *SURFACE_KEYS),
+        (
+            *(f.name for f in sweep.FIELDS if f.kind != "surface_params"),
+            *VIEW_KEYS,
+            *SURFACE_KEYS,
+        ),
     ),
     "gallery": ("pages/gallery.py", (*sorted(codec.PAGE_KEYS), "f")),
 }

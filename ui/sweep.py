@@ -1,19 +1,21 @@
-"""The Sweep page's configuration and numbers: a heat map over a plane of two
+"""The Sweep page's configuration, numbers and text: a heat map over a plane of two
 hyperparameters (each cell a full run from one start), or a basin map over start
 points (each cell a run from that start), and the theory that predicts them.
 
-The page's whole state is the URL: `FIELDS` (one declaration, parsed and clamped by
-`ui.fields`) plus the optimizer and its fixed settings as the Playground writes a run
-(``run=momentum;nesterov=1``) and the surface's parameters as the Playground writes
-them. `from_query` never raises; `resolve` makes a configuration consistent (axes the
-optimizer has, ranges inside each hyperparameter's allowed range, log axes above 0,
-start points inside the surface's bounds, the work cap) with a notice per change.
-The numerics are optimizers.planes and optimizers.stability; this module chooses what
-to compute and reads the results out.
+The page's whole state is `PAGE` (ui.state): `FIELDS`, among them the optimizer and
+its fixed settings as the Playground writes a run (``run=momentum;nesterov=1``) and
+the surface's parameters as the Playground writes them. `PAGE.parse` never raises;
+`settle` (through `resolve`) makes a configuration consistent (axes the optimizer
+has, ranges inside each hyperparameter's allowed range, log axes above 0, start
+points inside the surface's bounds, the work cap) with a notice per change. The
+numerics are optimizers.planes and optimizers.stability; this module chooses what to
+compute and reads the results out. The page's callbacks are here too, as functions
+of the session state mapping.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -23,10 +25,10 @@ import numpy as np
 import landscapes
 import optimizers
 from optimizers import planes, stability
-from ui import codec, limits
+from ui import codec, export, figures, limits, sweep_figures, tables
 from ui import config as cfg
-from ui.codec import first, short
-from ui.state import Field, parse, to_query
+from ui.codec import short
+from ui.state import TYPED_ERROR, Field, PageState, parse
 
 MODES = ("plane", "basins")
 MODE_TITLES = {"plane": "hyperparameter plane", "basins": "basin map"}
@@ -81,33 +83,78 @@ _ALL_AXES = tuple(
     dict.fromkeys(name for opt in optimizers.names() for name in planes.axis_names(opt))
 )
 
+
+def only_in(mode: str, field: Field) -> Field:
+    """`field`, written in the link of `mode`'s map only (the other map's link has
+    no such key, whatever the widgets hold)."""
+
+    def written(values) -> bool:
+        return values["mode"] == mode and values[field.name] is not None
+
+    return dataclasses.replace(field, written=written)
+
+
+def _pair(name: str, limit: float, parts: tuple[str, str]) -> Field:
+    return Field(name, "pair", None, -limit, limit, parts=parts)
+
+
 FIELDS = (
     Field("mode", "choice", "plane", choices=MODES),
-    Field("surface", "choice", DEFAULT_SURFACE, choices=tuple(landscapes.names())),
-    Field("x", "choice", None, choices=_ALL_AXES),
-    Field("y", "choice", None, choices=_ALL_AXES),
-    Field("x_range", "pair", None, -AXIS_CEILING, AXIS_CEILING),
-    Field("y_range", "pair", None, -AXIS_CEILING, AXIS_CEILING),
-    Field("x_log", "bool", None),
-    Field("y_log", "bool", None),
-    Field("region_x", "pair", None, -START_LIMIT, START_LIMIT),
-    Field("region_y", "pair", None, -START_LIMIT, START_LIMIT),
     Field(
-        "resolution", "int", DEFAULT_RESOLUTION, 2, MAX_GRID, limit=limits.SWEEP_GRID
+        "surface",
+        "choice",
+        DEFAULT_SURFACE,
+        choices=tuple(landscapes.names()),
+        label="Surface",
     ),
-    Field("steps", "int", DEFAULT_STEPS, 1, MAX_STEPS, limit=limits.STEPS),
+    # x, y and outcome: None is "the page decides" (`resolve`), which then names
+    # what it uses in place of an unknown one.
+    only_in("plane", Field("x", "choice", None, choices=_ALL_AXES)),
+    only_in("plane", Field("y", "choice", None, choices=_ALL_AXES)),
+    only_in("plane", _pair("x_range", AXIS_CEILING, ("x_low", "x_high"))),
+    only_in("plane", _pair("y_range", AXIS_CEILING, ("y_low", "y_high"))),
+    only_in("plane", Field("x_log", "bool", None)),
+    only_in("plane", Field("y_log", "bool", None)),
+    only_in("basins", _pair("region_x", START_LIMIT, ("bx_low", "bx_high"))),
+    only_in("basins", _pair("region_y", START_LIMIT, ("by_low", "by_high"))),
+    Field(
+        "resolution",
+        "int",
+        DEFAULT_RESOLUTION,
+        2,
+        MAX_GRID,
+        limit=limits.SWEEP_GRID,
+        label=f"Resolution (runs per side, at most {MAX_GRID})",
+    ),
+    Field(
+        "steps",
+        "int",
+        DEFAULT_STEPS,
+        1,
+        MAX_STEPS,
+        limit=limits.STEPS,
+        label=f"Steps per run (at most {MAX_STEPS})",
+    ),
     # Above 0: the score divides by it (and a tolerance of 0 is never reached).
-    Field("tolerance", "float", 1e-6, 1e-12, 1e6),
-    Field("start", "pair", None, -START_LIMIT, START_LIMIT),
+    Field("tolerance", "float", 1e-6, 1e-12, 1e6, label="tolerance on f − f*"),
+    _pair("start", START_LIMIT, ("start_x", "start_y")),
     Field(
         "outcome",
         "choice",
         None,
         choices=tuple(dict.fromkeys(sum(OUTCOMES.values(), ()))),
     ),
-    Field("cell", "pair", None, -AXIS_CEILING, AXIS_CEILING),
+    _pair("cell", AXIS_CEILING, ("cell_x", "cell_y")),
+    Field("run", "run", DEFAULT_RUN),
+    Field("surface_params", "surface_params", None),
 )
-FIELD = {f.name: f for f in FIELDS}
+# The fields of the other mode: not in the link (`only_in`; `settle` makes them
+# None), and on the page kept as the widgets hold them (`with_hidden`: a plane's
+# axes survive a look at the basin map).
+HIDDEN = {
+    "plane": ("region_x", "region_y"),
+    "basins": ("x", "y", "x_range", "y_range", "x_log", "y_log"),
+}
 # What the plane depends on: the rest (outcome, the chosen cell, lecturer mode's
 # keys) only changes the view.
 VIEW_ONLY = ("outcome", "cell", "lecture", "hide", "preset")
@@ -161,32 +208,51 @@ def surface_of(values: dict) -> landscapes.Landscape:
     return landscapes.get(values["surface"], **values["surface_params"])
 
 
-def from_query(params) -> tuple[dict, list[str]]:
-    """The page's values from a query string (never raises), with notices."""
-    unknown: dict[str, str] = {}  # x, y, outcome: named once resolve has chosen
-    values, notices = parse(FIELDS, params, unknown)
-    values["run"] = DEFAULT_RUN
-    text = first(params, "run", notices)
-    if text is not None:
-        run = codec.parse_run(text, notices)
-        name = text.split(";")[0].strip()
-        if run is not None:
-            values["run"] = run
-        elif name in optimizers.names():  # settings it refuses: its defaults
-            notices.append(f"Using {name} with its default settings.")
-            values["run"] = codec.RunConfig(name)
-    values["surface_params"] = codec.parse_surface_params(
-        values["surface"], params, notices
-    )
+def settle(values: dict, notices: list[str]) -> None:
+    """`resolve`, the surface's default start where the link gives none, and None for
+    the other mode's fields (they are not in its link)."""
     resolve(values, notices)
-    for key, text in unknown.items():
-        if values[key] is None:  # x and y on a basin map: no axes to name
-            notices.append(f"Unknown {key} '{text}' was ignored.")
-        else:
-            notices.append(
-                f"Unknown {key} '{text}'; using the default ({values[key]})."
-            )
-    return values, notices
+    if values["start"] is None:
+        values["start"] = tuple(map(float, surface_of(values).default_start))
+    for name in HIDDEN[values["mode"]]:
+        values[name] = None
+
+
+def refused_run(params, notices: list[str]) -> codec.RunConfig | None:
+    """The link's optimizer at its defaults when it names a known one whose settings
+    it refuses together (``sgd;nesterov=1``: ui.state drops such a run)."""
+    text = codec.first(params, "run", [])
+    if text is None or codec.parse_run(text, []) is not None:
+        return None
+    name = text.split(";")[0].strip()
+    if name not in optimizers.names():
+        return None
+    notices.append(f"Using {name} with its default settings.")
+    return codec.RunConfig(name)
+
+
+class SweepState(PageState):
+    """The Sweep's PageState: its `parse` keeps a refused run's optimizer
+    (`refused_run`), and names an unknown x, y or outcome once `settle` has decided
+    what it uses (ui.state.parse's `unknown`)."""
+
+    def parse(self, params) -> tuple[dict, list[str]]:
+        unknown: dict[str, str] = {}
+        values, notices = parse(self.fields, params, unknown)
+        values["run"] = refused_run(params, notices) or values["run"]
+        settle(values, notices)
+        for key, text in unknown.items():
+            if values[key] is None:  # x and y on a basin map: no axes to name
+                notices.append(f"Unknown {key} '{text}' was ignored.")
+            else:
+                notices.append(
+                    f"Unknown {key} '{text}'; using the default ({values[key]})."
+                )
+        return values, notices
+
+
+PAGE = SweepState("sw.", FIELDS, settle)
+key = PAGE.key
 
 
 def resolve(values: dict, notices: list[str]) -> None:
@@ -333,20 +399,6 @@ def short_range(low: float, high: float) -> tuple[float, float]:
         if a < b:
             return a, b
     return float(low), float(high)
-
-
-def query(values: dict) -> dict[str, str]:
-    """The query string of `values` (every field, so a link pins every number)."""
-    out = to_query(FIELDS, values)
-    if values["mode"] == "basins":
-        for key in ("x", "y", "x_range", "y_range", "x_log", "y_log"):
-            out.pop(key, None)
-    else:
-        out.pop("region_x", None)
-        out.pop("region_y", None)
-    out["run"] = codec.format_run(values["run"])
-    out.update(codec.surface_query(values["surface_params"]))
-    return out
 
 
 def plane_key(query_: dict) -> tuple:
@@ -503,7 +555,9 @@ def settling_settings(values: dict, share: float = SETTLED_SHARE):
 
 def unsettled_hint(plane, basins) -> str | None:
     """What to change when most starts of a basin map settled nowhere (None when
-    most did settle or diverged)."""
+    most did settle or diverged, or for a plane: `basins` None)."""
+    if basins is None:
+        return None
     if float(np.mean(np.asarray(basins.labels) == planes.UNSETTLED)) <= 0.5:
         return None
     return (
@@ -744,3 +798,460 @@ def stability_limit(result) -> tuple[np.ndarray, str] | None:
     if result.optimizer == "momentum" and result.hyperparameters.get("nesterov"):
         name = "2(1 + β)/((1 + 2β) lr)"
     return np.asarray(limit, dtype=float), name
+
+
+# --- the page's callbacks: they change the session state `state` only ------------
+
+AXIS_KEYS = ("x", "y", "x_low", "x_high", "x_log", "y_low", "y_high", "y_log")
+REGION_KEYS = ("bx_low", "bx_high", "by_low", "by_high")
+SURFACE_KEYS = ("start_x", "start_y", *REGION_KEYS, "cell_x", "cell_y", "zoom")
+
+
+def forget(state, *names) -> None:
+    for name in names:
+        state.pop(key(name), None)
+
+
+def new_surface(state, typed: bool = False) -> None:
+    """A new surface: its own start, basin region and parameters, no chosen cell
+    (`typed`: a typed surface's new formula or view, its parameters as given)."""
+    forget(state, *SURFACE_KEYS)
+    if not typed:  # as ui.state.forget_surface_params, on `state`
+        params = (key("param."), key("typed."))
+        for name in [k for k in state if str(k).startswith(params)]:
+            del state[name]
+        state.pop(key(TYPED_ERROR), None)
+
+
+def new_optimizer(state) -> None:
+    forget(state, *AXIS_KEYS, "cell_x", "cell_y", "zoom")
+
+
+def new_mode(state, held=None) -> None:
+    """The other map: its own outcome, no chosen cell; a plane needs an optimizer
+    with two numeric hyperparameters; a basin map steps with which its runs settle
+    (`settle_for_basins`, on the values `held()` gives: PAGE.values)."""
+    forget(state, "outcome", "cell_x", "cell_y", "zoom")
+    if state[key("mode")] == "plane" and state[key("optimizer")] not in (
+        plane_optimizers()
+    ):
+        state[key("optimizer")] = DEFAULT_RUN.optimizer
+        new_optimizer(state)
+    if state[key("mode")] == "basins" and held is not None:
+        settle_for_basins(state, PAGE.parse(PAGE.query(held()))[0])
+
+
+def settle_for_basins(state, values: dict) -> None:
+    """Steps (and, if need be, lr) with which most starts of `values`' basin map
+    settle (`settling_settings`: a plane's 200 steps leave most of a basin map
+    grey), and a note saying so for the page's next run."""
+    found = settling_settings(values)
+    if found is None:
+        return
+    steps, run, share = found
+    changed = [f"Steps {values['steps']} → {steps}"] if steps != values["steps"] else []
+    state[key("steps")] = steps
+    if run != values["run"]:
+        lr = run.hyperparameters["lr"]
+        before = optimizers.resolve_hyperparameters(
+            run.optimizer, values["run"].hyperparameters
+        )["lr"]
+        changed.append(f"lr {before:g} → {lr:g}")
+        state[key(f"{run.optimizer}.lr")] = float(lr)
+    state[key("settled_note")] = (
+        f"{' and '.join(changed)} for the basin map, so that runs can settle: "
+        f"{100 * share:.0f}% of a coarse {PROBE_GRID} x {PROBE_GRID} map of "
+        "these starts did."
+    )
+
+
+def new_axis(state, axis: str) -> None:
+    """A new hyperparameter on `axis`: its own range and scale; the other axis its
+    defaults if it showed the same one."""
+    forget(state, f"{axis}_low", f"{axis}_high", f"{axis}_log", "cell_x", "cell_y")
+    forget(state, "zoom")
+    other = "y" if axis == "x" else "x"
+    if state[key(axis)] == state.get(key(other)):
+        forget(state, other, f"{other}_low", f"{other}_high", f"{other}_log")
+
+
+def choose_cell(state, x: float, y: float) -> None:
+    state[key("cell_x")], state[key("cell_y")] = x, y
+
+
+def forget_cell(state) -> None:
+    forget(state, "cell_x", "cell_y")
+
+
+def zoom_to(state, x_range, y_range) -> None:
+    """A box dragged on the map (None, None: zoomed back out)."""
+    zoom = None if x_range is None and y_range is None else (x_range, y_range)
+    state[key("zoom")] = zoom
+
+
+def recompute_view(state) -> None:
+    """The zoomed box becomes the map's ranges (computed at full resolution)."""
+    zoom = state.pop(key("zoom"), None)
+    if not zoom:
+        return
+    names = ("x", "y") if state[key("mode")] == "plane" else ("bx", "by")
+    for name, box in zip(names, zoom, strict=True):
+        if box is not None:
+            state[key(f"{name}_low")], state[key(f"{name}_high")] = short_range(*box)
+
+
+def zoom_to_edge(state, box) -> None:
+    state[key("zoom")] = box
+    recompute_view(state)
+
+
+def reset_view(state) -> None:
+    """The mode's default ranges (the log scales as they are)."""
+    keys = AXIS_KEYS[2:] if state[key("mode")] == "plane" else REGION_KEYS
+    forget(state, *(k for k in keys if not k.endswith("_log")), "zoom")
+
+
+def range_inputs(values: dict, surface) -> list[tuple]:
+    """The map's ranges as the sidebar sets them: per axis (x, y), its name, whether
+    it is a hyperparameter (a plane's) or a start coordinate (a basin map's), and its
+    two number inputs (label, low, high, state name): the hyperparameter's allowed
+    range (`allowed_range`), the surface's bounds."""
+    rows = []
+    for axis, bounds in zip("xy", surface.bounds, strict=True):
+        if values["mode"] == "basins":
+            low, high, first, name = *bounds, f"start {axis} from", f"b{axis}"
+        else:
+            low, high = allowed_range(values["run"].optimizer, values[axis])
+            first, name = "from", axis
+        inputs = ((first, low, high, f"{name}_low"), ("to", low, high, f"{name}_high"))
+        rows.append((axis, values["mode"] == "plane", inputs))
+    return rows
+
+
+def with_hidden(values: dict, held: dict) -> dict:
+    """`values` with the other mode's fields as `held` (the widgets' state) has them,
+    to write back to the state without losing them."""
+    return {**values, **{name: held[name] for name in HIDDEN[values["mode"]]}}
+
+
+# --- the page's text ---------------------------------------------------------------
+
+MODE_LABELS = {"plane": "Hyperparameter plane", "basins": "Basins"}
+TITLES = {
+    "plane": "Sweep: a hyperparameter plane",
+    "basins": "Sweep: basins of attraction",
+}
+OPEN_IN_PLAYGROUND = "Open this run in the Playground"
+CHOOSE_A_CELL = (
+    "Click a cell of the map: its run appears here on the surface, with its loss, "
+    "the curvature it meets and a link that opens it in the Playground."
+)
+TO_THE_EDGE = "Zoom to the edge of divergence"
+EDGE_HELP = (
+    "The smallest view holding every cell next to one that behaves otherwise "
+    "(diverges where it does not), recomputed at full resolution."
+)
+PATH_CAPTION = (
+    "White x: the start; red dot: where the run ends{diverged}; gold stars: the "
+    "global minima."
+)
+EDGE_OF_STABILITY = (
+    "The edge of stability: gradient descent with step lr cannot stay where the "
+    "sharpness λmax is above 2/lr (heavy ball: 2(1 + β)/lr); it is thrown out, or, in "
+    "a deep net, the sharpness hovers at the line (Cohen et al. 2021)."
+)
+NO_STABILITY_LINE = (
+    " No line here: an adaptive method rescales each coordinate, so its limit is on "
+    "a rescaled Hessian."
+)
+THEORY_INTRO = (
+    "On a quadratic with Hessian eigenvalues λ, every method here is a linear "
+    "iteration, and it converges exactly when its iteration matrix's spectral radius "
+    "is below 1:"
+)
+THEORY_LATEX = (
+    r"\text{GD: } 0 < \eta\lambda < 2 \qquad "
+    r"\text{heavy ball: } 0 \le \beta < 1,\ 0 < \eta\lambda < 2(1+\beta) \qquad "
+    r"\text{Nesterov: } 0 < \eta\lambda < \tfrac{2(1+\beta)}{1+2\beta}"
+)
+NO_THEORY = (
+    "This surface's Hessian changes from point to point, so no region is drawn: "
+    "pick the eccentric quadratic to see the theory on the measurement."
+)
+LINEAR_NET = (
+    "On (1 − xy)²/2 every point of the hyperbola xy = 1 is a minimum, with λmax = "
+    "x² + y²: gradient descent can settle only inside the circle lr·(x² + y²) < 2 "
+    "(dashed). Colour by the final point's sharpness to see it: no run ends outside."
+)
+
+
+def about(values: dict, surface) -> str:
+    """What a cell of the map is."""
+    optimizer = values["run"].optimizer
+    if values["mode"] == "plane":
+        return (
+            f"Each cell is one full run of **{optimizer}** on **{surface.title}** "
+            "from the same start, with the two settings of its place on the axes. "
+            "Click a cell to see its run; drag a box to zoom in, then recompute that "
+            "view at full resolution."
+        )
+    return (
+        f"Each cell is one run of **{optimizer}** on **{surface.title}** starting "
+        "from that point, coloured by where it ends. Click a start to see its run "
+        "and the surface's curvature there."
+    )
+
+
+def recompute_label(plane, zoom, n: int) -> str:
+    """The button that recomputes a zoomed box."""
+    boxes = [
+        f"{axis.name} {box[0]:.4g} to {box[1]:.4g}"
+        for axis, box in zip((plane.x, plane.y), zoom, strict=True)
+        if box is not None
+    ]
+    return f"Recompute this view at {n} x {n}: " + ", ".join(boxes)
+
+
+def map_caption(outcome: str, n: int, steps: int) -> str:
+    """What the map's colours mean."""
+    if outcome == "score":
+        marks = [
+            "blue: reached the tolerance (darker: sooner)",
+            "red: diverged (darker: sooner)",
+            f"pale: neither within {steps} steps (shade: the rate so far)",
+        ]
+    else:
+        marks = ["black: diverged"]
+    if outcome == "steps":
+        marks.append("grey: tolerance not reached")
+    elif outcome == "basin":
+        marks.append("grey: did not settle at a minimum")
+    return (
+        "; ".join(marks) + f". {n} x {n} runs x {steps} steps. Drag a box on the map "
+        "to zoom; double-click to zoom back out."
+    )
+
+
+@dataclass
+class ChosenCell:
+    """A clicked cell: where it is, its run, the point its curvature is taken at
+    (None: a diverged run's end), and the text under its heading."""
+
+    row: int
+    col: int
+    result: optimizers.RunResult
+    where: str
+    point: tuple[float, float] | None
+    outcome: str
+    curvature: stability.LocalCurvature | None = None
+
+    @property
+    def index(self) -> tuple[int, int]:
+        return self.row, self.col
+
+    @property
+    def diverged_note(self) -> str:
+        return " (diverged)" if self.result.diverged_at is not None else ""
+
+
+def chosen_cell(plane, surface, point) -> ChosenCell | None:
+    """The cell of the plane nearest the chosen `point` (`nearest_cell`): None when
+    no point is chosen or it is outside this view (zoomed away)."""
+    found = None if point is None else nearest_cell(plane, point)
+    if found is None:
+        return None
+    row, col = found
+    cell = plane.cell(row, col)
+    result = cell_run(plane, row, col)
+    if plane.kind == "starts":
+        where = "start ({:.4g}, {:.4g})".format(*cell["start"])
+        point = tuple(cell["start"])
+    else:
+        where = (
+            f"{plane.x.name} = {plane.x.values[col]:.4g}, "
+            f"{plane.y.name} = {plane.y.values[row]:.4g}"
+        )
+        point = tuple(result.path[-1]) if result.diverged_at is None else None
+    if result.diverged_at is not None:
+        outcome = f"**Diverged at step {result.diverged_at}.**"
+    else:
+        gap = result.final_loss - surface.min_value
+        reached = result.steps_to_tolerance
+        outcome = f"Final f − f* = {tables.number(gap)}; " + (
+            f"reached the tolerance at step {reached}."
+            if reached is not None
+            else "did not reach the tolerance."
+        )
+    curvature = None if point is None else stability.local_curvature(surface, *point)
+    return ChosenCell(row, col, result, where, point, outcome, curvature)
+
+
+def cell_path(plane, surface, cell: ChosenCell, image) -> dict:
+    """The chosen cell's run on the surface (`image`: its contour picture), with the
+    Hessian's eigen-directions where its curvature was taken."""
+    circle = sweep_figures.stability_circle(plane)
+    return sweep_figures.path_figure(
+        surface, cell.result, image, cell.curvature, cell.point, circle
+    )
+
+
+def cell_notes(plane, theory_, cell: ChosenCell) -> list[tuple[str, str]]:
+    """The text under a chosen cell's run, as (element, text): its rate per step
+    against the theory's, and the Hessian where its curvature was taken."""
+    blocks = [("caption", PATH_CAPTION.format(diverged=cell.diverged_note))]
+    rates = cell_rates(plane, cell.result, theory_)
+    if rates is not None:
+        blocks.append(("markdown", rates_text(rates)))
+    if cell.curvature is not None:
+        blocks.append(("caption", hessian_caption(plane, cell.curvature)))
+    return blocks
+
+
+def cell_curves(surface, result) -> tuple[dict, dict, str]:
+    """A chosen cell's loss and sharpness figures, and the sharpness's caption."""
+    gaps, log_scale = figures.loss_gap(result.loss, surface.min_value)
+    loss = figures.series_figure(
+        [gaps], ["this cell"], "f − f*" if log_scale else "f", log_scale, 300
+    )
+    limit = stability_limit(result)
+    sharpness = sweep_figures.sharpness_figure(
+        stability.sharpness_along(surface, result.path),
+        None if limit is None else limit[0],
+        "" if limit is None else limit[1],
+    )
+    caption = EDGE_OF_STABILITY + ("" if limit is not None else NO_STABILITY_LINE)
+    return loss, sharpness, caption
+
+
+def rates_text(rates) -> str:
+    predicted, measured = rates
+    return (
+        f"Rate per step: theory (the iteration's spectral radius) "
+        f"**{predicted:.4f}**; measured on this run "
+        f"**{'—' if measured is None else f'{measured:.4f}'}**."
+    )
+
+
+def hessian_caption(plane, curvature) -> str:
+    eigenvalues = np.asarray(curvature.eigenvalues, dtype=float)
+    at = "this start" if plane.kind == "starts" else "the run's end"
+    return (
+        f"Hessian at {at}: λ = {eigenvalues[0]:.4g}, {eigenvalues[1]:.4g} "
+        f"(arrows: the eigen-directions); condition number "
+        f"{curvature.condition_number:.4g}; 2/λmax = {curvature.lr_bound:.4g}."
+    )
+
+
+def theory_text(plane, theory_: Theory) -> str:
+    """What the quadratic theory says of this plane, and how the measurement
+    agrees."""
+    lines = [
+        f"Here λ = {theory_.eigenvalues[0]:.4g} and {theory_.eigenvalues[-1]:.4g}: "
+        f"gradient descent diverges for lr > 2/λmax = {theory_.lr_bound:.4g}."
+    ]
+    if theory_.region is None:
+        lines.append(
+            f"No closed form is drawn for {plane.optimizer} on "
+            f"{plane.x.name} x {plane.y.name}."
+        )
+    else:
+        agree = float(np.mean(theory_.region == ~plane.diverged))
+        lines.append(
+            "The dashed magenta line bounds the predicted region; the prediction "
+            f"and the measured divergence agree on {100 * agree:.1f}% of the cells "
+            f"(cells near the line may need more than {plane.steps} steps to show "
+            "which side they are on)."
+        )
+    if theory_.optimal is not None:
+        lr_opt, momentum_opt, rate = theory_.optimal
+        measured = theory_.measured_rate
+        lines.append(
+            f"The optimal heavy-ball pair (gold star): lr = {lr_opt:.4g}, β = "
+            f"{momentum_opt:.4g}, predicted rate (√κ − 1)/(√κ + 1) = {rate:.4f} per "
+            f"step; measured on a run there: "
+            f"{'—' if measured is None else f'{measured:.4f}'}."
+        )
+    return " ".join(lines)
+
+
+def under_the_map(plane, basins, theory_, surface) -> list[tuple[str, str]]:
+    """What the page says under the map, as (element, text): the theory (a plane)
+    or the minima its starts reach (a basin map)."""
+    if basins is None:
+        return theory_blocks(plane, theory_)
+    return basins_blocks(plane, basins, surface)
+
+
+def theory_blocks(plane, theory_: Theory | None) -> list[tuple[str, str]]:
+    """The plane's theory section, as (element, text)."""
+    blocks = [
+        ("subheader", "Theory: exact on quadratics"),
+        ("markdown", THEORY_INTRO),
+        ("latex", THEORY_LATEX),
+    ]
+    if theory_ is None:
+        return [*blocks, ("caption", NO_THEORY)]
+    return [*blocks, ("markdown", theory_text(plane, theory_))]
+
+
+def basins_blocks(plane, basins, surface) -> list[tuple[str, str]]:
+    """Under a basin map, as (element, text): the minima most starts end in, what
+    diverged and what did not settle."""
+    rows = basin_rows(plane, basins, sweep_figures.LEGEND_MINIMA)
+    blocks = []
+    if rows:
+        table = tables.markdown_table(rows, align_right=("starts ending here",))
+        blocks.append(("markdown", table))
+    blocks.append(("caption", basins_caption(plane, basins)))
+    if surface.name == "linear_net":
+        blocks.append(("markdown", LINEAR_NET))
+    return blocks
+
+
+def basin_rows(plane, basins, most: int) -> list[dict]:
+    """The `most` minima most starts end in, with their share of the starts."""
+    minimum_label = sweep_figures.minimum_label
+    total = plane.final_loss.size
+    chosen = sorted(basins.minima, key=lambda m: -m.count)[:most]
+    return [
+        {
+            "minimum": minimum_label(minimum),
+            "starts ending here": f"{100 * minimum.count / total:.1f}%",
+        }
+        for minimum in chosen
+    ]
+
+
+def basins_caption(plane, basins) -> str:
+    diverged = float(np.mean(plane.diverged))
+    unsettled = float(np.mean(basins.labels == -1))
+    return (
+        f"{len(basins.minima)} minima reached; {100 * diverged:.1f}% of the starts "
+        f"diverged, {100 * unsettled:.1f}% did not settle within {plane.steps} steps."
+    )
+
+
+def downloads(view, values: dict, heatmap: dict, link: str, plane, basins):
+    """The page's two downloads: (label, data, file name, mime) each; the HTML is
+    titled by the Gallery preset the page was opened from, if any."""
+    from ui.presets import BY_KEY
+
+    preset = BY_KEY[view.preset] if view.preset else None
+    title = preset.title if preset else "Descent Lab: " + describe(values)
+    lesson = preset.lesson if preset else ""
+    return (
+        (
+            "Heat map (HTML, works offline)",
+            lambda: export.standalone_html(
+                {**heatmap, "frames": []}, title, lesson, link
+            ),
+            "descent-lab-sweep.html",
+            "text/html",
+        ),
+        (
+            "Every cell (CSV)",
+            lambda: plane.to_csv(None if basins is None else basins.labels),
+            "descent-lab-sweep.csv",
+            "text/csv",
+        ),
+    )

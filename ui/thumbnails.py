@@ -464,7 +464,7 @@ def sweep_picture(preset: Preset) -> Image.Image:
     from ui import sweep as sw
     from ui import sweep_figures as sf
 
-    values, _ = sw.from_query(preset.query)
+    values, _ = sw.PAGE.parse(preset.query)
     plane, basins = sw.compute(values)
     ny, nx = plane.shape
     cells = Image.fromarray(plane_colours(plane, values["outcome"], basins)[::-1])

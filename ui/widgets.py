@@ -215,7 +215,7 @@ def sweep_plane(query_key: tuple):
 
     from ui import sweep as sw
 
-    values, _ = sw.from_query(dict(query_key))
+    values, _ = sw.PAGE.parse(dict(query_key))
     label = f"Computing {sw.describe(values)}…"
     estimate = sw.work(values) * SWEEP_SECONDS_PER_WORK
     began = time.perf_counter()
