@@ -11,7 +11,15 @@ import optimizers
 from optimizers import schedules
 from ui import codec
 from ui import stochastic as sto
-from ui.state import Field, never, parse, to_query, view_fields, view_of
+from ui.state import (
+    Field,
+    PageState,
+    never,
+    parse,
+    to_query,
+    view_fields,
+    view_of,
+)
 
 FIELDS = (
     Field("rate", "float", 0.1, 1e-5, 10.0),
@@ -183,8 +191,27 @@ def test_the_view_fields():
     assert to_query(view_fields(), values) == {"lecture": "1", "hide": "runs"}
 
 
-def test_a_given_field_names_the_keys_a_link_carries():
-    fields = (Field("given", "given", (), choices=("a", "b"), written=never),)
-    values, notices = parse(fields, {"b": "x", "c": "y"})
-    assert values == {"given": ("b",)} and notices == []
-    assert to_query(fields, values) == {}
+def test_settle_sees_the_link_and_the_unknown_choices_it_decides():
+    """A page's settle reads which keys a link gives and names a wrong choice only
+    once it has decided what it uses; a never-written field stays out of the link."""
+    fields = (
+        Field("axis", "choice", None, choices=("a", "b")),
+        Field("steps", "int", 10, 1, 100, written=never),
+    )
+    seen = []
+
+    def settle(values, notices, link):
+        seen.append(("steps" in link.params, dict(link.unknown)))
+        values["axis"] = values["axis"] or "a"
+        for key, text in link.unknown.items():
+            notices.append(f"Unknown {key} '{text}'; using {values[key]}.")
+
+    page = PageState("t.", fields, settle)
+    values, notices = page.parse({"axis": "zz", "steps": "5"})
+    assert seen == [(True, {"axis": "zz"})]
+    assert values == {"axis": "a", "steps": 5}
+    assert notices == ["Unknown axis 'zz'; using a."]
+    assert page.query(values) == {"axis": "a"}
+    # Without settle, a wrong choice the page would decide gets the generic notice.
+    _, notices = PageState("t.", fields).parse({"axis": "zz"})
+    assert notices == ["Unknown axis 'zz'; using the default."]

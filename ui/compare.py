@@ -18,7 +18,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import codec, limits
-from ui.state import Field, PageState, never, surface_of
+from ui.state import Field, Link, PageState, never, surface_of
 
 MAX_PANELS = limits.PANELS.value
 SCHEDULE_AXIS = "schedule"  # `vary` for one panel per schedule
@@ -38,7 +38,6 @@ VALUES_HELP = (
 )
 
 FIELDS = (
-    Field("given", "given", (), choices=("surface", "steps"), written=never),
     Field("surface", "choice", LINK_SURFACE, choices=tuple(landscapes.names())),
     Field("surface_params", "surface_params", None),
     Field("start", "start", None, written=never),
@@ -60,13 +59,13 @@ FIELDS = (
 )
 
 
-def settle(values: dict, notices: list[str]) -> None:
+def settle(values: dict, notices: list[str], link: Link) -> None:
     """Compare's own surface and steps where the link has none; `vary` one the run's
     optimizer has; `values` read against it: the panels' values in "panels", the
     link's text of them in "values"."""
-    if "surface" not in values["given"]:
+    if "surface" not in link.params:
         values["surface"], values["surface_params"] = SURFACE, dict(SURFACE_PARAMS)
-    if "steps" not in values["given"]:
+    if "steps" not in link.params:
         values["steps"] = STEPS
     values["start"] = None  # the page runs from the surface's default start
     vary, panels = read_values(

@@ -19,7 +19,7 @@ import landscapes
 import optimizers
 from landscapes import datasets
 from ui import codec, export, figures, limits, tables
-from ui.state import Field, PageState, cap_batch, parse, to_query
+from ui.state import Field, Link, PageState, cap_batch, to_query
 
 DATASETS = ("moons", "circles", "xor", "spirals")
 ARCHITECTURES = ("4", "8", "16", "32", "8,8", "16,16", "32,32", "16,16,16")
@@ -217,35 +217,30 @@ def dataset_note(name: str, changed: dict) -> str:
     return f"{name.capitalize()}: back to {parts}."
 
 
-class NeuralPageState(PageState):
-    """The page's fields, and what they cannot say alone because it reads the link
-    itself: its runs (``run=adam;lr=0.01;batch_size=8``, each with its own batch
-    size; session keys ``nn.run_count``, ``nn.run{i}.optimizer``,
-    ``nn.run{i}.{optimizer}.{hyperparameter}`` and ``nn.run{i}.batch``) and the data
-    set's defaults for the settings a link leaves out (`dataset_defaults`)."""
+def settle(values: dict, notices: list[str], link: Link) -> None:
+    """The data set's defaults for the settings a link leaves out
+    (`dataset_defaults`), the runs (`runs_of`), a center that is one of them (one
+    notice for it, naming the run used) and a batch no larger than the data."""
+    for name, value in dataset_defaults(values["dataset"]).items():
+        if name not in link.params:
+            values[name] = value
+    values["runs"] = runs_of(link.params, notices, values["n_points"])
+    if values["center"] > len(values["runs"]):
+        given = codec.number(codec.first(link.params, "center", []))
+        notices[:] = [n for n in notices if not n.startswith("'center")]
+        notices.append(
+            f"'center' = {codec.short(given)}: there are {len(values['runs'])} "
+            "runs; using 1."
+        )
+        values["center"] = 1
+    cap_batch(values, notices)
 
-    def parse(self, params) -> tuple[dict, list[str]]:
-        """The page's values and runs from a query string (never raises)."""
-        # The center is checked against the runs there are, once they are known: one
-        # notice for it, naming the run used.
-        values, notices = parse([f for f in self.fields if f.name != "center"], params)
-        for name, value in dataset_defaults(values["dataset"]).items():
-            if name not in params:
-                values[name] = value
-        center, center_notices = parse([self.field["center"]], params)
-        values.update(center)
-        values["runs"] = runs_of(params, notices, values["n_points"])
-        if values["center"] > len(values["runs"]):
-            given = codec.number(codec.first(params, "center", []))
-            notices.append(
-                f"'center' = {codec.short(given)}: there are {len(values['runs'])} "
-                "runs; using 1."
-            )
-            values["center"] = 1
-        else:
-            notices += center_notices
-        cap_batch(values, notices)
-        return values, notices
+
+class NeuralPageState(PageState):
+    """The page's fields, with its runs (``run=adam;lr=0.01;batch_size=8``, each
+    with its own batch size, read by `settle`) in the link and in the widgets' state:
+    ``nn.run_count``, ``nn.run{i}.optimizer``,
+    ``nn.run{i}.{optimizer}.{hyperparameter}`` and ``nn.run{i}.batch``."""
 
     def query(self, values) -> dict:
         return {**to_query(self.fields, values), "run": format_runs(values["runs"])}
@@ -310,7 +305,7 @@ def runs_of(params, notices: list[str], n_points: int) -> list[TrainingRun]:
     return runs
 
 
-PAGE = NeuralPageState("nn.", FIELDS)
+PAGE = NeuralPageState("nn.", FIELDS, settle)
 
 
 def model_of(values: dict) -> landscapes.MLP:

@@ -11,7 +11,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import codec, limits
-from ui.state import Field, PageState, surface_of
+from ui.state import Field, Link, PageState, surface_of
 
 SCHEDULES = ("constant", "inverse_time", "exponential", "step", "cosine")
 SETTINGS = ("decay_rate", "gamma", "step_size", "eta_min", "warmup")
@@ -54,7 +54,7 @@ FIELDS = (
 )
 
 
-def settle(values: dict, notices: list[str]) -> None:
+def settle(values: dict, notices: list[str], link: Link) -> None:
     """No schedule named: the default ones; a surface with no typed formula at its
     defaults (the page has no widgets for its parameters)."""
     values["schedules"] = tuple(values["schedules"]) or SCHEDULES

@@ -283,7 +283,8 @@ _PARSERS = {
 
 def cap_batch(values: dict, notices: list[str]) -> None:
     """A page's ``batch`` is at most its ``n_points`` (a batch cannot hold more
-    examples than there are); a notice when it had to shrink. A `settle` step."""
+    examples than there are); a notice when it had to shrink. Part of a page's
+    `settle`."""
     if values["batch"] > values["n_points"]:
         notices.append(
             f"'batch' = {values['batch']} is more than the {values['n_points']} "
@@ -418,19 +419,30 @@ def forget_loaded_state() -> None:
         del st.session_state[key]
 
 
+@dataclass(frozen=True)
+class Link:
+    """What a page's `settle` reads besides the parsed values: the query itself
+    (which keys a link gives), and the text of each choice the page decides (default
+    None) that the link named wrongly: the page names it in a notice once it has
+    decided what it uses."""
+
+    params: Mapping
+    unknown: Mapping[str, str]
+
+
 class PageState:
     """A page's fields bound to Streamlit under `prefix` ("sto." ...).
 
-    `settle(values, notices)` (optional) finishes parsed values the page decides
-    itself (a surface's default start, a batch no larger than the data) and checks
-    fields against each other; it is run by `parse`, so pure tests see what the page
-    sees."""
+    `settle(values, notices, link)` (optional) finishes parsed values the page
+    decides itself (a surface's default start, a batch no larger than the data) and
+    checks fields against each other and against the `Link`; it is run by `parse`,
+    so pure tests see what the page sees."""
 
     def __init__(
         self,
         prefix: str,
         fields: Sequence[Field],
-        settle: Callable[[dict, list[str]], None] | None = None,
+        settle: Callable[[dict, list[str], Link], None] | None = None,
     ):
         self.prefix = prefix
         self.fields = tuple(fields)
@@ -440,9 +452,11 @@ class PageState:
     # Pure: URL <-> values
     def parse(self, params: Mapping) -> tuple[dict, list[str]]:
         """The page's values for `params`, and every notice (never raises)."""
-        values, notices = parse(self.fields, params)
-        if self.settle is not None:
-            self.settle(values, notices)
+        if self.settle is None:
+            return parse(self.fields, params)
+        unknown: dict[str, str] = {}
+        values, notices = parse(self.fields, params, unknown)
+        self.settle(values, notices, Link(params, unknown))
         return values, notices
 
     def query(self, values: Mapping) -> dict[str, str | list[str]]:
@@ -686,22 +700,6 @@ def forget_surface_params(prefix: str) -> None:
     state.pop(prefix + TYPED_ERROR, None)
 
 
-# ---------------------------------------------------------------- added kinds
-#
-# given   which of `choices` (URL keys) the link carries, for a page whose `settle`
-#         treats a missing key unlike one given wrongly (Compare reads the keys it
-#         shares with the Playground as the Playground does, but a link without
-#         them shows its own). Never written: give it `written=never`.
-
-
 def never(values: Mapping) -> bool:
     """`Field.written` for a field the link never carries."""
     return False
-
-
-def _given(field, params, values, notices, unknown):
-    return tuple(key for key in field.choices if key in params)
-
-
-KINDS = (*KINDS, "given")
-_PARSERS["given"] = _given

@@ -21,7 +21,7 @@ from landscapes.linear_regression import confusion_region
 from optimizers import schedules
 from optimizers.averaging import NAMES as AVERAGES
 from ui import codec, export, figures, limits, tables
-from ui.state import Field, PageState, cap_batch
+from ui.state import Field, Link, PageState, cap_batch
 
 SURFACES = ("linear_regression", "logistic_regression")
 MAX_POINTS = limits.STOCHASTIC_POINTS.value
@@ -64,7 +64,7 @@ FIELDS = (
 )
 
 
-def settle(values: dict, notices: list[str]) -> None:
+def settle(values: dict, notices: list[str], link: Link) -> None:
     """A batch no larger than the data; no start: the data's default start."""
     cap_batch(values, notices)
     if values["start"] is None:

@@ -28,7 +28,7 @@ from optimizers import planes, stability
 from ui import codec, export, figures, limits, sweep_figures, tables
 from ui import config as cfg
 from ui.codec import short
-from ui.state import TYPED_ERROR, Field, PageState, parse
+from ui.state import TYPED_ERROR, Field, Link, PageState
 
 MODES = ("plane", "basins")
 MODE_TITLES = {"plane": "hyperparameter plane", "basins": "basin map"}
@@ -208,14 +208,24 @@ def surface_of(values: dict) -> landscapes.Landscape:
     return landscapes.get(values["surface"], **values["surface_params"])
 
 
-def settle(values: dict, notices: list[str]) -> None:
-    """`resolve`, the surface's default start where the link gives none, and None for
-    the other mode's fields (they are not in its link)."""
+def settle(values: dict, notices: list[str], link: Link) -> None:
+    """A refused run's optimizer at its defaults (`refused_run`), `resolve`, the
+    surface's default start where the link gives none, None for the other mode's
+    fields (they are not in its link), and an unknown x, y or outcome named once
+    `resolve` has decided what it uses."""
+    values["run"] = refused_run(link.params, notices) or values["run"]
     resolve(values, notices)
     if values["start"] is None:
         values["start"] = tuple(map(float, surface_of(values).default_start))
     for name in HIDDEN[values["mode"]]:
         values[name] = None
+    for key, text in link.unknown.items():
+        if values[key] is None:  # x and y on a basin map: no axes to name
+            notices.append(f"Unknown {key} '{text}' was ignored.")
+        else:
+            notices.append(
+                f"Unknown {key} '{text}'; using the default ({values[key]})."
+            )
 
 
 def refused_run(params, notices: list[str]) -> codec.RunConfig | None:
@@ -231,27 +241,7 @@ def refused_run(params, notices: list[str]) -> codec.RunConfig | None:
     return codec.RunConfig(name)
 
 
-class SweepState(PageState):
-    """The Sweep's PageState: its `parse` keeps a refused run's optimizer
-    (`refused_run`), and names an unknown x, y or outcome once `settle` has decided
-    what it uses (ui.state.parse's `unknown`)."""
-
-    def parse(self, params) -> tuple[dict, list[str]]:
-        unknown: dict[str, str] = {}
-        values, notices = parse(self.fields, params, unknown)
-        values["run"] = refused_run(params, notices) or values["run"]
-        settle(values, notices)
-        for key, text in unknown.items():
-            if values[key] is None:  # x and y on a basin map: no axes to name
-                notices.append(f"Unknown {key} '{text}' was ignored.")
-            else:
-                notices.append(
-                    f"Unknown {key} '{text}'; using the default ({values[key]})."
-                )
-        return values, notices
-
-
-PAGE = SweepState("sw.", FIELDS, settle)
+PAGE = PageState("sw.", FIELDS, settle)
 key = PAGE.key
 
 
