@@ -75,7 +75,7 @@ def main() -> None:
 
     surface, paths, titles = cmp.runs(values)
     panels(view, surface, paths, titles)
-    loss = w.loss_gap_figure(
+    loss = figures.loss_gap_figure(
         cmp.losses(surface, paths), titles, surface.min_value, height=320, legend=True
     )
     st.plotly_chart(figures.Prebuilt(loss), key=key("loss"))

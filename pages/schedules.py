@@ -58,7 +58,7 @@ def effect_on_a_run(values) -> None:
     results = sc.runs(values)
     labels = list(values["schedules"])
     st.subheader(sc.run_title(values, surface))
-    loss = w.loss_gap_figure(
+    loss = figures.loss_gap_figure(
         [r.loss for r in results], labels, surface.min_value, sc.PANEL_HEIGHT
     )
     paths = figures.trajectory_figure(

@@ -748,6 +748,29 @@ def loss_gap(loss: np.ndarray, min_value: float) -> tuple[np.ndarray, bool]:
     return loss, False
 
 
+def loss_gap_figure(
+    losses: list,
+    labels: list[str],
+    min_value: float,
+    height: int = 260,
+    titles: tuple[str, str] = ("f − f*", "f"),
+    **kw,
+) -> dict:
+    """The runs' loss over the steps: f - f* on a log axis when the surface's
+    minimum f* is known (`titles[0]`), else f (`titles[1]`); `kw`: `series_figure`'s,
+    e.g. legend."""
+    gaps = [loss_gap(loss, min_value) for loss in losses]
+    log_scale = all(log for _, log in gaps)
+    return series_figure(
+        [gap for gap, _ in gaps],
+        labels,
+        titles[0] if log_scale else titles[1],
+        log_scale,
+        height=height,
+        **kw,
+    )
+
+
 def surface_3d_figure(
     surface: Landscape, paths: list[np.ndarray], labels: list[str], height: int = 520
 ) -> dict:

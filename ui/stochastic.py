@@ -359,14 +359,12 @@ def page_data(values: dict):
     start = start_of(values, surface)
     image = figures.surface_image(surface)  # one picture for every panel
     panel_figures = [panel_figure(surface, panel, start, image=image) for panel in runs]
-    gaps = [figures.loss_gap(p.result.loss, surface.min_value) for p in runs]
-    log_scale = all(g[1] for g in gaps)
-    loss = figures.series_figure(
-        [g[0] for g in gaps],
+    loss = figures.loss_gap_figure(
+        [p.result.loss for p in runs],
         [p.label for p in runs],
-        "full training loss − L(θ*)" if log_scale else "full training loss",
-        log_scale,
+        surface.min_value,
         height=360,
+        titles=("full training loss − L(θ*)", "full training loss"),
     )
     loss["layout"]["shapes"] = epoch_shapes(runs)
     loss["layout"]["showlegend"] = True

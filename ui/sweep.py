@@ -1099,10 +1099,7 @@ def cell_notes(plane, theory_, cell: ChosenCell) -> list[tuple[str, str]]:
 
 def cell_curves(surface, result) -> tuple[dict, dict, str]:
     """A chosen cell's loss and sharpness figures, and the sharpness's caption."""
-    gaps, log_scale = figures.loss_gap(result.loss, surface.min_value)
-    loss = figures.series_figure(
-        [gaps], ["this cell"], "f − f*" if log_scale else "f", log_scale, 300
-    )
+    loss = figures.loss_gap_figure([result.loss], ["this cell"], surface.min_value, 300)
     limit = stability_limit(result)
     sharpness = sweep_figures.sharpness_figure(
         stability.sharpness_along(surface, result.path),

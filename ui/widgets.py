@@ -982,20 +982,3 @@ def hyperparameter_input(hyper, key: str, where=None):
         format="%g",
         help=hyper.help or None,
     )
-
-
-def loss_gap_figure(
-    losses: list, labels: list[str], min_value: float, height: int = 260, **kw
-) -> dict:
-    """The runs' loss over the steps: f - f* on a log axis when the surface's
-    minimum f* is known, else f (`kw`: `figures.series_figure`'s, e.g. legend)."""
-    gaps = [figures.loss_gap(loss, min_value) for loss in losses]
-    log_scale = all(log for _, log in gaps)
-    return figures.series_figure(
-        [gap for gap, _ in gaps],
-        labels,
-        "f - f*" if log_scale else "f",
-        log_scale,
-        height=height,
-        **kw,
-    )
