@@ -96,30 +96,7 @@ def runs_section():
             name = st.selectbox(
                 "optimizer", optimizers.names(), key=f"{P}run{i}.optimizer"
             )
-            spec = optimizers.spec(name)
-            for hyper in spec.hyperparameters:
-                key = f"{P}run{i}.{name}.{hyper.name}"
-                if key not in state:
-                    state[key] = (
-                        bool(hyper.default)
-                        if hyper.kind == "bool"
-                        else float(hyper.default)
-                    )
-                if not hyper.settable:
-                    continue
-                if hyper.kind == "bool":
-                    st.checkbox(hyper.name, key=key, help=hyper.help)
-                else:
-                    high = min(hyper.high, 1e6)
-                    high = 0.9999 if hyper.open_high and hyper.high == 1.0 else high
-                    st.number_input(
-                        hyper.name,
-                        min_value=float(hyper.low),
-                        max_value=float(high),
-                        key=key,
-                        format="%g",
-                        help=hyper.help,
-                    )
+            w.hyperparameter_inputs(f"{P}run{i}.", name)
             if state[P + "run_count"] > 1:
                 st.button(
                     "Remove this run",

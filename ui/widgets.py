@@ -328,6 +328,36 @@ def limits_panel(page: str) -> None:
         )
 
 
+# --- an optimizer's hyperparameters --------------------------------------------
+
+
+def hyperparameter_inputs(prefix: str, optimizer: str, skip=()) -> None:
+    """The widgets of `optimizer`'s settable hyperparameters (but those in `skip`),
+    each under key "<prefix><optimizer>.<name>": a checkbox for a flag, else a number
+    input over `codec.hyperparameter_range`, the range a link is clamped to. One
+    without a value in state yet (a run's newly chosen optimizer) starts at its
+    default."""
+    state = st.session_state
+    for hyper in optimizers.spec(optimizer).hyperparameters:
+        if not hyper.settable or hyper.name in skip:
+            continue
+        key = f"{prefix}{optimizer}.{hyper.name}"
+        if hyper.kind == "bool":
+            state.setdefault(key, bool(hyper.default))
+            st.checkbox(hyper.name, key=key, help=hyper.help)
+            continue
+        state.setdefault(key, float(hyper.default))
+        low, high = codec.hyperparameter_range(hyper)
+        st.number_input(
+            hyper.name,
+            min_value=low,
+            max_value=high,
+            key=key,
+            format="%g",
+            help=hyper.help,
+        )
+
+
 # --- a surface's parameters, and a typed formula ----------------------------------
 #
 # A page keeps a surface's parameters in state as "<prefix>param.<name>". A surface
