@@ -358,6 +358,71 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=()) -> None:
         )
 
 
+def runs_inputs(page, name: str, add, options=None) -> None:
+    """The widgets of `page`'s runs field `name` (ui.state's kind "runs": the count
+    under "<prefix>run_count", run i under "<prefix>run<i>."): an expander per run
+    with its optimizer's menu (`options`: every optimizer) and settings, and a
+    Remove button while there are two or more; then Add run, which adds `add(runs)`,
+    while there are fewer than limits.RUNS."""
+    state, key = st.session_state, page.key
+
+    def change(edit) -> None:  # a callback: it may rewrite the widgets' state
+        values = page.values()
+        edit(values[name])
+        page.write(values, [name])
+
+    count = state[key("run_count")]
+    for i in range(count):
+        at = key(f"run{i}.")
+        with st.expander(f"Run {i + 1}: {state[at + 'optimizer']}", expanded=i == 0):
+            optimizer = st.selectbox(
+                "optimizer", options or optimizers.names(), key=at + "optimizer"
+            )
+            hyperparameter_inputs(at, optimizer)
+            if count > 1:
+                remove = (lambda runs, i=i: runs.pop(i),)
+                st.button(
+                    "Remove this run",
+                    key=key(f"remove{i}"),
+                    on_click=change,
+                    args=remove,
+                )
+    if count < limits.RUNS.value:
+        added = (lambda runs: runs.append(add(runs)),)
+        st.button(
+            "Add run",
+            icon=":material/add:",
+            key=key("add"),
+            on_click=change,
+            args=added,
+        )
+
+
+# The widgets of a schedule field (ui.state's kind "schedule": the name under
+# "<prefix>schedule", each setting under "<prefix>sched.<setting>"): a setting's
+# label and number format. Cosine's t_max has none: the schedule spans the run.
+SCHEDULE_INPUTS = {
+    "decay_rate": ("decay rate", "%.4f"),
+    "gamma": ("gamma", None),
+    "step_size": ("step size t_u", None),
+    "eta_min": ("eta_min", "%.5f"),
+    "warmup": ("linear warm-up steps", None),
+}
+
+
+def schedule_inputs(prefix: str, label: str = "Learning-rate schedule") -> None:
+    """The schedule's menu and the settings the chosen one uses, then its warm-up,
+    each over its range on the pages (`codec.schedule_range`)."""
+    name = st.selectbox(label, schedules.NAMES, key=prefix + "schedule")
+    for setting in (*schedules.USES[name], "warmup"):
+        if setting in SCHEDULE_INPUTS:
+            text, number_format = SCHEDULE_INPUTS[setting]
+            low, high, _ = codec.schedule_range(setting)
+            st.number_input(
+                text, low, high, key=f"{prefix}sched.{setting}", format=number_format
+            )
+
+
 # --- a surface's parameters, and a typed formula ----------------------------------
 #
 # A page keeps a surface's parameters in state as "<prefix>param.<name>". A surface
