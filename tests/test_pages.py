@@ -241,6 +241,23 @@ def test_gallery_shows_one_picture_per_preset():
         assert card.children[1].proto.imgs[0].alt.endswith(title)
 
 
+@pytest.mark.parametrize("page", ["playground", "stochastic"])
+def test_a_gallery_demo_opens_its_page_with_its_link(page):
+    preset = next(p for p in PRESETS if p.page == page)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.switch_page("pages/gallery.py").run()
+    at.toggle(key=f"gallery.lecture.{preset.key}").set_value(True).run()
+    # (AppTest's next run() would go back to the Gallery: this run is the page's.)
+    at.button(key=f"gallery.open.{preset.key}").click().run()
+    assert not at.exception and at.get("plotly_chart")
+    link = {k: qp(at, k) for k in at.query_params}
+    assert link["preset"] == [preset.key] and link["lecture"] == ["1"]
+    for key, value in preset.query.items():
+        assert link[key] == (value if isinstance(value, list) else [value]), key
+    # In lecturer mode the lesson is a one-line expander over the figure.
+    assert any(preset.title in e.label for e in at.expander)
+
+
 def gallery_cards(block):
     """The blocks that begin with a subheader: the Gallery's cards."""
     children = list(getattr(block, "children", {}).values())
