@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
-from ui import config as cfg
 from ui import figures
+from ui import playground as pg
 from ui.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -498,9 +498,9 @@ def test_adding_two_runs_adds_two_that_differ_from_every_run():
     assert runs[: len(before)] == before and len(runs) == len(before) + 2
     assert len(set(runs)) == len(runs)
     # Every run's path, from the page's link through the engine.
-    config, _ = cfg.from_query({k: qp(at, k) for k in at.query_params})
-    paths = [r.path for r in config.run()]
-    (x0, x1), (y0, y1) = config.landscape().bounds
+    values, _ = pg.PAGE.parse({k: qp(at, k) for k in at.query_params})
+    paths = [r.path for r in pg.run_all(values)]
+    (x0, x1), (y0, y1) = pg.surface_of(values).bounds
     span = max(x1 - x0, y1 - y0)
     for new in (-2, -1):
         for other in range(len(paths)):
