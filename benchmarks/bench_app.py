@@ -28,8 +28,8 @@ import plotly.graph_objects as go  # noqa: E402
 import plotly.io  # noqa: E402
 from streamlit_server import launch_chromium  # noqa: E402
 
-from ui import config as cfg  # noqa: E402
 from ui import figures  # noqa: E402
+from ui import playground as pg  # noqa: E402
 
 SAMPLES = 7  # browser loads per page
 PLAYGROUND = "Descent Lab Playground (defaults)"
@@ -45,22 +45,22 @@ st.plotly_chart(go.Figure(go.Contour(z=np.add.outer(x**2, x**2))))
 
 
 def server_side() -> None:
-    config = cfg.default_config()
-    surface = config.landscape()
+    values, _ = pg.PAGE.parse({})  # the Playground's defaults
+    surface = pg.surface_of(values)
     image = figures.surface_image(surface)
 
     def widget_change(frames_in_browser=True):
         # What a rerun does after a widget change: the runs, the figure, its JSON.
         # The Playground sends a frames recipe (frames_in_browser); the exported HTML
         # and the Stochastic page carry every frame.
-        results = config.run()
-        labels = [run.label() for run in config.runs]
+        results = pg.run_all(values)
+        labels = [run.label() for run in values["run"]]
         figure = figures.trajectory_figure(
             surface,
             [r.path for r in results],
             labels,
             [r.diverged_at for r in results],
-            config.resolved_start(),
+            pg.start_of(values, surface),
             image=image,
             frames_in_browser=frames_in_browser,
         )
@@ -70,8 +70,8 @@ def server_side() -> None:
     def naive(frames_wanted):
         # The baseline: go.Figure with one validated go.Frame per shown step, each
         # holding every path up to that step.
-        results = config.run()
-        stride = max(1, config.steps // frames_wanted)
+        results = pg.run_all(values)
+        stride = max(1, values["steps"] // frames_wanted)
         frames = [
             go.Frame(
                 data=[
@@ -80,7 +80,7 @@ def server_side() -> None:
                 ],
                 name=str(k),
             )
-            for k in range(0, config.steps + 1, stride)
+            for k in range(0, values["steps"] + 1, stride)
         ]
         figure = go.Figure(
             data=[go.Scatter(x=r.path[:1, 0], y=r.path[:1, 1]) for r in results],

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 import plotly.io  # noqa: E402
 
-from ui import config as cfg  # noqa: E402
 from ui import figures, limits  # noqa: E402
 from ui import neural_net as nn  # noqa: E402
+from ui import playground as pg  # noqa: E402
 from ui import stochastic as sto  # noqa: E402
 
 NEURAL_LARGEST = {
@@ -55,15 +55,15 @@ STOCHASTIC_LARGEST = {
 
 def playground_change() -> int:
     """What a Playground rerun computes after a widget change (default page)."""
-    config = cfg.default_config()
-    surface = config.landscape()
-    results = config.run()
+    values, _ = pg.PAGE.parse({})  # the Playground's defaults
+    surface = pg.surface_of(values)
+    results = pg.run_all(values)
     figure = figures.trajectory_figure(
         surface,
         [r.path for r in results],
-        [run.label() for run in config.runs],
+        [run.label() for run in values["run"]],
         [r.diverged_at for r in results],
-        config.resolved_start(),
+        pg.start_of(values, surface),
         image=IMAGE,
     )
     return len(plotly.io.to_json(figures.Prebuilt(figure), validate=False))
@@ -176,7 +176,7 @@ def main() -> None:
         )
 
 
-IMAGE = figures.surface_image(cfg.default_config().landscape())
+IMAGE = figures.surface_image(pg.surface_of(pg.PAGE.parse({})[0]))
 
 if __name__ == "__main__":
     main()

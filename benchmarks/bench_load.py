@@ -91,8 +91,8 @@ def targets() -> list[Target]:
     """Playground, Compare, Schedules and Gallery presets (each preset's link, as the
     Gallery's Open button builds it): a load's sessions take each as often as round
     robin would, in a seeded random order."""
-    from ui import config as cfg
     from ui.presets import PRESETS
+    from ui.state import ViewOptions, view_query
 
     pages = {"playground": "", "schedules": "schedules"}
     presets = [
@@ -100,7 +100,7 @@ def targets() -> list[Target]:
             f"preset {p.key}",
             pages[p.page],
             urlencode(
-                {**p.query, **cfg.view_to_query(cfg.ViewOptions(preset=p.key))},
+                {**p.query, **view_query(ViewOptions(preset=p.key))},
                 doseq=True,
             ),
         )

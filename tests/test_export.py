@@ -10,8 +10,8 @@ import pytest
 
 import landscapes
 import optimizers
-from ui import config as cfg
 from ui import export, figures
+from ui import playground as pg
 
 
 def two_runs():
@@ -38,7 +38,7 @@ def test_csv_round_trip():
 
 def test_json_round_trip_and_divergence():
     _, labels, results = two_runs()
-    query = cfg.to_query(cfg.default_config())
+    query = pg.PAGE.query(pg.PAGE.parse({})[0])
     data = json.loads(export.paths_json(query, labels, results))
     assert data["query"] == query
     gd, adam = data["runs"]
@@ -74,13 +74,13 @@ def test_html_embeds_plotly_and_every_frame(frames_in_browser):
 
 
 def test_share_link_round_trips_through_the_codec():
-    config = cfg.default_config()
-    config.runs[0].hyperparameters["lr"] = 0.0123456789
-    link = export.share_link("http://localhost:8501/?old=1", cfg.to_query(config))
+    values, _ = pg.PAGE.parse({})
+    values["run"][0].hyperparameters["lr"] = 0.0123456789
+    link = export.share_link("http://localhost:8501/?old=1", pg.PAGE.query(values))
     parsed = urlparse(link)
     assert parsed.netloc == "localhost:8501" and "old" not in parsed.query
-    again, notices = cfg.from_query(parse_qs(parsed.query))
-    assert notices == [] and again == config
+    again, notices = pg.PAGE.parse(parse_qs(parsed.query))
+    assert notices == [] and again == values
 
 
 def test_html_names_the_link_only_when_there_is_one():

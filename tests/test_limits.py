@@ -13,9 +13,9 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.testing.v1 import AppTest
 
 from ui import compare as cmp
-from ui import config as cfg
 from ui import figures, limits
 from ui import neural_net as nn
+from ui import playground as pg
 from ui import stochastic as sto
 from ui import sweep as sw
 from ui import widgets as w
@@ -104,7 +104,7 @@ def test_playground_clamps_a_link_to_its_limits_and_states_them():
 
 def test_a_value_over_the_length_limit_is_ignored_with_a_notice_naming_it():
     at = app("playground", surface="x" * (limits.VALUE_LENGTH.value + 1))
-    assert at.session_state["pg.surface"] == cfg.DEFAULT_SURFACE
+    assert at.session_state["pg.surface"] == pg.DEFAULT_SURFACE
     assert names_limit(at, limits.VALUE_LENGTH)
     fine = app("playground", surface="y" * limits.VALUE_LENGTH.value)
     assert not names_limit(fine, limits.VALUE_LENGTH)  # unknown, but not too long
@@ -225,11 +225,9 @@ def largest_entries():
     kind of plane, so batch 1 and a random plane keep this test quick)."""
     widest = ["adam;amsgrad=1", "rmsprop;centered=1;momentum=0.9"]
     runs = (widest * limits.RUNS.value)[: limits.RUNS.value]
-    playground, notices = cfg.from_query(
-        {"steps": str(limits.STEPS.value), "run": runs}
-    )
+    playground, notices = pg.PAGE.parse({"steps": str(limits.STEPS.value), "run": runs})
     assert not notices
-    yield "compute_runs", playground.run(record_state=True)
+    yield "compute_runs", pg.run_all(playground, record_state=True)
     for surface in sto.SURFACES:
         values, notices = sto.PAGE.parse(
             {
@@ -290,7 +288,7 @@ def test_the_largest_entry_of_each_cache_fits_its_memory_budget():
 def test_the_runs_cache_key_holds_every_input_that_changes_the_runs():
     """compute_runs is keyed by the configuration's link: two configurations whose
     runs differ must have different keys, and the link must rebuild the runs."""
-    base, _ = cfg.from_query({"surface": "linear_regression", "noise": "0.5"})
+    base, _ = pg.PAGE.parse({"surface": "linear_regression", "noise": "0.5"})
     changes = {
         "surface params": {"surface.noise": "0.9"},
         "surface seed": {"surface.seed": "3"},
@@ -301,29 +299,29 @@ def test_the_runs_cache_key_holds_every_input_that_changes_the_runs():
         "noise": {"noise": "0.7"},
         "seed": {"seed": "9"},
     }
-    base_query = cfg.to_query(base)
-    base_paths = [r.path for r in base.run()]
+    base_query = pg.PAGE.query(base)
+    base_paths = [r.path for r in pg.run_all(base)]
     for label, change in changes.items():
-        config, notices = cfg.from_query({**base_query, **change})
+        values, notices = pg.PAGE.parse({**base_query, **change})
         assert not notices, (label, notices)
-        paths = [r.path for r in config.run()]
+        paths = [r.path for r in pg.run_all(values)]
         differs = len(paths) != len(base_paths) or any(
             p.shape != q.shape or (p != q).any()
             for p, q in zip(paths, base_paths, strict=False)
         )
         assert differs, label  # the change matters to the runs ...
-        assert w.query_key(config) != w.query_key(base), label  # ... and to the key
-        rebuilt, _ = cfg.from_query(dict(w.query_key(config)))
+        assert pg.query_key(values) != pg.query_key(base), label  # ... and the key
+        rebuilt, _ = pg.PAGE.parse(dict(pg.query_key(values)))
         assert all(
-            (p == q.path).all() for p, q in zip(paths, rebuilt.run(), strict=True)
+            (p == q.path).all() for p, q in zip(paths, pg.run_all(rebuilt), strict=True)
         ), label
 
 
 def test_without_noise_the_seed_changes_nothing_so_the_key_may_drop_it():
-    config, _ = cfg.from_query({"seed": "5"})
-    other, _ = cfg.from_query({"seed": "6"})
-    assert w.query_key(config) == w.query_key(other)
-    for a, b in zip(config.run(), other.run(), strict=True):
+    values, _ = pg.PAGE.parse({"seed": "5"})
+    other, _ = pg.PAGE.parse({"seed": "6"})
+    assert pg.query_key(values) == pg.query_key(other)
+    for a, b in zip(pg.run_all(values), pg.run_all(other), strict=True):
         assert (a.path == b.path).all()
 
 
@@ -347,24 +345,24 @@ def compiled_kernels() -> dict:
 def test_clear_cache_from_a_client_keeps_the_compiled_kernels():
     at = app("playground")
     before = compiled_kernels()
-    used = [f"run:{run.optimizer}" for run in cfg.default_runs()]
+    used = [f"run:{run.optimizer}" for run in pg.default_runs()]
     assert all(before[name][1] for name in used)  # compiled by the page
-    key = w.query_key(cfg.default_config())
+    key = pg.query_key(pg.PAGE.parse({})[0])
     calls = []
-    original = cfg.PlaygroundConfig.run
+    original = pg.run_all
 
-    def counted(self, *args, **kwargs):
+    def counted(*args, **kwargs):
         calls.append(1)
-        return original(self, *args, **kwargs)
+        return original(*args, **kwargs)
 
     # What Streamlit does on a ClearCache message from any client.
     session = types.SimpleNamespace(_session_state=types.SimpleNamespace(clear=list))
     AppSession._handle_clear_cache_request(session)
     try:
-        cfg.PlaygroundConfig.run = counted
+        pg.run_all = counted
         w.compute_runs(key)
     finally:
-        cfg.PlaygroundConfig.run = original
+        pg.run_all = original
     assert calls  # the data cache was cleared: the runs were computed again
     after = compiled_kernels()
     for name, (kernel, signatures) in before.items():

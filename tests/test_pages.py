@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
-from ui import config as cfg
 from ui import figures
+from ui import playground as pg
 from ui.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,6 +239,23 @@ def test_gallery_shows_one_picture_per_preset():
         assert kinds[:3] == ["subheader", "image", "markdown"], kinds
         title = card.children[0].value
         assert card.children[1].proto.imgs[0].alt.endswith(title)
+
+
+@pytest.mark.parametrize("page", ["playground", "stochastic"])
+def test_a_gallery_demo_opens_its_page_with_its_link(page):
+    preset = next(p for p in PRESETS if p.page == page)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.switch_page("pages/gallery.py").run()
+    at.toggle(key=f"gallery.lecture.{preset.key}").set_value(True).run()
+    # (AppTest's next run() would go back to the Gallery: this run is the page's.)
+    at.button(key=f"gallery.open.{preset.key}").click().run()
+    assert not at.exception and at.get("plotly_chart")
+    link = {k: qp(at, k) for k in at.query_params}
+    assert link["preset"] == [preset.key] and link["lecture"] == ["1"]
+    for key, value in preset.query.items():
+        assert link[key] == (value if isinstance(value, list) else [value]), key
+    # In lecturer mode the lesson is a one-line expander over the figure.
+    assert any(preset.title in e.label for e in at.expander)
 
 
 def gallery_cards(block):
@@ -481,9 +498,9 @@ def test_adding_two_runs_adds_two_that_differ_from_every_run():
     assert runs[: len(before)] == before and len(runs) == len(before) + 2
     assert len(set(runs)) == len(runs)
     # Every run's path, from the page's link through the engine.
-    config, _ = cfg.from_query({k: qp(at, k) for k in at.query_params})
-    paths = [r.path for r in config.run()]
-    (x0, x1), (y0, y1) = config.landscape().bounds
+    values, _ = pg.PAGE.parse({k: qp(at, k) for k in at.query_params})
+    paths = [r.path for r in pg.run_all(values)]
+    (x0, x1), (y0, y1) = pg.surface_of(values).bounds
     span = max(x1 - x0, y1 - y0)
     for new in (-2, -1):
         for other in range(len(paths)):

@@ -8,6 +8,7 @@ import optimizers
 from ui import codec
 from ui import config as cfg
 from ui import neural_net as nn
+from ui import playground as pg
 from ui import schedules as schedules_page
 from ui import stochastic as sto
 from ui import sweep as sw
@@ -15,9 +16,9 @@ from ui.presets import BY_KEY, PRESETS
 
 
 def runs(key):
-    config, notices = cfg.from_query(BY_KEY[key].query)
+    values, notices = pg.PAGE.parse(BY_KEY[key].query)
     assert notices == []
-    return config.landscape(), config.run()
+    return pg.surface_of(values), pg.run_all(values)
 
 
 def test_there_are_at_least_eight_presets_with_lessons():

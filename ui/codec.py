@@ -213,6 +213,29 @@ def parse_run(text: str, notices: list[str]) -> RunConfig | None:
     )
 
 
+# A number hyperparameter's range on the pages, links and widgets alike
+# (`hyperparameter_range`): the optimizer's own, cut at a ceiling past which a run
+# only diverges, with an open end moved just inside.
+HYPERPARAMETER_CEILING = 1e6
+OPEN_ONE = 0.9999  # for a range open at 1 (momentum, betas): a value a widget shows
+OPEN_ZERO = 1e-12  # for a range open at 0 (a line search's initial step)
+
+
+def hyperparameter_range(hyper: optimizers.Hyperparameter) -> tuple[float, float]:
+    """[low, high] that a link is clamped to and a widget offers for number
+    hyperparameter `hyper`: its own range, at most HYPERPARAMETER_CEILING, an end
+    where the range is open moved inside it (an open 1 to OPEN_ONE, an open 0 to
+    OPEN_ZERO, any other to the next float), so both ends are values the optimizer
+    accepts."""
+    low = float(hyper.low)
+    high = min(float(hyper.high), HYPERPARAMETER_CEILING)
+    if hyper.open_low:
+        low = OPEN_ZERO if low == 0 else math.nextafter(low, math.inf)
+    if hyper.open_high and high == hyper.high:
+        high = OPEN_ONE if high == 1 else math.nextafter(high, -math.inf)
+    return low, high
+
+
 def set_hyperparameter(name, spec, key, value, hyperparameters, notices):
     try:
         hyper = spec.hyperparameter(key)
@@ -225,13 +248,7 @@ def set_hyperparameter(name, spec, key, value, hyperparameters, notices):
     if hyper.kind == "bool":
         hyperparameters[key] = value.strip().lower() in ("1", "true", "yes")
         return
-    low = hyper.low
-    high = min(hyper.high, 1e6)
-    if hyper.open_high:
-        high = math.nextafter(hyper.high, -math.inf) if hyper.high <= 1 else high
-        high = min(high, 0.9999) if hyper.high == 1.0 else high
-    if hyper.open_low:
-        low = max(low, 1e-12)
+    low, high = hyperparameter_range(hyper)
     hyperparameters[key] = clamped(
         f"{name}.{key}", value, low, high, hyper.default, notices
     )

@@ -29,12 +29,12 @@ def navigation():
     global _registered
     _registered = True
     from landscapes import _jit
-    from ui import config as cfg
+    from ui.state import is_lecture
 
     # Lecturer mode gives the projector's width to the figure: the sidebar starts
     # closed (a click on its arrow opens it). The URL decides, on every run: each
     # page writes its lecture=1 back to the URL.
-    lecture = cfg.is_lecture(st.query_params.get("lecture"))
+    lecture = is_lecture(st.query_params.get("lecture"))
     st.set_page_config(
         page_title="Descent Lab",
         page_icon=":material/landscape:",

@@ -19,7 +19,7 @@ float, int       a number clamped to [low, high] (`limit`: the server's limit th
 choice           one of `choices`; default None: "the page decides" (see `parse`)
 bool             True or False ("1", "true", "yes")
 pair             two floats "x,y", each clamped to [low, high]; `parts` names the two
-                 widgets' keys
+                 widgets' keys (default <name>_x and <name>_y)
 names            a tuple of `choices` written "a,b"; unknown names dropped
 text             the text as given (a page's own parser reads it in `settle`)
 schedule         an lr schedule, {"name": ..., setting: value} ("step;gamma=0.5")
@@ -28,7 +28,8 @@ runs             a list of RunConfigs, one `run=` entry each
 surface_params   the parameters of the surface the field `of` names, each under its
                  own key (ui.codec.surface_key)
 start            a start point "x,y" inside the surface's view where f is defined;
-                 None: the surface's default start
+                 None: the surface's default start. Widgets (`parts`) as a pair's,
+                 each over [low, high]
 ===============  ==================================================================
 
 Every page also has the view fields (`VIEW_FIELDS`): lecturer mode, hidden controls
@@ -37,6 +38,7 @@ and the Gallery preset it was opened from.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -90,7 +92,7 @@ class Field:
             raise ValueError(f"unknown field kind {self.kind!r}")
         if self.limit is not None and self.high != self.limit.value:
             raise ValueError(f"{self.name}: high {self.high} is not its limit")
-        if self.kind == "pair" and not all(self.parts):
+        if self.kind in ("pair", "start") and not all(self.parts):
             object.__setattr__(self, "parts", (f"{self.name}_x", f"{self.name}_y"))
 
 
@@ -202,13 +204,13 @@ def _schedule(field, params, values, notices, unknown):
 def _run(field, params, values, notices, unknown):
     text = _text(field, params, notices)
     run = codec.parse_run(text, notices) if text is not None else None
-    return run if run is not None else field.default
+    return run if run is not None else copy.deepcopy(field.default)
 
 
 def _runs(field, params, values, notices, unknown):
     texts = params.get(field.name)
     if texts is None:
-        return list(field.default)
+        return copy.deepcopy(field.default)
     if isinstance(texts, str):
         texts = [texts]
     runs = []
@@ -230,7 +232,7 @@ def _runs(field, params, values, notices, unknown):
         runs = runs[: limits.RUNS.value]
     if not runs:
         notices.append("No valid run in the link; showing the default runs.")
-        return list(field.default)
+        return copy.deepcopy(field.default)
     return runs
 
 
@@ -482,12 +484,15 @@ class PageState:
         state[self.key("notices")] = notices + view_notices
         state[self.key("loaded")] = True
 
-    def write(self, values: Mapping) -> None:
-        """`values` into the session state its widgets read."""
+    def write(self, values: Mapping, names: Sequence[str] | None = None) -> None:
+        """`values` into the session state its widgets read (only fields `names`,
+        if given: a callback that changed one field leaves the others be)."""
         import streamlit as st
 
         state = st.session_state
         for field in self.fields:
+            if names is not None and field.name not in names:
+                continue
             for key, value in self._state_items(field, values[field.name], values):
                 state[key] = value
 
@@ -586,17 +591,22 @@ class PageState:
         return schedule
 
     # Rendering
-    def header(self) -> ViewOptions:
+    def header(self, keep_notices: bool = False) -> ViewOptions:
         """Lecturer mode's type, the URL's notices (as literal text) and the preset's
-        lesson; returns the view options."""
+        lesson; returns the view options. `keep_notices`: show the notices on the
+        next run too (a run that ends early, before the rest of the page)."""
         import streamlit as st
 
         from ui import widgets
 
-        view = st.session_state[self.key("view")]
+        state = st.session_state
+        view = state[self.key("view")]
         if view.lecture:
             st.markdown(widgets.LECTURE_CSS, unsafe_allow_html=True)
-        for notice in st.session_state.pop(self.key("notices"), []):
+        notices = state.get(self.key("notices"), [])
+        if not keep_notices:
+            state.pop(self.key("notices"), None)
+        for notice in notices:
             st.warning(widgets.literal(notice), icon=":material/link:")
         widgets.lesson(view)
         return view
@@ -654,6 +664,16 @@ class PageState:
             help=kw.pop("help", field.help),
             **kw,
         )
+
+    def pair_inputs(self, name: str, labels: tuple[str, str] | None = None, **kw):
+        """A pair's (or a start's) two number inputs side by side, each over the
+        field's [low, high]; `labels` default to the parts' keys ("start x")."""
+        import streamlit as st
+
+        field = self.field[name]
+        labels = labels or tuple(part.replace("_", " ") for part in field.parts)
+        for column, part, label in zip(st.columns(2), field.parts, labels, strict=True):
+            column.number_input(label, field.low, field.high, key=self.key(part), **kw)
 
 
 # ---------------------------------------------------------------- a surface's state

@@ -1,9 +1,9 @@
 """The Gallery's pictures: each preset's own runs, drawn small, as committed PNGs.
 
 Each picture is computed by the engine from the preset's query, read by the same
-parser as the page its link opens (`ui.config.from_query` and `PlaygroundConfig.run`
-for the Playground, `ui.stochastic.panels`, `ui.neural_net.train_all`, the Schedules
-page's runs), and drawn with Pillow at SCALE times the size, then downsampled (that is
+parser as the page its link opens (`ui.playground.PAGE` and `run_all` for the
+Playground, `ui.stochastic.panels`, `ui.neural_net.train_all`, the Schedules page's
+runs), and drawn with Pillow at SCALE times the size, then downsampled (that is
 the antialiasing). No text is drawn: the lesson beside the picture says what it shows,
 and a picture without fonts is the same on every machine, pixel for pixel.
 
@@ -26,12 +26,13 @@ from PIL import Image, ImageDraw
 import landscapes
 from landscapes.linear_regression import confusion_region
 from landscapes.loss_slice import filter_normalized
-from ui import config as cfg
 from ui import figures
 from ui import neural_net as nn
+from ui import playground as pg
 from ui import schedules as schedules_page
 from ui import stochastic as sto
 from ui.presets import PICTURES, PRESETS, Preset
+from ui.state import surface_of
 
 SIZE = (360, 240)  # pixels of a picture
 SCALE = 3  # drawn this many times larger, then downsampled
@@ -263,12 +264,12 @@ def draw_paths(plot: Plot, surface, paths, colours, start, extra=None) -> None:
 def playground(preset: Preset) -> Image.Image:
     """The Playground's figure in small: the surface in its equal-units view with
     every run's path in its run colour."""
-    config, _ = cfg.from_query(preset.query)
-    surface = config.landscape()
-    paths = [r.path for r in config.run()]
+    values, _ = pg.PAGE.parse(preset.query)
+    surface = surface_of(values)
+    paths = [r.path for r in pg.run_all(values)]
     plot = Plot((0, 0, *SIZE), *equal_units_view(surface.bounds, *SIZE))
     colours = [colour(i) for i in range(len(paths))]
-    draw_paths(plot, surface, paths, colours, config.resolved_start())
+    draw_paths(plot, surface, paths, colours, pg.start_of(values, surface))
     canvas = Canvas()
     canvas.add(plot)
     return canvas.image()

@@ -16,38 +16,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import landscapes
 import optimizers
 from optimizers import schedules
-from ui import codec, export, figures, limits
+from ui import codec, export, figures, limits, playground
 from ui import config as cfg
-from ui.state import TYPED_ERROR, surface_params_from_state, write_surface_params
-
-PREFIX = "pg."
+from ui.state import TYPED_ERROR, surface_params_from_state
 
 
 def query_dict() -> dict[str, list[str]]:
     """st.query_params with every value as a list (repeated keys kept)."""
     return {key: st.query_params.get_all(key) for key in st.query_params}
-
-
-def forget_loaded_state() -> None:
-    """Make every page read its configuration from the URL again on its next run."""
-    for key in [k for k in st.session_state if str(k).endswith("loaded")]:
-        del st.session_state[key]
-
-
-def load_playground_from_url() -> None:
-    """On a session's first run, put the URL's configuration into the widgets' state."""
-    if st.session_state.get(PREFIX + "loaded"):
-        return
-    params = query_dict()
-    config, notices = cfg.from_query(params)
-    view, view_notices = cfg.view_from_query(params)
-    write_playground_state(config)
-    st.session_state[PREFIX + "view"] = view
-    st.session_state[PREFIX + "frame"] = 0
-    st.session_state[PREFIX + "notices"] = notices + view_notices
-    # The first run draws the figure alone (see rerun_when_figure_drawn).
-    st.session_state[PREFIX + "figure_drawn"] = False
-    st.session_state[PREFIX + "loaded"] = True
 
 
 # Lecturer mode's type: one root size for everything, so that the page's text (1rem)
@@ -68,81 +44,6 @@ h2, h3 { font-size: 1.35rem !important; }
 """
 
 
-def write_playground_state(config: cfg.PlaygroundConfig) -> None:
-    state = st.session_state
-    state[PREFIX + "surface"] = config.surface
-    state[PREFIX + "previous_surface"] = config.surface
-    surface = config.landscape()
-    write_surface_params(PREFIX, surface.params)
-    x, y = config.resolved_start()
-    state[PREFIX + "start_x"] = float(x)
-    state[PREFIX + "start_y"] = float(y)
-    state[PREFIX + "steps"] = int(config.steps)
-    schedule = schedules.Schedule.from_dict(config.schedule or {})
-    state[PREFIX + "schedule"] = schedule.name
-    for key in ("decay_rate", "gamma", "eta_min"):
-        state[f"{PREFIX}sched.{key}"] = float(getattr(schedule, key))
-    state[PREFIX + "sched.step_size"] = int(schedule.step_size)
-    state[PREFIX + "sched.warmup"] = int(schedule.warmup)
-    state[PREFIX + "noise"] = float(config.noise)
-    state[PREFIX + "seed"] = int(config.seed)
-    state[PREFIX + "run_count"] = len(config.runs)
-    for i, run in enumerate(config.runs):
-        write_run_state(i, run)
-
-
-def write_run_state(i: int, run: codec.RunConfig) -> None:
-    spec = optimizers.spec(run.optimizer)
-    st.session_state[f"{PREFIX}run{i}.optimizer"] = run.optimizer
-    for hyper in spec.hyperparameters:
-        value = run.hyperparameters.get(hyper.name, hyper.default)
-        key = f"{PREFIX}run{i}.{run.optimizer}.{hyper.name}"
-        st.session_state[key] = bool(value) if hyper.kind == "bool" else float(value)
-
-
-def playground_config_from_state() -> cfg.PlaygroundConfig:
-    state = st.session_state
-    surface = state[PREFIX + "surface"]
-    params = surface_params_from_state(PREFIX, surface)
-    runs = []
-    for i in range(state[PREFIX + "run_count"]):
-        name = state[f"{PREFIX}run{i}.optimizer"]
-        spec = optimizers.spec(name)
-        hyperparameters = {}
-        for hyper in spec.hyperparameters:
-            key = f"{PREFIX}run{i}.{name}.{hyper.name}"
-            if not hyper.settable or key not in state:
-                continue
-            value = state[key]
-            if value != hyper.default:
-                hyperparameters[hyper.name] = value
-        runs.append(codec.RunConfig(name, hyperparameters))
-    schedule_name = state[PREFIX + "schedule"]
-    schedule = {"name": schedule_name} if schedule_name != "constant" else {}
-    fields = {
-        "inverse_time": ("decay_rate",),
-        "exponential": ("decay_rate",),
-        "step": ("gamma", "step_size"),
-        "cosine": ("eta_min",),
-        "constant": (),
-    }[schedule_name]
-    for key in fields:
-        schedule[key] = state[f"{PREFIX}sched.{key}"]
-    if state[PREFIX + "sched.warmup"]:
-        schedule.setdefault("name", "constant")
-        schedule["warmup"] = state[PREFIX + "sched.warmup"]
-    return cfg.PlaygroundConfig(
-        surface=surface,
-        surface_params=params,
-        start=(state[PREFIX + "start_x"], state[PREFIX + "start_y"]),
-        steps=int(state[PREFIX + "steps"]),
-        runs=runs,
-        schedule=schedule,
-        noise=float(state[PREFIX + "noise"]),
-        seed=int(state[PREFIX + "seed"]),
-    )
-
-
 # Every cache is bounded in bytes and entries (ui.limits).
 @st.cache_data(
     max_entries=limits.RUNS_CACHE.max_entries,
@@ -152,9 +53,10 @@ def playground_config_from_state() -> cfg.PlaygroundConfig:
 def compute_runs(
     query_key: tuple, record_state: bool = False
 ) -> list[optimizers.RunResult]:
-    """Every run of a configuration, cached by its canonical query string."""
-    config, _ = cfg.from_query(dict(query_key))
-    return config.run(record_state)
+    """Every run of a Playground link, cached by its canonical query string
+    (ui.playground.query_key)."""
+    values, _ = playground.PAGE.parse(dict(query_key))
+    return playground.run_all(values, record_state)
 
 
 @st.cache_data(
@@ -328,6 +230,101 @@ def limits_panel(page: str) -> None:
         )
 
 
+# --- an optimizer's hyperparameters --------------------------------------------
+
+
+def hyperparameter_inputs(prefix: str, optimizer: str, skip=()) -> None:
+    """The widgets of `optimizer`'s settable hyperparameters (but those in `skip`),
+    each under key "<prefix><optimizer>.<name>": a checkbox for a flag, else a number
+    input over `codec.hyperparameter_range`, the range a link is clamped to. One
+    without a value in state yet (a run's newly chosen optimizer) starts at its
+    default."""
+    state = st.session_state
+    for hyper in optimizers.spec(optimizer).hyperparameters:
+        if not hyper.settable or hyper.name in skip:
+            continue
+        key = f"{prefix}{optimizer}.{hyper.name}"
+        if hyper.kind == "bool":
+            state.setdefault(key, bool(hyper.default))
+            st.checkbox(hyper.name, key=key, help=hyper.help)
+            continue
+        state.setdefault(key, float(hyper.default))
+        low, high = codec.hyperparameter_range(hyper)
+        st.number_input(
+            hyper.name,
+            min_value=low,
+            max_value=high,
+            key=key,
+            format="%g",
+            help=hyper.help,
+        )
+
+
+def runs_inputs(page, name: str, add, options=None) -> None:
+    """The widgets of `page`'s runs field `name` (ui.state's kind "runs": the count
+    under "<prefix>run_count", run i under "<prefix>run<i>."): an expander per run
+    with its optimizer's menu (`options`: every optimizer) and settings, and a
+    Remove button while there are two or more; then Add run, which adds `add(runs)`,
+    while there are fewer than limits.RUNS."""
+    state, key = st.session_state, page.key
+
+    def change(edit) -> None:  # a callback: it may rewrite the widgets' state
+        values = page.values()
+        edit(values[name])
+        page.write(values, [name])
+
+    count = state[key("run_count")]
+    for i in range(count):
+        at = key(f"run{i}.")
+        with st.expander(f"Run {i + 1}: {state[at + 'optimizer']}", expanded=i == 0):
+            optimizer = st.selectbox(
+                "optimizer", options or optimizers.names(), key=at + "optimizer"
+            )
+            hyperparameter_inputs(at, optimizer)
+            if count > 1:
+                remove = (lambda runs, i=i: runs.pop(i),)
+                st.button(
+                    "Remove this run",
+                    key=key(f"remove{i}"),
+                    on_click=change,
+                    args=remove,
+                )
+    if count < limits.RUNS.value:
+        added = (lambda runs: runs.append(add(runs)),)
+        st.button(
+            "Add run",
+            icon=":material/add:",
+            key=key("add"),
+            on_click=change,
+            args=added,
+        )
+
+
+# The widgets of a schedule field (ui.state's kind "schedule": the name under
+# "<prefix>schedule", each setting under "<prefix>sched.<setting>"): a setting's
+# label and number format. Cosine's t_max has none: the schedule spans the run.
+SCHEDULE_INPUTS = {
+    "decay_rate": ("decay rate", "%.4f"),
+    "gamma": ("gamma", None),
+    "step_size": ("step size t_u", None),
+    "eta_min": ("eta_min", "%.5f"),
+    "warmup": ("linear warm-up steps", None),
+}
+
+
+def schedule_inputs(prefix: str, label: str = "Learning-rate schedule") -> None:
+    """The schedule's menu and the settings the chosen one uses, then its warm-up,
+    each over its range on the pages (`codec.schedule_range`)."""
+    name = st.selectbox(label, schedules.NAMES, key=prefix + "schedule")
+    for setting in (*schedules.USES[name], "warmup"):
+        if setting in SCHEDULE_INPUTS:
+            text, number_format = SCHEDULE_INPUTS[setting]
+            low, high, _ = codec.schedule_range(setting)
+            st.number_input(
+                text, low, high, key=f"{prefix}sched.{setting}", format=number_format
+            )
+
+
 # --- a surface's parameters, and a typed formula ----------------------------------
 #
 # A page keeps a surface's parameters in state as "<prefix>param.<name>". A surface
@@ -475,15 +472,6 @@ def undefined_somewhere(surface: str, params: tuple) -> bool:
     contour picture then shows stripes, which the page explains)."""
     _, _, values = landscapes.get(surface, **dict(params)).grid(64)
     return not bool(np.isfinite(values).all())
-
-
-def query_key(config: cfg.PlaygroundConfig) -> tuple:
-    """A hashable, canonical form of the configuration (its URL)."""
-    query = cfg.to_query(config)
-    return tuple(
-        (key, tuple(value) if isinstance(value, list) else value)
-        for key, value in sorted(query.items())
-    )
 
 
 SHARE_HTML = """
