@@ -38,7 +38,7 @@ from bench_engine import START, best_of, numpy_adam  # noqa: E402
 sys.path.insert(0, str(ROOT / "tests"))  # streamlit_server, the tests' helper
 
 from optimizers import planes  # noqa: E402
-from ui import config as cfg  # noqa: E402
+from ui import playground as pg  # noqa: E402
 
 SIDE = 512
 STEPS = 500
@@ -111,7 +111,7 @@ def browser(resolutions=(96, 256, 512), steps=200) -> None:
         chromium = launch_chromium(playwright)
         page = chromium.new_page(viewport={"width": 1500, "height": 1000})
         page.add_init_script(FINGERPRINT)
-        playground = redraw_seconds(page, server.url, "Steps", cfg.DEFAULT_STEPS, None)
+        playground = redraw_seconds(page, server.url, "Steps", pg.DEFAULT_STEPS, None)
         print("\nChromium, Steps slider one step up until the figure is redrawn (s):")
         print(f"{'Playground (defaults), the baseline':<44} {playground:8.3f}")
         print(

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-# The Playground's default runs first (ui.config.default_runs), the slowest to
+# The Playground's default runs first (ui.playground.default_runs), the slowest to
 # compile first.
 FIRST = ("adam", "rmsprop", "momentum", "gd")
 # The drivers every optimizer's task runs through (optimizers._driver).

@@ -6,10 +6,10 @@ runs), what it computes and says is in ui/neural_net.py."""
 import streamlit as st
 
 import optimizers
-from ui import config as cfg
 from ui import figures, tables
 from ui import neural_net as nn
 from ui import widgets as w
+from ui.playground import next_run
 from ui.router import ensure_navigation
 
 PAGE = nn.PAGE
@@ -18,7 +18,7 @@ key = PAGE.key
 
 def add_run():
     runs = PAGE.values()["runs"]
-    runs.append(nn.TrainingRun(cfg.next_run([t.run for t in runs], nn.ADD_CANDIDATES)))
+    runs.append(nn.TrainingRun(next_run([t.run for t in runs], nn.ADD_CANDIDATES)))
     PAGE.write_runs(runs)
 
 

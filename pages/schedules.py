@@ -6,10 +6,10 @@ it computes is in ui/schedules.py."""
 import streamlit as st
 
 import landscapes
-from ui import config as cfg
 from ui import figures
 from ui import schedules as sc
 from ui import widgets as w
+from ui.playground import NOISE_HELP
 from ui.router import ensure_navigation
 
 PAGE = sc.PAGE
@@ -30,7 +30,7 @@ def sidebar() -> None:
     surface = PAGE.selectbox("surface", "Surface", format_func=landscapes.title)
     if landscapes.text_parameters(surface):
         w.surface_inputs(PAGE.prefix, surface)
-    PAGE.number_input("noise", "gradient noise σ", help=cfg.NOISE_HELP)
+    PAGE.number_input("noise", "gradient noise σ", help=NOISE_HELP)
     PAGE.number_input("seed", "seed")
 
 

@@ -122,9 +122,13 @@ def cell_panel(view, values, plane, surface, theory, cell) -> None:
     st.plotly_chart(figures.Prebuilt(path), key=key("path"))
     notes = sw.cell_notes(plane, theory, cell)
     show(notes[:1])
-    link = sw.playground_link(sw.playground_config(values, plane, cell.row, cell.col))
-    icon = ":material/arrow_forward:"
-    st.link_button(sw.OPEN_IN_PLAYGROUND, link, icon=icon, icon_position="right")
+    link = sw.playground_link(sw.playground_values(values, plane, cell.row, cell.col))
+    st.link_button(
+        sw.OPEN_IN_PLAYGROUND,
+        link,
+        icon=":material/arrow_forward:",
+        icon_position="right",
+    )
     show(notes[1:])
 
 

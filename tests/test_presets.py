@@ -6,7 +6,6 @@ import pytest
 
 import optimizers
 from ui import codec
-from ui import config as cfg
 from ui import neural_net as nn
 from ui import playground as pg
 from ui import schedules as schedules_page
@@ -414,7 +413,7 @@ def test_the_double_wells_basins_under_momentum_are_vertical_bands():
 
 
 PARSERS = {
-    "playground": cfg.from_query,
+    "playground": pg.PAGE.parse,
     "schedules": schedules_page.PAGE.parse,
     "stochastic": sto.PAGE.parse,
     "neural_net": nn.PAGE.parse,

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from ui import codec, limits
-from ui import config as cfg
+from ui import playground as pg
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
@@ -275,9 +275,9 @@ def test_a_clicked_cell_draws_its_run_and_links_to_the_playground():
     [button] = at.get("link_button")
     link = urlparse(button.proto.url)
     assert link.path in ("./", "/", "")
-    config, notices = cfg.from_query(parse_qs(link.query))
+    values, notices = pg.PAGE.parse(parse_qs(link.query))
     assert notices == []
-    [run] = config.run()
+    [run] = pg.run_all(values)
     np.testing.assert_array_equal(run.path, expected.path)
     # The chosen cell is marked on the map; the curves of its run are drawn.
     marker = trace(chart(at, "sw.map"), "chosen cell")
@@ -635,8 +635,8 @@ def test_a_cell_opened_in_the_playground_is_labelled_readably_and_runs_exactly()
         # ≈ exactly where the label rounds the run's number
         assert ("≈" in shown[name]) == (float(text) != value)
     # The link, read back, is the cell's run to the last bit.
-    config, _ = cfg.from_query(query)
-    [run] = config.run()
+    values, _ = pg.PAGE.parse(query)
+    [run] = pg.run_all(values)
     surface = quadratic()
     expected = optimizers.run(
         "momentum",

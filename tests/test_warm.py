@@ -24,7 +24,7 @@ def test_every_optimizer_and_trainer_has_a_task():
     assert {f"train:{n}" for n in optimizers.trainable()} <= set(tasks)
     # the two drivers, then the Playground's defaults, then every surface's own
     import landscapes
-    from ui.config import default_runs
+    from ui.playground import default_runs
 
     playground = {f"run:{run.optimizer}" for run in default_runs()}
     assert tasks[:2] == ["run", "train"]

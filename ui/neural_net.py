@@ -96,7 +96,7 @@ FIELDS = (
 SHOWN_HYPERPARAMETERS = ("lr", "momentum")
 SLICE_LABELS = {"pca": "PCA of the runs' paths", "random": "random, filter-normalized"}
 DEFAULT_RUNS = ("adam;lr=0.01", "sgd;lr=0.1;momentum=0.9")
-# What "Add run" adds, in turn (cfg.next_run: the first whose optimizer no run uses).
+# What "Add run" adds, in turn (ui.playground.next_run: the first whose optimizer no run uses).
 # Each learns the default moons, and its loss curve stays apart from the default
 # runs' and the candidates' before it (by 5% of the curves' height at least, on the
 # defaults and on a 2-8-1 net x 150 steps: rmsprop at 0.01 and adagrad at 0.1 take

@@ -25,8 +25,7 @@ import numpy as np
 import landscapes
 import optimizers
 from optimizers import planes, stability
-from ui import codec, export, figures, limits, sweep_figures, tables
-from ui import config as cfg
+from ui import codec, export, figures, limits, playground, sweep_figures, tables
 from ui.codec import short
 from ui.state import TYPED_ERROR, Field, Link, PageState
 
@@ -54,7 +53,7 @@ START_LIMIT = 1e3  # any start or region coordinate, before the surface's bounds
 # Above this a hyperparameter axis is cut (a learning rate of 1e6 only diverges).
 AXIS_CEILING = 1e6
 # Hyperparameters bounded by 1 but open there (momentum, betas): the largest value a
-# link can carry, as the Playground's run codec clamps it (ui.config).
+# link can carry, as the Playground's run codec clamps it (ui.codec).
 OPEN_ONE = 0.9999
 
 # What one step of one run costs, relative to a plain gradient step on a formula,
@@ -617,9 +616,9 @@ def cell_run(plane, row: int, col: int) -> optimizers.RunResult:
     )
 
 
-def playground_config(values: dict, plane, row: int, col: int) -> cfg.PlaygroundConfig:
-    """The Playground configured with one cell's run (same surface, start, steps,
-    settings), so its link reproduces the cell."""
+def playground_values(values: dict, plane, row: int, col: int) -> dict:
+    """The Playground's values (ui.playground.FIELDS) with one cell's run: same
+    surface, start, steps and settings, so that its link reproduces the cell."""
     cell = plane.cell(row, col)
     spec = optimizers.spec(plane.optimizer)
     defaults = spec.defaults
@@ -628,18 +627,19 @@ def playground_config(values: dict, plane, row: int, col: int) -> cfg.Playground
         for k, v in cell["hyperparameters"].items()
         if k in defaults and spec.hyperparameter(k).settable and v != defaults[k]
     }
-    return cfg.PlaygroundConfig(
-        surface=values["surface"],
-        surface_params=dict(values["surface_params"]),
-        start=tuple(float(v) for v in cell["start"]),
-        steps=plane.steps,
-        runs=[codec.RunConfig(plane.optimizer, hyper)],
-    )
+    return {
+        **playground.PAGE.parse({})[0],
+        "surface": values["surface"],
+        "surface_params": dict(values["surface_params"]),
+        "start": tuple(float(v) for v in cell["start"]),
+        "steps": plane.steps,
+        "run": [codec.RunConfig(plane.optimizer, hyper)],
+    }
 
 
-def playground_link(config: cfg.PlaygroundConfig) -> str:
-    """The Playground's address (the app's root) with `config` in its query."""
-    return "./?" + urlencode(cfg.to_query(config), doseq=True)
+def playground_link(values: dict) -> str:
+    """The Playground's address (the app's root) with its `values` in the query."""
+    return "./?" + urlencode(playground.PAGE.query(values), doseq=True)
 
 
 # --- theory ----------------------------------------------------------------------

@@ -17,14 +17,7 @@ import landscapes
 import optimizers
 from optimizers import schedules
 from ui import codec, export, figures, limits, playground
-from ui import config as cfg
-from ui.state import TYPED_ERROR, surface_params_from_state
-
-
-def query_dict() -> dict[str, list[str]]:
-    """st.query_params with every value as a list (repeated keys kept)."""
-    return {key: st.query_params.get_all(key) for key in st.query_params}
-
+from ui.state import TYPED_ERROR, ViewOptions, surface_params_from_state
 
 # Lecturer mode's type: one root size for everything, so that the page's text (1rem)
 # and the figures' (Streamlit's Plotly theme draws at 0.75rem) grow together, 16 ->
@@ -136,35 +129,7 @@ def sweep_plane(query_key: tuple):
         bar.empty()
 
 
-def load_page_from_url(prefix: str, parse, write) -> None:
-    """On a session's first run of a page: parse the URL with `parse(params) ->
-    (values, notices)`, hand the values to `write(values)` (which fills the widgets'
-    state), and keep the view options and every notice for `page_header`."""
-    state = st.session_state
-    if state.get(prefix + "loaded"):
-        return
-    params = query_dict()
-    values, notices = parse(params)
-    view, view_notices = cfg.view_from_query(params)
-    write(values)
-    state[prefix + "view"] = view
-    state[prefix + "notices"] = notices + view_notices
-    state[prefix + "loaded"] = True
-
-
-def page_header(prefix: str) -> cfg.ViewOptions:
-    """Lecturer mode's type, the URL's notices (as literal text) and the preset's
-    lesson; returns the view options."""
-    view = st.session_state[prefix + "view"]
-    if view.lecture:
-        st.markdown(LECTURE_CSS, unsafe_allow_html=True)
-    for notice in st.session_state.pop(prefix + "notices", []):
-        st.warning(literal(notice), icon=":material/link:")
-    lesson(view)
-    return view
-
-
-def lesson(view: cfg.ViewOptions) -> None:
+def lesson(view: ViewOptions) -> None:
     """A Gallery preset's lesson above the figure: in a box, or in lecturer mode on one
     line, an expander, so that the figure stays on the screen (the box filled 1280 x
     720 px)."""
