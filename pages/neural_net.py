@@ -60,9 +60,7 @@ def run_inputs(i: int, count: int):
         name = st.selectbox(
             "optimizer", optimizers.trainable(), key=key(f"run{i}.optimizer")
         )
-        for hyper in optimizers.spec(name).hyperparameters:
-            if hyper.name in nn.SHOWN_HYPERPARAMETERS:
-                w.hyperparameter_input(hyper, key(f"run{i}.{name}.{hyper.name}"))
+        w.hyperparameter_inputs(key(f"run{i}."), name, only=nn.SHOWN_HYPERPARAMETERS)
         st.number_input(
             "own batch size (0: the page's)", 0, nn.MAX_POINTS, key=key(f"run{i}.batch")
         )

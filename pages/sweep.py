@@ -19,20 +19,6 @@ key = PAGE.key
 state = st.session_state
 
 
-def hyperparameter_inputs(optimizer: str, on_axes: set) -> None:
-    """SHARED WIDGET (issue #21): the optimizer's settings not on an axis; to be
-    replaced by ui.widgets' one hyperparameter widget (Playground, Compare)."""
-    for hyper in optimizers.spec(optimizer).hyperparameters:
-        if not hyper.settable or hyper.name in on_axes:
-            continue
-        name = key(f"{optimizer}.{hyper.name}")
-        if hyper.kind == "bool":
-            st.checkbox(hyper.name, key=name, help=hyper.help)
-            continue
-        low, high = sw.allowed_range(optimizer, hyper.name)
-        st.number_input(hyper.name, low, high, key=name, format="%g", help=hyper.help)
-
-
 def pair(*inputs, **kw) -> None:
     """Two number inputs side by side: (label, low, high, state name) each."""
     for column, (label, low, high, name) in zip(st.columns(2), inputs, strict=True):
@@ -66,7 +52,7 @@ def sidebar(values: dict, surface, hidden: set) -> None:
         names = sw.plane_optimizers() if plane else optimizers.names()
         new = partial(sw.new_optimizer, state)
         chosen = st.selectbox("Optimizer", names, key=key("optimizer"), on_change=new)
-        hyperparameter_inputs(chosen, {values["x"], values["y"]} - {None})
+        w.hyperparameter_inputs(key(""), chosen, skip={values["x"], values["y"]})
     axes(values, surface)
     PAGE.slider("resolution")
     PAGE.slider("steps")

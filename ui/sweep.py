@@ -50,11 +50,9 @@ DEFAULT_SURFACE = "quadratic"
 DEFAULT_RESOLUTION = 128
 DEFAULT_STEPS = 200
 START_LIMIT = 1e3  # any start or region coordinate, before the surface's bounds
-# Above this a hyperparameter axis is cut (a learning rate of 1e6 only diverges).
-AXIS_CEILING = 1e6
-# Hyperparameters bounded by 1 but open there (momentum, betas): the largest value a
-# link can carry, as the Playground's run codec clamps it (ui.codec).
-OPEN_ONE = 0.9999
+# Above this a hyperparameter axis is cut, as a link's value is (a learning rate of
+# 1e6 only diverges).
+AXIS_CEILING = codec.HYPERPARAMETER_CEILING
 
 # What one step of one run costs, relative to a plain gradient step on a formula,
 # measured on 12-03's host: a 128 x 128 Rosenbrock basin map x 500 steps per
@@ -173,16 +171,9 @@ def plane_optimizers() -> list[str]:
 
 
 def allowed_range(optimizer: str, name: str) -> tuple[float, float]:
-    """[low, high] a hyperparameter axis may span: the optimizer's allowed range, cut
-    at AXIS_CEILING, and below 1 where the range is open at 1 (as the Playground's
-    link codec clamps it, so a cell's link reproduces it)."""
-    hyper = optimizers.spec(optimizer).hyperparameter(name)
-    low, high = float(hyper.low), min(float(hyper.high), AXIS_CEILING)
-    if hyper.open_high and hyper.high == 1.0:
-        high = OPEN_ONE
-    if hyper.open_low:
-        low = max(low, 1e-12)
-    return low, high
+    """[low, high] a hyperparameter axis may span: the range a link is clamped to
+    (codec.hyperparameter_range), so that a cell's link reproduces the cell."""
+    return codec.hyperparameter_range(optimizers.spec(optimizer).hyperparameter(name))
 
 
 def default_axis(optimizer: str, name: str) -> tuple[tuple[float, float], bool]:

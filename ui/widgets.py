@@ -198,15 +198,17 @@ def limits_panel(page: str) -> None:
 # --- an optimizer's hyperparameters --------------------------------------------
 
 
-def hyperparameter_inputs(prefix: str, optimizer: str, skip=()) -> None:
-    """The widgets of `optimizer`'s settable hyperparameters (but those in `skip`),
-    each under key "<prefix><optimizer>.<name>": a checkbox for a flag, else a number
-    input over `codec.hyperparameter_range`, the range a link is clamped to. One
-    without a value in state yet (a run's newly chosen optimizer) starts at its
-    default."""
+def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> None:
+    """The widgets of `optimizer`'s settable hyperparameters (but those in `skip`;
+    only those in `only` if given), each under key "<prefix><optimizer>.<name>": a
+    checkbox for a flag, else a number input over `codec.hyperparameter_range`, the
+    range a link is clamped to. One without a value in state yet (a run's newly
+    chosen optimizer) starts at its default."""
     state = st.session_state
     for hyper in optimizers.spec(optimizer).hyperparameters:
         if not hyper.settable or hyper.name in skip:
+            continue
+        if only is not None and hyper.name not in only:
             continue
         key = f"{prefix}{optimizer}.{hyper.name}"
         if hyper.kind == "bool":
@@ -910,28 +912,4 @@ def viewport_probe(figure_key: str) -> None:
         },
         on_viewport_change=measured,
         height=0,
-    )
-
-
-def hyperparameter_input(hyper, key: str, where=None):
-    """One optimizer hyperparameter's widget under `key`: a checkbox, or a number
-    input whose range is the engine's (`optimizers` Hyperparameter low and high; an
-    open high bound of 1 shown as 0.9999), at the engine's default when the state
-    holds none."""
-    state = st.session_state
-    if key not in state:
-        default = hyper.default
-        state[key] = bool(default) if hyper.kind == "bool" else float(default)
-    where = where or st
-    if hyper.kind == "bool":
-        return where.checkbox(hyper.name, key=key, help=hyper.help or None)
-    high = min(hyper.high, 1e6)
-    high = 0.9999 if hyper.open_high and hyper.high == 1.0 else high
-    return where.number_input(
-        hyper.name,
-        min_value=float(hyper.low),
-        max_value=float(high),
-        key=key,
-        format="%g",
-        help=hyper.help or None,
     )
