@@ -18,7 +18,7 @@ What one protocol session does (what the browser's frontend sends, minus renderi
    plus a `ContextInfo` (url, locale, timezone) as the browser does.
 2. Reads `ForwardMsg`s until `script_finished` (FINISHED_SUCCESSFULLY). The
    Playground's first run of a session ends after the figure with an invisible
-   component (ui.widgets.rerun_when_figure_drawn) whose JavaScript, in a browser,
+   component (ui.listeners.rerun_when_figure_drawn) whose JavaScript, in a browser,
    calls `setTriggerValue("drawn", true)` once the figure is painted. The client
    does what that call makes the frontend send, at once (no paint to wait for): a
    rerun whose `WidgetStates` hold the component's trigger widget

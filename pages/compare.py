@@ -7,8 +7,8 @@ import streamlit as st
 
 import landscapes
 import optimizers
+from ui import cache, figures, listeners
 from ui import compare as cmp
-from ui import figures
 from ui import widgets as w
 from ui.router import ensure_navigation
 
@@ -44,8 +44,8 @@ def panels(view, surface, paths, titles) -> None:
     rows = -(-len(paths) // 3)
     height = PANEL_HEIGHT
     if view.lecture:  # every row of panels on the screen together
-        height = w.lecture_height(key("panels"), rows * height) // rows
-    image = w.surface_image(*w.landscape_key(surface))
+        height = listeners.lecture_height(key("panels"), rows * height) // rows
+    image = cache.surface_image(*cache.landscape_key(surface))
     figure = figures.small_multiples(
         surface,
         paths,
@@ -57,7 +57,7 @@ def panels(view, surface, paths, titles) -> None:
     )
     st.plotly_chart(figures.Prebuilt(figure), key=key("panels"))
     if view.lecture:
-        w.viewport_probe(key("panels"))
+        listeners.viewport_probe(key("panels"))
 
 
 def main() -> None:

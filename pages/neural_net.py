@@ -6,7 +6,7 @@ runs), what it computes and says is in ui/neural_net.py."""
 import streamlit as st
 
 import optimizers
-from ui import figures, tables
+from ui import cache, figures, listeners, tables
 from ui import neural_net as nn
 from ui import widgets as w
 from ui.playground import next_run
@@ -104,7 +104,7 @@ def training(view, page):
     st.markdown(nn.intro(page["model_text"]))
     loss, accuracy = page["loss"], page["accuracy"]
     if view.lecture:  # both as tall as the screen has room for under the first
-        height = w.lecture_height(key("loss"), loss["layout"]["height"])
+        height = listeners.lecture_height(key("loss"), loss["layout"]["height"])
         loss, accuracy = (
             figures.resized(loss, height),
             figures.resized(accuracy, height),
@@ -114,7 +114,7 @@ def training(view, page):
     right.plotly_chart(figures.Prebuilt(accuracy), key=key("accuracy"))
     if view.lecture:
         with left:
-            w.viewport_probe(key("loss"))
+            listeners.viewport_probe(key("loss"))
 
 
 def views(page):
@@ -150,10 +150,10 @@ def main():
         (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(query.items())
     )
     with st.spinner("Training the networks…"):
-        page = w.neural_page(query_key)
+        page = cache.neural_page(query_key)
     training(view, page)
     with st.spinner("Drawing decision boundaries and loss slices…"):
-        page = {**page, **w.neural_page(query_key, "views")}
+        page = {**page, **cache.neural_page(query_key, "views")}
     views(page)
 
     st.subheader("Share and export")

@@ -7,7 +7,7 @@ move_frame) run before the widgets are drawn, so they may set the widgets' state
 import streamlit as st
 
 import landscapes
-from ui import figures, tables
+from ui import cache, figures, listeners, tables
 from ui import playground as pg
 from ui import state as page_state
 from ui import widgets as w
@@ -35,7 +35,7 @@ def start_at(x, y) -> None:  # also a click on the figure: its nearest grid poin
 
 
 def move_frame(steps) -> None:
-    pg.move_frame(st.session_state, w.shown_frame(key("figure_clicks")), steps)
+    pg.move_frame(st.session_state, listeners.shown_frame(key("figure_clicks")), steps)
 
 
 def sidebar(hidden: set) -> None:
@@ -71,8 +71,8 @@ def trajectory(view, values, surface, results, labels) -> dict:
     state = st.session_state
     height = 760
     if view.lecture:
-        height = w.lecture_height(key("figure"), 560) - figures.BUTTON_ROW
-    image = w.surface_image(*w.landscape_key(surface))
+        height = listeners.lecture_height(key("figure"), 560) - figures.BUTTON_ROW
+    image = cache.surface_image(*cache.landscape_key(surface))
     internals = state.get(key("internals"), False)
     figure = pg.trajectory(
         surface, values, results, labels, image, height, state[key("frame")], internals
@@ -81,15 +81,15 @@ def trajectory(view, values, surface, results, labels) -> dict:
         figures.Prebuilt(figure), key=key("figure"), config={"displaylogo": False}
     )
     on_shown = lambda k: pg.show_frame(state, k)  # noqa: E731
-    w.figure_clicks(key("figure_clicks"), key("figure"), start_at, on_shown)
+    listeners.figure_clicks(key("figure_clicks"), key("figure"), start_at, on_shown)
     if view.lecture:
-        w.viewport_probe(key("figure"))
+        listeners.viewport_probe(key("figure"))
     if not state[key("figure_drawn")]:
         # A session's first run ends here: the browser fetches, compiles and draws
         # the figure with nothing else competing, then signals for the rest of the
         # page (first figure at 1.2-1.3x a bare page's time; 1.6-1.7x all at once).
         drawn = lambda: state.__setitem__(key("figure_drawn"), True)  # noqa: E731
-        w.rerun_when_figure_drawn(key("figure_drawn_signal"), on_drawn=drawn)
+        listeners.rerun_when_figure_drawn(key("figure_drawn_signal"), on_drawn=drawn)
         st.stop()
     return figure
 
@@ -125,7 +125,7 @@ def under_the_figure(surface, results, labels) -> None:
         st.caption(pg.internals_caption(frame))
         st.markdown(pg.internals_table(surface, labels, results, frame))
     st.caption(pg.PLAY_CAPTION)
-    if w.undefined_somewhere(*w.landscape_key(surface)):
+    if cache.undefined_somewhere(*cache.landscape_key(surface)):
         st.caption(figures.UNDEFINED_NOTE)
     # The results sit under the figure, where a row of five columns fits; in the
     # side column the last one ("diverged at step") was cut off at 1,500 px.
@@ -172,7 +172,7 @@ def main() -> None:
     # The sidebar's widgets are drawn last: the browser then fetches and draws the
     # figure first (0.4 s sooner on a first visit). Their values are already in state.
     internals = state.get(key("internals"), False)
-    results = w.compute_runs(pg.query_key(values), record_state=internals)
+    results = cache.compute_runs(pg.query_key(values), record_state=internals)
     surface = page_state.surface_of(values)
     labels = pg.labels(values["run"])
     last = max(len(r.path) for r in results) - 1  # the last step any figure shows

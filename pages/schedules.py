@@ -6,7 +6,7 @@ it computes is in ui/schedules.py."""
 import streamlit as st
 
 import landscapes
-from ui import figures
+from ui import cache, figures, listeners
 from ui import schedules as sc
 from ui import widgets as w
 from ui.playground import NOISE_HELP
@@ -40,13 +40,13 @@ def schedule_curves(view, values) -> None:
         sc.curves(values), labels, "learning rate η_t", False, height=380, legend=True
     )
     if view.lecture:
-        height = w.lecture_height(key("curves"), curves["layout"]["height"])
+        height = listeners.lecture_height(key("curves"), curves["layout"]["height"])
         curves = figures.resized(curves, height)
     left, right = st.columns([3, 2])
     left.plotly_chart(figures.Prebuilt(curves), key=key("curves"))
     if view.lecture:
         with left:
-            w.viewport_probe(key("curves"))
+            listeners.viewport_probe(key("curves"))
     with right:
         for schedule in sc.chosen(values):
             st.markdown(f"**{schedule.name}**")
@@ -69,14 +69,14 @@ def effect_on_a_run(values) -> None:
         surface.default_start,
         height=sc.PANEL_HEIGHT,
         undefined_at=[r.undefined_at for r in results],
-        image=w.surface_image(*w.landscape_key(surface)),
+        image=cache.surface_image(*cache.landscape_key(surface)),
         frames_in_browser=True,
     )
     a, b = st.columns(2)
     a.plotly_chart(figures.Prebuilt(loss), key=key("loss"))
     b.plotly_chart(figures.Prebuilt(paths), key=key("paths"))
     with b:
-        w.figure_frames(key("frames"), key("paths"))
+        listeners.figure_frames(key("frames"), key("paths"))
 
 
 def main() -> None:

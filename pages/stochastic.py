@@ -7,7 +7,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from ui import figures, tables
+from ui import cache, figures, listeners, tables
 from ui import stochastic as sto
 from ui import widgets as w
 from ui.router import ensure_navigation
@@ -74,15 +74,15 @@ def panels(view, values, surface, panels_, panel_figures) -> None:
     ):
         column.markdown(f"**{panel.label}**")
         if view.lecture:
-            fit = w.lecture_height(
+            fit = listeners.lecture_height(
                 panel_keys[0], figure["layout"]["height"], figure=figure
             )
             figure = figures.resized(figure, fit)
         column.plotly_chart(figures.Prebuilt(figure), key=panel_key)
     with columns[0]:
-        w.figure_followers(key("followers"), panel_keys[0], panel_keys[1:])
+        listeners.figure_followers(key("followers"), panel_keys[0], panel_keys[1:])
         if view.lecture:
-            w.viewport_probe(panel_keys[0])
+            listeners.viewport_probe(panel_keys[0])
     st.caption(sto.panels_caption(values, surface))
 
 
@@ -118,7 +118,7 @@ def main() -> None:
     w.limits_panel("stochastic")
     values = PAGE.values()
     query = PAGE.publish(values)
-    surface, panels_, panel_figures, loss_figure = w.stochastic_page(
+    surface, panels_, panel_figures, loss_figure = cache.stochastic_page(
         tuple(sorted(query.items()))
     )
 

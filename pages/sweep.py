@@ -8,7 +8,7 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from ui import figures
+from ui import cache, figures, listeners
 from ui import sweep as sw
 from ui import sweep_figures as sf
 from ui import widgets as w
@@ -70,10 +70,10 @@ def radio(label: str, options, name: str, labels: dict, **kw) -> None:
 
 def heat_map(view, values, plane, heatmap) -> None:
     st.plotly_chart(figures.Prebuilt(heatmap), key=key("map"))
-    w.figure_clicks(key("clicks"), key("map"), partial(sw.choose_cell, state))
-    w.figure_zooms(key("zooms"), key("map"), partial(sw.zoom_to, state))
+    listeners.figure_clicks(key("clicks"), key("map"), partial(sw.choose_cell, state))
+    listeners.figure_zooms(key("zooms"), key("map"), partial(sw.zoom_to, state))
     if view.lecture:
-        w.viewport_probe(key("map"))
+        listeners.viewport_probe(key("map"))
     n, zoom = values["resolution"], state.get(key("zoom"))
     if zoom:
         label = sw.recompute_label(plane, zoom, n)
@@ -103,7 +103,7 @@ def cell_panel(view, values, plane, surface, theory, cell) -> None:
         return
     show([("subheader", "The chosen cell"), ("markdown", w.literal(cell.where))])
     st.markdown(cell.outcome)
-    image = w.surface_image(*w.landscape_key(surface))
+    image = cache.surface_image(*cache.landscape_key(surface))
     path = sw.cell_path(plane, surface, cell, image)
     st.plotly_chart(figures.Prebuilt(path), key=key("path"))
     notes = sw.cell_notes(plane, theory, cell)
@@ -144,7 +144,7 @@ def main() -> None:
         st.markdown(sw.about(values, surface))
     query = PAGE.publish(values)  # a long computation: the link is there already
     try:
-        plane, basins = w.sweep_plane(sw.plane_key(query))
+        plane, basins = cache.sweep_plane(sw.plane_key(query))
     except ValueError as error:
         st.error(w.literal(f"These settings cannot run: {error}"))
         st.stop()
@@ -157,7 +157,7 @@ def main() -> None:
         query = PAGE.publish({**values, "cell": None})
     if not view.lecture:
         radio("Colour by", sw.OUTCOMES[mode], "outcome", sw.OUTCOME_TITLES)
-    px = w.lecture_height(key("map"), 560) if view.lecture else 560
+    px = listeners.lecture_height(key("map"), 560) if view.lecture else 560
     at, rev = cell and cell.index, str(hash(sw.plane_key(query)))
     heatmap = sf.heatmap_figure(plane, values["outcome"], basins, theory, at, px, rev)
     left, right = st.columns([3, 2])

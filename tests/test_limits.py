@@ -12,8 +12,8 @@ import pytest
 from streamlit.runtime.app_session import AppSession
 from streamlit.testing.v1 import AppTest
 
+from ui import cache, figures, limits
 from ui import compare as cmp
-from ui import figures, limits
 from ui import neural_net as nn
 from ui import playground as pg
 from ui import stochastic as sto
@@ -207,14 +207,14 @@ CACHED = {
 def test_every_cache_is_bounded_in_bytes_and_entries_by_the_limits():
     found = {
         name
-        for name, value in vars(w).items()
+        for name, value in vars(cache).items()
         if hasattr(value, "_info") and hasattr(value._info, "max_size_bytes")
     }
     assert found == set(CACHED)  # a new cache needs its row in ui.limits
-    for name, cache in CACHED.items():
-        info = getattr(w, name)._info
-        assert info.max_size_bytes == cache.max_size == cache.memory.value * 10**6
-        assert info.max_entries == cache.max_entries
+    for name, bound in CACHED.items():
+        info = getattr(cache, name)._info
+        assert info.max_size_bytes == bound.max_size == bound.memory.value * 10**6
+        assert info.max_entries == bound.max_entries
 
 
 def largest_entries():
@@ -278,11 +278,11 @@ def test_the_largest_entry_of_each_cache_fits_its_memory_budget():
     for name, entry in largest_entries():
         size = len(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
         largest[name] = max(largest.get(name, 0), size)
-    for name, cache in CACHED.items():
-        assert largest[name] <= cache.largest_mb * 1e6, (name, largest[name])
+    for name, bound in CACHED.items():
+        assert largest[name] <= bound.largest_mb * 1e6, (name, largest[name])
         # At least two of the largest fit, so one visitor's largest request does
         # not empty the cache for everyone else.
-        assert 2 * largest[name] <= cache.max_size, name
+        assert 2 * largest[name] <= bound.max_size, name
 
 
 def test_the_runs_cache_key_holds_every_input_that_changes_the_runs():
@@ -360,7 +360,7 @@ def test_clear_cache_from_a_client_keeps_the_compiled_kernels():
     AppSession._handle_clear_cache_request(session)
     try:
         pg.run_all = counted
-        w.compute_runs(key)
+        cache.compute_runs(key)
     finally:
         pg.run_all = original
     assert calls  # the data cache was cleared: the runs were computed again
@@ -410,18 +410,18 @@ def test_stochastic_neural_and_sweep_pages_compute_inside_a_heavy_slot(monkeypat
     monkeypatch.setattr(nn, "training_data", lambda values: {"results": spy(values)})
     monkeypatch.setattr(nn, "views_data", lambda values, results: spy(values))
     monkeypatch.setattr(sw, "compute", lambda values, progress: spy(values))
-    w.stochastic_page.clear()
-    w.neural_page.clear()
-    w.sweep_plane.clear()
+    cache.stochastic_page.clear()
+    cache.neural_page.clear()
+    cache.sweep_plane.clear()
     try:
-        w.stochastic_page((("steps", "7"),))
-        w.neural_page((("steps", "7"),))
-        w.neural_page((("steps", "7"),), "views")
-        w.sweep_plane((("steps", "7"),))
+        cache.stochastic_page((("steps", "7"),))
+        cache.neural_page((("steps", "7"),))
+        cache.neural_page((("steps", "7"),), "views")
+        cache.sweep_plane((("steps", "7"),))
     finally:
-        w.stochastic_page.clear()
-        w.neural_page.clear()
-        w.sweep_plane.clear()
+        cache.stochastic_page.clear()
+        cache.neural_page.clear()
+        cache.sweep_plane.clear()
     assert held == [1, 1, 1, 1]  # each held one slot while it computed
     assert limits._HEAVY._value == limits.HEAVY_AT_ONCE.value  # and gave it back
 

@@ -189,18 +189,18 @@ def test_the_loss_figures_are_drawn_before_the_slices_are_computed(monkeypatch):
     """On a cold machine the slices wait for the surfaces' kernels while the
     training kernel is ready much sooner: the loss and accuracy figures must not
     wait for them. With the views' computation stopped, they are on the page."""
+    from ui import cache
     from ui import neural_net as nn
-    from ui import widgets as w
 
     def stopped(values, results):
         raise RuntimeError("views not computed")
 
     monkeypatch.setattr(nn, "views_data", stopped)
-    w.neural_page.clear()
+    cache.neural_page.clear()
     try:
         at = app(**SMALL)
     finally:
-        w.neural_page.clear()
+        cache.neural_page.clear()
     assert at.exception  # the views' stop
     assert {"loss", "accuracy"} <= {
         key for key in ("loss", "accuracy", "slice_chart") if _has_chart(at, key)

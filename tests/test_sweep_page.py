@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from ui import codec, limits
+from ui import cache, codec, limits
 from ui import playground as pg
 from ui import sweep as sw
 from ui import sweep_figures as sf
@@ -319,7 +319,7 @@ def test_a_zoom_recomputes_the_view_at_full_resolution():
 def test_the_csv_has_every_cell_and_matches_single_runs():
     at = app(resolution="12", steps="100", x_range="0.01,0.5")
     query = {k: qp(at, k) for k in at.query_params}
-    plane, _ = w.sweep_plane(sw.plane_key(query))
+    plane, _ = cache.sweep_plane(sw.plane_key(query))
     rows = list(csv.DictReader(io.StringIO(plane.to_csv())))
     assert len(rows) == 12 * 12
     surface = quadratic()

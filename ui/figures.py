@@ -249,7 +249,7 @@ def trajectory_figure(
 
     With `frames_in_browser` (and no arrows or notes) the figure carries no frames
     but a recipe in ``layout.meta`` (FRAMES_RECIPE): the page's figure listener
-    (ui.widgets.FRAMES_HANDLER) builds the frames from the path traces, as
+    (ui.listeners.FRAMES_HANDLER) builds the frames from the path traces, as
     `with_frames` does here. Frames are ~90% of a 1,000-step figure's JSON (0.94 MB
     with them, 0.10 MB without); building and sending them was the largest part of
     a Playground rerun's server CPU."""

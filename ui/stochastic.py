@@ -313,7 +313,7 @@ def summary_rows(surface, panels_: list[Panel]) -> list[dict]:
 
 def follower(figure: dict) -> dict:
     """A panel without its own ▶ Play, ❚❚ Pause and scrubber: on the page it follows
-    the first panel's (ui.widgets.figure_followers), so the panels stay in step.
+    the first panel's (ui.listeners.figure_followers), so the panels stay in step.
     The figure keeps its height, so the panels' plots line up."""
     layout = {
         key: value
