@@ -107,3 +107,31 @@ def _python_driver_args(surface, n, steps, batch_size):
         *paths,
         state,
     )
+
+
+def test_the_drivers_compile_no_shape_error_message():
+    """A row assignment of arrays (``params[k] = theta``) makes Numba compile a
+    shape check with a formatted error message (raise_with_shape_context and
+    string formatting, ~1.5 s of the training driver's ~3 s compile on an empty
+    cache: a first Neural net page waits for it). Neither driver has one; checked
+    on a fresh interpreter's empty cache (a driver loaded from the cache has no
+    IR to read)."""
+    import tempfile
+
+    from test_landscapes import in_fresh_python
+
+    script = """
+import importlib
+import landscapes, optimizers
+from optimizers import _driver
+train = importlib.import_module("optimizers.train")
+data = landscapes.datasets.make("moons", n_points=8, seed=0)
+optimizers.train("gd", landscapes.MLP((2, 3, 1)), data, steps=2, batch_size=4)
+optimizers.run("gd", "quadratic", steps=2)
+for driver in (train._DRIVER, _driver._DRIVER.dispatcher):
+    ir = "".join(driver.inspect_llvm().values())
+    print(len(ir) > 0, "raise_with_shape" in ir)
+"""
+    with tempfile.TemporaryDirectory() as cache:
+        printed = in_fresh_python(script, NUMBA_CACHE_DIR=cache).split()
+    assert printed == ["True", "False", "True", "False"]
