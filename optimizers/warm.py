@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import subprocess
@@ -63,17 +64,6 @@ def tasks() -> list[str]:
         + ["slice"]
         + [f"train:{name}" for name in optimizers.trainable()]
     )
-
-
-def needs(task: str) -> tuple[str, ...]:
-    """The tasks whose kernels `task` uses (and so would compile a second time if
-    it started first): an optimizer's task runs its driver. (An optimizer's
-    training task compiles the same step as its run task, in well under a second;
-    a page that trains should not wait for the runs driver to have its step.)"""
-    kind, _, name = task.partition(":")
-    if kind in ("run", "train") and name:
-        return (kind,)
-    return ()  # the drivers, a surface's own kernels, slices
 
 
 def title(task: str, short: bool = False) -> str:
@@ -137,6 +127,15 @@ def compile_task(task: str) -> float:
             surface.examples(0.5, 0.5)
     elif task == "run":  # the driver, with the simplest step
         optimizers.run("gd", "quadratic", steps=2)
+    elif name and kind in ("run", "train") and not _driver_compiled(kind):
+        # The optimizer's own init and step only: a worker compiles them while
+        # the driver compiles elsewhere (a page compiling it, or the other
+        # worker), never the driver a second time.
+        from optimizers import _driver
+
+        entry = optimizers.get(name)
+        _driver.compiled(entry.init, _driver.INIT_SIGNATURE).value()
+        _driver.compiled(entry.step, _driver.STEP_SIGNATURE).value()
     elif kind == "run":
         optimizers.run(name, "quadratic", steps=2)
     elif kind == "slice":
@@ -150,6 +149,18 @@ def compile_task(task: str) -> float:
     else:
         raise ValueError(f"unknown warm-up task {task!r}")
     return time.perf_counter() - began
+
+
+def _driver_compiled(kind: str) -> bool:
+    """Is the runs ("run") or training ("train") driver compiled here or in the
+    on-disk cache?"""
+    from landscapes._jit import cached
+    from optimizers import _driver
+
+    train = importlib.import_module("optimizers.train")  # the module, not train()
+    driver = _driver.named_kernel("gd") if kind == "run" else train.trainer("gd")
+    dispatcher = driver._dispatcher
+    return bool(dispatcher.overloads) or cached(dispatcher)
 
 
 def status_dir() -> Path:
@@ -179,20 +190,36 @@ def _claim(task: str) -> bool:
     return True
 
 
+def _wanted() -> list[str]:
+    """The requested tasks, most urgent first: those a page is waiting for
+    (`wait_for`, `request(waiting=True)`: a Sweep waiting for the runs driver)
+    before those whose calls it ran in the interpreter meanwhile (the surfaces its
+    menus drew); oldest request first."""
+
+    def urgency(path: Path) -> tuple[bool, float]:
+        try:
+            return path.read_text() != WAITING, path.stat().st_mtime
+        except OSError:  # done and removed meanwhile
+            return True, float("inf")
+
+    wanted = []
+    for path in sorted(status_dir().glob("*.wanted"), key=urgency):
+        task = path.name.removesuffix(".wanted").replace("-", ":", 1)
+        wanted.append(task)
+    return wanted
+
+
 def _next(order: list[str]) -> str | None:
-    """The task to compile next: a requested one first, else the first in `order`
-    that nobody has and whose `needs` are done; "" to wait; None when all are
-    taken."""
-    requested = sorted(status_dir().glob("*.wanted"), key=lambda p: p.stat().st_mtime)
-    wanted = [p.name.removesuffix(".wanted").replace("-", ":", 1) for p in requested]
+    """The task to compile next: a requested one first (`_wanted`), else the first
+    in `order` that nobody has ("" if others claimed them meanwhile); None when
+    all are taken."""
     free = [t for t in order if not _path(t, "started").exists()]
     if not free:
         return None
-    for task in [t for t in wanted if t in free] + free:
-        ready = all(_path(need, "done").exists() for need in needs(task))
-        if ready and _claim(task):
+    for task in [t for t in _wanted() if t in free] + free:
+        if _claim(task):
             return task
-    return ""
+    return ""  # another worker claimed them first: look again
 
 
 def _worker(order: list[str], parent: int | None = None) -> None:
@@ -248,11 +275,11 @@ def complete() -> bool:
 
 def take(task: str) -> bool:
     """Take `task` from the running warm-up for the caller to compile itself: True
-    when no worker has started it and what it `needs` is done. A page does this
-    rather than wait for a worker busy with other tasks: the page compiles at the
-    server's priority, the workers at a lower one (NICENESS). The caller then
-    calls `finish` (or `release`, if it failed)."""
-    if not running() or not all(_path(n, "done").exists() for n in needs(task)):
+    when no worker has started it. A page does this rather than wait for a worker
+    busy with other tasks: the page compiles at the server's priority, the workers
+    at a lower one (NICENESS). The caller then calls `finish` (or `release`, if it
+    failed)."""
+    if not running():
         return False
     try:
         return _claim(task)
@@ -271,10 +298,19 @@ def release(task: str) -> None:
         _path(task, "started").unlink()
 
 
-def request(task: str) -> None:
-    """Ask the warm-up to compile `task` next (a page is waiting for it)."""
+# A request's file holds this when a page waits for the task (`wait_for`): it goes
+# before tasks whose calls a page ran in the interpreter meanwhile.
+WAITING = "waiting"
+
+
+def request(task: str, waiting: bool = False) -> None:
+    """Ask the warm-up to compile `task` next: a page ran its call in the
+    interpreter meanwhile, or (`waiting`) it waits for it."""
     with contextlib.suppress(OSError):
-        _path(task, "wanted").touch(exist_ok=True)
+        if waiting:
+            _path(task, "wanted").write_text(WAITING)
+        else:
+            _path(task, "wanted").touch(exist_ok=True)
 
 
 def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
@@ -285,7 +321,7 @@ def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
         return True
     if not running():
         return False
-    request(task)
+    request(task, waiting=True)
     began = time.monotonic()
     while time.monotonic() - began < timeout:
         if state(task)[0] == "done":

@@ -135,3 +135,50 @@ for driver in (train._DRIVER, _driver._DRIVER.dispatcher):
     with tempfile.TemporaryDirectory() as cache:
         printed = in_fresh_python(script, NUMBA_CACHE_DIR=cache).split()
     assert printed == ["True", "False", "True", "False"]
+
+
+def test_a_first_call_compiles_the_driver_on_its_own_then_the_rest():
+    """On an empty cache, the app's first-use hook sees one call per warm-up task
+    a kernel needs, the driver's first: the driver is compiled alone for the
+    call's argument types (so a page compiles it while a warm-up worker compiles
+    the optimizer's step), and is the very driver the call then runs (one
+    signature). The page's notice names each part."""
+    import tempfile
+
+    from test_landscapes import in_fresh_python
+
+    script = """
+import importlib
+import landscapes, optimizers
+from landscapes import _jit
+from optimizers import _driver
+train = importlib.import_module("optimizers.train")
+seen = []
+
+def hook(kernel, task, work, args, call):
+    seen.append((task, sum(not isinstance(p, _jit.FirstClass) for p in kernel.parts),
+                 _driver.named_kernel("adam").pieces[1].compiled))
+    return call()
+
+_jit.first_use_hook = hook
+data = landscapes.datasets.make("moons", n_points=8, seed=0)
+optimizers.train("adam", landscapes.MLP((2, 3, 1)), data, steps=2, batch_size=4)
+optimizers.sweep("momentum", "rosenbrock", steps=3, grid={"lr": [1e-3, 1e-2]})
+print(seen)
+print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
+"""
+    with tempfile.TemporaryDirectory() as cache:
+        seen, signatures = in_fresh_python(script, NUMBA_CACHE_DIR=cache).splitlines()
+    # (task, driver parts, Adam's step compiled yet): the training driver alone,
+    # then the training run's (no) surface functions and Adam's step; then the
+    # runs driver, Rosenbrock's functions, momentum's step
+    assert seen == str(
+        [
+            ("train", 1, False),
+            ("train:adam", 0, False),
+            ("run", 1, True),
+            ("grid:rosenbrock", 0, True),
+            ("run:momentum", 0, True),
+        ]
+    )
+    assert signatures == "1 1"

@@ -32,19 +32,31 @@ def test_every_optimizer_and_trainer_has_a_task():
     assert {f"grid:{name}" for name in landscapes.names()} <= set(tasks)
 
 
-def test_a_task_is_claimed_once_and_waits_for_what_it_links(status):
+def test_a_task_is_claimed_once(status):
     order = ["run", "train", "run:gd", "train:gd", "grid:booth"]
-    first, second = warm._next(order), warm._next(order)
-    assert (first, second) == ("run", "train")
-    # an optimizer's tasks wait for their driver; a surface's need nothing
-    assert warm._next(order) == "grid:booth"
-    assert warm._next(order) == ""  # wait: the rest need what is not done
-    warm._mark("train", "done", 1.0)
-    assert warm._next(order) == "train:gd"  # its driver is done
-    assert warm._next(order) == ""  # run:gd waits for its driver
-    warm._mark("run", "done", 1.0)
-    assert warm._next(order) == "run:gd"
+    assert [warm._next(order) for _ in order] == order
     assert warm._next(order) is None
+    assert not warm._claim("run:gd")
+
+
+def test_an_optimizers_task_compiles_its_step_alone_until_its_driver_is(tmp_path):
+    """A worker compiles an optimizer's init and step while the driver compiles
+    elsewhere (a page, the other worker), never the driver a second time; once
+    the driver is compiled its task runs through it."""
+    from test_landscapes import in_fresh_python
+
+    script = """
+import importlib
+from optimizers import _driver, warm
+train = importlib.import_module("optimizers.train")
+warm.compile_task("train:rmsprop")
+print(bool(train._DRIVER.overloads), _driver.named_kernel("rmsprop").pieces[1].compiled)
+warm.compile_task("train")
+warm.compile_task("train:adam")
+print(bool(train._DRIVER.overloads), len(train._DRIVER.signatures))
+"""
+    printed = in_fresh_python(script, NUMBA_CACHE_DIR=str(tmp_path)).split()
+    assert printed == ["False", "True", "True", "1"]
 
 
 def test_a_requested_task_goes_first(status):
@@ -56,8 +68,6 @@ def test_a_requested_task_goes_first(status):
 
 
 def test_a_page_takes_a_task_no_worker_has_started(status):
-    assert not warm.take("run:gd")  # its driver is not compiled yet
-    warm._mark("run", "done", 1.0)
     assert warm.take("run:gd")
     assert warm.state("run:gd")[0] == "running"
     assert not warm.take("run:gd")  # taken once
@@ -68,6 +78,26 @@ def test_a_page_takes_a_task_no_worker_has_started(status):
     assert not warm.take("train")
     (status / "pid").write_text("999999999")  # no warm-up runs: nothing to take
     assert not warm.take("grid:booth")
+
+
+def test_a_waited_for_task_goes_before_interpreted_ones(status):
+    """Requests are served waited-for first (a Sweep that cannot draw before the
+    runs driver is compiled), then those a page ran in the interpreter meanwhile
+    (the surfaces its menus drew), each kind oldest first."""
+    order = ["run", "train", "run:adam", "run:momentum", "grid:booth", "grid:beale"]
+    warm.request("grid:beale")
+    warm.request("grid:booth")
+    os.utime(status / "grid-beale.wanted", (1.0, 1.0))  # the older request
+    warm.request("run:momentum", waiting=True)
+    warm.request("run", waiting=True)
+    warm.request("grid:booth", waiting=True)  # a later call waits for it
+    for when, task in enumerate(("run-momentum", "run", "grid-booth"), start=2):
+        os.utime(status / f"{task}.wanted", (when, when))
+    assert warm._next(order) == "run:momentum"
+    assert warm._next(order) == "run"
+    assert warm._next(order) == "grid:booth"
+    assert warm._next(order) == "grid:beale"
+    assert warm._next(order) == "train"
 
 
 def test_a_taken_task_is_finished_by_the_page(status):
@@ -105,3 +135,20 @@ def test_a_surface_task_is_named_without_building_the_surface(monkeypatch):
     assert "camel" in warm.title("grid:six_hump_camel").lower()
     assert "camel" in warm.title("grid:six_hump_camel", short=True).lower()
     assert warm.title("grid:mlp_slice", short=True)  # a module TITLE
+
+
+def test_a_page_takes_the_parts_no_worker_has_and_asks_for_the_rest(status):
+    """A call that needs the runs driver, a surface's and an optimizer's
+    functions (optimizers._driver.Bound): the page compiles first the parts no
+    worker has started, asks the workers for the others (as waited for), but not
+    for the part it is about to take (a free worker would start it first)."""
+    from optimizers._driver import Bound
+
+    missing = [("run", []), ("grid:quadratic", []), ("run:momentum", [])]
+    assert warm._claim("run")  # a worker compiles the runs driver
+    order = Bound._share(missing, waiting=True)
+    assert [task for task, _ in order] == ["grid:quadratic", "run:momentum", "run"]
+    wanted = {p.name: p.read_text() for p in status.glob("*.wanted")}
+    assert wanted == {"run-momentum.wanted": "waiting", "run.wanted": "waiting"}
+    (status / "pid").write_text("999999999")  # no warm-up: nothing to share
+    assert Bound._share(missing, waiting=True) == missing
