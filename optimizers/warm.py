@@ -15,13 +15,18 @@ drivers, the Playground's four optimizers, every surface's kernels, then the res
 A Docker image runs it at build time, so a container starts warm.
 
 Workers claim tasks with files in `status_dir()` beside the cache (``<task>.started``
-created exclusively, ``<task>.done`` with the seconds it took). While the warm-up
-runs, a page that needs a kernel does not compile it a second time on the same cores:
-it takes the task if no worker has started it (`take`: the page compiles at the
-server's priority), else asks for it (``<task>.wanted``: the next free worker
-takes it first), waits, and
-says so (`wait_for`), then loads it from the cache in ~0.1 s. With no warm-up running
-a page compiles what it needs itself.
+created exclusively, ``<task>.done`` with the seconds it took). Tasks are independent:
+the drivers ("run", "train") are compiled with the simplest step, and an optimizer's
+task ("run:<name>", "train:<name>") compiles its init and step alone while its driver
+is not compiled yet (and runs through the driver once it is), so a worker can compile
+a page's optimizer while the page compiles the driver. While the warm-up runs, a page
+that needs a kernel does not compile it a second time on the same cores: a first call
+goes through its parts one task at a time (``optimizers._driver.Bound``), taking each
+task no worker has started (`take`: the page compiles at the server's priority) and
+asking for the others (``<task>.wanted``: the next free worker takes it first, a task
+a page waits for before one whose call it interpreted meanwhile); it waits for a task
+a worker is on, and says so (`wait_for`), then loads it from the cache in ~0.1 s. With
+no warm-up running a page compiles what it needs itself.
 """
 
 from __future__ import annotations
