@@ -381,16 +381,17 @@ class Bound:
         """While a warm-up runs, order the parts of a call for the page to take
         first those no worker has started (it compiles them itself, at the
         server's priority, `warm.take`) and wait for the others last; and ask
-        the workers for all but the first part (`waiting`: the page waits for
-        them, rather than interpreting the call), so that they compile them on
-        the other core meanwhile. The first is not asked for: a free worker
-        would start it before the page takes it."""
+        the workers for the others, so that they compile them on the other core
+        meanwhile. `waiting`: the page waits for the parts (else the hook runs
+        the call in the interpreter and the workers get every part, the driver,
+        the longest, first); a page that waits does not ask for the part it is
+        about to take (a free worker would start it first)."""
         from optimizers import warm
 
         if len(missing) < 2 or not warm.running():
             return missing
         missing = sorted(missing, key=lambda part: warm.state(part[0])[0] != "waiting")
-        for task, _ in missing[1:]:
+        for task, _ in missing[1:] if waiting else missing:
             warm.request(task, waiting=waiting)
         return missing
 

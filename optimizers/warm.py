@@ -195,23 +195,23 @@ def _claim(task: str) -> bool:
     return True
 
 
-def _wanted() -> list[str]:
+def _wanted(order: list[str]) -> list[str]:
     """The requested tasks, most urgent first: those a page is waiting for
     (`wait_for`, `request(waiting=True)`: a Sweep waiting for the runs driver)
     before those whose calls it ran in the interpreter meanwhile (the surfaces its
-    menus drew); oldest request first."""
+    menus drew); oldest request first, and among requests made together (file
+    times are coarse, a few milliseconds) in `order` (the drivers first)."""
+    place = {task: i for i, task in enumerate(order)}
 
-    def urgency(path: Path) -> tuple[bool, float]:
+    def urgency(task: str) -> tuple[bool, float, int]:
+        path = _path(task, "wanted")
         try:
-            return path.read_text() != WAITING, path.stat().st_mtime
-        except OSError:  # done and removed meanwhile
-            return True, float("inf")
+            return path.read_text() != WAITING, path.stat().st_mtime, place[task]
+        except (OSError, KeyError):  # done and removed meanwhile; not a task
+            return True, float("inf"), len(place)
 
-    wanted = []
-    for path in sorted(status_dir().glob("*.wanted"), key=urgency):
-        task = path.name.removesuffix(".wanted").replace("-", ":", 1)
-        wanted.append(task)
-    return wanted
+    names = [p.name.removesuffix(".wanted") for p in status_dir().glob("*.wanted")]
+    return sorted((name.replace("-", ":", 1) for name in names), key=urgency)
 
 
 def _next(order: list[str]) -> str | None:
@@ -221,7 +221,7 @@ def _next(order: list[str]) -> str | None:
     free = [t for t in order if not _path(t, "started").exists()]
     if not free:
         return None
-    for task in [t for t in _wanted() if t in free] + free:
+    for task in [t for t in _wanted(order) if t in free] + free:
         if _claim(task):
             return task
     return ""  # another worker claimed them first: look again

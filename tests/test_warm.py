@@ -150,5 +150,26 @@ def test_a_page_takes_the_parts_no_worker_has_and_asks_for_the_rest(status):
     assert [task for task, _ in order] == ["grid:quadratic", "run:momentum", "run"]
     wanted = {p.name: p.read_text() for p in status.glob("*.wanted")}
     assert wanted == {"run-momentum.wanted": "waiting", "run.wanted": "waiting"}
+    # a call the page interprets meanwhile: the workers get every part, in order
+    missing = [("train", []), ("grid:booth", [])]
+    assert Bound._share(missing, waiting=False) == missing
+    assert (status / "train.wanted").stat().st_mtime <= (
+        status / "grid-booth.wanted"
+    ).stat().st_mtime
+    assert (status / "grid-booth.wanted").read_text() == ""
     (status / "pid").write_text("999999999")  # no warm-up: nothing to share
     assert Bound._share(missing, waiting=True) == missing
+
+
+def test_requests_made_together_go_in_the_warm_up_order(status):
+    """File times are coarse: requests made together are served in the warm-up's
+    order, the drivers first."""
+    order = ["run", "train", "run:sgd", "grid:linear_regression"]
+    for task in ("grid:linear_regression", "run:sgd", "run"):
+        warm.request(task)
+        os.utime(warm._path(task, "wanted"), (5.0, 5.0))
+    assert [warm._next(order) for _ in range(3)] == [
+        "run",
+        "run:sgd",
+        "grid:linear_regression",
+    ]
