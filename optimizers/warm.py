@@ -61,9 +61,15 @@ def tasks() -> list[str]:
     import optimizers
 
     names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
+    # The Playground's optimizers' steps before the drivers: compiled alone while
+    # no driver is (compile_task), they take the workers' first seconds, in which
+    # a page opened first (a Sweep, a Neural net) takes the driver it needs and
+    # compiles it at the server's priority (a worker's driver it would wait for,
+    # at nice 10). A page that runs its calls in the interpreter meanwhile asks
+    # for its driver, which then goes first (`request`).
     return (
-        list(DRIVERS)
-        + [f"run:{name}" for name in FIRST]
+        [f"run:{name}" for name in FIRST]
+        + list(DRIVERS)
         + [f"grid:{name}" for name in landscapes.names()]
         + [f"run:{name}" for name in names if name not in FIRST]
         + ["slice"]
@@ -348,26 +354,36 @@ def start_background() -> bool:
         return False
     folder = status_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    log = (folder / "log.txt").open("a")
+    # Reset here, not in the warm-up process (main): by the time its interpreter
+    # has started, a page may have taken or asked for a task.
+    _reset(folder)
     root = Path(__file__).resolve().parent.parent
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "optimizers.warm", "--background"]
-        + ["--parent", str(os.getpid())],
-        cwd=root,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        # Its own session, so a Ctrl-C in the server's terminal does not interrupt
-        # each worker mid-compile with a KeyboardInterrupt: it ends in one way only,
-        # with the server (--parent), or by itself when done.
-        start_new_session=True,
-    )
+    with (folder / "log.txt").open("a") as log:  # the process writes its own copy
+        process = subprocess.Popen(
+            [sys.executable, "-m", "optimizers.warm", "--background"]
+            + ["--parent", str(os.getpid())],
+            cwd=root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own session, so a Ctrl-C in the server's terminal does not
+            # interrupt each worker mid-compile with a KeyboardInterrupt: it ends
+            # in one way only, with the server (--parent), or by itself when done.
+            start_new_session=True,
+        )
     (folder / "pid").write_text(str(process.pid))
     return True
+
+
+def _reset(folder: Path) -> None:
+    """Forget an earlier warm-up that did not finish."""
+    for state_file in folder.glob("*"):
+        if state_file.suffix in (".started", ".done", ".wanted"):
+            state_file.unlink(missing_ok=True)
 
 
 def _stop(workers) -> None:
@@ -394,9 +410,8 @@ def main(argv=None) -> None:
         os.nice(NICENESS)  # the workers inherit it
     folder = status_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    for state_file in folder.glob("*"):  # an earlier warm-up that did not finish
-        if state_file.suffix in (".started", ".done", ".wanted"):
-            state_file.unlink()
+    if args.parent is None:  # else the app reset it before starting this process
+        _reset(folder)
     (folder / "pid").write_text(str(os.getpid()))
     began = time.perf_counter()
     order = tasks()

@@ -22,13 +22,14 @@ def test_every_optimizer_and_trainer_has_a_task():
     assert len(tasks) == len(set(tasks))
     assert {f"run:{n}" for n in optimizers.names()} <= set(tasks)
     assert {f"train:{n}" for n in optimizers.trainable()} <= set(tasks)
-    # the two drivers, then the Playground's defaults, then every surface's own
+    # the Playground's optimizers' steps, the two drivers (left for a page that
+    # opens first to take), then every surface's own
     import landscapes
     from ui.config import default_runs
 
     playground = {f"run:{run.optimizer}" for run in default_runs()}
-    assert tasks[:2] == ["run", "train"]
-    assert set(tasks[2:6]) == playground
+    assert set(tasks[:4]) == playground
+    assert tasks[4:6] == ["run", "train"]
     assert {f"grid:{name}" for name in landscapes.names()} <= set(tasks)
 
 
@@ -173,3 +174,49 @@ def test_requests_made_together_go_in_the_warm_up_order(status):
         "run:sgd",
         "grid:linear_regression",
     ]
+
+
+def test_the_app_resets_the_warm_up_before_starting_it_and_not_after(
+    status, monkeypatch
+):
+    """An earlier warm-up's files are forgotten when the app starts a new one, in
+    the app, before it starts: the warm-up process itself (whose interpreter takes
+    a second or more to start) must not wipe the tasks a page has taken or asked
+    for meanwhile."""
+    import subprocess
+
+    from landscapes import _lifeline
+
+    class Started:
+        pid = 999999999
+
+    class Worker:
+        exitcode = 0
+
+        def __init__(self, target, args):
+            pass
+
+        def start(self):
+            pass
+
+        def join(self):
+            pass
+
+    class Context:
+        Process = Worker
+
+    (status / "pid").write_text("999999999")  # no warm-up runs
+    warm._mark("run:adam", "done", 1.0)  # left by an earlier one
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: Started())
+    monkeypatch.setenv("DESCENT_LAB_WARM", "1")
+    assert warm.start_background()
+    assert warm.state("run:adam")[0] == "waiting"
+    assert warm._claim("train")  # a page takes the training driver
+    warm.request("train:adam", waiting=True)
+    monkeypatch.setattr(warm, "get_context", lambda kind: Context())
+    monkeypatch.setattr(_lifeline, "watch", lambda *a, **k: None)
+    warm.main(["--jobs", "1", "--parent", str(os.getpid())])
+    assert warm.state("train")[0] == "running"
+    assert (status / "train-adam.wanted").exists()
+    warm.main(["--jobs", "1"])  # run by hand: it resets
+    assert warm.state("train")[0] == "waiting"
