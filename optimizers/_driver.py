@@ -281,7 +281,11 @@ class Bound:
         self.pieces = (compiled(init, INIT_SIGNATURE), compiled(step, STEP_SIGNATURE))
         self.constants = constants
         self.task = task
-        self.driver_task = task.partition(":")[0]
+        self.driver_task, _, name = task.partition(":")
+        # Runs and training share the optimizer's init and step: one task compiles
+        # them (a page training Adam waits for the worker on Adam's run task rather
+        # than have a second worker compile the same step).
+        self.pieces_task = f"run:{name}"
         self.locator = where
 
     @property
@@ -306,11 +310,13 @@ class Bound:
             missing[self.driver_task] = [driver]
         if not all(piece.compiled for piece in surface):
             name = _dispatch.NAMES.get(lid)
-            missing.setdefault(f"grid:{name}" if name else self.task, []).extend(
-                surface
-            )
+            if not self.chunked:  # training's stand-ins, with its driver
+                task = self.driver_task
+            else:
+                task = f"grid:{name}" if name else self.task
+            missing.setdefault(task, []).extend(surface)
         if not all(piece.compiled for piece in self.pieces):
-            missing.setdefault(self.task, []).extend(self.pieces)
+            missing.setdefault(self.pieces_task, []).extend(self.pieces)
         return list(missing.items())
 
     def _compile_driver(self, surface, rest) -> None:

@@ -169,13 +169,14 @@ print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
 """
     with tempfile.TemporaryDirectory() as cache:
         seen, signatures = in_fresh_python(script, NUMBA_CACHE_DIR=cache).splitlines()
-    # (task, driver parts, Adam's step compiled yet): the training driver alone,
-    # then the training run's (no) surface functions and Adam's step; then the
-    # runs driver, Rosenbrock's functions, momentum's step
+    # (task, driver parts, Adam's step compiled yet): the training driver alone
+    # (with the stand-ins for a surface's functions it passes the step), then
+    # Adam's step, by the task that compiles it for runs too; then the runs
+    # driver, Rosenbrock's functions, momentum's step
     assert seen == str(
         [
             ("train", 1, False),
-            ("train:adam", 0, False),
+            ("run:adam", 0, False),
             ("run", 1, True),
             ("grid:rosenbrock", 0, True),
             ("run:momentum", 0, True),
