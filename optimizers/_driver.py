@@ -369,7 +369,18 @@ class Bound:
         # (network training is never interpreted: in plain Python it would take
         # minutes).
         hook_args = args[1:] if self.chunked else None
-        missing = self._share(missing, hook_args is None or not affordable(work))
+        waiting = hook_args is None or not affordable(work)
+        missing = self._share(missing, waiting)
+        if not waiting:
+            # A call small enough for the hook to run in the interpreter while
+            # the workers compile every part: named by the optimizer's task when
+            # its step is missing (the page says which optimizers are compiling;
+            # `optimizers.warm.ready` counts its driver too), and compiled here
+            # whole if the hook does not interpret it after all.
+            tasks = [task for task, _ in missing]
+            task = self.pieces_task if self.pieces_task in tasks else tasks[0]
+            parts = [part for _, some in missing for part in some]
+            return hook(_jit.Pending(self.locator, parts), task, work, hook_args, call)
         for task, parts in missing:
             result = hook(
                 _jit.Pending(self.locator, parts),

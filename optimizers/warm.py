@@ -264,6 +264,14 @@ def state(task: str) -> tuple[str, float | None]:
     return "waiting", None
 
 
+def ready(task: str) -> bool:
+    """Is what a call of `task`'s kernels needs compiled: the task, and for an
+    optimizer's task ("run:adam") its driver ("run") too?"""
+    kind, _, name = task.partition(":")
+    needed = [task, kind] if name and kind in DRIVERS else [task]
+    return all(state(t)[0] == "done" for t in needed)
+
+
 def running() -> bool:
     """Is a warm-up process alive for this source tree's cache?"""
     try:

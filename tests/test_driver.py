@@ -142,7 +142,9 @@ def test_a_first_call_compiles_the_driver_on_its_own_then_the_rest():
     a kernel needs, the driver's first: the driver is compiled alone for the
     call's argument types (so a page compiles it while a warm-up worker compiles
     the optimizer's step), and is the very driver the call then runs (one
-    signature). The page's notice names each part."""
+    signature). The page's notice names each part. A call small enough to run
+    in the interpreter meanwhile goes to the hook once, named by its
+    optimizer."""
     import tempfile
 
     from test_landscapes import in_fresh_python
@@ -163,7 +165,9 @@ def hook(kernel, task, work, args, call):
 _jit.first_use_hook = hook
 data = landscapes.datasets.make("moons", n_points=8, seed=0)
 optimizers.train("adam", landscapes.MLP((2, 3, 1)), data, steps=2, batch_size=4)
-optimizers.sweep("momentum", "rosenbrock", steps=3, grid={"lr": [1e-3, 1e-2]})
+# too large to interpret (the hook would run a small one in the interpreter)
+optimizers.sweep("momentum", "rosenbrock", steps=10**5, grid={"lr": [1e-3, 1e-2]})
+optimizers.run("nadam", "booth", steps=3)  # small: one call of the hook, whole
 print(seen)
 print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
 """
@@ -180,6 +184,7 @@ print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
             ("run", 1, True),
             ("grid:rosenbrock", 0, True),
             ("run:momentum", 0, True),
+            ("run:nadam", 0, True),
         ]
     )
     assert signatures == "1 1"

@@ -220,3 +220,15 @@ def test_the_app_resets_the_warm_up_before_starting_it_and_not_after(
     assert (status / "train-adam.wanted").exists()
     warm.main(["--jobs", "1"])  # run by hand: it resets
     assert warm.state("train")[0] == "waiting"
+
+
+def test_an_optimizers_task_is_ready_once_its_driver_is_too(status):
+    """An optimizer's task may be done (its step) before its driver: a page whose
+    calls ran in the interpreter meanwhile says they still do until both are."""
+    warm._mark("run:adam", "done", 1.0)
+    assert not warm.ready("run:adam")
+    warm._mark("run", "done", 2.0)
+    assert warm.ready("run:adam") and warm.ready("run")
+    assert not warm.ready("grid:booth")
+    warm._mark("grid:booth", "done", 0.5)
+    assert warm.ready("grid:booth")
