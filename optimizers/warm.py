@@ -47,6 +47,9 @@ import numpy as np
 # The Playground's default runs first (ui.config.default_runs), the slowest to
 # compile first.
 FIRST = ("adam", "rmsprop", "momentum", "gd")
+# Their steps, and SGD's (the Neural net page's default trains Adam and SGD), are
+# the workers' first tasks (`tasks`).
+FIRST_STEPS = (*FIRST, "sgd")
 # The drivers every optimizer's task runs through (optimizers._driver).
 DRIVERS = ("run", "train")
 # The background warm-up's scheduling priority: lower than the server's, whose pages
@@ -60,18 +63,19 @@ def tasks() -> list[str]:
     import landscapes
     import optimizers
 
-    names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
-    # The Playground's optimizers' steps before the drivers: compiled alone while
+    names = list(FIRST_STEPS)
+    names += [n for n in optimizers.names() if n not in FIRST_STEPS]
+    # The first optimizers' steps before the drivers: compiled alone while
     # no driver is (compile_task), they take the workers' first seconds, in which
     # a page opened first (a Sweep, a Neural net) takes the driver it needs and
     # compiles it at the server's priority (a worker's driver it would wait for,
     # at nice 10). A page that runs its calls in the interpreter meanwhile asks
     # for its driver, which then goes first (`request`).
     return (
-        [f"run:{name}" for name in FIRST]
+        [f"run:{name}" for name in FIRST_STEPS]
         + list(DRIVERS)
         + [f"grid:{name}" for name in landscapes.names()]
-        + [f"run:{name}" for name in names if name not in FIRST]
+        + [f"run:{name}" for name in names if name not in FIRST_STEPS]
         + ["slice"]
         + [f"train:{name}" for name in optimizers.trainable()]
     )

@@ -29,7 +29,13 @@ def test_every_optimizer_and_trainer_has_a_task():
 
     playground = {f"run:{run.optimizer}" for run in default_runs()}
     assert set(tasks[:4]) == playground
-    assert tasks[4:6] == ["run", "train"]
+    # and the Neural net page's default's
+    from ui import neural
+
+    values, _ = neural.from_query({})
+    network = {f"run:{training.run.optimizer}" for training in values["runs"]}
+    assert network <= set(tasks[:5])
+    assert tasks[5:7] == ["run", "train"]
     assert {f"grid:{name}" for name in landscapes.names()} <= set(tasks)
 
 
