@@ -382,8 +382,11 @@ class Bound:
             parts = [part for _, some in missing for part in some]
             return hook(_jit.Pending(self.locator, parts), task, work, hook_args, call)
         for task, parts in missing:
+            pending = _jit.Pending(self.locator, parts)
+            if task == self.pieces_task != self.task:
+                task = self._step_task(pending)
             result = hook(
-                _jit.Pending(self.locator, parts),
+                pending,
                 task,
                 work,
                 hook_args,
@@ -392,6 +395,19 @@ class Bound:
             if result is not _PART_COMPILED:  # the interpreter ran the whole call
                 return result
         return call()
+
+    def _step_task(self, pending) -> str:
+        """The task a training call compiles or waits for its optimizer's step by,
+        once its driver is compiled: the runs task, unless a worker is still on
+        it (at nice 10, it starves while other processes keep both cores busy):
+        then the training task, which the page takes and compiles the same step
+        itself at the server's priority (on a quiet machine the worker's is in
+        the cache by then)."""
+        from optimizers import warm
+
+        if warm.state(self.pieces_task)[0] == "running" and not pending.in_disk_cache():
+            return self.task
+        return self.pieces_task
 
     @staticmethod
     def _share(missing, waiting: bool) -> list[tuple[str, list]]:

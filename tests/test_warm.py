@@ -238,3 +238,26 @@ def test_an_optimizers_task_is_ready_once_its_driver_is_too(status):
     assert not warm.ready("grid:booth")
     warm._mark("grid:booth", "done", 0.5)
     assert warm.ready("grid:booth")
+
+
+def test_a_training_page_compiles_a_step_a_worker_is_still_on(status):
+    """Once its driver is compiled, a training call waits for its optimizer's step
+    by the runs task, unless a worker is still on that (at nice 10 it starves
+    under load): then it takes the training task and compiles the same step at
+    the server's priority."""
+    import importlib
+
+    train = importlib.import_module("optimizers.train")
+    bound = train.trainer("adam")
+
+    class Pending:
+        def __init__(self, cached):
+            self.cached = cached
+
+        def in_disk_cache(self):
+            return self.cached
+
+    assert bound._step_task(Pending(False)) == "run:adam"  # nobody on it: take it
+    assert warm._claim("run:adam")  # a worker starts it
+    assert bound._step_task(Pending(False)) == "train:adam"
+    assert bound._step_task(Pending(True)) == "run:adam"  # done: load it
