@@ -27,13 +27,12 @@ A run that produces a non-finite loss or leaves the box |x|, |y| <= DIVERGENCE_B
 marked diverged at that step; its last good iterate is kept as its final point.
 """
 
-import threading
-
 import numba
 import numpy as np
 from numba import types
 
 from landscapes import _dispatch, _jit
+from landscapes._interpreted import affordable
 from landscapes._jit import FirstClass, jit_chunked, jit_inline
 from optimizers._noise import standard_normal_pair
 from optimizers._spec import SCRATCH_SLOTS, STATE_SLOTS
@@ -260,14 +259,21 @@ def compiled(function, signature) -> FirstClass:
     return _COMPILED[key]
 
 
+# What a compile-only call passes back through the first-use hook: the part is
+# compiled (anything else is the whole call's result, from the interpreter).
+_PART_COMPILED = object()
+
+
 class Bound:
     """A driver with one optimizer's init and step bound in front of its arguments:
     ``Bound(...)(work, lid, *args)`` for the chunked runs driver (``chunked``; the
     landscape `lid`'s own functions are bound too), else ``Bound(...)(*args)``.
     Its first call in a process that would compile something goes through the
-    app's hook (``landscapes._jit.first_use_hook``: a notice, or the interpreter),
-    naming the warm-up task that compiles what is missing. `task`: the optimizer's
-    task; `where`: the ``locator`` another process rebuilds it from."""
+    app's hook (``landscapes._jit.first_use_hook``: a notice, or the interpreter)
+    once per warm-up task it needs (`_missing`: the driver, the surface's
+    functions, the optimizer's), each compiled on its own. `task`: the
+    optimizer's task (its kind, "run" or "train", names the driver's); `where`:
+    the ``locator`` another process rebuilds it from."""
 
     def __init__(self, driver, chunked, init, step, constants, task, where):
         self.driver = driver
@@ -275,6 +281,11 @@ class Bound:
         self.pieces = (compiled(init, INIT_SIGNATURE), compiled(step, STEP_SIGNATURE))
         self.constants = constants
         self.task = task
+        self.driver_task, _, name = task.partition(":")
+        # Runs and training share the optimizer's init and step: one task compiles
+        # them (a page training Adam waits for the worker on Adam's run task rather
+        # than have a second worker compile the same step).
+        self.pieces_task = f"run:{name}"
         self.locator = where
 
     @property
@@ -289,22 +300,47 @@ class Bound:
             return list(getattr(self._dispatcher, "signatures", ["python"]))
         return []
 
-    def _missing(self, lid: int, surface) -> tuple[str, list] | None:
-        """(the warm-up task, what it compiles) for what this call would compile:
-        the driver (and everything), the landscape's functions, or the
-        optimizer's; None when all are compiled in this process."""
+    def _missing(self, lid: int, surface) -> list[tuple[str, list]]:
+        """(the warm-up task, what it compiles) for each part this call would
+        compile, in this order: the driver, the landscape's functions, the
+        optimizer's; empty when all are compiled in this process."""
+        missing = {}
         driver = self._dispatcher
         if not (numba.config.DISABLE_JIT or driver.overloads):
-            # Named by the optimizer's task, which the warm-up does after the
-            # driver's (`warm.needs`): a page waits for both, and says which
-            # optimizers it waits for.
-            return self.task, [driver, *surface, *self.pieces]
+            missing[self.driver_task] = [driver]
         if not all(piece.compiled for piece in surface):
             name = _dispatch.NAMES.get(lid)
-            return (f"grid:{name}" if name else self.task), list(surface)
+            if not self.chunked:  # training's stand-ins, with its driver
+                task = self.driver_task
+            else:
+                task = f"grid:{name}" if name else self.task
+            missing.setdefault(task, []).extend(surface)
         if not all(piece.compiled for piece in self.pieces):
-            return self.task, list(self.pieces)
-        return None
+            missing.setdefault(self.pieces_task, []).extend(self.pieces)
+        return list(missing.items())
+
+    def _compile_driver(self, surface, rest) -> None:
+        """Compile the driver alone for a call with arguments `rest`: it takes the
+        optimizer's and the surface's functions as first-class values, whose
+        types are their signatures, so none of them is compiled with it (a
+        worker may be compiling them meanwhile)."""
+        functions = (*self.pieces, *surface) if self.chunked else self.pieces
+        kinds = [types.FunctionType(f.signature) for f in functions]
+        kinds[2:2] = [numba.typeof(value) for value in self.constants]
+        if not self.chunked:  # training: the surface's functions follow
+            kinds += [types.FunctionType(f.signature) for f in surface]
+        kinds += [numba.typeof(value) for value in rest]
+        if self.chunked:
+            kinds += [types.int64, types.int64]  # (first chunk, stride)
+        self._dispatcher.compile(tuple(kinds))
+
+    def _compile_part(self, parts, surface, rest):
+        for part in parts:
+            if isinstance(part, FirstClass):
+                part.value()
+            else:
+                self._compile_driver(surface, rest)
+        return _PART_COMPILED
 
     def __call__(self, *args):
         # The kernel is shared by every session's threads: nothing of a call is
@@ -326,23 +362,71 @@ class Bound:
             return self.driver(*values, *rest)
 
         missing = self._missing(lid, surface)
-        if missing is None or _jit.first_use_hook is None:
+        hook = _jit.first_use_hook
+        if not missing or hook is None:
             return call()
-        task, parts = missing
-        if not self.chunked and parts[0] is self._dispatcher:
-            # Network training is never interpreted (in plain Python it would take
-            # minutes): the page waits for its driver anyway, so its optimizer's
-            # step compiles meanwhile, on the other core, not after it.
-            threading.Thread(
-                target=lambda: [piece.value() for piece in self.pieces],
-                name=f"compile-{self.task}",
-                daemon=True,
-            ).start()
-        # The hook gets no arguments for training: it waits for the compile.
-        pending = _jit.Pending(self.locator, parts)
-        return _jit.first_use_hook(
-            pending, task, work, args[1:] if self.chunked else None, call
-        )
+        # The hook gets no arguments for training: it waits for the compile
+        # (network training is never interpreted: in plain Python it would take
+        # minutes).
+        hook_args = args[1:] if self.chunked else None
+        waiting = hook_args is None or not affordable(work)
+        missing = self._share(missing, waiting)
+        if not waiting:
+            # A call small enough for the hook to run in the interpreter while
+            # the workers compile every part: named by the optimizer's task when
+            # its step is missing (the page says which optimizers are compiling;
+            # `optimizers.warm.ready` counts its driver too), and compiled here
+            # whole if the hook does not interpret it after all.
+            tasks = [task for task, _ in missing]
+            task = self.pieces_task if self.pieces_task in tasks else tasks[0]
+            parts = [part for _, some in missing for part in some]
+            return hook(_jit.Pending(self.locator, parts), task, work, hook_args, call)
+        for task, parts in missing:
+            pending = _jit.Pending(self.locator, parts)
+            if task == self.pieces_task != self.task:
+                task = self._step_task(pending)
+            result = hook(
+                pending,
+                task,
+                work,
+                hook_args,
+                lambda parts=parts: self._compile_part(parts, surface, rest),
+            )
+            if result is not _PART_COMPILED:  # the interpreter ran the whole call
+                return result
+        return call()
+
+    def _step_task(self, pending) -> str:
+        """The task a training call compiles or waits for its optimizer's step by,
+        once its driver is compiled: the runs task, unless a worker is still on
+        it (at nice 10, it starves while other processes keep both cores busy):
+        then the training task, which the page takes and compiles the same step
+        itself at the server's priority (on a quiet machine the worker's is in
+        the cache by then)."""
+        from optimizers import warm
+
+        if warm.state(self.pieces_task)[0] == "running" and not pending.in_disk_cache():
+            return self.task
+        return self.pieces_task
+
+    @staticmethod
+    def _share(missing, waiting: bool) -> list[tuple[str, list]]:
+        """While a warm-up runs, order the parts of a call for the page to take
+        first those no worker has started (it compiles them itself, at the
+        server's priority, `warm.take`) and wait for the others last; and ask
+        the workers for the others, so that they compile them on the other core
+        meanwhile. `waiting`: the page waits for the parts (else the hook runs
+        the call in the interpreter and the workers get every part, the driver,
+        the longest, first); a page that waits does not ask for the part it is
+        about to take (a free worker would start it first)."""
+        from optimizers import warm
+
+        if len(missing) < 2 or not warm.running():
+            return missing
+        missing = sorted(missing, key=lambda part: warm.state(part[0])[0] != "waiting")
+        for task, _ in missing[1:] if waiting else missing:
+            warm.request(task, waiting=waiting)
+        return missing
 
 
 _KERNELS = {}

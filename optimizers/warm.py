@@ -15,19 +15,25 @@ drivers, the Playground's four optimizers, every surface's kernels, then the res
 A Docker image runs it at build time, so a container starts warm.
 
 Workers claim tasks with files in `status_dir()` beside the cache (``<task>.started``
-created exclusively, ``<task>.done`` with the seconds it took). While the warm-up
-runs, a page that needs a kernel does not compile it a second time on the same cores:
-it takes the task if no worker has started it (`take`: the page compiles at the
-server's priority), else asks for it (``<task>.wanted``: the next free worker
-takes it first), waits, and
-says so (`wait_for`), then loads it from the cache in ~0.1 s. With no warm-up running
-a page compiles what it needs itself.
+created exclusively, ``<task>.done`` with the seconds it took). Tasks are independent:
+the drivers ("run", "train") are compiled with the simplest step, and an optimizer's
+task ("run:<name>", "train:<name>") compiles its init and step alone while its driver
+is not compiled yet (and runs through the driver once it is), so a worker can compile
+a page's optimizer while the page compiles the driver. While the warm-up runs, a page
+that needs a kernel does not compile it a second time on the same cores: a first call
+goes through its parts one task at a time (``optimizers._driver.Bound``), taking each
+task no worker has started (`take`: the page compiles at the server's priority) and
+asking for the others (``<task>.wanted``: the next free worker takes it first, a task
+a page waits for before one whose call it interpreted meanwhile); it waits for a task
+a worker is on, and says so (`wait_for`), then loads it from the cache in ~0.1 s. With
+no warm-up running a page compiles what it needs itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import subprocess
@@ -41,6 +47,9 @@ import numpy as np
 # The Playground's default runs first (ui.playground.default_runs), the slowest to
 # compile first.
 FIRST = ("adam", "rmsprop", "momentum", "gd")
+# Their steps, and SGD's (the Neural net page's default trains Adam and SGD), are
+# the workers' first tasks (`tasks`).
+FIRST_STEPS = (*FIRST, "sgd")
 # The drivers every optimizer's task runs through (optimizers._driver).
 DRIVERS = ("run", "train")
 # The background warm-up's scheduling priority: lower than the server's, whose pages
@@ -54,26 +63,22 @@ def tasks() -> list[str]:
     import landscapes
     import optimizers
 
-    names = list(FIRST) + [n for n in optimizers.names() if n not in FIRST]
+    names = list(FIRST_STEPS)
+    names += [n for n in optimizers.names() if n not in FIRST_STEPS]
+    # The first optimizers' steps before the drivers: compiled alone while
+    # no driver is (compile_task), they take the workers' first seconds, in which
+    # a page opened first (a Sweep, a Neural net) takes the driver it needs and
+    # compiles it at the server's priority (a worker's driver it would wait for,
+    # at nice 10). A page that runs its calls in the interpreter meanwhile asks
+    # for its driver, which then goes first (`request`).
     return (
-        list(DRIVERS)
-        + [f"run:{name}" for name in FIRST]
+        [f"run:{name}" for name in FIRST_STEPS]
+        + list(DRIVERS)
         + [f"grid:{name}" for name in landscapes.names()]
-        + [f"run:{name}" for name in names if name not in FIRST]
+        + [f"run:{name}" for name in names if name not in FIRST_STEPS]
         + ["slice"]
         + [f"train:{name}" for name in optimizers.trainable()]
     )
-
-
-def needs(task: str) -> tuple[str, ...]:
-    """The tasks whose kernels `task` uses (and so would compile a second time if
-    it started first): an optimizer's task runs its driver. (An optimizer's
-    training task compiles the same step as its run task, in well under a second;
-    a page that trains should not wait for the runs driver to have its step.)"""
-    kind, _, name = task.partition(":")
-    if kind in ("run", "train") and name:
-        return (kind,)
-    return ()  # the drivers, a surface's own kernels, slices
 
 
 def title(task: str, short: bool = False) -> str:
@@ -137,6 +142,15 @@ def compile_task(task: str) -> float:
             surface.examples(0.5, 0.5)
     elif task == "run":  # the driver, with the simplest step
         optimizers.run("gd", "quadratic", steps=2)
+    elif name and kind in ("run", "train") and not _driver_compiled(kind):
+        # The optimizer's own init and step only: a worker compiles them while
+        # the driver compiles elsewhere (a page compiling it, or the other
+        # worker), never the driver a second time.
+        from optimizers import _driver
+
+        entry = optimizers.get(name)
+        _driver.compiled(entry.init, _driver.INIT_SIGNATURE).value()
+        _driver.compiled(entry.step, _driver.STEP_SIGNATURE).value()
     elif kind == "run":
         optimizers.run(name, "quadratic", steps=2)
     elif kind == "slice":
@@ -150,6 +164,18 @@ def compile_task(task: str) -> float:
     else:
         raise ValueError(f"unknown warm-up task {task!r}")
     return time.perf_counter() - began
+
+
+def _driver_compiled(kind: str) -> bool:
+    """Is the runs ("run") or training ("train") driver compiled here or in the
+    on-disk cache?"""
+    from landscapes._jit import cached
+    from optimizers import _driver
+
+    train = importlib.import_module("optimizers.train")  # the module, not train()
+    driver = _driver.named_kernel("gd") if kind == "run" else train.trainer("gd")
+    dispatcher = driver._dispatcher
+    return bool(dispatcher.overloads) or cached(dispatcher)
 
 
 def status_dir() -> Path:
@@ -179,20 +205,36 @@ def _claim(task: str) -> bool:
     return True
 
 
+def _wanted(order: list[str]) -> list[str]:
+    """The requested tasks, most urgent first: those a page is waiting for
+    (`wait_for`, `request(waiting=True)`: a Sweep waiting for the runs driver)
+    before those whose calls it ran in the interpreter meanwhile (the surfaces its
+    menus drew); oldest request first, and among requests made together (file
+    times are coarse, a few milliseconds) in `order` (the drivers first)."""
+    place = {task: i for i, task in enumerate(order)}
+
+    def urgency(task: str) -> tuple[bool, float, int]:
+        path = _path(task, "wanted")
+        try:
+            return path.read_text() != WAITING, path.stat().st_mtime, place[task]
+        except (OSError, KeyError):  # done and removed meanwhile; not a task
+            return True, float("inf"), len(place)
+
+    names = [p.name.removesuffix(".wanted") for p in status_dir().glob("*.wanted")]
+    return sorted((name.replace("-", ":", 1) for name in names), key=urgency)
+
+
 def _next(order: list[str]) -> str | None:
-    """The task to compile next: a requested one first, else the first in `order`
-    that nobody has and whose `needs` are done; "" to wait; None when all are
-    taken."""
-    requested = sorted(status_dir().glob("*.wanted"), key=lambda p: p.stat().st_mtime)
-    wanted = [p.name.removesuffix(".wanted").replace("-", ":", 1) for p in requested]
+    """The task to compile next: a requested one first (`_wanted`), else the first
+    in `order` that nobody has ("" if others claimed them meanwhile); None when
+    all are taken."""
     free = [t for t in order if not _path(t, "started").exists()]
     if not free:
         return None
-    for task in [t for t in wanted if t in free] + free:
-        ready = all(_path(need, "done").exists() for need in needs(task))
-        if ready and _claim(task):
+    for task in [t for t in _wanted(order) if t in free] + free:
+        if _claim(task):
             return task
-    return ""
+    return ""  # another worker claimed them first: look again
 
 
 def _worker(order: list[str], parent: int | None = None) -> None:
@@ -226,6 +268,14 @@ def state(task: str) -> tuple[str, float | None]:
     return "waiting", None
 
 
+def ready(task: str) -> bool:
+    """Is what a call of `task`'s kernels needs compiled: the task, and for an
+    optimizer's task ("run:adam") its driver ("run") too?"""
+    kind, _, name = task.partition(":")
+    needed = [task, kind] if name and kind in DRIVERS else [task]
+    return all(state(t)[0] == "done" for t in needed)
+
+
 def running() -> bool:
     """Is a warm-up process alive for this source tree's cache?"""
     try:
@@ -248,11 +298,11 @@ def complete() -> bool:
 
 def take(task: str) -> bool:
     """Take `task` from the running warm-up for the caller to compile itself: True
-    when no worker has started it and what it `needs` is done. A page does this
-    rather than wait for a worker busy with other tasks: the page compiles at the
-    server's priority, the workers at a lower one (NICENESS). The caller then
-    calls `finish` (or `release`, if it failed)."""
-    if not running() or not all(_path(n, "done").exists() for n in needs(task)):
+    when no worker has started it. A page does this rather than wait for a worker
+    busy with other tasks: the page compiles at the server's priority, the workers
+    at a lower one (NICENESS). The caller then calls `finish` (or `release`, if it
+    failed)."""
+    if not running():
         return False
     try:
         return _claim(task)
@@ -271,10 +321,19 @@ def release(task: str) -> None:
         _path(task, "started").unlink()
 
 
-def request(task: str) -> None:
-    """Ask the warm-up to compile `task` next (a page is waiting for it)."""
+# A request's file holds this when a page waits for the task (`wait_for`): it goes
+# before tasks whose calls a page ran in the interpreter meanwhile.
+WAITING = "waiting"
+
+
+def request(task: str, waiting: bool = False) -> None:
+    """Ask the warm-up to compile `task` next: a page ran its call in the
+    interpreter meanwhile, or (`waiting`) it waits for it."""
     with contextlib.suppress(OSError):
-        _path(task, "wanted").touch(exist_ok=True)
+        if waiting:
+            _path(task, "wanted").write_text(WAITING)
+        else:
+            _path(task, "wanted").touch(exist_ok=True)
 
 
 def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
@@ -285,7 +344,7 @@ def wait_for(task: str, report=None, timeout: float = 300.0) -> bool:
         return True
     if not running():
         return False
-    request(task)
+    request(task, waiting=True)
     began = time.monotonic()
     while time.monotonic() - began < timeout:
         if state(task)[0] == "done":
@@ -307,26 +366,36 @@ def start_background() -> bool:
         return False
     folder = status_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    log = (folder / "log.txt").open("a")
+    # Reset here, not in the warm-up process (main): by the time its interpreter
+    # has started, a page may have taken or asked for a task.
+    _reset(folder)
     root = Path(__file__).resolve().parent.parent
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "optimizers.warm", "--background"]
-        + ["--parent", str(os.getpid())],
-        cwd=root,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        # Its own session, so a Ctrl-C in the server's terminal does not interrupt
-        # each worker mid-compile with a KeyboardInterrupt: it ends in one way only,
-        # with the server (--parent), or by itself when done.
-        start_new_session=True,
-    )
+    with (folder / "log.txt").open("a") as log:  # the process writes its own copy
+        process = subprocess.Popen(
+            [sys.executable, "-m", "optimizers.warm", "--background"]
+            + ["--parent", str(os.getpid())],
+            cwd=root,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own session, so a Ctrl-C in the server's terminal does not
+            # interrupt each worker mid-compile with a KeyboardInterrupt: it ends
+            # in one way only, with the server (--parent), or by itself when done.
+            start_new_session=True,
+        )
     (folder / "pid").write_text(str(process.pid))
     return True
+
+
+def _reset(folder: Path) -> None:
+    """Forget an earlier warm-up that did not finish."""
+    for state_file in folder.glob("*"):
+        if state_file.suffix in (".started", ".done", ".wanted"):
+            state_file.unlink(missing_ok=True)
 
 
 def _stop(workers) -> None:
@@ -353,9 +422,8 @@ def main(argv=None) -> None:
         os.nice(NICENESS)  # the workers inherit it
     folder = status_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    for state_file in folder.glob("*"):  # an earlier warm-up that did not finish
-        if state_file.suffix in (".started", ".done", ".wanted"):
-            state_file.unlink()
+    if args.parent is None:  # else the app reset it before starting this process
+        _reset(folder)
     (folder / "pid").write_text(str(os.getpid()))
     began = time.perf_counter()
     order = tasks()

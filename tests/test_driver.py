@@ -107,3 +107,84 @@ def _python_driver_args(surface, n, steps, batch_size):
         *paths,
         state,
     )
+
+
+def test_the_drivers_compile_no_shape_error_message():
+    """A row assignment of arrays (``params[k] = theta``) makes Numba compile a
+    shape check with a formatted error message (raise_with_shape_context and
+    string formatting, ~1.5 s of the training driver's ~3 s compile on an empty
+    cache: a first Neural net page waits for it). Neither driver has one; checked
+    on a fresh interpreter's empty cache (a driver loaded from the cache has no
+    IR to read)."""
+    import tempfile
+
+    from test_landscapes import in_fresh_python
+
+    script = """
+import importlib
+import landscapes, optimizers
+from optimizers import _driver
+train = importlib.import_module("optimizers.train")
+data = landscapes.datasets.make("moons", n_points=8, seed=0)
+optimizers.train("gd", landscapes.MLP((2, 3, 1)), data, steps=2, batch_size=4)
+optimizers.run("gd", "quadratic", steps=2)
+for driver in (train._DRIVER, _driver._DRIVER.dispatcher):
+    ir = "".join(driver.inspect_llvm().values())
+    print(len(ir) > 0, "raise_with_shape" in ir)
+"""
+    with tempfile.TemporaryDirectory() as cache:
+        printed = in_fresh_python(script, NUMBA_CACHE_DIR=cache).split()
+    assert printed == ["True", "False", "True", "False"]
+
+
+def test_a_first_call_compiles_the_driver_on_its_own_then_the_rest():
+    """On an empty cache, the app's first-use hook sees one call per warm-up task
+    a kernel needs, the driver's first: the driver is compiled alone for the
+    call's argument types (so a page compiles it while a warm-up worker compiles
+    the optimizer's step), and is the very driver the call then runs (one
+    signature). The page's notice names each part. A call small enough to run
+    in the interpreter meanwhile goes to the hook once, named by its
+    optimizer."""
+    import tempfile
+
+    from test_landscapes import in_fresh_python
+
+    script = """
+import importlib
+import landscapes, optimizers
+from landscapes import _jit
+from optimizers import _driver
+train = importlib.import_module("optimizers.train")
+seen = []
+
+def hook(kernel, task, work, args, call):
+    seen.append((task, sum(not isinstance(p, _jit.FirstClass) for p in kernel.parts),
+                 _driver.named_kernel("adam").pieces[1].compiled))
+    return call()
+
+_jit.first_use_hook = hook
+data = landscapes.datasets.make("moons", n_points=8, seed=0)
+optimizers.train("adam", landscapes.MLP((2, 3, 1)), data, steps=2, batch_size=4)
+# too large to interpret (the hook would run a small one in the interpreter)
+optimizers.sweep("momentum", "rosenbrock", steps=10**5, grid={"lr": [1e-3, 1e-2]})
+optimizers.run("nadam", "booth", steps=3)  # small: one call of the hook, whole
+print(seen)
+print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
+"""
+    with tempfile.TemporaryDirectory() as cache:
+        seen, signatures = in_fresh_python(script, NUMBA_CACHE_DIR=cache).splitlines()
+    # (task, driver parts, Adam's step compiled yet): the training driver alone
+    # (with the stand-ins for a surface's functions it passes the step), then
+    # Adam's step, by the task that compiles it for runs too; then the runs
+    # driver, Rosenbrock's functions, momentum's step
+    assert seen == str(
+        [
+            ("train", 1, False),
+            ("run:adam", 0, False),
+            ("run", 1, True),
+            ("grid:rosenbrock", 0, True),
+            ("run:momentum", 0, True),
+            ("run:nadam", 0, True),
+        ]
+    )
+    assert signatures == "1 1"

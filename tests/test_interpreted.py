@@ -132,7 +132,7 @@ def test_on_an_empty_cache_the_page_hook_interprets_and_compiles_nothing(tmp_pat
         import pickle, sys
         from optimizers import warm
         warm.running = lambda: True   # as while the background warm-up compiles
-        warm.request = lambda task: None
+        warm.request = lambda task, waiting=False: None
         from ui import compiling
         compiling.install()
         import landscapes, optimizers

@@ -118,7 +118,7 @@ def banner() -> None:
     """After a page has run: say so while kernels this session had interpreted are
     still compiling."""
     tasks = st.session_state.get(INTERPRETED, set())
-    waiting = [task for task in tasks if warm.state(task)[0] != "done"]
+    waiting = [task for task in tasks if not warm.ready(task)]
     if waiting and warm.running():
         st.info(banner_text(waiting), icon=":material/hourglass_top:")
     elif tasks:
