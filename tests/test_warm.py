@@ -30,9 +30,9 @@ def test_every_optimizer_and_trainer_has_a_task():
     playground = {f"run:{run.optimizer}" for run in default_runs()}
     assert set(tasks[:4]) == playground
     # and the Neural net page's default's
-    from ui import neural
+    from ui import neural_net
 
-    values, _ = neural.from_query({})
+    values, _ = neural_net.PAGE.parse({})
     network = {f"run:{training.run.optimizer}" for training in values["runs"]}
     assert network <= set(tasks[:5])
     assert tasks[5:7] == ["run", "train"]
