@@ -37,3 +37,9 @@ def test_numbers_and_missing_values():
     )
     assert rendered_cells(table) == [["run", "loss"], ["1. adam(lr=0.05)", "2.500e+00"]]
     assert "---:" in table.splitlines()[1]
+
+
+def test_a_blank_cell_prints_as_missing():
+    """Found by the property test above: a cell of spaces printed as an empty cell."""
+    cells = rendered_cells(tables.markdown_table([{"a": " ", "b": "\n"}]))
+    assert [c.strip() for c in cells[1]] == [tables.MISSING, tables.MISSING]

@@ -41,7 +41,8 @@ def _cell(value) -> str:
     # Streamlit's $ math), an & an entity.
     for char in "\\|*_`[]<>$&~":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ") or MISSING
+    # A blank cell would print as nothing: it is missing.
+    return text.replace("\n", " ").strip() or MISSING
 
 
 def markdown_table(rows: list[dict], align_right: tuple[str, ...] = ()) -> str:
