@@ -300,3 +300,17 @@ def test_the_page_shows_one_run_table_with_the_full_batch_epochs():
     assert rows[0]["run"] == "full batch" and rows[0]["epochs"] == "37"
     captions = [c.value for c in at.caption]
     assert len(captions) == len(set(captions))
+
+
+def test_the_data_fields_ranges_are_the_empirical_risks_own():
+    """Noise, seed and the fewest examples come from the surfaces' parameter ranges
+    (the page's server limit may only lower the most examples)."""
+    import landscapes
+
+    field = {f.name: f for f in sto.FIELDS}
+    for surface in sto.SURFACES:
+        ranges = landscapes.parameter_ranges(surface)
+        assert (field["noise"].low, field["noise"].high) == ranges["noise"]
+        assert (field["data_seed"].low, field["data_seed"].high) == ranges["seed"]
+        assert field["n_points"].low == ranges["n_points"][0]
+        assert field["n_points"].high <= ranges["n_points"][1]

@@ -24,6 +24,8 @@ from ui import codec, export, figures, limits, tables
 from ui.state import Field, Link, PageState, cap_batch
 
 SURFACES = ("linear_regression", "logistic_regression")
+# The data's ranges, the empirical risks' own (both have the same).
+DATA = landscapes.parameter_ranges(SURFACES[0])
 MAX_POINTS = limits.STOCHASTIC_POINTS.value
 MAX_STEPS = limits.STOCHASTIC_STEPS.value  # every frame carries its batch's contours
 CONTOUR_GRID = limits.BATCH_CONTOUR_GRID.value  # per side: a batch's contour grid
@@ -47,9 +49,16 @@ def _schedule_setting(name: str, default: float, **kw) -> Field:
 
 FIELDS = (
     Field("surface", "choice", "linear_regression", choices=SURFACES),
-    Field("n_points", "int", 50, 4, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
-    Field("noise", "float", 0.5, 0.0, 2.0),
-    Field("data_seed", "int", 0, 0, 10**6),
+    Field(
+        "n_points",
+        "int",
+        50,
+        int(DATA["n_points"][0]),
+        MAX_POINTS,
+        limit=limits.STOCHASTIC_POINTS,
+    ),
+    Field("noise", "float", 0.5, *DATA["noise"]),
+    Field("data_seed", "int", 0, *map(int, DATA["seed"])),
     Field("optimizer", "choice", "sgd", choices=tuple(optimizers.names())),
     Field("lr", "float", 0.1, 1e-5, 10.0),
     Field("batch", "int", 5, 1, MAX_POINTS, limit=limits.STOCHASTIC_POINTS),
