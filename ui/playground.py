@@ -242,11 +242,10 @@ def trajectory(
 def curves(surface, results, labels_) -> dict[str, dict]:
     """Loss (f − f* on a log axis where f* is known), gradient norm and learning
     rate over the steps, by the page's key for each."""
-    gaps = [figures.loss_gap(r.loss, surface.min_value) for r in results]
-    log = all(g[1] for g in gaps)
+    losses = [r.loss for r in results]
     series = figures.series_figure
     return {
-        "loss": series([g[0] for g in gaps], labels_, "f - f*" if log else "f", log),
+        "loss": figures.loss_gap_figure(losses, labels_, surface.min_value),
         "grad": series([r.grad_norm for r in results], labels_, "gradient norm", True),
         "lr": series([r.lr for r in results], labels_, "learning rate used", False),
     }
