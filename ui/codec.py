@@ -99,6 +99,11 @@ def first(params: Mapping, key: str, notices: list[str]) -> str | None:
     return value
 
 
+def truthy(text: str) -> bool:
+    """Whether a link's flag is on: "1", "true" or "yes" (any case, spaces around)."""
+    return text.strip().lower() in ("1", "true", "yes")
+
+
 def clamped(
     key: str,
     text: str | None,
@@ -246,7 +251,7 @@ def set_hyperparameter(name, spec, key, value, hyperparameters, notices):
         notices.append(f"{name}: '{key}' is fixed and was ignored.")
         return
     if hyper.kind == "bool":
-        hyperparameters[key] = value.strip().lower() in ("1", "true", "yes")
+        hyperparameters[key] = truthy(value)
         return
     low, high = hyperparameter_range(hyper)
     hyperparameters[key] = clamped(

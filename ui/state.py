@@ -152,7 +152,7 @@ def _bool(field, params, values, notices, unknown):
     text = _text(field, params, notices)
     if text is None:
         return field.default
-    return text.strip().lower() in ("1", "true", "yes")
+    return codec.truthy(text)
 
 
 def _pair(field, params, values, notices, unknown):
@@ -300,10 +300,6 @@ def surface_of(values: Mapping, name: str = "surface") -> landscapes.Landscape:
     return landscapes.get(values[name], **values.get(f"{name}_params", {}))
 
 
-def surface_query(surface_params: Mapping) -> dict[str, str]:
-    return codec.surface_query(surface_params)
-
-
 # ---------------------------------------------------------------- values -> URL
 
 
@@ -339,7 +335,7 @@ def _write(field: Field, value) -> dict[str, str | list[str]]:
     if kind == "runs":
         return {name: [codec.format_run(run) for run in value]}
     if kind == "surface_params":
-        return surface_query(value)
+        return codec.surface_query(value)
     return {name: short(value)}
 
 
@@ -395,7 +391,7 @@ def view_values(view: ViewOptions) -> dict:
 
 def is_lecture(value: str | None) -> bool:
     """Whether a URL's ``lecture=`` value turns lecturer mode on."""
-    return value is not None and value.strip().lower() in ("1", "true", "yes")
+    return value is not None and codec.truthy(value)
 
 
 def view_query(view: ViewOptions) -> dict[str, str]:
