@@ -510,3 +510,24 @@ def test_adding_two_runs_adds_two_that_differ_from_every_run():
             n = min(len(a), len(b))
             gap = np.max(np.hypot(*(a[:n] - b[:n]).T))
             assert gap > 0.01 * span, (runs[new], runs[other])
+
+
+def test_lecturer_mode_holds_across_the_menu_until_a_link_turns_it_off():
+    """The menu's page links carry no query: a lecturer who opened lecture=1 keeps
+    lecturer mode on the next page (its link says lecture=1); lecture=0 ends it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["lecture"] = "1"
+    at.run()
+    signal_figure_drawn(at)
+    at.query_params.clear()  # what a menu link does
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert qp(at, "lecture") == ["1"]
+    assert any("font-size: 20px" in m.value for m in at.markdown)  # lecture type
+    at.query_params.clear()
+    at.query_params["lecture"] = "0"
+    at.switch_page("pages/schedules.py").run()
+    assert "lecture" not in at.query_params
+    at.query_params.clear()
+    at.switch_page("pages/stochastic.py").run()
+    assert "lecture" not in at.query_params

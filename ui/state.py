@@ -417,6 +417,9 @@ def forget_loaded_state() -> None:
         del st.session_state[key]
 
 
+SESSION_LECTURE = "lecture.session"  # is this session in lecturer mode?
+
+
 @dataclass(frozen=True)
 class Link:
     """What a page's `settle` reads besides the parsed values: the query itself
@@ -476,7 +479,14 @@ class PageState:
         values, notices = self.parse(params)
         view, view_notices = parse(view_fields(), params)
         self.write(values)
-        state[self.key("view")] = view_of(view)
+        view = view_of(view)
+        # Lecturer mode holds for the session: a page reached from the menu (whose
+        # links carry no query) keeps it; a link's own lecture=0 or 1 decides.
+        if "lecture" in params:
+            state[SESSION_LECTURE] = view.lecture
+        elif state.get(SESSION_LECTURE):
+            view.lecture = True
+        state[self.key("view")] = view
         state[self.key("notices")] = notices + view_notices
         state[self.key("loaded")] = True
 
