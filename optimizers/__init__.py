@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from landscapes import loss_slice as _loss_slice
 from optimizers import (
     _driver,
+    adabelief,
     adadelta,
     adagrad,
     adam,
@@ -27,6 +28,7 @@ from optimizers import (
     gd,
     gd_armijo,
     gd_exact_line_search,
+    lion,
     momentum,
     nadam,
     newton,
@@ -36,6 +38,7 @@ from optimizers import (
     rprop,
     sam,
     sgd,
+    yogi,
 )
 from optimizers._spec import Hyperparameter, OptimizerSpec
 from optimizers.schedules import Schedule
@@ -78,6 +81,9 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(adamw),
         _entry(nadam),
         _entry(radam),
+        _entry(adabelief),
+        _entry(yogi),
+        _entry(lion),
         _entry(rprop),
         _entry(newton),
         _entry(gd_exact_line_search),

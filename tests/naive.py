@@ -667,6 +667,120 @@ def radam(
     return _result(path, rates)
 
 
+def adabelief(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.003,
+    betas=(0.9, 0.999),
+    eps=1e-16,
+    eps_root=1e-16,
+    nesterov=False,
+    lrs=None,
+) -> Trajectory:
+    """AdaBelief (Zhuang et al. 2020, Algorithm 2), as optax.adabelief documents it:
+
+    m_t ← β₁m_{t-1} + (1−β₁)g_t;  s_t ← β₂s_{t-1} + (1−β₂)(g_t − m_t)² + ε_root
+    m̂_t ← m_t/(1−β₁ᵗ)  (nesterov: β₁m_t/(1−β₁^{t+1}) + (1−β₁)g_t/(1−β₁ᵗ))
+    ŝ_t ← s_t/(1−β₂ᵗ);  θ_t ← θ_{t-1} − γ m̂_t/(√ŝ_t + ε)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    s = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            s[i] = beta2 * s[i] + (1 - beta2) * (g[i] - m[i]) ** 2 + eps_root
+            if nesterov:
+                m_hat = beta1 * m[i] / (1 - beta1 ** (t + 1)) + (1 - beta1) * g[i] / (
+                    1 - beta1**t
+                )
+            else:
+                m_hat = m[i] / (1 - beta1**t)
+            s_hat = s[i] / (1 - beta2**t)
+            theta[i] = theta[i] - gamma * m_hat / (math.sqrt(s_hat) + eps)
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def yogi(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.002,
+    betas=(0.9, 0.999),
+    eps=1e-3,
+    initial_accumulator_value=1e-6,
+    lrs=None,
+) -> Trajectory:
+    """Yogi (Zaheer et al. 2018, Algorithm 2), with optax.yogi's bias correction and
+    initial accumulators:
+
+    m_0 = v_0 = initial_accumulator_value
+    m_t ← β₁m_{t-1} + (1−β₁)g_t;  v_t ← v_{t-1} − (1−β₂) sign(v_{t-1} − g_t²) g_t²
+    θ_t ← θ_{t-1} − γ (m_t/(1−β₁ᵗ)) / (√(v_t/(1−β₂ᵗ)) + ε)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [float(initial_accumulator_value)] * 2
+    v = [float(initial_accumulator_value)] * 2
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            g2 = g[i] * g[i]
+            sign = (v[i] > g2) - (v[i] < g2)
+            v[i] = v[i] - (1 - beta2) * sign * g2
+            m_hat = m[i] / (1 - beta1**t)
+            v_hat = v[i] / (1 - beta2**t)
+            theta[i] = theta[i] - gamma * m_hat / (math.sqrt(v_hat) + eps)
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def lion(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.003,
+    betas=(0.9, 0.99),
+    weight_decay=1e-3,
+    lrs=None,
+) -> Trajectory:
+    """Lion (Chen et al. 2023, Algorithm 2):
+
+    c_t ← β₁m_{t-1} + (1−β₁)g_t
+    θ_t ← θ_{t-1} − γ (sign(c_t) + λθ_{t-1})
+    m_t ← β₂m_{t-1} + (1−β₂)g_t
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            c = beta1 * m[i] + (1 - beta1) * g[i]
+            sign = (c > 0) - (c < 0)
+            theta[i] = theta[i] - gamma * (sign + weight_decay * theta[i])
+            m[i] = beta2 * m[i] + (1 - beta2) * g[i]
+        path.append(list(theta))
+    return _result(path, rates)
+
+
 def rprop(
     surface,
     start,
@@ -721,6 +835,9 @@ ORACLES = {
     "adamw": adamw,
     "nadam": nadam,
     "radam": radam,
+    "adabelief": adabelief,
+    "yogi": yogi,
+    "lion": lion,
     "rprop": rprop,
     "newton": newton,
     "gd_exact_line_search": gd_exact_line_search,

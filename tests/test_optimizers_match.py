@@ -263,6 +263,43 @@ CASES: dict[str, list[Case]] = {
         ),
         C("quadratic", 100, {"lr": 0.1}, STEP_25),
     ],
+    "adabelief": [
+        C("rosenbrock", 200),
+        C("quadratic", 200),
+        C(
+            "rosenbrock",
+            200,
+            {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-8, "eps_root": 0.0},
+        ),
+        C(
+            "quadratic",
+            200,
+            {"lr": 0.05, "eps": 1e-6, "eps_root": 1e-10, "nesterov": True},
+        ),
+        C("himmelblau", 200, {"lr": 0.05, "nesterov": True}, STEP_25),
+    ],
+    "yogi": [
+        C("rosenbrock", 200),
+        C("quadratic", 200),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-6,
+                "initial_accumulator_value": 0.5,
+            },
+        ),
+        C("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}),
+        C("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
+    ],
+    "lion": [
+        C("rosenbrock", 200),
+        C("quadratic", 200),
+        C("rosenbrock", 200, {"lr": 1e-3, "betas": (0.8, 0.95), "weight_decay": 0.1}),
+        C("himmelblau", 200, {"lr": 0.02, "weight_decay": 0.05}, STEP_25),
+    ],
     "rprop": [
         C("rosenbrock", 100),
         C("quadratic", 60),
@@ -659,6 +696,9 @@ SWEEP_GRIDS = {
     "adamw": {"lr": [1e-3, 0.05, 0.3, 8e7, 1.2e8], "beta1": [0.0, 0.5, 0.9, 0.99]},
     "nadam": {"lr": [1e-3, 0.05, 0.3, 8e7, 1.2e8], "beta1": [0.0, 0.5, 0.9, 0.99]},
     "radam": {"lr": [1e-3, 0.05, 0.3, 8e7, 1.2e8], "beta1": [0.0, 0.5, 0.9, 0.99]},
+    "adabelief": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
+    "yogi": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
+    "lion": {"lr": [0.01, 0.1, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
     "newton": {"lr": [0.5, 1.0, 1.9, 4.0], "damping": [0.0, 1.0]},
     "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
@@ -680,8 +720,9 @@ MUST_DIVERGE = {
     "newton",
     "sam",
 }
-# RAdam's un-rectified first steps keep it from 1e-3 within 100 steps on this grid.
-SWEEP_TOLERANCE = {"radam": 0.3}
+# RAdam's un-rectified first steps keep it from 1e-3 within 100 steps on this grid;
+# Lion's sign steps (length lr per coordinate) circle the minimum at the lr's scale.
+SWEEP_TOLERANCE = {"radam": 0.3, "lion": 0.05}
 
 
 def _as_counter(value) -> int:

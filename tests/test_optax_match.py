@@ -1,0 +1,220 @@
+"""Lion, AdaBelief and Yogi against REAL optax, to float64 round-off.
+
+For each optimizer with an optax counterpart: a float64 jax array of size 2 as the
+parameter, optax's transformation's ``update`` fed the gradient of the same surface
+(our ``surface.grad`` at each iterate, so both follow one gradient field), then
+``optax.apply_updates``; 200+ steps; our path must equal optax's to rtol 1e-12 (max
+over steps). The cases set every hyperparameter, on two surfaces, and a schedule
+(optax's learning rate as a function of its step count).
+
+optax (and jax) are test dependencies (pyproject's ``test`` extra): no skip.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import landscapes
+import optimizers
+
+jax.config.update("jax_enable_x64", True)
+
+RTOL = 1e-12
+STEP_25 = {"name": "step", "gamma": 0.5, "step_size": 25}
+STEP_50 = {"name": "step", "gamma": 0.5, "step_size": 50}
+
+SURFACES = {
+    "rosenbrock": (("rosenbrock", {}), (-1.5, 2.0)),
+    "quadratic": (("quadratic", {"condition_number": 10.0, "angle": 0.4}), (-2.5, 2.0)),
+    "himmelblau": (("himmelblau", {}), (0.0, 0.0)),
+}
+
+
+def _yogi(learning_rate, b1=0.9, b2=0.999, eps=1e-3, initial_accumulator_value=1e-6):
+    """optax.yogi with scale_by_yogi's initial_accumulator_value exposed: the same
+    chain optax.yogi builds (optax.yogi itself is used at that default)."""
+    if initial_accumulator_value == 1e-6:
+        return optax.yogi(learning_rate, b1=b1, b2=b2, eps=eps)
+    return optax.chain(
+        optax.scale_by_yogi(
+            b1=b1, b2=b2, eps=eps, initial_accumulator_value=initial_accumulator_value
+        ),
+        optax.scale_by_learning_rate(learning_rate),
+    )
+
+
+# Our name -> the optax function it matches (yogi: optax.yogi's own chain, with the
+# initial accumulator settable).
+OPTAX = {"lion": optax.lion, "adabelief": optax.adabelief, "yogi": _yogi}
+
+# (surface, steps, our keyword arguments, schedule)
+CASES = {
+    "lion": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 1e-3, "betas": (0.8, 0.95), "weight_decay": 0.1},
+            None,
+        ),
+        (
+            "quadratic",
+            200,
+            {"lr": 0.01, "betas": (0.95, 0.98), "weight_decay": 0.0},
+            None,
+        ),
+        ("himmelblau", 200, {"lr": 0.02, "weight_decay": 0.05}, STEP_50),
+    ],
+    "adabelief": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-8, "eps_root": 0.0},
+            None,
+        ),
+        (
+            "quadratic",
+            200,
+            {"lr": 0.05, "eps": 1e-6, "eps_root": 1e-10, "nesterov": True},
+            None,
+        ),
+        ("himmelblau", 200, {"lr": 0.05, "nesterov": True}, STEP_25),
+    ],
+    "yogi": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-6,
+                "initial_accumulator_value": 0.5,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}, None),
+        ("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
+    ],
+}
+
+
+def _optax_arguments(name, kwargs):
+    """Our keywords, defaults filled in, as optax's: (learning rate, keywords)."""
+    spec = optimizers.spec(name)
+    resolved = dict(spec.defaults)
+    for key, value in kwargs.items():
+        if key in spec.tuples:
+            first, second = spec.tuples[key]
+            resolved[first], resolved[second] = value
+        else:
+            resolved[key] = value
+    out = {}
+    for hyper in spec.hyperparameters:
+        value = resolved[hyper.name]
+        if hyper.name == "lr":
+            continue
+        key = {"beta1": "b1", "beta2": "b2"}.get(hyper.name, hyper.name)
+        out[key] = bool(value) if hyper.kind == "bool" else float(value)
+    return float(resolved["lr"]), out
+
+
+def optax_path(name, surface, start, steps, kwargs, lrs=None) -> np.ndarray:
+    """optax's iterates: (steps + 1, 2), the start first."""
+    lr, arguments = _optax_arguments(name, kwargs)
+    if lrs is not None:
+        table = jnp.asarray(lrs, dtype=jnp.float64)
+
+        def lr(count):  # optax's schedule: the learning rate of update `count`
+            return table[count]
+
+    transformation = OPTAX[name](lr, **arguments)
+    params = jnp.asarray(start, dtype=jnp.float64)
+    state = transformation.init(params)
+    path = [np.asarray(params)]
+    for _ in range(steps):
+        x, y = (float(v) for v in params)
+        gradient = jnp.asarray(surface.grad(x, y), dtype=jnp.float64)
+        updates, state = transformation.update(gradient, state, params)
+        params = optax.apply_updates(params, updates)
+        path.append(np.asarray(params))
+    return np.array(path)
+
+
+OPTAX_OPTIMIZERS = ["adabelief", "yogi", "lion"]
+
+
+def test_the_optax_optimizers_are_registered():
+    assert set(OPTAX_OPTIMIZERS) <= set(optimizers.names())
+    assert list(CASES) == ["lion", "adabelief", "yogi"]
+
+
+@pytest.mark.parametrize("name", OPTAX_OPTIMIZERS)
+def test_defaults_are_optaxs(name):
+    """Every default but the learning rate (optax has none) is optax's."""
+    functions = {"lion": optax.lion, "adabelief": optax.adabelief}
+    functions["yogi"] = optax.scale_by_yogi  # initial_accumulator_value's default
+    parameters = inspect.signature(functions[name]).parameters
+    assert "learning_rate" not in parameters or (
+        parameters["learning_rate"].default is inspect.Parameter.empty
+    )
+    _, arguments = _optax_arguments(name, {})
+    for key, value in arguments.items():
+        assert value == parameters[key].default, key
+    if name == "yogi":  # optax.yogi's own defaults agree with scale_by_yogi's
+        yogi = inspect.signature(optax.yogi).parameters
+        for key in ("b1", "b2", "eps"):
+            assert yogi[key].default == parameters[key].default, key
+
+
+@pytest.mark.parametrize("name", OPTAX_OPTIMIZERS)
+def test_cases_cover_every_hyperparameter(name):
+    cases = CASES[name]
+    spec = optimizers.spec(name)
+    assert len({case[0] for case in cases}) >= 2
+    assert any(not case[2] and case[3] is None for case in cases)
+    assert any(case[3] is not None for case in cases)
+    assert all(case[1] >= 200 for case in cases)
+    changed = set()
+    for _, _, kwargs, _ in cases:
+        resolved = optimizers._api.resolve_hyperparameters(name, kwargs)
+        changed |= {key for key, v in resolved.items() if v != spec.defaults[key]}
+    settable = {h.name for h in spec.hyperparameters if h.settable}
+    assert settable <= changed, f"never set: {sorted(settable - changed)}"
+
+
+@pytest.mark.parametrize("name", OPTAX_OPTIMIZERS)
+def test_matches_optax(name):
+    for surface_name, steps, kwargs, schedule in CASES[name]:
+        (landscape, params), start = SURFACES[surface_name]
+        surface = landscapes.get(landscape, **params)
+        result = optimizers.run(
+            name, surface, start=start, steps=steps, schedule=schedule, **kwargs
+        )
+        lrs = None
+        if schedule is not None:
+            base = kwargs.get("lr", optimizers.spec(name).defaults["lr"])
+            lrs = optimizers.Schedule(**schedule).learning_rates(base, steps)
+        expected = optax_path(name, surface, start, steps, kwargs, lrs)
+        label = f"{name} on {surface_name}, {steps} steps, {kwargs}, {schedule}"
+        assert result.diverged_at is None, label
+        assert result.path.shape == expected.shape, label
+        scale = np.maximum(np.abs(expected), 1.0)
+        error = (np.abs(result.path - expected) / scale).max(axis=1)
+        worst = int(error.argmax())
+        assert error[worst] <= RTOL, (
+            f"{label}: |ours - optax| = {error[worst]:.3e} at step {worst}: "
+            f"{result.path[worst].tolist()} vs {expected[worst].tolist()}"
+        )
+        # The path moved: the comparison is not between two resting points.
+        assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
