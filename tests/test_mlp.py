@@ -318,9 +318,11 @@ def test_methods_without_an_n_dimensional_form_say_so(name):
         optimizers.train(name, model, data, steps=5)
 
 
-def test_trainable_set_is_gd_momentum_and_torch_optim():
+def test_trainable_set_is_gd_momentum_torch_optim_and_the_optax_set():
+    from test_optax_match import OPTAX
+
     torch_set = {n for n in optimizers.names() if optimizers.spec(n).torch_class}
-    assert set(optimizers.trainable()) == torch_set | {"gd", "momentum"}
+    assert set(optimizers.trainable()) == torch_set | set(OPTAX) | {"gd", "momentum"}
     model = landscapes.MLP((4,), "tanh")
     data = datasets.make("moons", n_points=20, seed=0)
     with pytest.raises(ValueError, match="nesterov=True"):
