@@ -4,8 +4,9 @@ Each function is a plain-Python transcription of the *published* algorithm, writ
 its source and not from our kernels:
 
 * the torch.optim ones (sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam,
-  rprop) from the algorithm pseudo-code in torch.optim's documentation (torch 2.x, the
-  ``.. math::`` block of each class docstring), line by line, with t = 1, 2, ...;
+  adamax, rprop) from the algorithm pseudo-code in torch.optim's documentation (torch
+  2.x, the ``.. math::`` block of each class docstring), line by line, with t = 1, 2,
+  ...;
 * the others from the reference cited next to them.
 
 The state is kept per coordinate in Python lists of floats and updated with scalar
@@ -667,6 +668,42 @@ def radam(
     return _result(path, rates)
 
 
+def adamax(
+    surface,
+    start,
+    steps,
+    *,
+    lr=2e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.Adamax (Kingma & Ba 2015, §7.1), torch's pseudo-code:
+
+    if λ ≠ 0: g_t ← g_t + λθ_{t-1}
+    m_t ← β₁m_{t-1} + (1−β₁)g_t;  u_t ← max(β₂u_{t-1}, |g_t| + ε)
+    θ_t ← θ_{t-1} − γ m_t / ((1−β₁ᵗ) u_t)
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    beta1, beta2 = betas
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    u = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            if weight_decay != 0:
+                g[i] = g[i] + weight_decay * theta[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            u[i] = max(beta2 * u[i], abs(g[i]) + eps)
+            theta[i] = theta[i] - gamma * m[i] / ((1 - beta1**t) * u[i])
+        path.append(list(theta))
+    return _result(path, rates)
+
+
 def rprop(
     surface,
     start,
@@ -721,6 +758,7 @@ ORACLES = {
     "adamw": adamw,
     "nadam": nadam,
     "radam": radam,
+    "adamax": adamax,
     "rprop": rprop,
     "newton": newton,
     "gd_exact_line_search": gd_exact_line_search,
