@@ -6,7 +6,7 @@ its source and not from our kernels:
 * the torch.optim ones (sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam,
   adamax, rprop) from the algorithm pseudo-code in torch.optim's documentation (torch
   2.x, the ``.. math::`` block of each class docstring), line by line, with t = 1, 2,
-  ...;
+  ...; ASGD, whose docs have no pseudo-code, from its documented parameters (η, μ);
 * the others from the reference cited next to them.
 
 The state is kept per coordinate in Python lists of floats and updated with scalar
@@ -704,6 +704,71 @@ def adamax(
     return _result(path, rates)
 
 
+def asgd_with_average(
+    surface, start, steps, *, lr, lambd, alpha, t0, weight_decay, lrs
+) -> tuple[Trajectory, np.ndarray]:
+    """torch.optim.ASGD (Polyak & Juditsky 1992), from its documented parameters: the
+    step size η_t = γ/(1 + λγt)^α and the averaging weight μ_t = 1/max(1, t − t₀) are
+    set after step t for step t + 1 (η₀ = γ, μ₀ = 1):
+
+    if λ₂ ≠ 0: g_t ← g_t + λ₂θ_{t-1}
+    θ_t ← θ_{t-1}(1 − λη_{t-1}) − η_{t-1}g_t
+    ā_t ← ā_{t-1} + μ_{t-1}(θ_t − ā_{t-1})   (μ = 1: ā_t ← θ_t)
+
+    Returns the trajectory of θ and the averages ā_1, ā_2, ... (steps, 2).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    average = [0.0, 0.0]
+    eta = rates[0] if steps else lr
+    mu = 1.0
+    path = [list(theta)]
+    averages = []
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            if weight_decay != 0:
+                g[i] = g[i] + weight_decay * theta[i]
+            theta[i] = theta[i] * (1 - lambd * eta) - eta * g[i]
+            if mu != 1:
+                average[i] = average[i] + mu * (theta[i] - average[i])
+            else:
+                average[i] = theta[i]
+        eta = gamma / (1 + lambd * gamma * t) ** alpha
+        mu = 1 / max(1, t - t0)
+        path.append(list(theta))
+        averages.append(list(average))
+    return _result(path, rates), np.array(averages, dtype=np.float64)
+
+
+def asgd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-2,
+    lambd=1e-4,
+    alpha=0.75,
+    t0=1e6,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.ASGD's iterates θ (see asgd_with_average)."""
+    trajectory, _ = asgd_with_average(
+        surface,
+        start,
+        steps,
+        lr=lr,
+        lambd=lambd,
+        alpha=alpha,
+        t0=t0,
+        weight_decay=weight_decay,
+        lrs=lrs,
+    )
+    return trajectory
+
+
 def rprop(
     surface,
     start,
@@ -759,6 +824,7 @@ ORACLES = {
     "nadam": nadam,
     "radam": radam,
     "adamax": adamax,
+    "asgd": asgd,
     "rprop": rprop,
     "newton": newton,
     "gd_exact_line_search": gd_exact_line_search,

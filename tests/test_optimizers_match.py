@@ -274,6 +274,17 @@ CASES: dict[str, list[Case]] = {
         C("himmelblau", 100, {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1}),
         C("quadratic", 100, {"lr": 0.05}, STEP_25),
     ],
+    "asgd": [
+        C("quadratic", 100),
+        C("rosenbrock", 300, {"lr": 1e-3}),
+        C(
+            "quadratic",
+            100,
+            {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1},
+        ),
+        C("himmelblau", 100, {"lr": 0.01, "lambd": 0.2, "alpha": 1.0, "t0": 5}),
+        C("himmelblau", 100, {"lr": 0.02, "lambd": 0.05}, STEP_25),
+    ],
     "rprop": [
         C("rosenbrock", 100),
         C("quadratic", 60),
@@ -671,6 +682,7 @@ SWEEP_GRIDS = {
     "nadam": {"lr": [1e-3, 0.05, 0.3, 8e7, 1.2e8], "beta1": [0.0, 0.5, 0.9, 0.99]},
     "radam": {"lr": [1e-3, 0.05, 0.3, 8e7, 1.2e8], "beta1": [0.0, 0.5, 0.9, 0.99]},
     "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
+    "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
     "newton": {"lr": [0.5, 1.0, 1.9, 4.0], "damping": [0.0, 1.0]},
     "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
@@ -690,6 +702,7 @@ MUST_DIVERGE = {
     "nadam",
     "radam",
     "adamax",
+    "asgd",
     "newton",
     "sam",
 }

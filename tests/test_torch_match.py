@@ -246,6 +246,22 @@ CASES = {
         ),
         ("rosenbrock", 100, {"lr": 0.01}, STEP_25),
     ],
+    "asgd": [
+        ("quadratic", 100, {}, None),
+        ("rosenbrock", 300, {"lr": 1e-3}, None),
+        (
+            "quadratic",
+            100,
+            {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1},
+            None,
+        ),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 1e-3, "lambd": 0.1, "alpha": 1.0, "t0": 50, "weight_decay": 0.01},
+            STEP_25,
+        ),
+    ],
     "rprop": [
         ("rosenbrock", 100, {}, None),
         ("quadratic", 60, {}, None),
@@ -315,6 +331,7 @@ def test_the_torch_optimizers():
         "nadam",
         "radam",
         "adamax",
+        "asgd",
         "rprop",
     ]
 
@@ -376,10 +393,10 @@ def test_matches_torch(name):
         assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
 
 
-@pytest.mark.parametrize("name", ["adamax"])
+@pytest.mark.parametrize("name", ["adamax", "asgd"])
 def test_named_state_is_torchs(name):
-    """The state `record_state` shows (Adamax's exp_avg and exp_inf) is torch's state
-    of the same name after every step."""
+    """The state `record_state` shows (Adamax's exp_avg and exp_inf, ASGD's average
+    ax) is torch's state of the same name after every step."""
     for surface_name, steps, kwargs, schedule in CASES[name]:
         (landscape, params), _, start = SURFACES[surface_name]
         surface = landscapes.get(landscape, **params)
@@ -404,3 +421,21 @@ def test_named_state_is_torchs(name):
             assert ours.shape == states[key].shape, (label, key)
             error = np.abs(ours - states[key]).max()
             assert error <= TOLERANCE, f"{label}: {key} off by {error:.3e}"
+
+
+def test_asgd_average_is_the_mean_of_the_iterates_after_t0():
+    """μ_t = 1/max(1, t − t₀) makes ax the iterate until step t₀ + 2 and then the
+    running mean of θ_{t₀+2}, ..., θ_t: the state test above compares a real average,
+    not a copy of the path."""
+    surface = landscapes.get("quadratic", condition_number=10.0, angle=0.4)
+    kwargs = {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1}
+    result = optimizers.run(
+        "asgd", surface, start=(-2.5, 2.0), steps=100, record_state=True, **kwargs
+    )
+    average = result.state["ax"]
+    np.testing.assert_array_equal(average[:22], result.path[1:23])
+    for t in (30, 60, 100):
+        np.testing.assert_allclose(
+            average[t - 1], result.path[22 : t + 1].mean(axis=0), rtol=1e-12
+        )
+    assert np.abs(average[-1] - result.path[-1]).max() > 0.05
