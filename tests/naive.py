@@ -850,3 +850,104 @@ ORACLES = {
 LINE_SEARCH = frozenset(
     {"gd_exact_line_search", "cg_fletcher_reeves", "cg_polak_ribiere"}
 )
+
+
+def adamax(
+    surface,
+    start,
+    steps,
+    *,
+    lr=2e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.Adamax (Kingma & Ba 2015, §7.1), torch's pseudo-code:
+
+    if λ ≠ 0: g_t ← g_t + λθ_{t-1}
+    m_t ← β₁m_{t-1} + (1−β₁)g_t;  u_t ← max(β₂u_{t-1}, |g_t| + ε)
+    θ_t ← θ_{t-1} − γ m_t / ((1−β₁ᵗ) u_t)
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    beta1, beta2 = betas
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    u = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            if weight_decay != 0:
+                g[i] = g[i] + weight_decay * theta[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            u[i] = max(beta2 * u[i], abs(g[i]) + eps)
+            theta[i] = theta[i] - gamma * m[i] / ((1 - beta1**t) * u[i])
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def asgd_with_average(
+    surface, start, steps, *, lr, lambd, alpha, t0, weight_decay, lrs
+) -> tuple[Trajectory, np.ndarray]:
+    """torch.optim.ASGD (Polyak & Juditsky 1992), from its documented parameters: the
+    step size η_t = γ/(1 + λγt)^α and the averaging weight μ_t = 1/max(1, t − t₀) are
+    set after step t for step t + 1 (η₀ = γ, μ₀ = 1):
+
+    if λ₂ ≠ 0: g_t ← g_t + λ₂θ_{t-1}
+    θ_t ← θ_{t-1}(1 − λη_{t-1}) − η_{t-1}g_t
+    ā_t ← ā_{t-1} + μ_{t-1}(θ_t − ā_{t-1})   (μ = 1: ā_t ← θ_t)
+
+    Returns the trajectory of θ and the averages ā_1, ā_2, ... (steps, 2).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    average = [0.0, 0.0]
+    eta = rates[0] if steps else lr
+    mu = 1.0
+    path = [list(theta)]
+    averages = []
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            if weight_decay != 0:
+                g[i] = g[i] + weight_decay * theta[i]
+            theta[i] = theta[i] * (1 - lambd * eta) - eta * g[i]
+            if mu != 1:
+                average[i] = average[i] + mu * (theta[i] - average[i])
+            else:
+                average[i] = theta[i]
+        eta = gamma / (1 + lambd * gamma * t) ** alpha
+        mu = 1 / max(1, t - t0)
+        path.append(list(theta))
+        averages.append(list(average))
+    return _result(path, rates), np.array(averages, dtype=np.float64)
+
+
+def asgd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-2,
+    lambd=1e-4,
+    alpha=0.75,
+    t0=1e6,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.ASGD's iterates θ (see asgd_with_average)."""
+    trajectory, _ = asgd_with_average(
+        surface,
+        start,
+        steps,
+        lr=lr,
+        lambd=lambd,
+        alpha=alpha,
+        t0=t0,
+        weight_decay=weight_decay,
+        lrs=lrs,
+    )
+    return trajectory

@@ -42,6 +42,8 @@ TORCH_NAMES = [
     "adamw",
     "nadam",
     "radam",
+    "adamax",
+    "asgd",
     "rprop",
 ]
 OTHER_NAMES = [
@@ -110,6 +112,19 @@ TORCH_DEFAULTS = {
         "eps": 1e-8,
         "weight_decay": 0.0,
         "decoupled_weight_decay": False,
+    },
+    "adamax": {
+        "lr": 2e-3,
+        "betas": (0.9, 0.999),
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+    },
+    "asgd": {
+        "lr": 1e-2,
+        "lambd": 1e-4,
+        "alpha": 0.75,
+        "t0": 1e6,
+        "weight_decay": 0.0,
     },
     "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)},
 }

@@ -202,6 +202,13 @@ CASES = [
     ("adamw", {"lr": 0.01, "weight_decay": 0.1}, 16, None),
     ("nadam", {"lr": 0.01}, 16, None),
     ("radam", {"lr": 0.01}, 16, None),
+    ("adamax", {"lr": 0.01, "betas": (0.8, 0.99), "weight_decay": 0.01}, 16, None),
+    (
+        "asgd",
+        {"lr": 0.1, "lambd": 0.01, "t0": 10},
+        16,
+        {"name": "step", "step_size": 7},
+    ),
     ("rprop", {"lr": 0.01}, None, None),
 ]
 

@@ -300,6 +300,28 @@ CASES: dict[str, list[Case]] = {
         C("rosenbrock", 200, {"lr": 1e-3, "betas": (0.8, 0.95), "weight_decay": 0.1}),
         C("himmelblau", 200, {"lr": 0.02, "weight_decay": 0.05}, STEP_25),
     ],
+    "adamax": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {"lr": 0.02, "betas": (0.4, 0.99), "eps": 1e-3, "weight_decay": 0.05},
+        ),
+        C("himmelblau", 100, {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1}),
+        C("quadratic", 100, {"lr": 0.05}, STEP_25),
+    ],
+    "asgd": [
+        C("quadratic", 100),
+        C("rosenbrock", 300, {"lr": 1e-3}),
+        C(
+            "quadratic",
+            100,
+            {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1},
+        ),
+        C("himmelblau", 100, {"lr": 0.01, "lambd": 0.2, "alpha": 1.0, "t0": 5}),
+        C("himmelblau", 100, {"lr": 0.02, "lambd": 0.05}, STEP_25),
+    ],
     "rprop": [
         C("rosenbrock", 100),
         C("quadratic", 60),
@@ -699,6 +721,8 @@ SWEEP_GRIDS = {
     "adabelief": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "yogi": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "lion": {"lr": [0.01, 0.1, 0.3], "beta1": [0.0, 0.5, 0.9]},
+    "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
+    "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
     "newton": {"lr": [0.5, 1.0, 1.9, 4.0], "damping": [0.0, 1.0]},
     "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
@@ -717,12 +741,15 @@ MUST_DIVERGE = {
     "adamw",
     "nadam",
     "radam",
+    "adamax",
+    "asgd",
     "newton",
     "sam",
 }
 # RAdam's un-rectified first steps keep it from 1e-3 within 100 steps on this grid;
-# Lion's sign steps (length lr per coordinate) circle the minimum at the lr's scale.
-SWEEP_TOLERANCE = {"radam": 0.3, "lion": 0.05}
+# Lion's sign steps (length lr per coordinate) circle the minimum at the lr's scale;
+# Adamax's steps stay ~η long (m/u ≈ ±1) until the schedule shrinks η.
+SWEEP_TOLERANCE = {"radam": 0.3, "lion": 0.05, "adamax": 0.05}
 
 
 def _as_counter(value) -> int:

@@ -229,6 +229,39 @@ CASES = {
             STEP_25,
         ),
     ],
+    "adamax": [
+        ("rosenbrock", 200, {}, None),
+        ("quadratic", 100, {}, None),
+        (
+            "rosenbrock",
+            200,
+            {"lr": 0.02, "betas": (0.4, 0.99), "eps": 1e-3, "weight_decay": 0.05},
+            None,
+        ),
+        (
+            "quadratic",
+            100,
+            {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-3, "weight_decay": 0.1},
+            None,
+        ),
+        ("rosenbrock", 100, {"lr": 0.01}, STEP_25),
+    ],
+    "asgd": [
+        ("quadratic", 100, {}, None),
+        ("rosenbrock", 300, {"lr": 1e-3}, None),
+        (
+            "quadratic",
+            100,
+            {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1},
+            None,
+        ),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 1e-3, "lambd": 0.1, "alpha": 1.0, "t0": 50, "weight_decay": 0.01},
+            STEP_25,
+        ),
+    ],
     "rprop": [
         ("rosenbrock", 100, {}, None),
         ("quadratic", 60, {}, None),
@@ -260,8 +293,10 @@ def _float64_scalar_state():
     torch.set_default_dtype(previous)
 
 
-def torch_path(name, surface_name, steps, kwargs, lrs=None) -> np.ndarray:
-    """torch.optim's iterates: (steps + 1, 2), the start first."""
+def torch_path(name, surface_name, steps, kwargs, lrs=None, states=None) -> np.ndarray:
+    """torch.optim's iterates: (steps + 1, 2), the start first. With a dict `states`,
+    also torch's state after each step: states[key] (steps, 2) for each tensor of
+    the parameter's size."""
     _, loss_fn, start = SURFACES[surface_name]
     cls = getattr(torch.optim, optimizers.spec(name).torch_class)
     theta = torch.tensor(start, dtype=torch.float64, requires_grad=True)
@@ -276,6 +311,12 @@ def torch_path(name, surface_name, steps, kwargs, lrs=None) -> np.ndarray:
         loss.backward()
         opt.step()
         path.append(theta.detach().clone().numpy())
+        if states is not None:
+            for key, value in opt.state[theta].items():
+                if value.shape == theta.shape:
+                    states.setdefault(key, []).append(value.detach().clone().numpy())
+    if states is not None:
+        states.update({key: np.array(value) for key, value in states.items()})
     return np.array(path)
 
 
@@ -289,6 +330,8 @@ def test_the_torch_optimizers():
         "adamw",
         "nadam",
         "radam",
+        "adamax",
+        "asgd",
         "rprop",
     ]
 
@@ -348,3 +391,51 @@ def test_matches_torch(name):
         )
         # The path moved: the comparison is not between two resting points.
         assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
+
+
+@pytest.mark.parametrize("name", ["adamax", "asgd"])
+def test_named_state_is_torchs(name):
+    """The state `record_state` shows (Adamax's exp_avg and exp_inf, ASGD's average
+    ax) is torch's state of the same name after every step."""
+    for surface_name, steps, kwargs, schedule in CASES[name]:
+        (landscape, params), _, start = SURFACES[surface_name]
+        surface = landscapes.get(landscape, **params)
+        result = optimizers.run(
+            name,
+            surface,
+            start=start,
+            steps=steps,
+            schedule=schedule,
+            record_state=True,
+            **kwargs,
+        )
+        lrs = None
+        if schedule is not None:
+            base = kwargs.get("lr", optimizers.spec(name).defaults["lr"])
+            lrs = optimizers.Schedule(**schedule).learning_rates(base, steps)
+        states = {}
+        torch_path(name, surface_name, steps, kwargs, lrs, states)
+        label = f"{name} on {surface_name}, {steps} steps, {kwargs}, {schedule}"
+        assert set(result.state) == set(optimizers.spec(name).state), label
+        for key, ours in result.state.items():
+            assert ours.shape == states[key].shape, (label, key)
+            error = np.abs(ours - states[key]).max()
+            assert error <= TOLERANCE, f"{label}: {key} off by {error:.3e}"
+
+
+def test_asgd_average_is_the_mean_of_the_iterates_after_t0():
+    """μ_t = 1/max(1, t − t₀) makes ax the iterate until step t₀ + 2 and then the
+    running mean of θ_{t₀+2}, ..., θ_t: the state test above compares a real average,
+    not a copy of the path."""
+    surface = landscapes.get("quadratic", condition_number=10.0, angle=0.4)
+    kwargs = {"lr": 0.05, "lambd": 0.5, "alpha": 0.6, "t0": 20, "weight_decay": 0.1}
+    result = optimizers.run(
+        "asgd", surface, start=(-2.5, 2.0), steps=100, record_state=True, **kwargs
+    )
+    average = result.state["ax"]
+    np.testing.assert_array_equal(average[:22], result.path[1:23])
+    for t in (30, 60, 100):
+        np.testing.assert_allclose(
+            average[t - 1], result.path[22 : t + 1].mean(axis=0), rtol=1e-12
+        )
+    assert np.abs(average[-1] - result.path[-1]).max() > 0.05
