@@ -822,36 +822,6 @@ def rprop(
     return _result(path, rates)
 
 
-# The oracle of every optimizer in `optimizers.names()`, by registry name.
-ORACLES = {
-    "gd": gd,
-    "sgd": sgd,
-    "momentum": momentum,
-    "normalized_gd": normalized_gd,
-    "adagrad": adagrad,
-    "rmsprop": rmsprop,
-    "adadelta": adadelta,
-    "adam": adam,
-    "adamw": adamw,
-    "nadam": nadam,
-    "radam": radam,
-    "adabelief": adabelief,
-    "yogi": yogi,
-    "lion": lion,
-    "rprop": rprop,
-    "newton": newton,
-    "gd_exact_line_search": gd_exact_line_search,
-    "gd_armijo": gd_armijo,
-    "cg_fletcher_reeves": cg_fletcher_reeves,
-    "cg_polak_ribiere": cg_polak_ribiere,
-    "sam": sam,
-}
-# Oracles whose line search is scipy's Brent: agreement only to its tolerance.
-LINE_SEARCH = frozenset(
-    {"gd_exact_line_search", "cg_fletcher_reeves", "cg_polak_ribiere"}
-)
-
-
 def adamax(
     surface,
     start,
@@ -951,3 +921,35 @@ def asgd(
         lrs=lrs,
     )
     return trajectory
+
+
+# The oracle of every optimizer in `optimizers.names()`, by registry name.
+ORACLES = {
+    "gd": gd,
+    "sgd": sgd,
+    "momentum": momentum,
+    "normalized_gd": normalized_gd,
+    "adagrad": adagrad,
+    "rmsprop": rmsprop,
+    "adadelta": adadelta,
+    "adam": adam,
+    "adamw": adamw,
+    "nadam": nadam,
+    "radam": radam,
+    "adabelief": adabelief,
+    "yogi": yogi,
+    "lion": lion,
+    "adamax": adamax,
+    "asgd": asgd,
+    "rprop": rprop,
+    "newton": newton,
+    "gd_exact_line_search": gd_exact_line_search,
+    "gd_armijo": gd_armijo,
+    "cg_fletcher_reeves": cg_fletcher_reeves,
+    "cg_polak_ribiere": cg_polak_ribiere,
+    "sam": sam,
+}
+# Oracles whose line search is scipy's Brent: agreement only to its tolerance.
+LINE_SEARCH = frozenset(
+    {"gd_exact_line_search", "cg_fletcher_reeves", "cg_polak_ribiere"}
+)
