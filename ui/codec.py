@@ -99,6 +99,15 @@ def first(params: Mapping, key: str, notices: list[str]) -> str | None:
     return value
 
 
+def two_numbers(text: str) -> tuple[float, float] | None:
+    """ "x,y" as two finite numbers, else None."""
+    parts = text.split(",")
+    numbers = [number(part) for part in parts]
+    if len(parts) != 2 or None in numbers:
+        return None
+    return numbers[0], numbers[1]
+
+
 def truthy(text: str) -> bool:
     """Whether a link's flag is on: "1", "true" or "yes" (any case, spaces around)."""
     return text.strip().lower() in ("1", "true", "yes")

@@ -159,13 +159,12 @@ def _pair(field, params, values, notices, unknown):
     text = _text(field, params, notices)
     if text is None:
         return field.default
-    parts = text.split(",")
-    numbers = [codec.number(p) for p in parts]
-    if len(parts) != 2 or None in numbers:
+    numbers = codec.two_numbers(text)
+    if numbers is None:
         notices.append(f"'{field.name}={text[:40]}' is not two numbers; ignored.")
         return field.default
     pair = tuple(min(max(v, field.low), field.high) for v in numbers)
-    if pair != tuple(numbers):
+    if pair != numbers:
         notices.append(
             f"'{field.name}' is outside [{codec.short(field.low)}, "
             f"{codec.short(field.high)}]; using {codec.short(pair[0])},"
@@ -247,16 +246,15 @@ def _start(field, params, values, notices, unknown):
     text = _text(field, params, notices)
     if text is None:
         return field.default
-    parts = text.split(",")
-    numbers = [codec.number(p) for p in parts]
-    if len(parts) != 2 or None in numbers:
+    numbers = codec.two_numbers(text)
+    if numbers is None:
         notices.append(f"'start={text[:40]}' is not two numbers; using the default.")
         return field.default
     surface = surface_of(values, field.of)
     (x0, x1), (y0, y1) = surface.bounds
     x = min(max(numbers[0], x0), x1)
     y = min(max(numbers[1], y0), y1)
-    if (x, y) != tuple(numbers):
+    if (x, y) != numbers:
         notices.append("The start point was outside the plot; moved to its edge.")
     if not codec.defined_at(surface, x, y):
         notices.append(
