@@ -96,30 +96,27 @@ def trajectory(view, values, surface, results, labels) -> dict:
 
 def under_the_figure(surface, results, labels) -> None:
     st.html(tables.NUMBER_CELL_CSS)
-    back, step, step10, _ = st.columns([1, 1, 1, 4])
-    back.button(
-        "Start",
-        icon=":material/skip_previous:",
-        key=key("rewind"),
-        on_click=move_frame,
-        args=(None,),
-    )
-    step.button(
-        "Step",
-        icon=":material/play_arrow:",
-        icon_position="right",
-        key=key("step1"),
-        on_click=move_frame,
-        args=(1,),
-    )
-    step10.button(
-        "+10",
-        icon=":material/fast_forward:",
-        icon_position="right",
-        key=key("step10"),
-        on_click=move_frame,
-        args=(10,),
-    )
+    # Buttons as wide as their labels: in equal columns "Start" and "Step" read "St…".
+    with st.container(horizontal=True):
+        moves = {"on_click": move_frame, "width": "content"}
+        right = {"icon_position": "right", **moves}
+        st.button(
+            "Start",
+            icon=":material/skip_previous:",
+            key=key("rewind"),
+            args=(None,),
+            **moves,
+        )
+        st.button(
+            "Step", icon=":material/play_arrow:", key=key("step1"), args=(1,), **right
+        )
+        st.button(
+            "+10",
+            icon=":material/fast_forward:",
+            key=key("step10"),
+            args=(10,),
+            **right,
+        )
     if st.toggle("Show the optimizer's internals at every step", key=key("internals")):
         frame = st.session_state[key("frame")]
         st.caption(pg.internals_caption(frame))

@@ -168,10 +168,19 @@ NUMBER_LINES_JS = """() => [...document.querySelectorAll('td')]
     })"""
 
 
+# Each Step button's label: its text, and whether it is cut (an ellipsis).
+STEP_LABELS_JS = """() => ["rewind", "step1", "step10"].map(name => {
+    const text = document.querySelector(
+        `.st-key-pg-${name} button [data-testid="stMarkdownContainer"]`);
+    return [text.innerText, text.scrollWidth > text.clientWidth];
+})"""
+
+
 @pytest.mark.parametrize("width", [1000, 1500])
 def test_numbers_keep_to_one_line(browser, server, width):
     """Without the page's CSS, a 1,000 px window broke the results table's numbers
-    after an exponent's hyphen (2.159e-|08)."""
+    after an exponent's hyphen (2.159e-|08). The Step buttons under the figure show
+    their whole labels (in equal columns, "Start" and "Step" read "St…")."""
     context = browser.new_context(viewport={"width": width, "height": 1000})
     page = context.new_page()
     open_page(
@@ -180,8 +189,10 @@ def test_numbers_keep_to_one_line(browser, server, width):
         "&start=-2,1.5&steps=120&run=gd;lr=0.07&run=adam;lr=0.3",
     )
     lines_per_number = page.evaluate(NUMBER_LINES_JS)
+    step_labels = page.evaluate(STEP_LABELS_JS)
     shot(page, f"playground-numbers-{width}px")
     context.close()
+    assert step_labels == [["Start", False], ["Step", False], ["+10", False]]
     assert any("e-" in text for text, _ in lines_per_number), lines_per_number
     assert all(lines == 1 for _, lines in lines_per_number), lines_per_number
 
