@@ -245,7 +245,7 @@ def _call_kernel(
     else:
         paths = [np.empty((0, 0)) for _ in range(5)]
     state = (
-        np.empty((steps, _driver.STATE_SLOTS, n))
+        np.empty((steps, optimizers.spec(name).state_slots, n))
         if record_state
         else np.empty((0, 0, 0))
     )

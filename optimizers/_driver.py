@@ -46,6 +46,7 @@ def _trajectories(
     init,
     step,
     step_sets_lr,
+    state_slots,
     evaluate,
     point,
     hessian,
@@ -90,7 +91,8 @@ def _trajectories(
     Writes final_x/final_y/final_loss (last good iterate), diverged_at and
     steps_to_tolerance (first step with f - min_value <= tolerance; -1 for never).
     When `record`, path_* (shape (steps+1, n), path_lr (steps, n)) get every iterate;
-    when `record_state`, path_state (steps, STATE_SLOTS, n) the state after each step.
+    when `record_state`, path_state (steps, state_slots, n) the state after each step
+    (`state_slots`: the rows of S the optimizer's spec asks for).
     Does chunks first_chunk, first_chunk + chunk_stride, ... of CHUNK runs.
     """
     n = start_x.size
@@ -112,7 +114,7 @@ def _trajectories(
         xs = start_x[lo:hi].copy()
         ys = start_y[lo:hi].copy()
         Hc = H[:, lo:hi].copy()
-        S = np.zeros((STATE_SLOTS, m))
+        S = np.zeros((state_slots, m))
         T = np.empty((SCRATCH_SLOTS, m))
         F = np.empty(m)
         GX = np.empty(m)
@@ -200,7 +202,7 @@ def _trajectories(
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]
             if record_state:
-                for slot in range(STATE_SLOTS):
+                for slot in range(state_slots):
                     for i in range(m):
                         path_state[k, slot, lo + i] = S[slot, i]
         for i in range(m):
@@ -225,7 +227,7 @@ _POINT = types.FunctionType(_dispatch.POINT_SIGNATURE)
 INIT_SIGNATURE = types.void(_MATRIX, _MATRIX, types.int64)
 STEP_SIGNATURE = types.void(
     types.int64,  # k: the step's index, from 0
-    _MATRIX,  # S: state, STATE_SLOTS rows x m runs, zero before init
+    _MATRIX,  # S: state, spec.state_slots rows x m runs, zero before init
     _MATRIX,  # H: hyperparameters, one row per spec entry (row 0: base lr) x m runs
     types.int64,  # m: runs in this chunk
     _VECTOR,  # xs: positions, updated in place
@@ -433,17 +435,19 @@ _KERNELS = {}
 _DRIVER = jit_chunked("run", "named_kernel", "gd")(_trajectories)
 
 
-def kernel(name: str, init, step, step_sets_lr: bool = False) -> Bound:
+def kernel(
+    name: str, init, step, step_sets_lr: bool = False, state_slots: int = STATE_SLOTS
+) -> Bound:
     """The trajectories kernel with optimizer `name`'s `init` and `step` (built once
     per process). `step_sets_lr`: the step writes the step length it chose into
-    LR."""
+    LR; `state_slots`: the rows of its state S."""
     if name not in _KERNELS:
         _KERNELS[name] = Bound(
             _DRIVER,
             True,
             init,
             step,
-            (step_sets_lr,),
+            (step_sets_lr, state_slots),
             f"run:{name}",
             ("optimizers._driver", "named_kernel", name),
         )
@@ -455,4 +459,6 @@ def named_kernel(name: str) -> Bound:
     import optimizers
 
     entry = optimizers.get(name)
-    return kernel(name, entry.init, entry.step, entry.step_sets_lr)
+    return kernel(
+        name, entry.init, entry.step, entry.step_sets_lr, entry.spec.state_slots
+    )

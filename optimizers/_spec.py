@@ -9,9 +9,24 @@ from dataclasses import dataclass, field
 
 # Rows of the kernel's state array S and scratch array T (docs/adding-an-optimizer.md).
 # The drivers allocate them (optimizers._driver, optimizers.train); they live here so
-# a spec can check its rows without importing the drivers.
+# a spec can check its rows without importing the drivers. STATE_SLOTS is the rows
+# an optimizer gets unless its spec asks for more (``state_slots``: a quasi-Newton
+# history, a simplex).
 STATE_SLOTS = 8
 SCRATCH_SLOTS = 5
+
+# The optimizer picker's groups, in menu order; every spec names one as `family`.
+FAMILIES = (
+    "SGD family",
+    "adaptive",
+    "sign-based",
+    "schedule-free",
+    "parameter-free",
+    "line search and conjugate gradient",
+    "second-order and quasi-Newton",
+    "derivative-free",
+    "sharpness-aware",
+)
 
 
 def _rows(typename: str, rows: dict[str, int]):
@@ -90,7 +105,9 @@ class OptimizerSpec:
     powers β₁ᵗ, β₂ᵗ), one row each. The kernel reads both, and H, through the names
     `hyperparameter_rows` and `state_rows` generate, never through row numbers.
     ``tuples`` maps a torch tuple argument to its element names, e.g.
-    ``{"betas": ("beta1", "beta2")}``.
+    ``{"betas": ("beta1", "beta2")}``. ``family`` is its group in the optimizer
+    picker (one of FAMILIES). ``state_slots`` is the rows of S the kernel gets
+    (STATE_SLOTS unless it needs more).
     """
 
     name: str
@@ -100,8 +117,10 @@ class OptimizerSpec:
     reference: str
     state: dict[str, tuple[int, int]] = field(default_factory=dict)
     internal_state: dict[str, int] = field(default_factory=dict)
-    tuples: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tuples: dict[str, tuple[str, ...]] = field(default_factory=dict)
     torch_class: str | None = None
+    family: str = ""
+    state_slots: int = STATE_SLOTS
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None
@@ -110,6 +129,12 @@ class OptimizerSpec:
         names = [h.name for h in self.hyperparameters]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: a hyperparameter name repeats: {names}")
+        if self.family not in FAMILIES:
+            raise ValueError(
+                f"{self.name}: family {self.family!r} is not one of {FAMILIES}"
+            )
+        if not (isinstance(self.state_slots, int) and self.state_slots >= 1):
+            raise ValueError(f"{self.name}: state_slots={self.state_slots!r}")
         self._state_row_map()  # raises if two names share a row, or a row is out
 
     def _state_row_map(self) -> dict[str, int]:
@@ -121,10 +146,10 @@ class OptimizerSpec:
         ]
         named += list(self.internal_state.items())
         for name, row in named:
-            if not (isinstance(row, int) and 0 <= row < STATE_SLOTS):
+            if not (isinstance(row, int) and 0 <= row < self.state_slots):
                 raise ValueError(
                     f"{self.name}: state row {name}={row!r} is not in "
-                    f"0..{STATE_SLOTS - 1}"
+                    f"0..{self.state_slots - 1}"
                 )
         rows = dict(named)
         if len(rows) != len(named):

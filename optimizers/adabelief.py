@@ -34,6 +34,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adabelief",
+    family="adaptive",
     title="AdaBelief",
     hyperparameters=(
         Hyperparameter(

@@ -24,6 +24,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adadelta",
+    family="adaptive",
     title="Adadelta",
     hyperparameters=(
         Hyperparameter("lr", 1.0, help=LR_HELP),

@@ -22,6 +22,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adagrad",
+    family="adaptive",
     title="Adagrad",
     hyperparameters=(
         Hyperparameter("lr", 1e-2, help=LR_HELP),

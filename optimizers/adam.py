@@ -66,6 +66,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adam",
+    family="adaptive",
     title="Adam",
     hyperparameters=hyperparameters(0.0, False, settable=True),
     latex=LATEX,

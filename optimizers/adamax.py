@@ -24,6 +24,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adamax",
+    family="adaptive",
     title="Adamax",
     hyperparameters=(
         Hyperparameter("lr", 2e-3, help=LR_HELP),

@@ -18,6 +18,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="adamw",
+    family="adaptive",
     title="AdamW",
     hyperparameters=adam.hyperparameters(0.01, True, settable=False),
     latex=(

@@ -28,6 +28,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="asgd",
+    family="SGD family",
     title="ASGD",
     hyperparameters=(
         Hyperparameter("lr", 1e-2, help=LR_HELP),

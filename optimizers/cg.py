@@ -37,6 +37,7 @@ INTERNAL_STATE = {"previous_grad_x": 0, "previous_grad_y": 1}
 
 SPEC_FR = OptimizerSpec(
     name="cg_fletcher_reeves",
+    family="line search and conjugate gradient",
     title="Conjugate gradient (Fletcher–Reeves)",
     hyperparameters=HYPERPARAMETERS,
     latex=r"\beta_t = \frac{g_t^\top g_t}{g_{t-1}^\top g_{t-1}},\ " + LATEX_COMMON,
@@ -49,6 +50,7 @@ SPEC_FR = OptimizerSpec(
 )
 SPEC_PR = OptimizerSpec(
     name="cg_polak_ribiere",
+    family="line search and conjugate gradient",
     title="Conjugate gradient (Polak–Ribière)",
     hyperparameters=HYPERPARAMETERS,
     latex=(

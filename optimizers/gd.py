@@ -14,6 +14,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="gd",
+    family="SGD family",
     title="Gradient descent",
     hyperparameters=(Hyperparameter("lr", 1e-3, help=LR_HELP),),
     latex=r"\theta_{t+1} = \theta_t - \eta_t \nabla f(\theta_t)",

@@ -18,6 +18,7 @@ STEP_SETS_LR = True
 
 SPEC = OptimizerSpec(
     name="gd_armijo",
+    family="line search and conjugate gradient",
     title="Gradient descent, Armijo backtracking",
     hyperparameters=(
         Hyperparameter("lr", 1.0, open_low=True, help="first trial step η"),

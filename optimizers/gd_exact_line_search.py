@@ -18,6 +18,7 @@ STEP_SETS_LR = True
 
 SPEC = OptimizerSpec(
     name="gd_exact_line_search",
+    family="line search and conjugate gradient",
     title="Steepest descent, exact line search",
     hyperparameters=(
         Hyperparameter("lr", 1e-2, open_low=True, help="first trial step α₀"),

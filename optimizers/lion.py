@@ -32,6 +32,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="lion",
+    family="sign-based",
     title="Lion",
     hyperparameters=(
         Hyperparameter(

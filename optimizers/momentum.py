@@ -22,6 +22,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="momentum",
+    family="SGD family",
     title="Momentum (heavy ball)",
     hyperparameters=(
         Hyperparameter("lr", 1e-3, help=LR_HELP),

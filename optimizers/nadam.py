@@ -28,6 +28,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="nadam",
+    family="adaptive",
     title="NAdam",
     hyperparameters=(
         Hyperparameter("lr", 2e-3, help=LR_HELP),

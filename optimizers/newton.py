@@ -13,6 +13,7 @@ from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 SPEC = OptimizerSpec(
     name="newton",
+    family="second-order and quasi-Newton",
     title="Newton (damped)",
     hyperparameters=(
         Hyperparameter("lr", 1.0, help="step fraction η (1 = full Newton step)"),

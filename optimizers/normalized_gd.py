@@ -12,6 +12,7 @@ from optimizers._spec import Hyperparameter, OptimizerSpec
 
 SPEC = OptimizerSpec(
     name="normalized_gd",
+    family="SGD family",
     title="Normalized steepest descent",
     hyperparameters=(Hyperparameter("lr", 1e-2, help="step length η"),),
     latex=r"\theta_{t+1} = \theta_t - \eta_t\,\nabla f(\theta_t)/\lVert\nabla f(\theta_t)\rVert",

@@ -29,6 +29,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="radam",
+    family="adaptive",
     title="RAdam",
     hyperparameters=(
         Hyperparameter("lr", 1e-3, help=LR_HELP),

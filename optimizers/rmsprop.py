@@ -25,6 +25,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="rmsprop",
+    family="adaptive",
     title="RMSprop",
     hyperparameters=(
         Hyperparameter("lr", 1e-2, help=LR_HELP),

@@ -26,6 +26,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="rprop",
+    family="sign-based",
     title="Rprop",
     hyperparameters=(
         Hyperparameter("lr", 1e-2, help="initial step size Δ₀"),

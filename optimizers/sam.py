@@ -15,6 +15,7 @@ from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec, scratch_row
 
 SPEC = OptimizerSpec(
     name="sam",
+    family="sharpness-aware",
     title="SAM (sharpness-aware)",
     hyperparameters=(
         Hyperparameter("lr", 1e-3, help=LR_HELP),

@@ -32,6 +32,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="sgd",
+    family="SGD family",
     title="SGD (torch.optim.SGD)",
     hyperparameters=(
         Hyperparameter("lr", 1e-3, help=LR_HELP),

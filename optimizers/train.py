@@ -71,6 +71,7 @@ class TrainResult:
 def _train(
     init,
     step,
+    state_slots,
     evaluate,
     point,
     hessian,
@@ -110,7 +111,7 @@ def _train(
     for row in range(H.shape[0]):
         for i in range(m):
             Hc[row, i] = H[row]
-    S = np.zeros((_driver.STATE_SLOTS, m))
+    S = np.zeros((state_slots, m))
     T = np.empty((_driver.SCRATCH_SLOTS, m))
     F = np.zeros(m)
     GX = np.zeros(m)
@@ -178,7 +179,7 @@ def trainer(name: str) -> _driver.Bound:
             False,
             entry.init,
             entry.step,
-            (),
+            (entry.spec.state_slots,),
             f"train:{name}",
             ("optimizers.train", "trainer", name),
         )

@@ -32,6 +32,7 @@ COORDINATEWISE = True
 
 SPEC = OptimizerSpec(
     name="yogi",
+    family="adaptive",
     title="Yogi",
     hyperparameters=(
         Hyperparameter(

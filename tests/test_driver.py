@@ -23,7 +23,7 @@ def test_one_runs_driver_serves_every_optimizer_on_every_surface():
     # step, and the surface's evaluate, point and hessian), not specializations
     assert len(_driver._DRIVER.dispatcher.signatures) == 1
     (signature,) = _driver._DRIVER.dispatcher.signatures
-    functions = [signature[i] for i in (0, 1, 3, 4, 5)]
+    functions = [signature[i] for i in (0, 1, 4, 5, 6)]
     assert all(type(kind).__name__ == "FunctionType" for kind in functions)
 
 
@@ -71,7 +71,9 @@ def test_the_drivers_arrays_are_distinct_allocations():
     n = 3
     args = _python_driver_args(surface, n, steps=2, batch_size=5)
     surface_functions = [f.python for f in _dispatch.surface_functions(surface.lid)]
-    _driver._trajectories(no_init, spy_step, False, *surface_functions, *args, 0, 1)
+    _driver._trajectories(
+        no_init, spy_step, False, _driver.STATE_SLOTS, *surface_functions, *args, 0, 1
+    )
     assert seen
     for arrays in seen:
         for i, a in enumerate(arrays):

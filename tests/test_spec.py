@@ -57,7 +57,7 @@ def test_state_rows_name_every_pair_and_internal_row(name):
     assert rows == expected
     assert list(rows.values()) == sorted(rows.values())  # fields in row order
     assert len(set(rows.values())) == len(rows)
-    assert all(0 <= row < STATE_SLOTS for row in rows.values())
+    assert all(0 <= row < spec.state_slots for row in rows.values())
     assert _driver.STATE_SLOTS == STATE_SLOTS
     assert _driver.SCRATCH_SLOTS == SCRATCH_SLOTS
 
@@ -104,7 +104,7 @@ def _spec(**rows) -> OptimizerSpec:
         hyperparameters=(Hyperparameter("lr", 1e-3),),
         latex="x",
         reference="r",
-        **rows,
+        **{"family": "SGD family", **rows},
     )
 
 
@@ -125,7 +125,14 @@ def test_a_spec_with_clashing_or_outside_rows_is_rejected():
             hyperparameters=(Hyperparameter("lr", 1e-3), Hyperparameter("lr", 1.0)),
             latex="x",
             reference="r",
+            family="SGD family",
         )
+    # A spec may ask for more rows than STATE_SLOTS (a quasi-Newton history).
+    assert _spec(internal_state={"b": 11}, state_slots=12).state_rows() == (11,)
+    with pytest.raises(ValueError, match="not in 0..11"):
+        _spec(internal_state={"b": 12}, state_slots=12)
+    with pytest.raises(ValueError, match="family"):
+        _spec(family="misc")
     assert tuple(scratch_rows("hxx", "hxy", "hyy")) == (0, 1, 2)
     with pytest.raises(ValueError, match="scratch rows"):
         scratch_rows(*"abcdef")
