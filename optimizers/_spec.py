@@ -107,7 +107,9 @@ class OptimizerSpec:
     ``tuples`` maps a torch tuple argument to its element names, e.g.
     ``{"betas": ("beta1", "beta2")}``. ``family`` is its group in the optimizer
     picker (one of FAMILIES). ``state_slots`` is the rows of S the kernel gets
-    (STATE_SLOTS unless it needs more).
+    (STATE_SLOTS unless it needs more). ``positions`` names the pairs of ``state``
+    that are points of the plane (ASGD's average, Schedule-Free's x and z, a
+    simplex's vertices): the pages draw their paths beside the iterate's.
     """
 
     name: str
@@ -121,6 +123,7 @@ class OptimizerSpec:
     torch_class: str | None = None
     family: str = ""
     state_slots: int = STATE_SLOTS
+    positions: tuple[str, ...] = ()
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None
@@ -136,6 +139,9 @@ class OptimizerSpec:
         if not (isinstance(self.state_slots, int) and self.state_slots >= 1):
             raise ValueError(f"{self.name}: state_slots={self.state_slots!r}")
         self._state_row_map()  # raises if two names share a row, or a row is out
+        for name in self.positions:
+            if name not in self.state:
+                raise ValueError(f"{self.name}: position {name!r} is not a state pair")
 
     def _state_row_map(self) -> dict[str, int]:
         """Every state row's name -> row, ordered by row."""

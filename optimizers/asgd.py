@@ -48,6 +48,7 @@ SPEC = OptimizerSpec(
         "approximation by averaging, SIAM J. Control Optim. 30(4); torch.optim.ASGD."
     ),
     state={"ax": (0, 1)},
+    positions=("ax",),
     # torch's eta and mu: the step size and averaging weight of the next step.
     internal_state={"eta": 2, "mu": 3},
     torch_class="ASGD",

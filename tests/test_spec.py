@@ -131,6 +131,9 @@ def test_a_spec_with_clashing_or_outside_rows_is_rejected():
     assert _spec(internal_state={"b": 11}, state_slots=12).state_rows() == (11,)
     with pytest.raises(ValueError, match="not in 0..11"):
         _spec(internal_state={"b": 12}, state_slots=12)
+    assert _spec(state={"ax": (0, 1)}, positions=("ax",)).positions == ("ax",)
+    with pytest.raises(ValueError, match="not a state pair"):
+        _spec(state={"ax": (0, 1)}, positions=("z",))
     with pytest.raises(ValueError, match="family"):
         _spec(family="misc")
     assert tuple(scratch_rows("hxx", "hxy", "hyy")) == (0, 1, 2)
