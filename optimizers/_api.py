@@ -41,6 +41,8 @@ class RunResult:
     ``average_path`` holds the averaged iterates when ``average`` was given.
     ``batches`` (with ``batch_size``) is the run's ``Minibatches``: ``batches[k]`` the
     example indices whose mean gradient took step k; ``None`` for full batch.
+    ``converged_at == k`` when a method with its own stopping rule (L-BFGS's
+    tolerances, Nelder-Mead's) stopped at step k: the path ends at iterate k.
     """
 
     optimizer: str
@@ -58,6 +60,7 @@ class RunResult:
     batches: Minibatches | None = None
     undefined_at: int | None = None
     stopped_at: tuple[float, float] | None = None
+    converged_at: int | None = None
 
     @property
     def final(self) -> np.ndarray:
@@ -337,6 +340,9 @@ def run(
     average_gamma = _nonnegative("average_gamma", average_gamma)
     values = resolve_hyperparameters(optimizer, hyperparameters)
     H = np.array([[values[h.name]] for h in entry.spec.hyperparameters])
+    # A method that stops on its own tolerances (L-BFGS, Nelder-Mead) says so in its
+    # state row "converged"; the path ends there, so the state is read.
+    stops = "converged" in entry.spec.internal_state
     finals, counters, paths, state = _call_kernel(
         optimizer,
         surface,
@@ -349,7 +355,7 @@ def run(
         seed,
         batch_size,
         True,
-        bool(record_state),
+        bool(record_state) or stops,
     )
     diverged = int(counters[0][0])
     if diverged == 0:
@@ -358,6 +364,13 @@ def run(
         raise ValueError(f"Invalid start: f{(x0, y0)} is not finite on {surface.name}")
     reached = int(counters[1][0])
     length = diverged if diverged >= 0 else steps + 1
+    converged = None
+    if stops:
+        flags = state[: length - 1, entry.spec.internal_state["converged"], 0]
+        done = np.flatnonzero(flags != 0.0)
+        if done.size:
+            converged = int(done[0])  # step k stopped: the path ends at iterate k
+            length = converged + 1
     path = np.column_stack([paths[0][:length, 0], paths[1][:length, 0]])
     result = RunResult(
         optimizer=optimizer,
@@ -372,6 +385,7 @@ def run(
         diverged_at=diverged if diverged >= 0 else None,
         steps_to_tolerance=reached if reached >= 0 else None,
         batches=_batches(surface, batch_size, seed, length - 1),
+        converged_at=converged,
     )
     if diverged > 0:
         x, y = paths[0][diverged, 0], paths[1][diverged, 0]
