@@ -42,7 +42,7 @@ from optimizers import (
     sgd,
     yogi,
 )
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import FAMILIES, Hyperparameter, OptimizerSpec
 from optimizers.schedules import Schedule
 
 
@@ -102,6 +102,13 @@ REGISTRY: dict[str, Optimizer] = {
 def names() -> list[str]:
     """Every optimizer name, in display order."""
     return list(REGISTRY)
+
+
+def by_family(names: list[str] | None = None) -> list[str]:
+    """`names` (default: every optimizer) grouped by family, in the picker's order
+    (``optimizers._spec.FAMILIES``), registry order within a family."""
+    chosen = list(REGISTRY) if names is None else list(names)
+    return sorted(chosen, key=lambda name: FAMILIES.index(spec(name).family))
 
 
 def spec(name: str) -> OptimizerSpec:

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
+from optimizers._spec import FAMILIES
 from ui import figures
 from ui import playground as pg
+from ui import widgets as w
 from ui.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,7 +290,13 @@ def test_registry_names_are_offered():
     assert at.selectbox(key="pg.surface").options == [
         landscapes.title(n) for n in landscapes.names()
     ]
-    assert at.selectbox(key="pg.run0.optimizer").options == optimizers.names()
+    # The picker is grouped: every optimizer, by family, each labelled with it.
+    menu = at.selectbox(key="pg.run0.optimizer")
+    assert menu.options == [w.optimizer_label(n) for n in optimizers.by_family()]
+    assert sorted(optimizers.by_family()) == sorted(optimizers.names())
+    families = [optimizers.spec(n).family for n in optimizers.by_family()]
+    assert families == sorted(families, key=FAMILIES.index)
+    assert "adaptive · Adam" in menu.options
     assert at.selectbox(key="pg.schedule").options == list(schedules.NAMES)
 
 
