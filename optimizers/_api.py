@@ -204,11 +204,16 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
     values = dict(spec.defaults)
     for key, value in given.items():
         if key in spec.tuples:
+            elements = spec.tuples[key]
             try:
-                first, second = value
-            except (TypeError, ValueError):
-                raise ValueError(f"{key}={value!r} must be a pair") from None
-            parts = dict(zip(spec.tuples[key], (first, second), strict=True))
+                given_parts = tuple(value)
+            except TypeError:
+                given_parts = ()
+            if len(given_parts) != len(elements):
+                raise ValueError(
+                    f"{key}={value!r} must be a tuple of {len(elements)} numbers"
+                )
+            parts = dict(zip(elements, given_parts, strict=True))
         else:
             parts = {key: value}
         for part, part_value in parts.items():

@@ -150,10 +150,10 @@ BOX = 1e8  # RunResult: diverged when |x| or |y| > 1e8 or f is non-finite
 
 
 def spec_value(spec, name):
-    """The spec's default for a torch argument, a pair for torch's tuple arguments."""
+    """The spec's default for a torch argument, a tuple for torch's tuple arguments
+    (betas: two or three)."""
     if name in spec.tuples:
-        first, second = spec.tuples[name]
-        return (spec.defaults[first], spec.defaults[second])
+        return tuple(spec.defaults[element] for element in spec.tuples[name])
     return spec.defaults[name]
 
 
@@ -802,7 +802,7 @@ BAD_ARGUMENTS = [
         {"betas": (0.9, -0.1)},
         r"beta2.*allowed range \[0, 1\)",
     ),
-    (run, ("adam", "rosenbrock"), {"betas": 0.9}, r"betas.*pair"),
+    (run, ("adam", "rosenbrock"), {"betas": 0.9}, r"betas.*tuple of 2 numbers"),
     (
         run,
         ("gd", "rosenbrock"),

@@ -539,3 +539,15 @@ def test_lecturer_mode_holds_across_the_menu_until_a_link_turns_it_off():
     at.query_params.clear()
     at.switch_page("pages/stochastic.py").run()
     assert "lecture" not in at.query_params
+
+
+def test_the_playground_draws_an_optimizers_positions_beside_its_path():
+    """An ASGD run's average (its spec's positions) is in the Playground's figure,
+    dashed beside the path, without asking for the internals view."""
+    at = app(run="asgd;lr=0.05;t0=5", surface="quadratic", steps="30")
+    assert not at.exception
+    drawn = figure(at, "pg.figure")
+    names = [trace.get("name") for trace in drawn["data"]]
+    assert "1. ASGD: ax" in names
+    frame = drawn["frames"][30]["data"]
+    assert len(frame) == 5  # the run's tail and head, the average's, the counter

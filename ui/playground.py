@@ -164,7 +164,9 @@ def run_all(values: Mapping, record_state: bool = False) -> list:
             schedule=values["schedule"] or None,
             seed=values["seed"],
             gradient_noise=values["noise"],
-            record_state=record_state,
+            # A run whose optimizer keeps points of the plane (an average, a
+            # simplex) records its state: the figure draws them beside the path.
+            record_state=record_state or bool(optimizers.spec(run.optimizer).positions),
             **run.hyperparameters,
         )
         for run in values["run"]
@@ -227,6 +229,7 @@ def trajectory(
         height=height,
         initial_frame=frame,
         frames_in_browser=True,
+        companions=figures.companion_paths(results),
         arrows=[figures.internals_arrows(surface, r) for r in results]
         if internals
         else None,
