@@ -551,3 +551,22 @@ def test_the_playground_draws_an_optimizers_positions_beside_its_path():
     assert "1. ASGD: ax" in names
     frame = drawn["frames"][30]["data"]
     assert len(frame) == 5  # the run's tail and head, the average's, the counter
+
+
+def test_a_gradient_clip_from_the_link_clips_every_run_and_the_legend_says_so():
+    at = app(run="adam;lr=0.05", surface="rosenbrock", steps="80", clip="1")
+    assert not at.exception
+    assert at.number_input(key="pg.clip").value == 1.0
+    drawn = figure(at, "pg.figure")
+    names = [trace.get("name") for trace in drawn["data"]]
+    assert "1. adam(lr=0.05), ‖g‖ clipped to 1" in names
+    clipped = optimizers.run("adam", "rosenbrock", steps=80, lr=0.05, max_grad_norm=1)
+    path = next(t for t in drawn["data"] if t.get("name", "").startswith("1. adam"))
+    assert path["x"][-1] == pytest.approx(clipped.path[-1, 0], abs=1e-4)
+    assert "clip=1" in "&".join(f"{k}={v}" for k, v in at.query_params.items())
+    # Off is the default and stays out of the link; a bad value is clamped, said.
+    plain = app(run="adam;lr=0.05", steps="80")
+    assert "clip" not in plain.query_params
+    bad = app(run="adam;lr=0.05", steps="80", clip="-3")
+    assert not bad.exception
+    assert any("clip" in w.value for w in bad.warning)
