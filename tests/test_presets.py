@@ -421,6 +421,18 @@ PARSERS = {
 }
 
 
+def test_lion_steps_on_a_lattice_and_keeps_circling_while_adam_crawls():
+    surface, (lion, adam) = runs("lion-sign-steps")
+    lr = lion.hyperparameters["lr"]
+    moves = np.abs(np.diff(lion.path, axis=0))
+    np.testing.assert_allclose(moves, lr, rtol=1e-9)  # each coordinate ±lr
+    assert 0 < np.argmax(lion.loss < 0.1) <= 300
+    assert adam.loss.min() >= 0.1  # not by step 400
+    adam_steps = np.hypot(*np.diff(adam.path, axis=0).T)
+    assert adam_steps[-1] < 0.1 * adam_steps[0]  # Adam's steps shrink ...
+    assert lion.loss[-100:].max() > 0.1  # ... Lion, at full length, does not settle
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_preset_links_parse_cleanly(preset):
     _, notices = PARSERS[preset.page](preset.query)

@@ -407,5 +407,26 @@ PRESETS: tuple[Preset, ...] = (
         },
     ),
 )
+PRESETS += (
+    Preset(
+        "lion-sign-steps",
+        "Lion moves on a lattice: sign steps in a tilted ravine",
+        "Lion steps each coordinate by exactly lr = 0.02 (the sign of an "
+        "interpolated momentum), so every step has length 0.028 and points along "
+        "a diagonal, whatever the ravine's tilt. It reaches the minimum's "
+        "neighbourhood first (f < 0.1 by step 300; Adam, whose steps shrink, not by "
+        "step 400), but at a constant lr it never settles: it keeps circling the "
+        "minimum at full step length.",
+        "playground",
+        {
+            "surface": "quadratic",
+            "condition_number": "50",
+            "angle": "0.5",
+            "start": "-2.5,1.5",
+            "steps": "400",
+            "run": ["lion;lr=0.02;weight_decay=0", "adam;lr=0.02"],
+        },
+    ),
+)
 
 BY_KEY = {preset.key: preset for preset in PRESETS}
