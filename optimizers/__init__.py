@@ -39,6 +39,7 @@ from optimizers import (
     rmsprop,
     rprop,
     sam,
+    sam_adam,
     sgd,
     yogi,
 )
@@ -95,6 +96,7 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(cg, cg.SPEC_FR, cg.step_fletcher_reeves),
         _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
         _entry(sam),
+        _entry(sam_adam),
     )
 }
 

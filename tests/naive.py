@@ -147,24 +147,74 @@ def newton(surface, start, steps, *, lr=1.0, damping=0.0, lrs=None) -> Trajector
     return _result(path, rates)
 
 
-def sam(surface, start, steps, *, lr=1e-3, rho=0.05, lrs=None) -> Trajectory:
-    """Sharpness-aware minimization (Foret et al. 2021, Algorithm 1) with a plain step:
+def _sam_gradient(rho):
+    """Foret et al. (2021), Algorithm 1's gradient: ε = ρ g / (‖g‖ + 1e-12) with
+    g = ∇f(θ), then ∇f(θ + ε). The 1e-12 guard is that of the authors' PyTorch port
+    (github.com/davda54/sam)."""
 
-    ε = ρ g / (‖g‖ + 1e-12),  θ ← θ − η ∇f(θ + ε).
-    The 1e-12 guard is that of the authors' PyTorch port (github.com/davda54/sam).
-    """
-    rates = _learning_rates(lr, steps, lrs)
-    theta = [float(start[0]), float(start[1])]
-    path = [list(theta)]
-    for t in range(1, steps + 1):
+    def gradient(surface, theta):
         g = _grad(surface, theta)
         norm = math.sqrt(g[0] * g[0] + g[1] * g[1])
         eps = [rho * g[i] / (norm + 1e-12) for i in range(2)]
-        g_sam = _grad(surface, [theta[0] + eps[0], theta[1] + eps[1]])
+        return _grad(surface, [theta[0] + eps[0], theta[1] + eps[1]])
+
+    return gradient
+
+
+def sam(
+    surface, start, steps, *, lr=1e-3, rho=0.05, momentum=0.0, lrs=None
+) -> Trajectory:
+    """Sharpness-aware minimization (Foret et al. 2021, Algorithm 1) with an SGD
+    step, heavy-ball momentum as torch.optim.SGD / optax.sgd (b₁ = g₁, b ← μb + g):
+
+    θ ← θ − η b,  b the buffer of the SAM gradients ∇f(θ + ε).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    gradient = _sam_gradient(rho)
+    theta = [float(start[0]), float(start[1])]
+    buffer = None
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        g_sam = gradient(surface, theta)
+        if buffer is None:
+            buffer = list(g_sam)
+        else:
+            buffer = [momentum * buffer[i] + g_sam[i] for i in range(2)]
         for i in range(2):
-            theta[i] = theta[i] - rates[t - 1] * g_sam[i]
+            theta[i] = theta[i] - rates[t - 1] * buffer[i]
         path.append(list(theta))
     return _result(path, rates)
+
+
+def sam_adam(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    decoupled_weight_decay=False,
+    rho=0.05,
+    lrs=None,
+) -> Trajectory:
+    """SAM's gradient fed to torch.optim.Adam (optax.contrib.sam's outer adam)."""
+    beta1, beta2 = betas
+    return _adam(
+        surface,
+        start,
+        steps,
+        _learning_rates(lr, steps, lrs),
+        beta1,
+        beta2,
+        eps,
+        weight_decay,
+        amsgrad,
+        decoupled_weight_decay,
+        gradient=_sam_gradient(rho),
+    )
 
 
 def gd_armijo(
@@ -462,7 +512,17 @@ def adadelta(
 
 
 def _adam(
-    surface, start, steps, rates, beta1, beta2, eps, weight_decay, amsgrad, decoupled
+    surface,
+    start,
+    steps,
+    rates,
+    beta1,
+    beta2,
+    eps,
+    weight_decay,
+    amsgrad,
+    decoupled,
+    gradient=None,
 ) -> Trajectory:
     """torch.optim.Adam / torch.optim.AdamW:
 
@@ -471,6 +531,7 @@ def _adam(
     amsgrad: v_t^max ← max(v_{t-1}^max, v_t);  v̂_t ← v_t^max/(1−β₂ᵗ)
     else:    v̂_t ← v_t/(1−β₂ᵗ)
     θ_t ← θ_t − γ m̂_t/(√v̂_t + ε)
+    g_t is ∇f(θ_{t-1}), or `gradient(surface, θ_{t-1})` when given (SAM's).
     """
     theta = [float(start[0]), float(start[1])]
     m = [0.0, 0.0]
@@ -479,7 +540,7 @@ def _adam(
     path = [list(theta)]
     for t in range(1, steps + 1):
         gamma = rates[t - 1]
-        g = _grad(surface, theta)
+        g = (gradient or _grad)(surface, theta)
         for i in range(2):
             if decoupled:
                 theta[i] = theta[i] - gamma * weight_decay * theta[i]
@@ -948,6 +1009,7 @@ ORACLES = {
     "cg_fletcher_reeves": cg_fletcher_reeves,
     "cg_polak_ribiere": cg_polak_ribiere,
     "sam": sam,
+    "sam_adam": sam_adam,
 }
 # Oracles whose line search is scipy's Brent: agreement only to its tolerance.
 LINE_SEARCH = frozenset(

@@ -56,6 +56,7 @@ OTHER_NAMES = [
     "gd_exact_line_search",
     "gd_armijo",
     "sam",
+    "sam_adam",
 ]
 
 # torch.optim's documented defaults (torch 2.x), typed from its docs; tuple arguments

@@ -360,6 +360,20 @@ CASES: dict[str, list[Case]] = {
         C("rosenbrock", 200, {"lr": 1e-3, "rho": 0.1}),
         C("quadratic", 100, {"lr": 0.05, "rho": 0.3}),
         C("himmelblau", 60, {"lr": 0.01, "rho": 0.2}, STEP),
+        C("rosenbrock", 200, {"lr": 1e-3, "rho": 0.05, "momentum": 0.9}),
+        C("quadratic", 100, {"lr": 0.02, "rho": 0.3, "momentum": 0.5}, STEP),
+    ],
+    "sam_adam": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C("rosenbrock", 200, {"lr": 0.005, "rho": 0.1, "betas": (0.8, 0.99)}),
+        C("quadratic", 100, {"lr": 0.05, "rho": 0.3, "eps": 1e-6, "amsgrad": True}),
+        C("himmelblau", 100, {"lr": 0.05, "weight_decay": 0.1}, STEP),
+        C(
+            "himmelblau",
+            60,
+            {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        ),
     ],
     # Line searches: convex lines only (on Rosenbrock f is so flat along some lines
     # that any value-only search pins α to ~1e-5 relative; see the orthogonality test).
@@ -730,6 +744,7 @@ SWEEP_GRIDS = {
     "cg_fletcher_reeves": {"lr": [1e-3, 1.0, 100.0]},
     "cg_polak_ribiere": {"lr": [1e-3, 1.0, 100.0]},
     "sam": {"lr": [0.01, 0.1, 0.3], "rho": [0.0, 0.05, 0.5]},
+    "sam_adam": {"lr": [1e-3, 0.1, 1.0], "rho": [0.0, 0.05, 0.5]},
 }
 # Grids where some runs must diverge (and others converge): checked, so the
 # comparison does cover diverging runs.

@@ -427,6 +427,31 @@ PRESETS += (
             "run": ["lion;lr=0.02;weight_decay=0", "adam;lr=0.02"],
         },
     ),
+    Preset(
+        "sam-flat-minimum",
+        "SAM leaves the sharp minimum for the flat one",
+        "Two minima of the same depth: a sharp one at the origin (curvature 200 "
+        "across) and a flat one at (2, 0) (curvature under 6). From (−0.4, −0.4), SGD, "
+        "SGD with momentum and Adam settle in the sharp one. SAM steps with the "
+        "gradient at the worst point within ρ of each iterate, high on the sharp "
+        "well's wall, and in all three forms (plain, momentum, Adam; same learning "
+        "rates) it leaves for the flat minimum. The optax SAM notebook's setting.",
+        "playground",
+        {
+            "surface": "custom",
+            "f": "-exp(-(x-2)^2 - y^2) - exp(-(x^2 + 100*y^2))",
+            "start": "-0.4,-0.4",
+            "steps": "4000",
+            "run": [
+                "sgd;lr=0.009",
+                "sgd;lr=0.005;momentum=0.9",
+                "adam;lr=0.02",
+                "sam;lr=0.009;rho=0.1",
+                "sam;lr=0.005;rho=0.1;momentum=0.9",
+                "sam_adam;lr=0.02;rho=0.2",
+            ],
+        },
+    ),
 )
 
 BY_KEY = {preset.key: preset for preset in PRESETS}
