@@ -27,6 +27,8 @@ from optimizers import (
     adamw,
     asgd,
     cg,
+    coordinate_search,
+    entropy_sgd,
     gd,
     gd_armijo,
     gd_exact_line_search,
@@ -40,6 +42,7 @@ from optimizers import (
     rprop,
     sam,
     sgd,
+    simulated_annealing,
     yogi,
 )
 from optimizers._spec import Hyperparameter, OptimizerSpec
@@ -95,6 +98,9 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(cg, cg.SPEC_FR, cg.step_fletcher_reeves),
         _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
         _entry(sam),
+        _entry(entropy_sgd),
+        _entry(coordinate_search),
+        _entry(simulated_annealing),
     )
 }
 
