@@ -27,6 +27,8 @@ from optimizers import (
     adamw,
     asgd,
     cg,
+    coordinate_search,
+    entropy_sgd,
     gd,
     gd_armijo,
     gd_exact_line_search,
@@ -41,6 +43,7 @@ from optimizers import (
     sam,
     sam_adam,
     sgd,
+    simulated_annealing,
     yogi,
 )
 from optimizers._spec import FAMILIES, Hyperparameter, OptimizerSpec
@@ -97,6 +100,9 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
         _entry(sam),
         _entry(sam_adam),
+        _entry(entropy_sgd),
+        _entry(coordinate_search),
+        _entry(simulated_annealing),
     )
 }
 
