@@ -570,3 +570,15 @@ def test_a_gradient_clip_from_the_link_clips_every_run_and_the_legend_says_so():
     bad = app(run="adam;lr=0.05", steps="80", clip="-3")
     assert not bad.exception
     assert any("clip" in w.value for w in bad.warning)
+
+
+def test_a_whole_number_hyperparameter_has_a_whole_number_widget():
+    """Entropy-SGD's L (Langevin steps) and rng_seed are counts: their inputs step
+    by one and hold ints, from a link as from the defaults."""
+    at = app(run="entropy_sgd;L=7", surface="quadratic", steps="5")
+    assert not at.exception
+    langevin = at.number_input(key="pg.run0.entropy_sgd.L")
+    assert langevin.value == 7 and isinstance(langevin.value, int)
+    assert langevin.step == 1
+    seed = at.number_input(key="pg.run0.entropy_sgd.rng_seed")
+    assert isinstance(seed.value, int)

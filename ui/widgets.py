@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 import re
 
 import streamlit as st
@@ -121,8 +122,19 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
             state.setdefault(key, bool(hyper.default))
             st.checkbox(hyper.name, key=key, help=hyper.help)
             continue
-        state.setdefault(key, float(hyper.default))
         low, high = codec.hyperparameter_range(hyper)
+        if hyper.kind == "int":  # a count or a seed: whole numbers only
+            state[key] = int(round(state.get(key, hyper.default)))
+            st.number_input(
+                hyper.name,
+                min_value=math.ceil(low),
+                max_value=math.floor(high),
+                step=1,
+                key=key,
+                help=hyper.help,
+            )
+            continue
+        state.setdefault(key, float(hyper.default))
         st.number_input(
             hyper.name,
             min_value=low,
