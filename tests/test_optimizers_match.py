@@ -390,7 +390,7 @@ CASES: dict[str, list[Case]] = {
                 "precondition_frequency": 1,
             },
         ),
-        C("himmelblau", 200, {"lr": 0.05, "eps": 1e-4}, STEP_25),
+        C("himmelblau", 200, {"lr": 0.05, "eps": 1e-3}, STEP_25),
     ],
     "newton": [
         C("rosenbrock", 20),
