@@ -22,8 +22,8 @@ gradient by the averaged |∂²f/∂θᵢ²|, a diagonal Newton step made robust
 averages, where Adam divides by the root of the averaged g². The diagonal is exact
 here (the surface's own ``hessian``), where the paper estimates it with Hutchinson's
 z ⊙ (∇²f z); its spatial averaging (over a convolution kernel's entries) has nothing
-to average on one vector of two coordinates. Because D is squared, negative
-curvature counts like positive curvature.
+to average on one vector of two coordinates. D enters squared, so its sign is lost:
+where Newton lands on the saddle point of x² - y², AdaHessian descends away from it.
 
 Where libraries disagree: the defaults are pytorch_optimizer's (η = 0.1, ε = 1e-16,
 β = (0.9, 0.999), κ = 1, λ = 0, k = 1); the authors' code has η = 0.15 and

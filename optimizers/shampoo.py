@@ -21,10 +21,13 @@ preconditioned stochastic tensor optimization, ICML (Algorithm 2: a tensor of or
 Family "adaptive": a preconditioned gradient method. For a matrix parameter Shampoo
 keeps one factor per dimension (L^{-1/4} G R^{-1/4}); the plane's point is one vector,
 whose only factor is the full 2x2 second-moment matrix, so Shampoo here is
-full-matrix AdaGrad (Duchi et al. 2011, §1.3): unlike Adagrad's per-coordinate
-scaling, G^{-1/2} rotates with the landscape. Over 200 steps on a quadratic with
-condition number 100, rotated by 0.6 rad, it reaches 1e-8 faster than Adagrad
-and Adam, each at its best learning rate of a grid (tests/test_claims_second_order.py).
+full-matrix AdaGrad (Duchi et al. 2011, §1.3). Unlike Adagrad's and Adam's
+per-coordinate scalings, G^{-1/2} turns with the landscape: turn a quadratic and the
+start by one angle and the path turns with them. On the quadratic with condition
+number 1000 turned by 0.6 rad, each method at its best learning rate of a grid, it
+reaches f ≤ 1e-8 within 20 steps, in under a twentieth of Adam's, and Adagrad not
+within 3000; axis-aligned, Adagrad is about as fast
+(tests/test_claims_second_order.py).
 
 Where libraries disagree: the paper's Algorithm has no momentum; pytorch_optimizer's
 mixes the previous *preconditioned* step u into the raw gradient before the

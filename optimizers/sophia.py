@@ -1,5 +1,6 @@
 r"""Sophia (second-order clipped stochastic optimization), with the exact Hessian
-diagonal: the paper's Algorithm 3, its Sophia-H variant's names.
+diagonal: the paper's Algorithm 3, named as pytorch_optimizer's SophiaH (betas, eps,
+weight_decay, update_period) and the authors' code (rho).
 
 .. math::
     \begin{align*}
@@ -22,10 +23,11 @@ tiny (h ≤ ε/ρ) or the ratio exceeds 1, it is a sign step of length η per co
 The Hessian diagonal is exact (the surface's own ``hessian``), where the paper
 estimates it with Hutchinson's h = u ⊙ (∇²f u) (Sophia-H) or Gauss-Newton-Bartlett
 (Sophia-G); so the path is deterministic and, with k = 1, η = ρ, β₁ = β₂ = 0 and
-ε small, each step is the clipped diagonal Newton step.
+ε small, each step is the diagonal Newton step g/diag ∇²f clipped to η per
+coordinate; at negative curvature, a step of η away from the saddle point.
 
-Where libraries disagree: the paper's first version and pytorch_optimizer's
-``SophiaH`` write θ ← θ - η' clip(m / max(h, ε'), p); that is this rule with
+Where libraries disagree: pytorch_optimizer's ``SophiaH`` writes
+θ ← θ - η' clip(m / max(h, ε'), p); that is this rule with
 η' = η/ρ, p = ρ, ε' = ε/ρ and decoupled decay λ' = λρ (so η'λ' = ηλ), the mapping
 tests/test_pytorch_optimizer_match.py uses. The authors' code (SophiaG) adds ε to
 ρh instead of taking the maximum. The defaults are pytorch_optimizer's SophiaH ones
