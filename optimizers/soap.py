@@ -19,8 +19,8 @@ m₀ = v₀ = 0, L₀ = 0. Q = [q₁ q₂] is orthogonal: the eigenbasis of L (l
 eigenvalue first), Adam's moments are kept as the paper says: m in the plane's
 coordinates (rotated into the basis at each step), v in the basis. Step 1 only starts
 L = (1-β_s) g₁g₁ᵀ and Q = its eigenvectors (optimizers.matrix2.eigh): the path does
-not move, so that a gradient is never projected onto a basis built from itself;
-the Adam count t - 1 starts at step 2. A refresh (at the steps t with f | t - 1)
+not move, and each later gradient is projected onto a basis built from the earlier
+ones only (L takes g after the step); the Adam count t - 1 starts at step 2. A refresh (at the steps t with f | t - 1)
 first orders q₁, q₂ by qᵢᵀLqᵢ, largest first, permuting v with them, then takes one
 power-iteration step L Q and orthonormalizes it (QR: in the plane, q₁ = Lq₁/|Lq₁|
 and q₂ ⟂ q₁). ``correct_bias`` off drops the √(1-β₂ᵗ⁻¹)/(1-β₁ᵗ⁻¹) factor;
@@ -38,9 +38,9 @@ steps (Adam needs over twice its axis-aligned count there); at its own defaults
 β = (0.95, 0.95), a short memory of g², it is slower than Adam
 (tests/test_claims_second_order.py).
 
-Where libraries disagree: pytorch_optimizer (and the authors' code it copies) leave a
-vector unrotated unless ``precondition_1d=True``: with their default it is AdamW
-with the first step skipped; here the vector always gets its 2x2 basis.
+Where libraries disagree: pytorch_optimizer (and the authors' code it copies) keep
+no basis for a vector unless ``precondition_1d=True`` (their default is False: Adam
+in the plane's own coordinates); here the vector always gets its 2x2 basis.
 pytorch_optimizer runs the QR in float32; here all is float64. Defaults are
 pytorch_optimizer's (η = 3e-3, β = (0.95, 0.95), ε = 1e-8, λ = 0.01, f = 10,
 bias correction on, no normalization); its ``shampoo_beta=None`` means β₂, here the
@@ -104,7 +104,8 @@ SPEC = OptimizerSpec(
         "N. Vyas et al. (2025), SOAP: improving and stabilizing Shampoo using Adam, "
         "ICLR; pytorch_optimizer.SOAP (precondition_1d=True)."
     ),
-    # The eigenbasis is Q = [q₁, q₂] with q₂ = (-q₁y, q₁x): one pair holds it.
+    # The eigenbasis is Q = [q₁, q₂] with q₂ = (-q₁y, q₁x): one pair holds q₁.
+    # exp_avg_sq lives in that basis: its pair is (v along q₁, v along q₂).
     state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3), "eigenvector": (4, 5)},
     # L's entries (xx, xy, yy: symmetric); running powers β₁ᵗ⁻¹, β₂ᵗ⁻¹.
     internal_state={
