@@ -28,6 +28,8 @@ from optimizers import (
     adamw,
     asgd,
     cg,
+    coordinate_search,
+    entropy_sgd,
     gd,
     gd_armijo,
     gd_exact_line_search,
@@ -40,13 +42,15 @@ from optimizers import (
     rmsprop,
     rprop,
     sam,
+    sam_adam,
     sgd,
     shampoo,
+    simulated_annealing,
     soap,
     sophia,
     yogi,
 )
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import FAMILIES, Hyperparameter, OptimizerSpec
 from optimizers.schedules import Schedule
 
 
@@ -103,6 +107,10 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(cg, cg.SPEC_FR, cg.step_fletcher_reeves),
         _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
         _entry(sam),
+        _entry(sam_adam),
+        _entry(entropy_sgd),
+        _entry(coordinate_search),
+        _entry(simulated_annealing),
     )
 }
 
@@ -110,6 +118,13 @@ REGISTRY: dict[str, Optimizer] = {
 def names() -> list[str]:
     """Every optimizer name, in display order."""
     return list(REGISTRY)
+
+
+def by_family(names: list[str] | None = None) -> list[str]:
+    """`names` (default: every optimizer) grouped by family, in the picker's order
+    (``optimizers._spec.FAMILIES``), registry order within a family."""
+    chosen = list(REGISTRY) if names is None else list(names)
+    return sorted(chosen, key=lambda name: FAMILIES.index(spec(name).family))
 
 
 def spec(name: str) -> OptimizerSpec:

@@ -19,8 +19,8 @@ schedule (the param group's lr set before each step).
   float32 is float64), and `test_soap_differs_only_by_its_float32_qr` measures the
   unpatched one.
 
-Without pytorch_optimizer the module is skipped, except on CI (env var CI set), where
-it fails (.ci/run installs it with torch).
+Without pytorch_optimizer (pyproject's test extra; it runs over torch) the module is
+skipped, except on CI (env var CI set), where it fails.
 """
 
 from __future__ import annotations
