@@ -13,9 +13,12 @@ arithmetic and ``math.sqrt``: no NumPy vectorization, no shared helpers with the
 package, but one: the methods that sample (simulated annealing, entropy-SGD) draw
 their random numbers from the package's generator (``optimizers._noise``, a pure
 function of seed, stream and step), since the same draws are what make their paths
-comparable; the update rules around the draws are transcribed here. The objective
-is a ``landscapes.Landscape`` (its ``grad``, ``value`` and ``hessian``; those are
-tested against finite differences in test_landscapes.py).
+comparable; the update rules around the draws are transcribed here. The full-matrix
+preconditioners (shampoo, soap) keep their 2x2 matrices as NumPy arrays put through
+LAPACK (``numpy.linalg.eigh``, ``qr``) or mpmath (Shampoo's inverse root), not
+through the closed forms of optimizers.matrix2 the kernels use. The objective is a
+``landscapes.Landscape`` (its ``grad``, ``value`` and ``hessian``; those are tested
+against finite differences in test_landscapes.py).
 
 Every oracle has the signature ``oracle(surface, start, steps, *, lrs=None, **hyper)``
 with the hyperparameters by their torch names (``betas``, ``etas``, ``step_sizes`` as
@@ -35,6 +38,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import mpmath
 import numpy as np
 from scipy.optimize import minimize_scalar
 
@@ -1139,6 +1143,218 @@ def entropy_sgd(
     return _result(path, rates)
 
 
+# --------------------------------------------------------------------------------------
+# Second-order-flavoured methods: the exact Hessian diagonal, 2x2 preconditioners
+# --------------------------------------------------------------------------------------
+
+
+def _hessian_diagonal(surface, theta) -> list[float]:
+    hessian = surface.hessian(theta[0], theta[1])
+    return [float(hessian[0][0]), float(hessian[1][1])]
+
+
+def sophia(
+    surface,
+    start,
+    steps,
+    *,
+    lr=6e-4,
+    betas=(0.96, 0.99),
+    rho=0.01,
+    eps=1e-12,
+    weight_decay=0.0,
+    update_period=10,
+    lrs=None,
+) -> Trajectory:
+    """Sophia (Liu et al. 2024, Algorithm 3) with the exact Hessian diagonal as its
+    estimator ĥ:
+
+    m_t ← β₁m_{t-1} + (1−β₁)g_t
+    if t mod k = 1 (every step for k = 1): h_t ← β₂h_{t-k} + (1−β₂)ĥ_t, else h_t ← h_{t-1}
+    θ ← θ − η_tλθ;  θ ← θ − η_t clip(m_t / max(γh_t, ε), 1)   (γ = rho)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    h = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        eta = rates[t - 1]
+        g = _grad(surface, theta)
+        refresh = (t - 1) % update_period == 0
+        estimate = _hessian_diagonal(surface, theta) if refresh else None
+        for i in range(2):
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            if refresh:
+                h[i] = beta2 * h[i] + (1 - beta2) * estimate[i]
+            theta[i] = theta[i] - eta * weight_decay * theta[i]
+            ratio = m[i] / max(rho * h[i], eps)
+            theta[i] = theta[i] - eta * max(min(ratio, 1.0), -1.0)
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def adahessian(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.1,
+    betas=(0.9, 0.999),
+    eps=1e-16,
+    hessian_power=1.0,
+    weight_decay=0.0,
+    update_period=1,
+    lrs=None,
+) -> Trajectory:
+    """AdaHessian (Yao et al. 2021, Algorithm 1) with the exact Hessian diagonal D
+    (no spatial averaging: one vector) and pytorch_optimizer.AdaHessian's decoupled
+    weight decay and refresh period:
+
+    θ ← (1 − η_tλ)θ
+    m_t ← β₁m_{t-1} + (1−β₁)g_t
+    if (t − 1) mod period = 0: v_t ← β₂v_{t-1} + (1−β₂)D_t²
+    θ ← θ − η_t/(1−β₁ᵗ) · m_t / ((v_t/(1−β₂ᵗ))^{k/2} + ε)   (k = hessian_power)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        eta = rates[t - 1]
+        g = _grad(surface, theta)
+        refresh = (t - 1) % update_period == 0
+        d = _hessian_diagonal(surface, theta) if refresh else None
+        for i in range(2):
+            theta[i] = theta[i] * (1 - eta * weight_decay)
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            if refresh:
+                v[i] = beta2 * v[i] + (1 - beta2) * d[i] * d[i]
+            denominator = (v[i] / (1 - beta2**t)) ** (hessian_power / 2) + eps
+            theta[i] = theta[i] - eta / (1 - beta1**t) * m[i] / denominator
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def _inverse_sqrt(matrix: np.ndarray) -> np.ndarray:
+    """M^{-1/2} of a symmetric positive definite M: the exact inverse root of the
+    float64 matrix, rounded (mpmath's eigsy at 50 digits). LAPACK's eigh would be
+    wrong by ~1e-16 κ(M) relative, and Shampoo's first statistics εI + ggᵀ have
+    κ ~ |g|²/ε ~ 1e10."""
+    with mpmath.workdps(50):
+        exact = mpmath.matrix(matrix.tolist())
+        values, vectors = mpmath.eigsy(exact)
+        root = vectors * mpmath.diag([value**-0.5 for value in values]) * vectors.T
+        return np.array(root.tolist(), dtype=np.float64)
+
+
+def shampoo(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-3,
+    momentum=0.0,
+    weight_decay=0.0,
+    eps=1e-6,
+    preconditioning_compute_steps=1,
+    lrs=None,
+) -> Trajectory:
+    """Shampoo (Gupta et al. 2018, Algorithm 2) on a tensor of order 1, the vector
+    θ: one preconditioner H, H₀ = εI, H_t = H_{t-1} + g_t g_tᵀ, θ ← θ − η H_t^{-1/2} g_t;
+    with pytorch_optimizer.Shampoo's momentum, L2 decay and refresh period (its
+    source, step()): g̃ ← g (t = 1) or lerp(g, u_{t-1}, μ) (u: the last update
+    direction), g̃ ← g̃ + λθ; H ← H + g̃g̃ᵀ; every f-th step R ← H^{-1/2} (R = 0 before);
+    u_t ← R g̃; θ ← θ − η u_t.
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    theta = np.array([float(start[0]), float(start[1])])
+    statistics = eps * np.eye(2)
+    root = np.zeros((2, 2))
+    update = None
+    path = [theta.tolist()]
+    for t in range(1, steps + 1):
+        g = np.array(_grad(surface, theta))
+        if momentum > 0 and update is not None:
+            g = (1 - momentum) * g + momentum * update
+        g = g + weight_decay * theta
+        statistics = statistics + np.outer(g, g)
+        if t % preconditioning_compute_steps == 0:
+            root = _inverse_sqrt(statistics)
+        update = root @ g
+        theta = theta - rates[t - 1] * update
+        path.append(theta.tolist())
+    return _result(path, rates)
+
+
+def soap(
+    surface,
+    start,
+    steps,
+    *,
+    lr=3e-3,
+    betas=(0.95, 0.95),
+    shampoo_beta=0.95,
+    eps=1e-8,
+    weight_decay=1e-2,
+    precondition_frequency=10,
+    correct_bias=True,
+    normalize_gradient=False,
+    lrs=None,
+) -> Trajectory:
+    """SOAP (Vyas et al. 2025, Algorithm 3, eigenvectors by Algorithm 4's power
+    iteration and QR) for one vector with a full preconditioner, in the order of
+    pytorch_optimizer.SOAP's step() with precondition_1d=True:
+
+    step 1: L ← (1−β_s)g₁g₁ᵀ; Q ← eigenvectors of L (eigh, largest eigenvalue first);
+      no update.
+    step t ≥ 2, s = t − 1:
+      g' ← Qᵀg;  m ← lerp(m, g, 1−β₁);  v ← lerp(v, g'², 1−β₂)
+      N ← Q (Qᵀm / (√v + ε));  normalize: N ← N / (rms(N) + ε)
+      θ ← θ − η √(1−β₂ˢ)/(1−β₁ˢ) N (correct_bias; else η N);  θ ← θ(1 − ηλ)
+      L ← lerp(L, ggᵀ, 1−β_s)
+      if s mod f = 0: order Q's columns (and v) by diag(QᵀLQ) descending; Q ← qr(L Q)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = np.array([float(start[0]), float(start[1])])
+    m = np.zeros(2)
+    v = np.zeros(2)
+    statistics = np.zeros((2, 2))
+    basis = None
+    path = [theta.tolist()]
+    for t in range(1, steps + 1):
+        eta = rates[t - 1]
+        g = np.array(_grad(surface, theta))
+        if t == 1:
+            statistics = (1 - shampoo_beta) * np.outer(g, g)
+            basis = np.flip(np.linalg.eigh(statistics)[1], axis=1)
+            path.append(theta.tolist())
+            continue
+        s = t - 1
+        projected = basis.T @ g
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * projected**2
+        direction = basis @ ((basis.T @ m) / (np.sqrt(v) + eps))
+        if normalize_gradient:
+            direction = direction / (np.sqrt(np.mean(direction**2)) + eps)
+        step_size = eta
+        if correct_bias:
+            step_size = eta * math.sqrt(1 - beta2**s) / (1 - beta1**s)
+        theta = theta - step_size * direction
+        theta = theta * (1 - eta * weight_decay)
+        statistics = shampoo_beta * statistics + (1 - shampoo_beta) * np.outer(g, g)
+        if s % precondition_frequency == 0:
+            order = np.argsort(-np.diag(basis.T @ statistics @ basis), kind="stable")
+            v = v[order]
+            basis = np.linalg.qr(statistics @ basis[:, order])[0]
+        path.append(theta.tolist())
+    return _result(path, rates)
+
+
 # The oracle of every optimizer in `optimizers.names()`, by registry name.
 ORACLES = {
     "gd": gd,
@@ -1156,9 +1372,13 @@ ORACLES = {
     "yogi": yogi,
     "lion": lion,
     "adamax": adamax,
+    "shampoo": shampoo,
+    "soap": soap,
     "asgd": asgd,
     "rprop": rprop,
     "newton": newton,
+    "sophia": sophia,
+    "adahessian": adahessian,
     "gd_exact_line_search": gd_exact_line_search,
     "gd_armijo": gd_armijo,
     "cg_fletcher_reeves": cg_fletcher_reeves,

@@ -338,6 +338,60 @@ CASES: dict[str, list[Case]] = {
         ),
         C("himmelblau", 100, {"lr": 0.2}, STEP),
     ],
+    "shampoo": [
+        # At the defaults (ε = 1e-6, η = 1e-3) the first statistics εI + g₁g₁ᵀ are
+        # nearly singular and the next gradients nearly parallel, so on Rosenbrock and
+        # the quadratic a 1e-16 change of step 1 grows to ~3e-10 by step 300: the
+        # default cases use surfaces where it does not; the others a larger ε.
+        C("himmelblau", 300),
+        C("beale", 300),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.02,
+                "momentum": 0.5,
+                "weight_decay": 0.01,
+                "eps": 1e-3,
+                "preconditioning_compute_steps": 3,
+            },
+        ),
+        C("quadratic", 300, {"lr": 0.1, "eps": 0.1}),
+        C("himmelblau", 300, {"lr": 0.1, "momentum": 0.9}, STEP_25),
+    ],
+    "soap": [
+        # SOAP's first move (step 2) projects g₂ = g₁ onto the basis of L = (1-β_s)g₁g₁ᵀ:
+        # its q₂ component, 0 in exact arithmetic, is round-off ~1e-16|g|, divided by
+        # √v + ε. That O(1e-16|g|/ε) indeterminacy is 1e-9 on Beale at the default
+        # ε = 1e-8 (0 on these two surfaces); the other cases take ε ≥ 1e-6.
+        C("rosenbrock", 300),
+        C("quadratic", 300),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "betas": (0.9, 0.99),
+                "shampoo_beta": 0.9,
+                "eps": 1e-6,
+                "weight_decay": 0.0,
+                "precondition_frequency": 3,
+                "correct_bias": False,
+            },
+        ),
+        # Normalized steps of constant length circle the minimum after ~200 steps.
+        C(
+            "quadratic",
+            200,
+            {
+                "lr": 0.02,
+                "eps": 1e-4,
+                "normalize_gradient": True,
+                "precondition_frequency": 1,
+            },
+        ),
+        C("himmelblau", 200, {"lr": 0.05, "eps": 1e-3}, STEP_25),
+    ],
     "newton": [
         C("rosenbrock", 20),
         C("quadratic", 5),
@@ -345,6 +399,41 @@ CASES: dict[str, list[Case]] = {
         C("rosenbrock", 60, {"lr": 0.5, "damping": 1.0}),
         C("beale", 60, {"lr": 0.5, "damping": 0.5}),
         C("himmelblau", 60, {"lr": 0.8, "damping": 2.0}, STEP),
+    ],
+    "sophia": [
+        C("rosenbrock", 300),
+        C("quadratic", 300),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "betas": (0.9, 0.95),
+                "rho": 0.05,
+                "eps": 1e-6,
+                "weight_decay": 0.01,
+                "update_period": 3,
+            },
+        ),
+        C("beale", 200, {"lr": 0.01, "rho": 0.02, "update_period": 5}),
+        C("himmelblau", 200, {"lr": 0.05, "rho": 0.1, "update_period": 1}, STEP_25),
+    ],
+    "adahessian": [
+        C("rosenbrock", 200),
+        C("quadratic", 200),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.05,
+                "betas": (0.8, 0.99),
+                "eps": 1e-4,
+                "hessian_power": 0.5,
+                "weight_decay": 0.01,
+                "update_period": 4,
+            },
+        ),
+        C("himmelblau", 200, {"lr": 0.1, "hessian_power": 0.8}, STEP_25),
     ],
     "gd_armijo": [
         C("rosenbrock", 60),
@@ -787,7 +876,11 @@ SWEEP_GRIDS = {
     "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
     "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
+    "shampoo": {"lr": [0.01, 0.1, 1.0], "momentum": [0.0, 0.5]},
+    "soap": {"lr": [0.01, 0.1, 0.3, 1.0], "beta1": [0.5, 0.95]},
     "newton": {"lr": [0.5, 1.0, 1.9, 4.0], "damping": [0.0, 1.0]},
+    "sophia": {"lr": [0.01, 0.1, 1.0], "rho": [0.01, 0.1, 1.0]},
+    "adahessian": {"lr": [0.01, 0.1, 1.0, 1e9], "hessian_power": [0.5, 1.0]},
     "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
     "gd_armijo": {"lr": [0.1, 1.0, 10.0], "rho": [0.2, 0.5, 0.9]},
     "cg_fletcher_reeves": {"lr": [1e-3, 1.0, 100.0]},
@@ -814,6 +907,7 @@ MUST_DIVERGE = {
     "adamax",
     "asgd",
     "newton",
+    "adahessian",
     "sam",
     "entropy_sgd",
 }
