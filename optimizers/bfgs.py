@@ -72,23 +72,26 @@ SPEC = OptimizerSpec(
         Hyperparameter(
             "gtol", 1e-5, help="stop when the largest |∂f/∂θᵢ| is at most gtol"
         ),
+        # scipy takes any 0 < c1 < c2 < 1. Each range also holds with the other at
+        # its default: c1 < ½ (superlinear convergence needs it: Nocedal and Wright,
+        # Theorem 3.6), c2 above c1's default.
         Hyperparameter(
             "c1",
             1e-4,
             0.0,
-            1.0,
+            0.5,
             open_low=True,
             open_high=True,
-            help="sufficient-decrease constant c₁ of the Wolfe line search",
+            help="sufficient-decrease constant c₁ of the Wolfe line search (< c₂)",
         ),
         Hyperparameter(
             "c2",
             0.9,
-            0.0,
+            1e-4,
             1.0,
             open_low=True,
             open_high=True,
-            help="curvature constant c₂ of the Wolfe line search (c₁ < c₂)",
+            help="curvature constant c₂ of the Wolfe line search (> c₁)",
         ),
         Hyperparameter(
             "xrtol",

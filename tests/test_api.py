@@ -56,6 +56,9 @@ OTHER_NAMES = [
     "gd_exact_line_search",
     "gd_armijo",
     "sam",
+    "bfgs",
+    "nelder_mead",
+    "powell",
 ]
 
 # torch.optim's documented defaults (torch 2.x), typed from its docs; tuple arguments

@@ -256,7 +256,10 @@ def test_every_optimizer_minibatches_and_full_batch_is_bit_for_bit(optimizer):
     lr = {"newton": 0.5, "gd_exact_line_search": 1.0, "cg_fletcher_reeves": 1.0}.get(
         optimizer, 0.02
     )
-    settings = {"steps": 30, "lr": lr, "seed": 5}
+    # A method without a step size (Nelder–Mead, Powell) takes no lr.
+    settable = optimizers.spec(optimizer).hyperparameter("lr").settable
+    rate = {"lr": lr} if settable else {}
+    settings = {"steps": 30, "seed": 5, **rate}
     full = optimizers.run(optimizer, surface, **settings)
     every_example = optimizers.run(
         optimizer, surface, batch_size=surface.n_examples, **settings
@@ -268,7 +271,7 @@ def test_every_optimizer_minibatches_and_full_batch_is_bit_for_bit(optimizer):
     np.testing.assert_array_equal(mini.path, again.path)  # same seed, same path
     assert np.isfinite(mini.path).all() and len(mini.batches) == len(mini.path) - 1
     assert not np.allclose(mini.path, full.path[: len(mini.path)])
-    other_seed = optimizers.run(optimizer, surface, batch_size=4, steps=30, lr=lr)
+    other_seed = optimizers.run(optimizer, surface, batch_size=4, steps=30, **rate)
     assert not np.array_equal(other_seed.path, mini.path)
 
 
