@@ -20,8 +20,8 @@ search finds no step (scipy's "precision loss" warning). η = ``lr`` has no
 counterpart in scipy: the line search runs along η p_k, so η caps its first trial
 step at η times the quasi-Newton step (scipy's cap is 1: ``lr=1``, the default, is
 scipy's BFGS). The first trial is scipy's α⁰ = min(1, 2.02 (f_k − f_{k−1}) /
-g_kᵀ(η p_k)), with f_{−1} = f_0 + ‖g_0‖/2, which makes the first step about 1
-long. The recorded lr of step k is α_k η_k, the step taken along p_k. If
+g_kᵀ(η p_k)), with f_{−1} = f_0 + ‖g_0‖/2, which makes the very first trial step at
+most 1.01 long. The recorded lr of step k is α_k η_k, the step taken along p_k. If
 y_kᵀs_k = 0, ρ_k = 1000 (scipy's fallback).
 
 Reference: J. Nocedal and S. J. Wright (2006), Numerical Optimization, 2nd ed.,

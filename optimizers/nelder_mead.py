@@ -29,8 +29,10 @@ v₁ is within ``xatol`` and f(v₂) − f(v₁), f(v₃) − f(v₁) within ``f
 and R. Mead (1965), A simplex method for function minimization, The Computer Journal
 7(4):308-313; F. Gao and L. Han (2012), Comput. Optim. Appl. 51:259-277 (adaptive);
 scipy.optimize.minimize(method="Nelder-Mead"). Where libraries disagree: Nelder and
-Mead's paper contracts only inside and accepts a contraction by a different rule;
-scipy's (and ours) is Lagarias et al. (1998)'s variant. scipy stops after 200·n = 400
+Mead's paper keeps an expansion only if it beats the best vertex and accepts
+contractions by a slightly different rule; scipy (and so this) follows Lagarias et
+al. (1998). scipy counts its iterations from 1 (a run that stops at step k,
+``converged_at == k``, is scipy's ``nit == k + 1``), and stops after 200·n = 400
 iterations or f evaluations by default; here the run's steps are the limit.
 """
 

@@ -18,7 +18,8 @@ then trades its best direction for the iteration's net displacement.
 
 u₁, u₂ are the direction set (``direction_1``, ``direction_2``; at first the unit
 vectors), f₀ = f(θ⁽⁰⁾), f₁ = f(θ_{k+1}), f_e = f(θ_{k+1} + d), j* the search with the
-largest decrease Δ. Each line search is scipy's ``brent`` from the bracket it grows
+largest decrease Δ; θ⁽⁰⁾ is θ_k, or where the previous iteration's extrapolation
+moved it. Each line search is scipy's ``brent`` from the bracket it grows
 from α ∈ {0, 1}, to the relative tolerance 100·``xtol``. The path is θ_{k+1}, the
 point after the searches along the set (scipy's ``callback``); the extrapolation's
 line search, when its test passes, moves the point before the next iteration's
