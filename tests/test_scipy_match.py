@@ -310,6 +310,9 @@ NELDER_MEAD_CASES = [
     ("goldstein_price", None, (-1.0, 1.5), {}),
     ("six_hump_camel", None, (1.5, 1.0), {"xatol": 1e-10, "fatol": 1e-12}),
     ("rastrigin", None, (2.2, -1.3), {}),
+    # zero tolerances: on until the simplex collapses to round-off (~150 iterations)
+    ("beale", None, (1.0, 1.5), {"xatol": 0.0, "fatol": 0.0}),
+    ("himmelblau", None, (0.0, 0.0), {"xatol": 0.0, "fatol": 0.0}),
 ]
 
 
@@ -393,6 +396,8 @@ POWELL_CASES = [
     ("goldstein_price", None, (-1.0, 1.5), {}),
     ("six_hump_camel", None, (1.5, 1.0), {"ftol": 1e-10}),
     ("styblinski_tang", None, (0.3, -4.0), {}),
+    # 921 iterations to stop (ftol 0: until an iteration gains nothing)
+    ("beale", None, (1.0, 1.5), {"xtol": 1e-10, "ftol": 0.0}),
 ]
 
 
@@ -472,3 +477,29 @@ def test_powell_probes_lie_on_the_iterations_line_searches(name, start):
             scale = np.abs(begin).max() + np.abs(ours.path[k]).max()
             assert abs(cross) <= 1e-15 * scale * np.abs(step).sum(), (k, cross)
     assert moved >= 2
+
+
+# ---------------------------------------------------------------- long runs, no stop
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "method", "name", "start", "options", "maxiter"),
+    [
+        # scipy counts Nelder–Mead's iterations from 1: maxiter = steps + 1
+        ("nelder_mead", "Nelder-Mead", "rosenbrock", (-1.5, 2.0),
+         {"xatol": 0.0, "fatol": 0.0}, 301),
+        ("nelder_mead", "Nelder-Mead", "goldstein_price", (-1.0, 1.5),
+         {"xatol": 0.0, "fatol": 0.0, "adaptive": True}, 301),
+        ("powell", "Powell", "beale", (-4.0, 4.0), {"ftol": 1e-12}, 300),
+    ],
+)  # fmt: skip
+def test_300_iterations_without_a_stop_are_scipys(
+    optimizer, method, name, start, options, maxiter
+):
+    """300 steps where neither stops: scipy runs out of iterations (status 2)."""
+    surface = _surface(name)
+    theirs, result = _scipy(surface, start, method, **{**options, "maxiter": maxiter})
+    ours = optimizers.run(optimizer, surface, start=start, steps=300, **options)
+    assert result.status == 2 and len(theirs) == 301
+    assert ours.converged_at is None
+    _assert_paths_equal(ours.path, theirs, ROUND_OFF, f"{optimizer} on {name}")
