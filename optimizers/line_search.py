@@ -1,6 +1,9 @@
 """Line searches along a direction d from θ: Brent's exact minimization and Armijo
-backtracking. Scalar jitted functions, called per run by the line-search optimizers.
+backtracking, and scipy's own bracket and Brent (Powell's method). Scalar jitted
+functions, called per run by the line-search optimizers.
 """
+
+import numpy as np
 
 from landscapes._jit import jit
 
@@ -190,3 +193,199 @@ def armijo(point, p, x, y, gx, gy, f0, alpha0, c1, shrink):
             return alpha
         alpha *= shrink
     return 0.0
+
+
+# scipy.optimize.brent with its default bracket (scipy 1.17, ``bracket`` and
+# ``Brent.optimize`` in scipy/optimize/_optimize.py), transcribed operation by operation
+# for Powell's method, whose iterates equal scipy's only with scipy's own constants:
+# the golden ratio to 7 digits, the bracket's growth limit, Brent's 1e-11 floor.
+SCIPY_GOLDEN = 1.618034
+SCIPY_GOLDEN_SECTION = 0.3819660
+SCIPY_VERY_SMALL = 1e-21
+SCIPY_GROW_LIMIT = 110.0
+SCIPY_BRACKET_ITERATIONS = 1000
+SCIPY_BRENT_FLOOR = 1.0e-11
+SCIPY_BRENT_ITERATIONS = 500
+
+
+@jit
+def scipy_bracket(point, p, x, y, dx, dy):
+    """scipy.optimize.bracket(φ, xa=0, xb=1), φ(α) = f(θ + αd): downhill from (0, 1)
+    by golden-ratio and parabolic steps until f rises. Returns (valid, xa, xb, xc,
+    fa, fb, fc); not valid where scipy raises BracketError (its three conditions:
+    f(xb) below both ends, xb between them, all finite) or, after 1,000 steps,
+    RuntimeError."""
+    xa = 0.0
+    xb = 1.0
+    fa = _along(point, p, x, y, dx, dy, xa)
+    fb = _along(point, p, x, y, dx, dy, xb)
+    if fa < fb:
+        xa, xb = xb, xa
+        fa, fb = fb, fa
+    xc = xb + SCIPY_GOLDEN * (xb - xa)
+    fc = _along(point, p, x, y, dx, dy, xc)
+    iteration = 0
+    while fc < fb:
+        tmp1 = (xb - xa) * (fb - fc)
+        tmp2 = (xb - xc) * (fb - fa)
+        val = tmp2 - tmp1
+        if abs(val) < SCIPY_VERY_SMALL:
+            denom = 2.0 * SCIPY_VERY_SMALL
+        else:
+            denom = 2.0 * val
+        w = xb - ((xb - xc) * tmp2 - (xb - xa) * tmp1) / denom
+        wlim = xb + SCIPY_GROW_LIMIT * (xc - xb)
+        if iteration > SCIPY_BRACKET_ITERATIONS:
+            return False, xa, xb, xc, fa, fb, fc
+        iteration += 1
+        if (w - xc) * (xb - w) > 0.0:
+            fw = _along(point, p, x, y, dx, dy, w)
+            if fw < fc:
+                xa = xb
+                xb = w
+                fa = fb
+                fb = fw
+                break
+            elif fw > fb:
+                xc = w
+                fc = fw
+                break
+            w = xc + SCIPY_GOLDEN * (xc - xb)
+            fw = _along(point, p, x, y, dx, dy, w)
+        elif (w - wlim) * (wlim - xc) >= 0.0:
+            w = wlim
+            fw = _along(point, p, x, y, dx, dy, w)
+        elif (w - wlim) * (xc - w) > 0.0:
+            fw = _along(point, p, x, y, dx, dy, w)
+            if fw < fc:
+                xb = xc
+                xc = w
+                w = xc + SCIPY_GOLDEN * (xc - xb)
+                fb = fc
+                fc = fw
+                fw = _along(point, p, x, y, dx, dy, w)
+        else:
+            w = xc + SCIPY_GOLDEN * (xc - xb)
+            fw = _along(point, p, x, y, dx, dy, w)
+        xa = xb
+        xb = xc
+        xc = w
+        fa = fb
+        fb = fc
+        fc = fw
+    lowest = (fb < fc and fb <= fa) or (fb < fa and fb <= fc)
+    between = (xa < xb < xc) or (xc < xb < xa)
+    finite = np.isfinite(xa) and np.isfinite(xb) and np.isfinite(xc)
+    return lowest and between and finite, xa, xb, xc, fa, fb, fc
+
+
+@jit
+def scipy_brent(point, p, x, y, dx, dy, tol):
+    """scipy.optimize.brent(φ, tol=tol), φ(α) = f(θ + αd), from `scipy_bracket`, as
+    minimize_scalar(method="brent") and Powell's line search call it: (α, φ(α)).
+    Where the bracket is not valid, scipy's recovery: the lowest of its three points,
+    or NaN if any of them or their values is NaN."""
+    valid, xa, xb, xc, fa, fb, fc = scipy_bracket(point, p, x, y, dx, dy)
+    if not valid:
+        if (
+            np.isnan(xa)
+            or np.isnan(xb)
+            or np.isnan(xc)
+            or np.isnan(fa)
+            or np.isnan(fb)
+            or np.isnan(fc)
+        ):
+            return np.nan, np.nan
+        # np.argmin: the first of equal values.
+        if fa <= fb and fa <= fc:
+            return xa, fa
+        if fb <= fc:
+            return xb, fb
+        return xc, fc
+    x_best = xb
+    w = xb
+    v = xb
+    fw = fb
+    fv = fb
+    fx = fb
+    if xa < xc:
+        a = xa
+        b = xc
+    else:
+        a = xc
+        b = xa
+    deltax = 0.0
+    rat = 0.0
+    for _ in range(SCIPY_BRENT_ITERATIONS):
+        tol1 = tol * abs(x_best) + SCIPY_BRENT_FLOOR
+        tol2 = 2.0 * tol1
+        xmid = 0.5 * (a + b)
+        if abs(x_best - xmid) < (tol2 - 0.5 * (b - a)):
+            break
+        if abs(deltax) <= tol1:
+            if x_best >= xmid:
+                deltax = a - x_best
+            else:
+                deltax = b - x_best
+            rat = SCIPY_GOLDEN_SECTION * deltax
+        else:
+            tmp1 = (x_best - w) * (fx - fv)
+            tmp2 = (x_best - v) * (fx - fw)
+            q = (x_best - v) * tmp2 - (x_best - w) * tmp1
+            tmp2 = 2.0 * (tmp2 - tmp1)
+            if tmp2 > 0.0:
+                q = -q
+            tmp2 = abs(tmp2)
+            dx_temp = deltax
+            deltax = rat
+            if (
+                (q > tmp2 * (a - x_best))
+                and (q < tmp2 * (b - x_best))
+                and (abs(q) < abs(0.5 * tmp2 * dx_temp))
+            ):
+                rat = q * 1.0 / tmp2
+                u = x_best + rat
+                if (u - a) < tol2 or (b - u) < tol2:
+                    if xmid - x_best >= 0:
+                        rat = tol1
+                    else:
+                        rat = -tol1
+            else:
+                if x_best >= xmid:
+                    deltax = a - x_best
+                else:
+                    deltax = b - x_best
+                rat = SCIPY_GOLDEN_SECTION * deltax
+        if abs(rat) < tol1:
+            if rat >= 0:
+                u = x_best + tol1
+            else:
+                u = x_best - tol1
+        else:
+            u = x_best + rat
+        fu = _along(point, p, x, y, dx, dy, u)
+        if fu > fx:
+            if u < x_best:
+                a = u
+            else:
+                b = u
+            if (fu <= fw) or (w == x_best):
+                v = w
+                w = u
+                fv = fw
+                fw = fu
+            elif (fu <= fv) or (v == x_best) or (v == w):  # noqa: SIM109 (Numba)
+                v = u
+                fv = fu
+        else:
+            if u >= x_best:
+                a = x_best
+            else:
+                b = x_best
+            v = w
+            w = x_best
+            x_best = u
+            fv = fw
+            fw = fx
+            fx = fu
+    return x_best, fx

@@ -6,7 +6,12 @@ its source and not from our kernels:
 * the torch.optim ones (sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam,
   rprop) from the algorithm pseudo-code in torch.optim's documentation (torch 2.x, the
   ``.. math::`` block of each class docstring), line by line, with t = 1, 2, ...;
-* the others from the reference cited next to them.
+* the others from the reference cited next to them;
+* scipy.optimize's BFGS, Nelder–Mead and Powell, whose reference implementation is
+  scipy's (1.17): the Nelder–Mead and Powell oracles run ``scipy.optimize.minimize``
+  itself, BFGS's is scipy's loop copied line by line (in NumPy, as scipy writes it)
+  around scipy's own line search, so that it can take an lr. Their paths end where
+  the method stops on its own tolerances.
 
 The state is kept per coordinate in Python lists of floats and updated with scalar
 arithmetic and ``math.sqrt``: no NumPy vectorization, no shared helpers with the
@@ -40,13 +45,15 @@ from typing import NamedTuple
 
 import mpmath
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
+from scipy.optimize._optimize import _line_search_wolfe12, _LineSearchError
 
 from optimizers._noise import OPTIMIZER_STREAM, standard_normal_pair, uniform
 
 
 class Trajectory(NamedTuple):
-    path: np.ndarray  # (steps + 1, 2): the start, then every iterate
+    path: np.ndarray  # (steps + 1, 2): the start, then every iterate (fewer if
+    # the method stopped on its own: BFGS, Nelder–Mead, Powell)
     lr: np.ndarray  # (steps,): the lr used at each step (line searches: the α found)
 
 
@@ -1355,6 +1362,118 @@ def soap(
     return _result(path, rates)
 
 
+# scipy.optimize's methods: scipy is the reference implementation
+# --------------------------------------------------------------------------------------
+
+
+def _scipy_objective(surface):
+    return (
+        lambda v: surface.value(v[0], v[1]),
+        lambda v: np.array(surface.grad(v[0], v[1])),
+    )
+
+
+def bfgs(
+    surface, start, steps, *, lr=1.0, gtol=1e-5, c1=1e-4, c2=0.9, xrtol=0.0, lrs=None
+) -> Trajectory:
+    """scipy.optimize.minimize(method="BFGS")'s loop (scipy 1.17, ``_minimize_bfgs``,
+    Nocedal & Wright 2006, Algorithm 6.1) line by line, calling scipy's own line
+    search (``_line_search_wolfe12``). Our one addition: the search runs along
+    η_t p_k (η_t = 1 is scipy's BFGS, which test_scipy_match checks), and the lr
+    recorded is α_k η_t. The path ends where scipy's loop stops."""
+    f, fprime = _scipy_objective(surface)
+    rates = _learning_rates(lr, steps, lrs)
+    xk = np.array(start, dtype=np.float64)
+    old_fval = f(xk)
+    gfk = fprime(xk)
+    identity = np.eye(2, dtype=int)
+    Hk = identity
+    old_old_fval = old_fval + np.linalg.norm(gfk) / 2
+    path = [xk]
+    used = []
+    for t in range(steps):
+        if not np.amax(np.abs(gfk)) > gtol:
+            break
+        pk = -np.dot(Hk, gfk) * rates[t]
+        try:
+            alpha_k, _, _, old_fval, old_old_fval, gfkp1 = _line_search_wolfe12(
+                f,
+                fprime,
+                xk,
+                pk,
+                gfk,
+                old_fval,
+                old_old_fval,
+                amin=1e-100,
+                amax=1e100,
+                c1=c1,
+                c2=c2,
+            )
+        except _LineSearchError:
+            break
+        sk = alpha_k * pk
+        xk = xk + sk
+        path.append(xk)
+        used.append(alpha_k * rates[t])
+        if gfkp1 is None:
+            gfkp1 = fprime(xk)
+        yk = gfkp1 - gfk
+        gfk = gfkp1
+        if not np.amax(np.abs(gfk)) > gtol:
+            break
+        if alpha_k * np.linalg.norm(pk) <= xrtol * (xrtol + np.linalg.norm(xk)):
+            break
+        rhok_inv = np.dot(yk, sk)
+        rhok = 1000.0 if rhok_inv == 0.0 else 1.0 / rhok_inv
+        A1 = identity - sk[:, np.newaxis] * yk[np.newaxis, :] * rhok
+        A2 = identity - yk[:, np.newaxis] * sk[np.newaxis, :] * rhok
+        Hk = np.dot(A1, np.dot(Hk, A2)) + rhok * sk[:, np.newaxis] * sk[np.newaxis, :]
+    return _result(path, used)
+
+
+def _scipy_iterates(surface, start, method, options):
+    """[start, then scipy's callback point after each iteration]."""
+    path = [np.array(start, dtype=np.float64)]
+
+    def record(intermediate_result):
+        path.append(intermediate_result.x.copy())
+
+    f, _ = _scipy_objective(surface)
+    minimize(
+        f,
+        np.array(start, dtype=np.float64),
+        method=method,
+        callback=record,
+        options=options,
+    )
+    return path
+
+
+def nelder_mead(
+    surface, start, steps, *, lr=1.0, xatol=1e-4, fatol=1e-4, adaptive=False, lrs=None
+) -> Trajectory:
+    """scipy.optimize.minimize(method="Nelder-Mead") itself, for at most `steps`
+    iterations (scipy counts from 1: maxiter = steps + 1; with maxiter given, its
+    evaluation budget is unlimited): the best vertex after each. No lr: the lr
+    recorded is the scheduled one, untouched."""
+    options = {"xatol": xatol, "fatol": fatol, "adaptive": adaptive}
+    path = _scipy_iterates(
+        surface, start, "Nelder-Mead", {**options, "maxiter": steps + 1}
+    )
+    return _result(path, _learning_rates(lr, steps, lrs)[: len(path) - 1])
+
+
+def powell(
+    surface, start, steps, *, lr=1.0, xtol=1e-4, ftol=1e-4, lrs=None
+) -> Trajectory:
+    """scipy.optimize.minimize(method="Powell") itself, for at most `steps`
+    iterations: the point after each iteration's line searches (its callback). No
+    lr: the lr recorded is the scheduled one, untouched."""
+    options = {"xtol": xtol, "ftol": ftol, "maxiter": steps}
+    path = _scipy_iterates(surface, start, "Powell", options)
+    return _result(path, _learning_rates(lr, steps, lrs)[: len(path) - 1])
+
+
 # The oracle of every optimizer in `optimizers.names()`, by registry name.
 ORACLES = {
     "gd": gd,
@@ -1379,10 +1498,13 @@ ORACLES = {
     "newton": newton,
     "sophia": sophia,
     "adahessian": adahessian,
+    "bfgs": bfgs,
     "gd_exact_line_search": gd_exact_line_search,
     "gd_armijo": gd_armijo,
     "cg_fletcher_reeves": cg_fletcher_reeves,
     "cg_polak_ribiere": cg_polak_ribiere,
+    "nelder_mead": nelder_mead,
+    "powell": powell,
     "sam": sam,
     "sam_adam": sam_adam,
     "entropy_sgd": entropy_sgd,

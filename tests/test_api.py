@@ -57,6 +57,9 @@ OTHER_NAMES = [
     "gd_armijo",
     "sam",
     "sam_adam",
+    "bfgs",
+    "nelder_mead",
+    "powell",
 ]
 
 # torch.optim's documented defaults (torch 2.x), typed from its docs; tuple arguments

@@ -47,6 +47,10 @@ CASES = [
     ("rprop", "rastrigin", {"lr": 0.01}),
     ("sgd", "linear_regression", {"lr": 0.05, "batch_size": 5, "seed": 3}),
     ("adam", "custom", {"lr": 0.05}),  # a typed surface: the program interpreter
+    # Methods that stop on their own (the state row "converged" is read back).
+    ("bfgs", "goldstein_price", {"gtol": 1e-8}),
+    ("nelder_mead", "himmelblau", {"xatol": 1e-8, "fatol": 1e-10}),
+    ("powell", "beale", {}),
 ]
 
 
@@ -63,6 +67,7 @@ def test_a_run_in_the_interpreter_is_the_compiled_run(
             getattr(plain, field), getattr(compiled, field), rtol=1e-13, atol=0
         )
     assert plain.diverged_at == compiled.diverged_at
+    assert plain.converged_at == compiled.converged_at
 
 
 def test_a_sweep_that_partly_diverges(interpret):

@@ -259,7 +259,10 @@ def test_every_optimizer_minibatches_and_full_batch_is_bit_for_bit(optimizer):
     lr = {"newton": 0.5, "gd_exact_line_search": 1.0, "cg_fletcher_reeves": 1.0}.get(
         optimizer, 0.02
     )
-    settings = {"steps": 30, "lr": lr, "seed": 5}
+    # A method without a step size (Nelder–Mead, Powell) takes no lr.
+    settable = optimizers.spec(optimizer).hyperparameter("lr").settable
+    rate = {"lr": lr} if settable else {}
+    settings = {"steps": 30, "seed": 5, **rate}
     # Annealing hot takes nearly every proposal, whichever loss it compares; cold
     # (only descents) its path follows the minibatches' losses.
     settings.update(UNDER_MINIBATCHES.get(optimizer, {}))
