@@ -1,4 +1,5 @@
-"""Lion, AdaBelief and Yogi against REAL optax, to float64 round-off.
+"""The optax optimizers (Lion, AdaBelief, Yogi, LAMB, LARS, NovoGrad, Signum, ADOPT)
+against REAL optax, to float64 round-off.
 
 For each optimizer with an optax counterpart: a float64 jax array of size 2 as the
 parameter, optax's transformation's ``update`` fed the gradient of the same surface
@@ -51,7 +52,23 @@ def _yogi(learning_rate, b1=0.9, b2=0.999, eps=1e-3, initial_accumulator_value=1
 
 # Our name -> the optax function it matches (yogi: optax.yogi's own chain, with the
 # initial accumulator settable).
-OPTAX = {"lion": optax.lion, "adabelief": optax.adabelief, "yogi": _yogi}
+OPTAX = {
+    "lion": optax.lion,
+    "adabelief": optax.adabelief,
+    "yogi": _yogi,
+    "lamb": optax.lamb,
+    "lars": optax.lars,
+    "novograd": optax.novograd,
+    "signum": optax.signum,
+    "adopt": optax.contrib.adopt,
+}
+# The rules whose update reads the whole parameter (a trust ratio's norms, NovoGrad's
+# layer-wise second moment): on a network each tensor is one layer, which the
+# two-coordinates-per-run training driver has not, so they do not train networks.
+WHOLE_PARAMETER = {"lamb", "lars", "novograd"}
+# Our hyperparameter names that optax spells otherwise (torch's betas are b1, b2).
+OPTAX_KEYWORDS = {"beta1": "b1", "beta2": "b2"}
+OPTAX_KEYWORDS_OF = {"signum": {"momentum": "beta"}}
 
 # (surface, steps, our keyword arguments, schedule)
 CASES = {
@@ -106,6 +123,89 @@ CASES = {
         ("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}, None),
         ("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
     ],
+    "lamb": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.02, "weight_decay": 0.1}, None),
+        # From θ = 0: the first trust ratio is 1 (optax's zero-norm rule).
+        ("himmelblau", 200, {"lr": 0.05}, STEP_50),
+    ],
+    "lars": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 3.0,
+                "weight_decay": 1e-3,
+                "trust_coefficient": 2e-3,
+                "eps": 1e-8,
+                "momentum": 0.8,
+                "nesterov": True,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 20.0, "momentum": 0.0}, None),
+        # From θ = 0: the first trust ratio is 1 (optax's zero-norm rule).
+        ("himmelblau", 200, {"lr": 0.02, "nesterov": True}, STEP_50),
+    ],
+    # Not Rosenbrock at the defaults: that path is ill-conditioned near step 190 (a
+    # 1-ulp change of the start moves optax's own path there by 3e-11), and XLA's
+    # norm, √(fma(x, x, y²)), differs from √(x² + y²) by an ulp at times.
+    "novograd": [
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.002,
+                "betas": (0.95, 0.5),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.01, "weight_decay": 0.1}, None),
+        ("himmelblau", 200, {"lr": 0.01}, STEP_50),
+    ],
+    "signum": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        ("rosenbrock", 300, {"lr": 0.003, "momentum": 0.5}, None),
+        ("quadratic", 200, {"lr": 0.02, "momentum": 0.0}, None),
+        ("himmelblau", 200, {"lr": 0.03}, STEP_50),
+    ],
+    "adopt": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 0.01, "betas": (0.8, 0.999), "eps": 1e-8, "nesterov": True},
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.02, "use_clipping": False}, None),
+        (
+            "himmelblau",
+            200,
+            {"lr": 0.05, "nesterov": True, "use_clipping": False},
+            STEP_50,
+        ),
+    ],
 }
 
 
@@ -124,7 +224,8 @@ def _optax_arguments(name, kwargs):
         value = resolved[hyper.name]
         if hyper.name == "lr":
             continue
-        key = {"beta1": "b1", "beta2": "b2"}.get(hyper.name, hyper.name)
+        keywords = {**OPTAX_KEYWORDS, **OPTAX_KEYWORDS_OF.get(name, {})}
+        key = keywords.get(hyper.name, hyper.name)
         out[key] = bool(value) if hyper.kind == "bool" else float(value)
     return float(resolved["lr"]), out
 
@@ -151,18 +252,28 @@ def optax_path(name, surface, start, steps, kwargs, lrs=None) -> np.ndarray:
     return np.array(path)
 
 
-OPTAX_OPTIMIZERS = ["adabelief", "yogi", "lion"]
+OPTAX_OPTIMIZERS = [
+    "adabelief",
+    "yogi",
+    "lion",
+    "lamb",
+    "lars",
+    "novograd",
+    "signum",
+    "adopt",
+]
 
 
 def test_the_optax_optimizers_are_registered():
     assert set(OPTAX_OPTIMIZERS) <= set(optimizers.names())
-    assert list(CASES) == ["lion", "adabelief", "yogi"]
+    assert set(CASES) == set(OPTAX) == set(OPTAX_OPTIMIZERS)
+    assert set(OPTAX) >= WHOLE_PARAMETER
 
 
 @pytest.mark.parametrize("name", OPTAX_OPTIMIZERS)
 def test_defaults_are_optaxs(name):
     """Every default but the learning rate (optax has none) is optax's."""
-    functions = {"lion": optax.lion, "adabelief": optax.adabelief}
+    functions = dict(OPTAX)
     functions["yogi"] = optax.scale_by_yogi  # initial_accumulator_value's default
     parameters = inspect.signature(functions[name]).parameters
     assert "learning_rate" not in parameters or (

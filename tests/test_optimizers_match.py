@@ -294,6 +294,83 @@ CASES: dict[str, list[Case]] = {
         C("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}),
         C("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
     ],
+    "lamb": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.02, "weight_decay": 0.1}),
+        C("himmelblau", 100, {"lr": 0.05}, STEP_25),  # from θ = 0: ratio 1
+    ],
+    "lars": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 3.0,
+                "weight_decay": 1e-3,
+                "trust_coefficient": 2e-3,
+                "eps": 1e-8,
+                "momentum": 0.8,
+                "nesterov": True,
+            },
+        ),
+        C("quadratic", 100, {"lr": 20.0, "momentum": 0.0}),
+        C("himmelblau", 100, {"lr": 0.02, "nesterov": True}, STEP_25),  # θ₀ = 0
+        C("beale", 100, {"lr": 2.0}, STEP),
+    ],
+    # Not Rosenbrock at the defaults: that path is ill-conditioned near step 190.
+    "novograd": [
+        C("quadratic", 100),
+        C("himmelblau", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.002,
+                "betas": (0.95, 0.5),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.01, "weight_decay": 0.1}),
+        C("beale", 100, {"lr": 0.01}, STEP_25),
+    ],
+    "signum": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C("rosenbrock", 200, {"lr": 0.003, "momentum": 0.5}),
+        C("quadratic", 100, {"lr": 0.02, "momentum": 0.0}),
+        C("himmelblau", 100, {"lr": 0.03}, STEP_25),
+    ],
+    "adopt": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {"lr": 0.01, "betas": (0.8, 0.999), "eps": 1e-8, "nesterov": True},
+        ),
+        C("quadratic", 100, {"lr": 0.02, "use_clipping": False}),
+        C(
+            "himmelblau",
+            100,
+            {"lr": 0.05, "nesterov": True, "use_clipping": False},
+            STEP_25,
+        ),
+    ],
     "lion": [
         C("rosenbrock", 200),
         C("quadratic", 200),
@@ -700,6 +777,72 @@ def test_newton_walks_to_the_saddle_point(start):
 
 
 # --------------------------------------------------------------------------------------
+# LAMB, LARS, Signum, ADOPT: the closed forms their docstrings state
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("surface_name", ["rosenbrock", "quadratic", "beale"])
+def test_every_lamb_step_is_lr_times_the_norm_of_the_point(surface_name):
+    """The trust ratio ‖θ‖/‖u‖ makes each step η‖θₜ₋₁‖ long, whatever u is."""
+    surface, start = SURFACES[surface_name]
+    result = optimizers.run(
+        "lamb", surface, start=start, steps=100, lr=0.01, weight_decay=0.1
+    )
+    assert result.diverged_at is None
+    lengths = np.linalg.norm(np.diff(result.path, axis=0), axis=1)
+    np.testing.assert_allclose(
+        lengths, 0.01 * np.linalg.norm(result.path[:-1], axis=1), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("start", [(-1.5, 2.0), (0.3, -0.7)])
+def test_a_lars_step_from_rest_is_lr_tau_norm_long_along_minus_g(start):
+    surface = landscapes.get("rosenbrock")
+    g = np.array(surface.grad(*start))
+    theta = np.array(start)
+    result = optimizers.run(
+        "lars", surface, start=start, steps=1, lr=2.0, trust_coefficient=0.01
+    )
+    expected = theta - 2.0 * 0.01 * np.linalg.norm(theta) * g / np.linalg.norm(g)
+    np.testing.assert_allclose(result.path[1], expected, rtol=1e-14)
+
+
+def test_lamb_and_lars_at_the_origin_take_the_unscaled_step():
+    """At θ = 0 the trust ratio is 1 (optax's rule): LARS's first step is −ηg, and
+    LAMB's −η m̂/(√v̂ + ε) = −η g/(|g| + ε), as m̂ = g and v̂ = g² at t = 1."""
+    surface = landscapes.get("himmelblau")
+    g = np.array(surface.grad(0.0, 0.0))
+    lars = optimizers.run("lars", surface, start=(0.0, 0.0), steps=1, lr=0.1)
+    np.testing.assert_allclose(lars.path[1], -0.1 * g, rtol=1e-15)
+    lamb = optimizers.run("lamb", surface, start=(0.0, 0.0), steps=1, lr=0.1)
+    np.testing.assert_allclose(lamb.path[1], -0.1 * g / (np.abs(g) + 1e-6), rtol=1e-14)
+
+
+def test_signum_steps_lr_along_each_coordinate_and_is_signsgd_at_zero_momentum():
+    surface, start = SURFACES["rosenbrock"]
+    result = optimizers.run("signum", surface, start=start, steps=200)
+    # The momentum is never exactly 0 here, so every coordinate moves by η.
+    moves = np.abs(np.diff(result.path, axis=0))
+    np.testing.assert_allclose(moves, 0.01, rtol=1e-12)
+    plain = optimizers.run("signum", surface, start=start, steps=100, momentum=0.0)
+    for k in range(100):
+        theta = plain.path[k]
+        expected = theta - 0.01 * np.sign(surface.grad(*theta))
+        np.testing.assert_array_equal(plain.path[k + 1], expected)
+
+
+def test_adopts_first_step_only_sets_v_and_its_second_steps_along_minus_sign_g():
+    """Step 0 sets v₀ = g₀² and stays; step 1 divides g₁ = g₀ by √v₀ = |g₀|: the
+    clip's bound 1^¼ = 1 holds, and m₁ = (1 − β₁) sign(g₀)."""
+    surface, start = SURFACES["rosenbrock"]
+    result = optimizers.run("adopt", surface, start=start, steps=2, lr=0.1)
+    g = np.array(surface.grad(*start))
+    assert result.path[1].tolist() == list(start)
+    expected = np.array(start) - 0.1 * (1 - 0.9) * np.sign(g)
+    np.testing.assert_allclose(result.path[2], expected, rtol=1e-15)
+
+
+# --------------------------------------------------------------------------------------
 # sweep == run
 # --------------------------------------------------------------------------------------
 
@@ -721,6 +864,11 @@ SWEEP_GRIDS = {
     "adabelief": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "yogi": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "lion": {"lr": [0.01, 0.1, 0.3], "beta1": [0.0, 0.5, 0.9]},
+    "lamb": {"lr": [0.003, 0.1, 3.0], "beta1": [0.0, 0.5, 0.9]},
+    "lars": {"lr": [10.0, 100.0, 1000.0, 1e4], "momentum": [0.0, 0.5, 0.9]},
+    "novograd": {"lr": [0.003, 0.01, 0.1], "beta1": [0.0, 0.5, 0.9]},
+    "signum": {"lr": [0.01, 0.05, 0.2], "momentum": [0.0, 0.5, 0.9]},
+    "adopt": {"lr": [0.003, 0.1, 1.0], "beta1": [0.0, 0.5, 0.9]},
     "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
     "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
@@ -745,6 +893,8 @@ MUST_DIVERGE = {
     "asgd",
     "newton",
     "sam",
+    "lamb",  # steps η‖θ‖ long: at η = 3 each overshoot lengthens the next
+    "lars",  # steps ∝ ‖θ‖ too: at η = 1e4 ‖θ‖ grows ~ten-fold a step
 }
 # RAdam's un-rectified first steps keep it from 1e-3 within 100 steps on this grid;
 # Lion's sign steps (length lr per coordinate) circle the minimum at the lr's scale;
