@@ -79,43 +79,6 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def _normalized(g, v, eps, clipping, clip):
-    """g / max(√v, ε), clipped to [-clip, clip] if `clipping`."""
-    u = g / max(np.sqrt(v), eps)
-    if clipping:
-        return min(max(u, -clip), clip)
-    return u
-
-
-@jit_inline
-def _loop(S, H, m, xs, ys, GX, GY, LR, clip, nesterov, clipping, mixed):
-    for i in range(m):
-        beta1 = H[H_ROWS.beta1, i]
-        beta2 = H[H_ROWS.beta2, i]
-        eps = H[H_ROWS.eps, i]
-        if mixed:
-            nesterov = H[H_ROWS.nesterov, i] != 0.0
-            clipping = H[H_ROWS.use_clipping, i] != 0.0
-        gx = GX[i]
-        gy = GY[i]
-        vx = S[S_ROWS.exp_avg_sq_x, i]
-        vy = S[S_ROWS.exp_avg_sq_y, i]
-        ux = _normalized(gx, vx, eps, clipping, clip)
-        uy = _normalized(gy, vy, eps, clipping, clip)
-        S[S_ROWS.exp_avg_sq_x, i] = (1.0 - beta2) * (gx * gx) + beta2 * vx
-        S[S_ROWS.exp_avg_sq_y, i] = (1.0 - beta2) * (gy * gy) + beta2 * vy
-        mx = (1.0 - beta1) * ux + beta1 * S[S_ROWS.exp_avg_x, i]
-        my = (1.0 - beta1) * uy + beta1 * S[S_ROWS.exp_avg_y, i]
-        S[S_ROWS.exp_avg_x, i] = mx
-        S[S_ROWS.exp_avg_y, i] = my
-        if nesterov:
-            mx = (1.0 - beta1) * ux + beta1 * mx
-            my = (1.0 - beta1) * uy + beta1 * my
-        xs[i] -= LR[i] * mx
-        ys[i] -= LR[i] * my
-
-
-@jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     if k == 0:  # the first gradient only sets v₀ = g₀² (m₀ = 0: no move)
         for i in range(m):
@@ -123,21 +86,28 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
             S[S_ROWS.exp_avg_sq_y, i] = GY[i] * GY[i]
         return
     clip = k**0.25
-    # One loop per flag combination, so LLVM vectorizes it (adam.step).
-    nesterov = H[H_ROWS.nesterov, 0] != 0.0
-    clipping = H[H_ROWS.use_clipping, 0] != 0.0
-    mixed = False
-    for i in range(m):  # | not `or`: a branch-free, vectorized loop
-        mixed |= ((H[H_ROWS.nesterov, i] != 0.0) != nesterov) | (
-            (H[H_ROWS.use_clipping, i] != 0.0) != clipping
-        )
-    if mixed:
-        _loop(S, H, m, xs, ys, GX, GY, LR, clip, False, False, True)
-    elif nesterov and clipping:
-        _loop(S, H, m, xs, ys, GX, GY, LR, clip, True, True, False)
-    elif nesterov:
-        _loop(S, H, m, xs, ys, GX, GY, LR, clip, True, False, False)
-    elif clipping:
-        _loop(S, H, m, xs, ys, GX, GY, LR, clip, False, True, False)
-    else:
-        _loop(S, H, m, xs, ys, GX, GY, LR, clip, False, False, False)
+    # The flags select between values computed either way (no branch per flag), so
+    # one loop serves every run and LLVM vectorizes it.
+    for i in range(m):
+        beta1 = H[H_ROWS.beta1, i]
+        beta2 = H[H_ROWS.beta2, i]
+        eps = H[H_ROWS.eps, i]
+        # Without clipping the bound is ∞: min(max(u, -∞), ∞) is u.
+        bound = clip if H[H_ROWS.use_clipping, i] != 0.0 else np.inf
+        gx = GX[i]
+        gy = GY[i]
+        vx = S[S_ROWS.exp_avg_sq_x, i]
+        vy = S[S_ROWS.exp_avg_sq_y, i]
+        ux = min(max(gx / max(np.sqrt(vx), eps), -bound), bound)
+        uy = min(max(gy / max(np.sqrt(vy), eps), -bound), bound)
+        S[S_ROWS.exp_avg_sq_x, i] = (1.0 - beta2) * (gx * gx) + beta2 * vx
+        S[S_ROWS.exp_avg_sq_y, i] = (1.0 - beta2) * (gy * gy) + beta2 * vy
+        mx = (1.0 - beta1) * ux + beta1 * S[S_ROWS.exp_avg_x, i]
+        my = (1.0 - beta1) * uy + beta1 * S[S_ROWS.exp_avg_y, i]
+        S[S_ROWS.exp_avg_x, i] = mx
+        S[S_ROWS.exp_avg_y, i] = my
+        if H[H_ROWS.nesterov, i] != 0.0:
+            mx = (1.0 - beta1) * ux + beta1 * mx
+            my = (1.0 - beta1) * uy + beta1 * my
+        xs[i] -= LR[i] * mx
+        ys[i] -= LR[i] * my

@@ -81,13 +81,11 @@ def trust_ratio(px, py, ux, uy, trust_coefficient, eps):
 
 
 @jit_inline
-def _loop(S, H, m, xs, ys, GX, GY, LR, nesterov, mixed):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     for i in range(m):
         lr = LR[i]
         weight_decay = H[H_ROWS.weight_decay, i]
         momentum = H[H_ROWS.momentum, i]
-        if mixed:
-            nesterov = H[H_ROWS.nesterov, i] != 0.0
         ux = GX[i] + weight_decay * xs[i]
         uy = GY[i] + weight_decay * ys[i]
         ratio = trust_ratio(
@@ -105,24 +103,9 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, nesterov, mixed):
         vy = sy + momentum * S[S_ROWS.velocity_y, i]
         S[S_ROWS.velocity_x, i] = vx
         S[S_ROWS.velocity_y, i] = vy
-        if nesterov:
-            xs[i] += sx + momentum * vx
-            ys[i] += sy + momentum * vy
-        else:
-            xs[i] += vx
-            ys[i] += vy
-
-
-@jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    # One loop per flag value, so LLVM vectorizes it (adam.step).
-    nesterov = H[H_ROWS.nesterov, 0] != 0.0
-    mixed = False
-    for i in range(m):
-        mixed |= (H[H_ROWS.nesterov, i] != 0.0) != nesterov
-    if mixed:
-        _loop(S, H, m, xs, ys, GX, GY, LR, False, True)
-    elif nesterov:
-        _loop(S, H, m, xs, ys, GX, GY, LR, True, False)
-    else:
-        _loop(S, H, m, xs, ys, GX, GY, LR, False, False)
+        # A select, not a branch: one loop serves runs with and without Nesterov.
+        if H[H_ROWS.nesterov, i] != 0.0:
+            vx = sx + momentum * vx
+            vy = sy + momentum * vy
+        xs[i] += vx
+        ys[i] += vy

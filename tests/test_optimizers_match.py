@@ -47,6 +47,9 @@ SURFACES = {
         (2.0, 1.0),
     ),
     "himmelblau": (landscapes.get("himmelblau"), (0.0, 0.0)),
+    # Beside Himmelblau's local maximum (-0.27, -0.92), where ∇f is small: ADOPT's
+    # v₀ is small, and its clip binds as the gradient grows.
+    "himmelblau_top": (landscapes.get("himmelblau"), (-0.3, -0.9)),
     "beale": (landscapes.get("beale"), (1.0, 1.5)),
     "saddle": (landscapes.get("saddle"), (-1.8, 1e-3)),  # unbounded below
 }
@@ -363,7 +366,8 @@ CASES: dict[str, list[Case]] = {
             200,
             {"lr": 0.01, "betas": (0.8, 0.999), "eps": 1e-8, "nesterov": True},
         ),
-        C("quadratic", 100, {"lr": 0.02, "use_clipping": False}),
+        C("himmelblau_top", 200),
+        C("himmelblau_top", 200, {"lr": 0.02, "use_clipping": False}),
         C(
             "himmelblau",
             100,
@@ -842,6 +846,14 @@ def test_adopts_first_step_only_sets_v_and_its_second_steps_along_minus_sign_g()
     np.testing.assert_allclose(result.path[2], expected, rtol=1e-15)
 
 
+def test_adopts_clip_binds_beside_himmelblaus_maximum():
+    """So the cases from there (here and against optax) test the clip itself."""
+    surface, start = SURFACES["himmelblau_top"]
+    clipped = optimizers.run("adopt", surface, start=start, steps=200)
+    free = optimizers.run("adopt", surface, start=start, steps=200, use_clipping=False)
+    assert np.abs(clipped.path - free.path).max() > 0.1
+
+
 # --------------------------------------------------------------------------------------
 # sweep == run
 # --------------------------------------------------------------------------------------
@@ -957,6 +969,27 @@ def test_sweep_lr_beta1_grid_on_rosenbrock_equals_runs(name):
         name, surface, start, grid, {"steps": 150, "tolerance": 1e-6}
     )
     assert (swept.diverged_at > 0).any() and (swept.diverged_at < 0).any()
+
+
+FLAG_GRIDS = [
+    (
+        "adopt",
+        "himmelblau_top",
+        {"nesterov": [False, True], "use_clipping": [False, True]},
+    ),
+    ("lars", "quadratic", {"nesterov": [False, True], "lr": [10.0, 100.0]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "surface_name", "grid"), FLAG_GRIDS, ids=[c[0] for c in FLAG_GRIDS]
+)
+def test_sweep_over_flags_equals_runs(name, surface_name, grid):
+    """Runs of one chunk with different flags (read per run) each follow their own."""
+    surface, start = SURFACES[surface_name]
+    settings = {"steps": 100, "tolerance": 1e-3, "schedule": STEP_25}
+    swept = _assert_grid_equals_runs(name, surface, start, grid, settings)
+    assert len({tuple(point) for point in swept.final.reshape(-1, 2)}) == 4
 
 
 @pytest.mark.parametrize("name", optimizers.names())
