@@ -6,7 +6,8 @@ parameter, optax's transformation's ``update`` fed the gradient of the same surf
 (our ``surface.grad`` at each iterate, so both follow one gradient field), then
 ``optax.apply_updates``; 200+ steps; our path must equal optax's to rtol 1e-12 (max
 over steps). The cases set every hyperparameter, on two surfaces, and a schedule
-(optax's learning rate as a function of its step count).
+(optax's learning rate as a function of its step count). The coordinatewise ones
+also train an MLP (optimizers.train) as optax updates its flat parameter vector.
 
 optax (and jax) are test dependencies (pyproject's ``test`` extra): no skip.
 """
@@ -332,3 +333,58 @@ def test_matches_optax(name):
         )
         # The path moved: the comparison is not between two resting points.
         assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
+
+
+# Network training: the coordinatewise ones train an MLP's N parameters with the same
+# step (optimizers.train); optax updates the whole flat vector, fed our minibatch
+# gradients (test_mlp.py checks those against torch). Non-default hyperparameters,
+# minibatches and a schedule.
+STEP_10 = {"name": "step", "gamma": 0.5, "step_size": 10}
+TRAINING = {
+    "lion": {"lr": 0.01, "betas": (0.8, 0.95), "weight_decay": 0.1},
+    "adabelief": {"lr": 0.01, "nesterov": True},
+    "yogi": {"lr": 0.05, "initial_accumulator_value": 0.5},
+    "signum": {"lr": 0.01, "momentum": 0.5},
+    "adopt": {"lr": 0.01, "nesterov": True},
+}
+
+
+def test_training_covers_the_coordinatewise_ones():
+    assert set(TRAINING) == set(OPTAX) - WHOLE_PARAMETER
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_training_equals_optax_at_every_step(name):
+    from landscapes import MLP, datasets
+
+    model = MLP((16, 16), "tanh")
+    data = datasets.make("moons", n_points=64, noise=0.15, seed=3)
+    theta0 = model.init(11)
+    steps = 40
+    kwargs = TRAINING[name]
+    result = optimizers.train(
+        name,
+        model,
+        data,
+        theta0,
+        steps=steps,
+        batch_size=16,
+        seed=2,
+        schedule=STEP_10,
+        **kwargs,
+    )
+    assert result.diverged_at is None
+    _, arguments = _optax_arguments(name, kwargs)
+    table = jnp.asarray(result.lr, dtype=jnp.float64)
+    transformation = OPTAX[name](lambda count: table[count], **arguments)
+    params = jnp.asarray(theta0, dtype=jnp.float64)
+    state = transformation.init(params)
+    # Relative to max(|θᵢ|, 1), as on the surfaces: a weight crossing 0 keeps only
+    # the absolute round-off of its steps.
+    for k in range(steps):
+        np.testing.assert_allclose(result.params[k], params, rtol=RTOL, atol=RTOL)
+        gradient = model.grad(np.asarray(params), data, result.batches[k])
+        updates, state = transformation.update(jnp.asarray(gradient), state, params)
+        params = optax.apply_updates(params, updates)
+    np.testing.assert_allclose(result.params[steps], params, rtol=RTOL, atol=RTOL)
+    assert np.abs(result.params[steps] - theta0).max() > 0.05  # it trained
