@@ -21,10 +21,11 @@ gₜ = ∇f(θₜ₋₁), divides it by the root of the v before, then updates v
 ADOPT: modified Adam can converge with any β₂ with the optimal rate, NeurIPS. optax
 chains ``scale_by_adopt`` and ``scale_by_learning_rate``, as here. Where libraries
 disagree: ε bounds the root from below (a max, not Adam's sum); there is no bias
-correction; Nesterov is optax's addition; the clip is optax's default (and
-pytorch_optimizer's ``clip_lambda``), which pytorch_optimizer always applies; its
-weight decay optax has not. optax requires a learning rate (no default); ours is the
-0.003 of optax's own example.
+correction; Nesterov is optax's addition. pytorch_optimizer's ADOPT counts the step
+that only sets v as its step 1, so it clips the t-th update at (t + 1)^{1/4} (with its
+clip shifted by one step it follows this path), and has a weight decay optax has
+not. optax requires a learning rate (no default); ours is the 0.003 of optax's own
+example.
 """
 
 import numpy as np

@@ -22,8 +22,7 @@ libraries disagree: the paper's local rate is τ‖θ‖/(‖g‖ + λ‖θ‖);
 is τ‖θ‖/(‖g + λθ‖ + ε), and optax sets the ratio to 1 where either norm is zero (at
 θ = 0 the first step is the plain -ηu, not scaled by τ). Nesterov is optax's
 addition. optax requires a learning rate (no default) and its example's 0.003 barely
-moves with τ = 1e-3 (a step is about ητ‖θ‖ long); ours is 1.0, about 1% of ‖θ‖ per
-step once the momentum has built up.
+moves with τ = 1e-3 (a step from rest is ητ‖θ‖ long, with ε = 0); ours is 1.0.
 """
 
 import numpy as np

@@ -7,7 +7,8 @@ parameter, optax's transformation's ``update`` fed the gradient of the same surf
 ``optax.apply_updates``; 200+ steps; our path must equal optax's to rtol 1e-12 (max
 over steps). The cases set every hyperparameter, on two surfaces, and a schedule
 (optax's learning rate as a function of its step count). The coordinatewise ones
-also train an MLP (optimizers.train) as optax updates its flat parameter vector.
+also train an MLP (optimizers.train) as optax updates its flat parameter vector. ADOPT
+also follows pytorch_optimizer's, whose clip runs one step later (shifted back here).
 
 optax (and jax) are test dependencies (pyproject's ``test`` extra): no skip.
 """
@@ -388,3 +389,42 @@ def test_training_equals_optax_at_every_step(name):
         params = optax.apply_updates(params, updates)
     np.testing.assert_allclose(result.params[steps], params, rtol=RTOL, atol=RTOL)
     assert np.abs(result.params[steps] - theta0).max() > 0.05  # it trained
+
+
+# ADOPT against pytorch_optimizer's too: the same algorithm, except that its step count
+# starts at 1 on the step that only sets v, so it clips the t-th update at (t + 1)^¼
+# where optax (and ours) clips at t^¼. Shifted by one, its clip gives our path.
+def _pytorch_optimizer_adopt_path(surface, start, steps, lr, clip_lambda):
+    import torch
+    from pytorch_optimizer import ADOPT
+
+    p = torch.tensor(start, dtype=torch.float64)
+    opt = ADOPT([p], lr=lr, clip_lambda=clip_lambda, foreach=False)
+    path = [p.numpy().copy()]
+    for _ in range(steps):
+        x, y = (float(v) for v in p)
+        p.grad = torch.tensor(surface.grad(x, y), dtype=torch.float64)
+        opt.step()
+        path.append(p.numpy().copy())
+    return np.array(path)
+
+
+def test_adopt_is_pytorch_optimizers_with_its_clip_shifted_by_one_step():
+    (landscape, params), start = SURFACES["himmelblau_top"]  # the clip binds there
+    surface = landscapes.get(landscape, **params)
+    steps, lr = 200, 0.01
+    ours = optimizers.run("adopt", surface, start=start, steps=steps, lr=lr).path
+    shifted = _pytorch_optimizer_adopt_path(
+        surface, start, steps, lr, lambda step: (step - 1) ** 0.25
+    )
+    np.testing.assert_allclose(ours, shifted, rtol=RTOL, atol=RTOL)
+    unclipped = optimizers.run(
+        "adopt", surface, start=start, steps=steps, lr=lr, use_clipping=False
+    ).path
+    free = _pytorch_optimizer_adopt_path(surface, start, steps, lr, None)
+    np.testing.assert_allclose(unclipped, free, rtol=RTOL, atol=RTOL)
+    # Its own clip, (t + 1)^¼, is another path.
+    own = _pytorch_optimizer_adopt_path(
+        surface, start, steps, lr, lambda step: step**0.25
+    )
+    assert np.abs(ours - own).max() > 1e-3

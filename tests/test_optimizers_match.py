@@ -833,6 +833,11 @@ def test_signum_steps_lr_along_each_coordinate_and_is_signsgd_at_zero_momentum()
         theta = plain.path[k]
         expected = theta - 0.01 * np.sign(surface.grad(*theta))
         np.testing.assert_array_equal(plain.path[k + 1], expected)
+    # sign(0) = 0: on the axis-aligned quadratic from y = 0, ∂f/∂y stays 0 and so
+    # does y.
+    aligned = landscapes.get("quadratic", condition_number=10.0, angle=0.0)
+    level = optimizers.run("signum", aligned, start=(2.0, 0.0), steps=50)
+    assert (level.path[:, 1] == 0.0).all() and level.path[-1, 0] < 1.6
 
 
 def test_adopts_first_step_only_sets_v_and_its_second_steps_along_minus_sign_g():
