@@ -28,6 +28,8 @@ from optimizers import (
     adopt,
     asgd,
     cg,
+    coordinate_search,
+    entropy_sgd,
     gd,
     gd_armijo,
     gd_exact_line_search,
@@ -43,11 +45,13 @@ from optimizers import (
     rmsprop,
     rprop,
     sam,
+    sam_adam,
     sgd,
     signum,
+    simulated_annealing,
     yogi,
 )
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import FAMILIES, Hyperparameter, OptimizerSpec
 from optimizers.schedules import Schedule
 
 
@@ -105,6 +109,10 @@ REGISTRY: dict[str, Optimizer] = {
         _entry(cg, cg.SPEC_FR, cg.step_fletcher_reeves),
         _entry(cg, cg.SPEC_PR, cg.step_polak_ribiere),
         _entry(sam),
+        _entry(sam_adam),
+        _entry(entropy_sgd),
+        _entry(coordinate_search),
+        _entry(simulated_annealing),
     )
 }
 
@@ -112,6 +120,13 @@ REGISTRY: dict[str, Optimizer] = {
 def names() -> list[str]:
     """Every optimizer name, in display order."""
     return list(REGISTRY)
+
+
+def by_family(names: list[str] | None = None) -> list[str]:
+    """`names` (default: every optimizer) grouped by family, in the picker's order
+    (``optimizers._spec.FAMILIES``), registry order within a family."""
+    chosen = list(REGISTRY) if names is None else list(names)
+    return sorted(chosen, key=lambda name: FAMILIES.index(spec(name).family))
 
 
 def spec(name: str) -> OptimizerSpec:

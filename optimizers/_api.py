@@ -204,11 +204,16 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
     values = dict(spec.defaults)
     for key, value in given.items():
         if key in spec.tuples:
+            elements = spec.tuples[key]
             try:
-                first, second = value
-            except (TypeError, ValueError):
-                raise ValueError(f"{key}={value!r} must be a pair") from None
-            parts = dict(zip(spec.tuples[key], (first, second), strict=True))
+                given_parts = tuple(value)
+            except TypeError:
+                given_parts = ()
+            if len(given_parts) != len(elements):
+                raise ValueError(
+                    f"{key}={value!r} must be a tuple of {len(elements)} numbers"
+                )
+            parts = dict(zip(elements, given_parts, strict=True))
         else:
             parts = {key: value}
         for part, part_value in parts.items():
@@ -221,6 +226,22 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
     return checked
 
 
+def _clip(max_grad_norm) -> float:
+    """`max_grad_norm` as the kernel's clip: 0.0 for None (no clipping)."""
+    if max_grad_norm is None:
+        return 0.0
+    try:
+        clip = float(max_grad_norm)
+    except (TypeError, ValueError):
+        clip = math.nan
+    if not (math.isfinite(clip) and clip > 0.0):
+        raise ValueError(
+            f"Invalid max_grad_norm: {max_grad_norm!r}; allowed: None (no clipping) "
+            "or a finite number > 0"
+        )
+    return clip
+
+
 def _call_kernel(
     name,
     surface,
@@ -230,6 +251,7 @@ def _call_kernel(
     schedule,
     tolerance,
     noise,
+    clip,
     seed,
     batch_size,
     record,
@@ -265,6 +287,7 @@ def _call_kernel(
         float(tolerance),
         float(surface.min_value),
         float(noise),
+        float(clip or 0.0),
         seed,
         batch_size,
         record,
@@ -287,6 +310,7 @@ def run(
     tolerance: float = 1e-6,
     gradient_noise: float = 0.0,
     batch_size: int | None = None,
+    max_grad_norm: float | None = None,
     record_state: bool = False,
     average: str | None = None,
     average_start: int = 0,
@@ -310,6 +334,9 @@ def run(
             takes the mean gradient over k examples drawn without replacement, a
             fresh shuffle each epoch (optimizers.minibatch). None or k = N: full
             batch. The recorded loss is always the full training loss.
+        max_grad_norm: None (the default: no clipping) or c > 0: the gradient each
+            step gets is clipped to norm c, as torch.nn.utils.clip_grad_norm_
+            clips the parameter (x, y) (after any gradient noise).
         record_state: also return the optimizer's state after every step.
         average: None, "swa" (from step `average_start`) or "polynomial"
             (γ = `average_gamma`): adds `average_path`.
@@ -322,6 +349,7 @@ def run(
     schedule = resolve(schedule)
     tolerance = _nonnegative("tolerance", tolerance)
     noise = _nonnegative("gradient_noise", gradient_noise, MAX_NOISE)
+    clip = _clip(max_grad_norm)
     seed = _seed(seed)
     batch_size = _batch_size(surface, batch_size)
     if average not in (None, *averaging.NAMES):
@@ -352,6 +380,7 @@ def run(
         schedule,
         tolerance,
         noise,
+        clip,
         seed,
         batch_size,
         True,
@@ -421,6 +450,7 @@ def sweep(
     seed: int = 0,
     gradient_noise: float = 0.0,
     batch_size: int | None = None,
+    max_grad_norm: float | None = None,
     **hyperparameters,
 ) -> SweepResult:
     """Many runs in one parallel kernel call; each equals `run` with the same settings.
@@ -428,8 +458,9 @@ def sweep(
     Give either `starts` (array (n, 2): one run per start point, shared
     hyperparameters) or `grid` (a dict of one or two hyperparameter names to 1D arrays,
     all runs from `start`; ``beta1``/``beta2`` address the elements of ``betas``).
-    Results are shaped (n,) or (len(first), len(second)). ``batch_size`` and
-    ``seed`` as in `run`: every run takes the same minibatches.
+    Results are shaped (n,) or (len(first), len(second)). ``batch_size``,
+    ``seed`` and ``max_grad_norm`` as in `run`: every run takes the same
+    minibatches.
     """
     entry = optimizers.get(optimizer)
     surface = _landscape(landscape)
@@ -437,6 +468,7 @@ def sweep(
     schedule = resolve(schedule)
     tolerance = _nonnegative("tolerance", tolerance)
     noise = _nonnegative("gradient_noise", gradient_noise, MAX_NOISE)
+    clip = _clip(max_grad_norm)
     seed = _seed(seed)
     batch_size = _batch_size(surface, batch_size)
     values = resolve_hyperparameters(optimizer, hyperparameters)
@@ -490,6 +522,7 @@ def sweep(
         schedule,
         tolerance,
         noise,
+        clip,
         seed,
         batch_size,
         bool(keep_paths),

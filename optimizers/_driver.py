@@ -60,6 +60,7 @@ def _trajectories(
     tolerance,
     min_value,
     noise,
+    clip,
     seed,
     batch_size,
     record,
@@ -86,6 +87,8 @@ def _trajectories(
     surface_functions``): f and ∇f on a chunk of points and at one point, and the
     Hessian on a chunk; the step gets them too.
 
+    With `clip` > 0 the gradient the step gets (noise included) is clipped to norm
+    `clip` as torch.nn.utils.clip_grad_norm_ clips it; the recorded ‖∇f‖ is not.
     With batch_size > 0 each step's gradient (and whatever the step evaluates) is the
     mean over that step's minibatch (optimizers.minibatch); F stays the full loss.
     Writes final_x/final_y/final_loss (last good iterate), diverged_at and
@@ -192,6 +195,14 @@ def _trajectories(
                     zx, zy = standard_normal_pair(seed, lo + i, k)
                     GX[i] += noise * zx
                     GY[i] += noise * zy
+            if clip > 0.0:
+                # torch.nn.utils.clip_grad_norm_(max_norm=clip) on the parameter
+                # (x, y): scale by clip / (‖g‖ + 1e-6) when that is below 1.
+                for i in range(m):
+                    norm = np.sqrt(GX[i] * GX[i] + GY[i] * GY[i])
+                    coefficient = min(clip / (norm + 1e-6), 1.0)
+                    GX[i] *= coefficient
+                    GY[i] *= coefficient
             if not constant_lr:
                 factor = lr_factor[k]
                 offset = lr_offset[k]

@@ -30,7 +30,7 @@ def sidebar() -> None:
     surface = PAGE.selectbox("surface", "Surface", format_func=landscapes.title)
     if landscapes.text_parameters(surface):
         w.surface_inputs(PAGE.prefix, surface)
-    optimizer = st.selectbox("Optimizer", optimizers.names(), key=key("optimizer"))
+    optimizer = w.optimizer_menu("Optimizer", key("optimizer"))
     PAGE.slider("steps", "Steps")
     axes = cmp.axes(optimizer)
     if state[key("vary")] not in axes:

@@ -57,8 +57,8 @@ def run_inputs(i: int, count: int):
     with st.expander(
         f"Run {i + 1}: {state[key(f'run{i}.optimizer')]}", expanded=i == 0
     ):
-        name = st.selectbox(
-            "optimizer", optimizers.trainable(), key=key(f"run{i}.optimizer")
+        name = w.optimizer_menu(
+            "optimizer", key(f"run{i}.optimizer"), optimizers.trainable()
         )
         w.hyperparameter_inputs(key(f"run{i}."), name, only=nn.SHOWN_HYPERPARAMETERS)
         st.number_input(

@@ -57,9 +57,10 @@ def sidebar(hidden: set) -> None:
             st.header("Schedule")
             w.schedule_inputs(PAGE.prefix)
         if "noise" not in hidden:
-            st.header("Noise")
+            st.header("Gradient noise and clipping")
             PAGE.number_input("noise")
             PAGE.number_input("seed")
+            PAGE.number_input("clip", format="%g")
     w.limits_panel("playground")
 
 
@@ -171,7 +172,7 @@ def main() -> None:
     internals = state.get(key("internals"), False)
     results = cache.compute_runs(pg.query_key(values), record_state=internals)
     surface = page_state.surface_of(values)
-    labels = pg.labels(values["run"])
+    labels = pg.labels(values["run"], values["clip"])
     last = max(len(r.path) for r in results) - 1  # the last step any figure shows
     state[key("frame")] = min(state[key("frame")], last)
     main_column, side = st.columns([5, 2] if view.lecture else [3, 2])

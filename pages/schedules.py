@@ -26,7 +26,7 @@ def sidebar() -> None:
     PAGE.number_input("eta_min", "cosine η_min", format="%g")
     PAGE.number_input("warmup", "linear warm-up steps")
     st.header("Effect on a run")
-    PAGE.selectbox("optimizer", "Optimizer")
+    w.optimizer_menu("Optimizer", PAGE.key("optimizer"))
     surface = PAGE.selectbox("surface", "Surface", format_func=landscapes.title)
     if landscapes.text_parameters(surface):
         w.surface_inputs(PAGE.prefix, surface)

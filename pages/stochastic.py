@@ -6,7 +6,6 @@ what it computes and says is in ui/stochastic.py."""
 import streamlit as st
 
 import landscapes
-import optimizers
 from ui import cache, figures, listeners, tables
 from ui import stochastic as sto
 from ui import widgets as w
@@ -39,7 +38,7 @@ def sidebar(hidden: set) -> None:
         PAGE.number_input("noise", "label noise", on_change=reset_start)
         PAGE.number_input("data_seed", "data seed", on_change=reset_start)
     st.header("Runs")
-    PAGE.selectbox("optimizer", "Optimizer", options=optimizers.names())
+    w.optimizer_menu("Optimizer", PAGE.key("optimizer"))
     PAGE.number_input("lr", "lr η₀", format="%g")
     state[key("batch")] = min(state[key("batch")], state[key("n_points")])
     PAGE.slider("batch", "minibatch size k (middle panel)", high=state[key("n_points")])

@@ -49,9 +49,9 @@ def sidebar(values: dict, surface, hidden: set) -> None:
         w.surface_inputs(PAGE.prefix, values["surface"], on_change=typed)
     if "runs" not in hidden:
         st.header("Optimizer")
-        names = sw.plane_optimizers() if plane else optimizers.names()
+        names = sw.plane_optimizers() if plane else None
         new = partial(sw.new_optimizer, state)
-        chosen = st.selectbox("Optimizer", names, key=key("optimizer"), on_change=new)
+        chosen = w.optimizer_menu("Optimizer", key("optimizer"), names, on_change=new)
         w.hyperparameter_inputs(key(""), chosen, skip={values["x"], values["y"]})
     axes(values, surface)
     PAGE.slider("resolution")

@@ -11,8 +11,12 @@ its source and not from our kernels:
 
 The state is kept per coordinate in Python lists of floats and updated with scalar
 arithmetic and ``math.sqrt``: no NumPy vectorization, no shared helpers with the
-package. The objective is a ``landscapes.Landscape`` (its ``grad``, ``value`` and
-``hessian``; those are tested against finite differences in test_landscapes.py).
+package, but one: the methods that sample (simulated annealing, entropy-SGD) draw
+their random numbers from the package's generator (``optimizers._noise``, a pure
+function of seed, stream and step), since the same draws are what make their paths
+comparable; the update rules around the draws are transcribed here. The objective
+is a ``landscapes.Landscape`` (its ``grad``, ``value`` and ``hessian``; those are
+tested against finite differences in test_landscapes.py).
 
 Every oracle has the signature ``oracle(surface, start, steps, *, lrs=None, **hyper)``
 with the hyperparameters by their torch names (``betas``, ``etas``, ``step_sizes`` as
@@ -34,6 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import minimize_scalar
+
+from optimizers._noise import OPTIMIZER_STREAM, standard_normal_pair, uniform
 
 
 class Trajectory(NamedTuple):
@@ -148,24 +154,74 @@ def newton(surface, start, steps, *, lr=1.0, damping=0.0, lrs=None) -> Trajector
     return _result(path, rates)
 
 
-def sam(surface, start, steps, *, lr=1e-3, rho=0.05, lrs=None) -> Trajectory:
-    """Sharpness-aware minimization (Foret et al. 2021, Algorithm 1) with a plain step:
+def _sam_gradient(rho):
+    """Foret et al. (2021), Algorithm 1's gradient: ε = ρ g / (‖g‖ + 1e-12) with
+    g = ∇f(θ), then ∇f(θ + ε). The 1e-12 guard is that of the authors' PyTorch port
+    (github.com/davda54/sam)."""
 
-    ε = ρ g / (‖g‖ + 1e-12),  θ ← θ − η ∇f(θ + ε).
-    The 1e-12 guard is that of the authors' PyTorch port (github.com/davda54/sam).
-    """
-    rates = _learning_rates(lr, steps, lrs)
-    theta = [float(start[0]), float(start[1])]
-    path = [list(theta)]
-    for t in range(1, steps + 1):
+    def gradient(surface, theta):
         g = _grad(surface, theta)
         norm = math.sqrt(g[0] * g[0] + g[1] * g[1])
         eps = [rho * g[i] / (norm + 1e-12) for i in range(2)]
-        g_sam = _grad(surface, [theta[0] + eps[0], theta[1] + eps[1]])
+        return _grad(surface, [theta[0] + eps[0], theta[1] + eps[1]])
+
+    return gradient
+
+
+def sam(
+    surface, start, steps, *, lr=1e-3, rho=0.05, momentum=0.0, lrs=None
+) -> Trajectory:
+    """Sharpness-aware minimization (Foret et al. 2021, Algorithm 1) with an SGD
+    step, heavy-ball momentum as torch.optim.SGD / optax.sgd (b₁ = g₁, b ← μb + g):
+
+    θ ← θ − η b,  b the buffer of the SAM gradients ∇f(θ + ε).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    gradient = _sam_gradient(rho)
+    theta = [float(start[0]), float(start[1])]
+    buffer = None
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        g_sam = gradient(surface, theta)
+        if buffer is None:
+            buffer = list(g_sam)
+        else:
+            buffer = [momentum * buffer[i] + g_sam[i] for i in range(2)]
         for i in range(2):
-            theta[i] = theta[i] - rates[t - 1] * g_sam[i]
+            theta[i] = theta[i] - rates[t - 1] * buffer[i]
         path.append(list(theta))
     return _result(path, rates)
+
+
+def sam_adam(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-3,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    decoupled_weight_decay=False,
+    rho=0.05,
+    lrs=None,
+) -> Trajectory:
+    """SAM's gradient fed to torch.optim.Adam (optax.contrib.sam's outer adam)."""
+    beta1, beta2 = betas
+    return _adam(
+        surface,
+        start,
+        steps,
+        _learning_rates(lr, steps, lrs),
+        beta1,
+        beta2,
+        eps,
+        weight_decay,
+        amsgrad,
+        decoupled_weight_decay,
+        gradient=_sam_gradient(rho),
+    )
 
 
 def gd_armijo(
@@ -463,7 +519,17 @@ def adadelta(
 
 
 def _adam(
-    surface, start, steps, rates, beta1, beta2, eps, weight_decay, amsgrad, decoupled
+    surface,
+    start,
+    steps,
+    rates,
+    beta1,
+    beta2,
+    eps,
+    weight_decay,
+    amsgrad,
+    decoupled,
+    gradient=None,
 ) -> Trajectory:
     """torch.optim.Adam / torch.optim.AdamW:
 
@@ -472,6 +538,7 @@ def _adam(
     amsgrad: v_t^max ← max(v_{t-1}^max, v_t);  v̂_t ← v_t^max/(1−β₂ᵗ)
     else:    v̂_t ← v_t/(1−β₂ᵗ)
     θ_t ← θ_t − γ m̂_t/(√v̂_t + ε)
+    g_t is ∇f(θ_{t-1}), or `gradient(surface, θ_{t-1})` when given (SAM's).
     """
     theta = [float(start[0]), float(start[1])]
     m = [0.0, 0.0]
@@ -480,7 +547,7 @@ def _adam(
     path = [list(theta)]
     for t in range(1, steps + 1):
         gamma = rates[t - 1]
-        g = _grad(surface, theta)
+        g = (gradient or _grad)(surface, theta)
         for i in range(2):
             if decoupled:
                 theta[i] = theta[i] - gamma * weight_decay * theta[i]
@@ -925,6 +992,155 @@ def asgd(
 
 
 # --------------------------------------------------------------------------------------
+# Derivative-free and sampling methods
+# --------------------------------------------------------------------------------------
+
+
+def coordinate_search(
+    surface, start, steps, *, lr=0.5, shrink=0.5, step_tolerance=1e-6, lrs=None
+) -> Trajectory:
+    """Cyclic coordinate search with a fixed step, as Fermi and Metropolis ran it
+    (W. C. Davidon (1991), SIAM J. Optim. 1(1), retold in Kolda, Lewis & Torczon
+    (2003), SIAM Review 45(3):385-482, §1.1): vary one parameter at a time by steps of
+    the same magnitude; when no increase or decrease of any one parameter improves f,
+    halve the step; repeat until the steps are small enough.
+
+    One iteration per axis, x, y, x, ...: try θ + δ e_axis, then θ − δ e_axis; move to
+    the first with a lower f. When every axis has failed in a row (both, since the last
+    move), δ ← shrink δ. δ_t = η_t shrink^j (η_t the scheduled lr); the iteration that
+    finds δ_t < step_tolerance stops without moving, and the path ends there. The lr
+    recorded is δ_t.
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    f_theta = _value(surface, theta)
+    shrinks = 0
+    axis = 0
+    failed_axes = 0
+    path = [list(theta)]
+    used = []
+    for t in range(steps):
+        delta = rates[t] * shrink**shrinks
+        if delta < step_tolerance:
+            break
+        used.append(delta)
+        moved = False
+        for sign in (1.0, -1.0):
+            trial = list(theta)
+            trial[axis] = theta[axis] + sign * delta
+            f_trial = _value(surface, trial)
+            if f_trial < f_theta:
+                theta, f_theta = trial, f_trial
+                moved = True
+                break
+        if moved:
+            failed_axes = 0
+        else:
+            failed_axes += 1
+            if failed_axes == 2:
+                shrinks += 1
+                failed_axes = 0
+        axis = 1 - axis
+        path.append(list(theta))
+    return _result(path, used)
+
+
+def simulated_annealing(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.5,
+    initial_temperature=10.0,
+    cooling=0.99,
+    logarithmic=False,
+    rng_seed=0,
+    lrs=None,
+) -> Trajectory:
+    """Simulated annealing (Kirkpatrick, Gelatt & Vecchi 1983), as Kochenderfer &
+    Wheeler (2019), Algorithms for Optimization, ch. 8, write it, at iteration k = 1, 2,
+    ...: x′ = x + σ z with z ~ N(0, I); Δ = f(x′) − f(x); accept x ← x′ if Δ ≤ 0 or
+    u < exp(−Δ / t(k)), u ~ U(0, 1); the schedule t(k) = t₁ γ^(k−1) (exponential) or
+    t₁ ln 2 / ln(k + 1) (logarithmic). σ is the scheduled lr.
+
+    The draws are the package's generator's (optimizers._noise, the noise source, not
+    the update rule): z the normal pair and u the uniform of (rng_seed,
+    OPTIMIZER_STREAM, k − 1).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    x = [float(start[0]), float(start[1])]
+    y = _value(surface, x)
+    path = [list(x)]
+    for k in range(1, steps + 1):
+        if logarithmic:
+            t = initial_temperature * math.log(2.0) / math.log(k + 1)
+        else:
+            t = initial_temperature * cooling ** (k - 1)
+        z = standard_normal_pair(rng_seed, OPTIMIZER_STREAM, k - 1)
+        u = uniform(rng_seed, OPTIMIZER_STREAM, k - 1)
+        proposal = [
+            x[0] + rates[k - 1] * float(z[0]),
+            x[1] + rates[k - 1] * float(z[1]),
+        ]
+        y_proposal = _value(surface, proposal)
+        delta = y_proposal - y
+        if delta <= 0 or u < (math.exp(-delta / t) if t > 0 else 0.0):
+            x, y = proposal, y_proposal
+        path.append(list(x))
+    return _result(path, rates)
+
+
+def entropy_sgd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    inner_lr=1e-3,
+    gamma=1.0,
+    L=20,
+    noise=1e-4,
+    alpha=0.75,
+    rng_seed=0,
+    lrs=None,
+) -> Trajectory:
+    """Entropy-SGD (Chaudhari et al. 2017, ICLR, Algorithm 1), full batch:
+
+    x′, μ ← x
+    for ℓ = 1 .. L:
+        dx′ ← ∇f(x′) − γ (x − x′)
+        x′ ← x′ − η′ dx′ + √η′ ε N(0, I)
+        μ ← (1 − α) μ + α x′
+    x ← x − η γ (x − μ)
+
+    The N(0, I) of step t's ℓ-th Langevin iteration is the package's generator's normal
+    pair of (rng_seed, OPTIMIZER_STREAM + ℓ − 1, t − 1) (optimizers._noise: the noise
+    source, not the update rule).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    x = [float(start[0]), float(start[1])]
+    path = [list(x)]
+    for t in range(1, steps + 1):
+        x_prime = list(x)
+        mu = list(x)
+        for ell in range(1, int(L) + 1):
+            g = _grad(surface, x_prime)
+            z = standard_normal_pair(rng_seed, OPTIMIZER_STREAM + ell - 1, t - 1)
+            for i in range(2):
+                dx_prime = g[i] - gamma * (x[i] - x_prime[i])
+                x_prime[i] = (
+                    x_prime[i]
+                    - inner_lr * dx_prime
+                    + math.sqrt(inner_lr) * noise * float(z[i])
+                )
+                mu[i] = (1 - alpha) * mu[i] + alpha * x_prime[i]
+        for i in range(2):
+            x[i] = x[i] - rates[t - 1] * gamma * (x[i] - mu[i])
+        path.append(list(x))
+    return _result(path, rates)
+
+
+# --------------------------------------------------------------------------------------
 # LAMB, LARS, NovoGrad, Signum, ADOPT: from their papers, with optax's conventions
 # --------------------------------------------------------------------------------------
 
@@ -1151,6 +1367,10 @@ ORACLES = {
     "cg_fletcher_reeves": cg_fletcher_reeves,
     "cg_polak_ribiere": cg_polak_ribiere,
     "sam": sam,
+    "sam_adam": sam_adam,
+    "entropy_sgd": entropy_sgd,
+    "coordinate_search": coordinate_search,
+    "simulated_annealing": simulated_annealing,
 }
 # Oracles whose line search is scipy's Brent: agreement only to its tolerance.
 LINE_SEARCH = frozenset(

@@ -58,6 +58,7 @@ OTHER_NAMES = [
     "gd_exact_line_search",
     "gd_armijo",
     "sam",
+    "sam_adam",
 ]
 
 # torch.optim's documented defaults (torch 2.x), typed from its docs; tuple arguments
@@ -180,10 +181,10 @@ BOX = 1e8  # RunResult: diverged when |x| or |y| > 1e8 or f is non-finite
 
 
 def spec_value(spec, name):
-    """The spec's default for a torch argument, a pair for torch's tuple arguments."""
+    """The spec's default for a torch argument, a tuple for torch's tuple arguments
+    (betas: two or three)."""
     if name in spec.tuples:
-        first, second = spec.tuples[name]
-        return (spec.defaults[first], spec.defaults[second])
+        return tuple(spec.defaults[element] for element in spec.tuples[name])
     return spec.defaults[name]
 
 
@@ -531,6 +532,88 @@ def check_standard_normal(z):
     assert abs(np.corrcoef(z[:-1, 0], z[1:, 0])[0, 1]) < 5 / math.sqrt(n)
 
 
+# ------------------------------------------------- an optimizer's own draws (rng_seed)
+
+# The optimizers that sample, with settings under which their draws move the path.
+SAMPLERS = {
+    "simulated_annealing": {"lr": 0.3},
+    "entropy_sgd": {"inner_lr": 0.005, "noise": 0.5},
+}
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_an_optimizers_draws_follow_its_rng_seed_not_the_batch(name):
+    """_noise.py: keyed by (rng_seed, OPTIMIZER_STREAM, step), never the run's index:
+    a sweep's rows from one start take one path; a sweep over rng_seed is the runs
+    with those seeds, each its own."""
+    kwargs = dict(steps=60, **SAMPLERS[name])
+    start = (0.5, 0.5)
+    first = optimizers.run(name, "himmelblau", start=start, rng_seed=3, **kwargs)
+    again = optimizers.run(name, "himmelblau", start=start, rng_seed=3, **kwargs)
+    np.testing.assert_array_equal(first.path, again.path)
+    swept = optimizers.sweep(
+        name, "himmelblau", starts=[start] * 3, keep_paths=True, rng_seed=3, **kwargs
+    )
+    for row in swept.paths:
+        np.testing.assert_array_equal(row, first.path)
+    seeds = optimizers.sweep(
+        name,
+        "himmelblau",
+        start=start,
+        grid={"rng_seed": [3, 4, 5]},
+        keep_paths=True,
+        **kwargs,
+    )
+    np.testing.assert_array_equal(seeds.paths[0], first.path)
+    for i, seed in enumerate([4, 5], start=1):
+        alone = optimizers.run(name, "himmelblau", start=start, rng_seed=seed, **kwargs)
+        np.testing.assert_array_equal(seeds.paths[i], alone.path)
+        assert np.abs(alone.path[-1] - first.path[-1]).max() > 1e-3
+
+
+@pytest.mark.parametrize(
+    "name", ["coordinate_search", "simulated_annealing", "entropy_sgd"]
+)
+def test_methods_that_evaluate_f_themselves_ignore_gradient_noise(name):
+    """Coordinate search and annealing read f only; entropy-SGD takes its own
+    gradients along its chain, never the step's (noisy) one."""
+    kwargs = dict(start=(0.5, 0.5), steps=60)
+    plain = optimizers.run(name, "himmelblau", **kwargs)
+    noisy = optimizers.run(name, "himmelblau", gradient_noise=5.0, seed=8, **kwargs)
+    np.testing.assert_array_equal(plain.path, noisy.path)
+
+
+def test_annealings_proposals_are_standard_normal_steps():
+    """x′ = θ + σz: z = (x′ − θ)/σ, read off the recorded proposals."""
+    sigma = 0.7
+    result = optimizers.run(
+        "simulated_annealing",
+        "rosenbrock",
+        start=(-1.0, 1.0),
+        steps=20_000,
+        lr=sigma,
+        rng_seed=5,
+        record_state=True,
+    )
+    assert result.diverged_at is None
+    check_standard_normal((result.state["proposal"] - result.path[:-1]) / sigma)
+
+
+def test_the_acceptance_uniform_is_uniform_and_apart_from_the_proposal():
+    from optimizers._noise import OPTIMIZER_STREAM, standard_normal_pair, uniform
+
+    steps = range(20_000)
+    u = np.array([uniform(9, OPTIMIZER_STREAM, k) for k in steps])
+    z = np.array([standard_normal_pair(9, OPTIMIZER_STREAM, k) for k in steps])
+    assert np.all((u > 0) & (u <= 1))
+    assert kstest(u, "uniform").pvalue > 1e-3
+    bound = 5 / math.sqrt(len(u))
+    for column in z.T:
+        assert abs(np.corrcoef(u, column)[0, 1]) < bound
+        assert abs(np.corrcoef(u, np.abs(column))[0, 1]) < bound
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < bound
+
+
 # -------------------------------------------------------------------- record_state
 
 
@@ -847,7 +930,7 @@ BAD_ARGUMENTS = [
         {"betas": (0.9, -0.1)},
         r"beta2.*allowed range \[0, 1\)",
     ),
-    (run, ("adam", "rosenbrock"), {"betas": 0.9}, r"betas.*pair"),
+    (run, ("adam", "rosenbrock"), {"betas": 0.9}, r"betas.*tuple of 2 numbers"),
     (
         run,
         ("gd", "rosenbrock"),

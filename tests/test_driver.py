@@ -100,6 +100,7 @@ def _python_driver_args(surface, n, steps, batch_size):
         1e-6,
         float(surface.min_value),
         0.0,
+        0.0,
         0,
         batch_size,
         True,

@@ -201,3 +201,34 @@ def test_natural_height_gives_an_equal_units_plot_its_columns_width():
     assert (
         figures.natural_height(figures.series_figure([], [], "f", False), 500) is None
     )
+
+
+def test_an_optimizers_positions_move_beside_its_path_as_companions():
+    """ASGD's average (its spec's `positions`) is drawn as a dashed companion of
+    its run: frame 0 at the start, frame k at the average after step k, in the
+    run's colour, in the frames recipe like any path."""
+    surface = landscapes.get("quadratic")
+    asgd = optimizers.run("asgd", surface, steps=40, lr=0.05, t0=5, record_state=True)
+    adam = optimizers.run("adam", surface, steps=40, lr=0.05)
+    companions = figures.companion_paths([asgd, adam])
+    assert [(i, label) for i, label, _ in companions] == [(0, "1. ASGD: ax")]
+    figure = figures.trajectory_figure(
+        surface,
+        [asgd.path, adam.path],
+        ["asgd", "adam"],
+        [None, None],
+        tuple(asgd.path[0]),
+        companions=companions,
+        frames_in_browser=True,
+    )
+    dashed = [t for t in figure["data"] if t.get("line", {}).get("dash") == "dash"]
+    assert {t["line"]["color"] for t in dashed} == {figures.color(0)}
+    frames = figures.with_frames(figure)["frames"]
+    for k in (0, 1, 6, 40):
+        head = frames[k]["data"][5]  # runs' tails and heads, then the companion's
+        expected = asgd.path[0] if k == 0 else asgd.state["ax"][k - 1]
+        assert head["x"][0] == pytest.approx(expected[0], abs=1e-4)
+        assert head["y"][0] == pytest.approx(expected[1], abs=1e-4)
+    # The average lags the iterate once averaging starts (t0 = 5), so it is not
+    # the path drawn twice.
+    assert np.abs(asgd.state["ax"][20] - asgd.path[21]).max() > 1e-3

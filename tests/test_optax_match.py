@@ -336,6 +336,73 @@ def test_matches_optax(name):
         assert np.abs(expected[-1] - expected[0]).max() > 0.04, label
 
 
+def _optax_sam(outer, rho):
+    """optax.contrib.sam as its docs build drop-in SAM: the adversary a normalized
+    SGD step of length ρ, taken once per update (opaque mode, sync period 2)."""
+    adversary = optax.chain(optax.contrib.normalize(), optax.sgd(rho))
+    return optax.contrib.sam(outer, adversary, sync_period=2, opaque_mode=True)
+
+
+# (our name, surface, steps, our keywords, optax's outer optimizer)
+SAM_CASES = [
+    ("sam", "rosenbrock", 300, {"lr": 1e-3, "rho": 0.05}, optax.sgd(1e-3)),
+    (
+        "sam",
+        "quadratic",
+        200,
+        {"lr": 0.02, "rho": 0.2, "momentum": 0.9},
+        optax.sgd(0.02, momentum=0.9),
+    ),
+    (
+        "sam",
+        "himmelblau",
+        200,
+        {"lr": 0.005, "rho": 0.1, "momentum": 0.5},
+        optax.sgd(0.005, momentum=0.5),
+    ),
+    ("sam_adam", "rosenbrock", 300, {"lr": 0.02, "rho": 0.05}, optax.adam(0.02)),
+    # 140 steps: by step 154 ‖∇f‖ is 0.003, where the 1e-12 guard is 3e-10 of ε
+    # and Adam's normalized step carries that difference into the path.
+    (
+        "sam_adam",
+        "quadratic",
+        140,
+        {"lr": 0.05, "rho": 0.3, "betas": (0.8, 0.99), "eps": 1e-6},
+        optax.adam(0.05, b1=0.8, b2=0.99, eps=1e-6),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", SAM_CASES, ids=lambda case: f"{case[0]}-{case[1]}")
+def test_sam_and_its_momentum_and_adam_forms_match_optax_contrib_sam(case):
+    """Plain SAM, SAM with momentum and SAM with Adam equal optax.contrib.sam with
+    outer optimizers sgd, sgd(momentum) and adam. Our ε divides by ‖g‖ + 1e-12
+    (the authors' port), optax's by ‖g‖: ε differs by ~1e-12/‖g‖ relative, here
+    (‖∇f‖ stays above ~1e-3) ~1e-11 absolute in the path after 200 steps, so
+    compared at rtol 1e-9, atol 1e-10 (the torch tests' tolerance)."""
+    name, surface_name, steps, kwargs, outer = case
+    (landscape, params), start = SURFACES[surface_name]
+    surface = landscapes.get(landscape, **params)
+    ours = optimizers.run(name, surface, start=start, steps=steps, **kwargs)
+    transformation = _optax_sam(outer, kwargs["rho"])
+    params = jnp.asarray(start, dtype=jnp.float64)
+    state = transformation.init(params)
+
+    def grad_fn(point, _):
+        return jnp.asarray(surface.grad(*(float(v) for v in point)), dtype=jnp.float64)
+
+    path = [np.asarray(params)]
+    for _ in range(steps):
+        updates, state = transformation.update(
+            grad_fn(params, 0), state, params, grad_fn=grad_fn
+        )
+        params = optax.apply_updates(params, updates)
+        path.append(np.asarray(params))
+    assert ours.diverged_at is None
+    assert np.min(ours.grad_norm) > 1e-3
+    np.testing.assert_allclose(ours.path, np.array(path), rtol=1e-9, atol=1e-10)
+
+
 # Network training: the coordinatewise ones train an MLP's N parameters with the same
 # step (optimizers.train); optax updates the whole flat vector, fed our minibatch
 # gradients (test_mlp.py checks those against torch). Non-default hyperparameters,

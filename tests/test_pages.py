@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 import optimizers
 from optimizers import schedules
+from optimizers._spec import FAMILIES
 from ui import figures
 from ui import playground as pg
+from ui import widgets as w
 from ui.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,7 +290,13 @@ def test_registry_names_are_offered():
     assert at.selectbox(key="pg.surface").options == [
         landscapes.title(n) for n in landscapes.names()
     ]
-    assert at.selectbox(key="pg.run0.optimizer").options == optimizers.names()
+    # The picker is grouped: every optimizer, by family, each labelled with it.
+    menu = at.selectbox(key="pg.run0.optimizer")
+    assert menu.options == [w.optimizer_label(n) for n in optimizers.by_family()]
+    assert sorted(optimizers.by_family()) == sorted(optimizers.names())
+    families = [optimizers.spec(n).family for n in optimizers.by_family()]
+    assert families == sorted(families, key=FAMILIES.index)
+    assert "adaptive · Adam" in menu.options
     assert at.selectbox(key="pg.schedule").options == list(schedules.NAMES)
 
 
@@ -531,3 +539,34 @@ def test_lecturer_mode_holds_across_the_menu_until_a_link_turns_it_off():
     at.query_params.clear()
     at.switch_page("pages/stochastic.py").run()
     assert "lecture" not in at.query_params
+
+
+def test_the_playground_draws_an_optimizers_positions_beside_its_path():
+    """An ASGD run's average (its spec's positions) is in the Playground's figure,
+    dashed beside the path, without asking for the internals view."""
+    at = app(run="asgd;lr=0.05;t0=5", surface="quadratic", steps="30")
+    assert not at.exception
+    drawn = figure(at, "pg.figure")
+    names = [trace.get("name") for trace in drawn["data"]]
+    assert "1. ASGD: ax" in names
+    frame = drawn["frames"][30]["data"]
+    assert len(frame) == 5  # the run's tail and head, the average's, the counter
+
+
+def test_a_gradient_clip_from_the_link_clips_every_run_and_the_legend_says_so():
+    at = app(run="adam;lr=0.05", surface="rosenbrock", steps="80", clip="1")
+    assert not at.exception
+    assert at.number_input(key="pg.clip").value == 1.0
+    drawn = figure(at, "pg.figure")
+    names = [trace.get("name") for trace in drawn["data"]]
+    assert "1. adam(lr=0.05), ‖g‖ clipped to 1" in names
+    clipped = optimizers.run("adam", "rosenbrock", steps=80, lr=0.05, max_grad_norm=1)
+    path = next(t for t in drawn["data"] if t.get("name", "").startswith("1. adam"))
+    assert path["x"][-1] == pytest.approx(clipped.path[-1, 0], abs=1e-4)
+    assert "clip=1" in "&".join(f"{k}={v}" for k, v in at.query_params.items())
+    # Off is the default and stays out of the link; a bad value is clamped, said.
+    plain = app(run="adam;lr=0.05", steps="80")
+    assert "clip" not in plain.query_params
+    bad = app(run="adam;lr=0.05", steps="80", clip="-3")
+    assert not bad.exception
+    assert any("clip" in w.value for w in bad.warning)

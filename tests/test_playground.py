@@ -46,6 +46,7 @@ def test_round_trip_is_lossless(lr, beta1, x, y, steps, kappa, angle):
         "schedule": {"name": "step", "gamma": 0.5, "step_size": 7, "warmup": 3},
         "noise": 0.25,
         "seed": 11,
+        "clip": lr * 10,
     }
     again, notices = PAGE.parse(PAGE.query(values))
     assert notices == []

@@ -421,6 +421,39 @@ PARSERS = {
 }
 
 
+def test_lion_steps_on_a_lattice_and_keeps_circling_while_adam_crawls():
+    surface, (lion, adam) = runs("lion-sign-steps")
+    lr = lion.hyperparameters["lr"]
+    moves = np.abs(np.diff(lion.path, axis=0))
+    np.testing.assert_allclose(moves, lr, rtol=1e-9)  # each coordinate ±lr
+    assert 0 < np.argmax(lion.loss < 0.1) <= 300
+    assert adam.loss.min() >= 0.1  # not by step 400
+    adam_steps = np.hypot(*np.diff(adam.path, axis=0).T)
+    assert adam_steps[-1] < 0.1 * adam_steps[0]  # Adam's steps shrink ...
+    assert lion.loss[-100:].max() > 0.1  # ... Lion, at full length, does not settle
+
+
+def test_sam_in_each_form_ends_in_the_flat_minimum_the_others_in_the_sharp():
+    surface, results = runs("sam-flat-minimum")
+    sharp, flat = np.array([0.0, 0.0]), np.array([2.0, 0.0])
+    # The same depth, very different curvature (the lesson's 200 and under 6: the
+    # flat well's 2, plus the sharp one's tail across, 200·e⁻⁴).
+    assert surface.value(*sharp) == pytest.approx(surface.value(*flat), abs=1e-12)
+    assert np.linalg.eigvalsh(surface.hessian(*sharp)).max() == pytest.approx(
+        200, rel=0.01
+    )
+    assert 2 < np.linalg.eigvalsh(surface.hessian(*flat)).max() < 6
+    plain = [r.optimizer for r in results[:3]]
+    assert plain == ["sgd", "sgd", "adam"]
+    assert results[1].hyperparameters["momentum"] == 0.9
+    for result in results[:3]:
+        assert np.linalg.norm(result.final - sharp) < 0.1, result.optimizer
+    assert [r.optimizer for r in results[3:]] == ["sam", "sam", "sam_adam"]
+    for base, sam in zip(results[:3], results[3:], strict=True):
+        assert sam.hyperparameters["lr"] == base.hyperparameters["lr"]
+        assert np.linalg.norm(sam.final - flat) < 0.1, sam.optimizer
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_preset_links_parse_cleanly(preset):
     _, notices = PARSERS[preset.page](preset.query)

@@ -293,10 +293,13 @@ def _float64_scalar_state():
     torch.set_default_dtype(previous)
 
 
-def torch_path(name, surface_name, steps, kwargs, lrs=None, states=None) -> np.ndarray:
+def torch_path(
+    name, surface_name, steps, kwargs, lrs=None, states=None, max_grad_norm=None
+) -> np.ndarray:
     """torch.optim's iterates: (steps + 1, 2), the start first. With a dict `states`,
     also torch's state after each step: states[key] (steps, 2) for each tensor of
-    the parameter's size."""
+    the parameter's size. With `max_grad_norm`, each gradient is clipped by
+    torch.nn.utils.clip_grad_norm_ before the step."""
     _, loss_fn, start = SURFACES[surface_name]
     cls = getattr(torch.optim, optimizers.spec(name).torch_class)
     theta = torch.tensor(start, dtype=torch.float64, requires_grad=True)
@@ -309,6 +312,8 @@ def torch_path(name, surface_name, steps, kwargs, lrs=None, states=None) -> np.n
         opt.zero_grad()
         loss = loss_fn(theta)
         loss.backward()
+        if max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_([theta], max_grad_norm)
         opt.step()
         path.append(theta.detach().clone().numpy())
         if states is not None:
@@ -439,3 +444,44 @@ def test_asgd_average_is_the_mean_of_the_iterates_after_t0():
             average[t - 1], result.path[22 : t + 1].mean(axis=0), rtol=1e-12
         )
     assert np.abs(average[-1] - result.path[-1]).max() > 0.05
+
+
+@pytest.mark.parametrize(
+    "name, surface_name, steps, kwargs",
+    [
+        ("sgd", "rosenbrock", 150, {"lr": 1e-3, "momentum": 0.9}),
+        # Adam's steps in Rosenbrock's valley amplify a last-bit difference in
+        # the norm (torch's vector_norm vs our square root) ~10x per 10 steps
+        # after step 60 (2.5e-7 by step 150): compared over the first 60, where
+        # every gradient is clipped (‖∇f‖ 2-80).
+        ("adam", "rosenbrock", 60, {"lr": 0.05}),
+        ("sgd", "quadratic", 150, {"lr": 0.15}),
+    ],
+)
+def test_max_grad_norm_clips_as_torchs_clip_grad_norm(
+    name, surface_name, steps, kwargs
+):
+    """`max_grad_norm` is torch.nn.utils.clip_grad_norm_ before each step: the
+    same path to round-off, and a different path from the unclipped one."""
+    (landscape, params), _, start = SURFACES[surface_name]
+    surface = landscapes.get(landscape, **params)
+    ours = optimizers.run(
+        name, surface, start=start, steps=steps, max_grad_norm=1.0, **kwargs
+    )
+    theirs = torch_path(name, surface_name, steps, kwargs, max_grad_norm=1.0)
+    assert ours.diverged_at is None
+    np.testing.assert_allclose(ours.path, theirs, rtol=0, atol=TOLERANCE)
+    unclipped = optimizers.run(name, surface, start=start, steps=steps, **kwargs)
+    length = min(len(unclipped.path), len(ours.path))
+    assert np.abs(unclipped.path[:length] - ours.path[:length]).max() > 1e-3
+    # A sweep clips each run alike.
+    grid = optimizers.sweep(
+        name,
+        surface,
+        start=start,
+        steps=steps,
+        max_grad_norm=1.0,
+        grid={"lr": [kwargs["lr"]]},
+        **{k: v for k, v in kwargs.items() if k != "lr"},
+    )
+    np.testing.assert_allclose(grid.final[0], ours.path[-1], rtol=0, atol=1e-12)

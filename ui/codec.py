@@ -206,8 +206,9 @@ def parse_run(text: str, notices: list[str]) -> RunConfig | None:
         key = key.strip()
         if key in spec.tuples:
             parts = value.split(",")
-            if len(parts) != 2:
-                notices.append(f"{name}: '{key}' needs two values; using defaults.")
+            count = len(spec.tuples[key])
+            if len(parts) != count:
+                notices.append(f"{name}: '{key}' needs {count} values; using defaults.")
                 continue
             for part_name, part in zip(spec.tuples[key], parts, strict=True):
                 set_hyperparameter(
@@ -272,12 +273,14 @@ def format_run(run: RunConfig) -> str:
     spec = optimizers.spec(run.optimizer)
     items = [run.optimizer]
     done = set()
-    for tuple_name, (first, second) in spec.tuples.items():
-        if first in run.hyperparameters or second in run.hyperparameters:
-            a = run.hyperparameters.get(first, spec.hyperparameter(first).default)
-            b = run.hyperparameters.get(second, spec.hyperparameter(second).default)
-            items.append(f"{tuple_name}={short(a)},{short(b)}")
-            done.update((first, second))
+    for tuple_name, elements in spec.tuples.items():
+        if any(element in run.hyperparameters for element in elements):
+            values = [
+                run.hyperparameters.get(e, spec.hyperparameter(e).default)
+                for e in elements
+            ]
+            items.append(f"{tuple_name}={','.join(short(v) for v in values)}")
+            done.update(elements)
     for key, value in run.hyperparameters.items():
         if key in done:
             continue

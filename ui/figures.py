@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from PIL import Image
 from plotly.colors import sample_colorscale
 
+import optimizers
 from landscapes.base import Landscape
 from ui import limits
 
@@ -235,6 +236,7 @@ def trajectory_figure(
     extra_legend: tuple[str, ...] = (),
     undefined_at: list[int | None] | None = None,
     frames_in_browser: bool = False,
+    companions: list[tuple[int, str, np.ndarray]] | None = None,
 ) -> dict:
     """An animated contour view: every path, with Play/Pause and a step scrubber that
     run in the browser. `paths[i]` is (len_i, 2); a run that diverged ends early,
@@ -246,6 +248,9 @@ def trajectory_figure(
     follow Play and the scrubber. `notes[i][k]`, when given, is a line shown under the
     step counter in frame k (see `effective_lr_notes`); none once run i has ended.
     `extra_legend` names the traces a caller will add, so the legend's rows fit.
+    `companions` are (run i, label, points) that move with run i, drawn dashed in
+    its colour with their own tail and head (an optimizer's `positions`: ASGD's
+    average, Schedule-Free's x and z, a simplex's vertices; see `companion_paths`).
 
     With `frames_in_browser` (and no arrows or notes) the figure carries no frames
     but a recipe in ``layout.meta`` (FRAMES_RECIPE): the page's figure listener
@@ -253,22 +258,29 @@ def trajectory_figure(
     `with_frames` does here. Frames are ~90% of a 1,000-step figure's JSON (0.94 MB
     with them, 0.10 MB without); building and sending them was the largest part of
     a Playground rerun's server CPU."""
-    n_frames = max(len(p) for p in paths)
+    companions = companions or []
+    # Each moving thing: (run whose colour it takes, label, points, is a companion).
+    movers = [
+        (i, label, path, False)
+        for i, (path, label) in enumerate(zip(paths, labels, strict=True))
+    ]
+    movers += [(i, label, points, True) for i, label, points in companions]
+    n_frames = max(len(points) for _, _, points, _ in movers)
     decimals = _display_decimals(surface.bounds)
     data = [_click_grid(surface.bounds, decimals)]
     # Coordinates rounded for display, as two flat lists per run: the whole path's
     # trace and every frame's tail are slices of them.
-    shown = [_rounded(path, decimals).T.tolist() for path in paths]
+    shown = [_rounded(points, decimals).T.tolist() for _, _, points, _ in movers]
     path_traces = []
-    for i, ((xs, ys), label) in enumerate(zip(shown, labels, strict=True)):
+    for (i, label, _, companion), (xs, ys) in zip(movers, shown, strict=True):
         path_traces.append(len(data))
-        data.append(_path_trace(i, xs, ys, label))
+        data.append(_path_trace(i, xs, ys, label, companion))
     if len(surface.minima):
         data.append(_minima_trace(surface, 16, name=minima_label(surface)))
     data.append(_start_trace(start, 12, name="start"))
     animated = []
-    for i, path in enumerate(paths):
-        for trace in _head_traces(i, path[0], labels[i]):
+    for i, label, points, companion in movers:
+        for trace in _head_traces(i, points[0], label, companion):
             animated.append(len(data))
             data.append(trace)
     arrow_traces = []  # (trace index, path, vectors)
@@ -305,7 +317,13 @@ def trajectory_figure(
         surface.bounds, paths, labels, diverged_at, undefined_at or [None] * len(paths)
     )
     stops = slider_stops(n_frames, initial_frame)
-    legend_names = [*labels, *extra_legend, minima_label(surface), "start"]
+    legend_names = [
+        *labels,
+        *(label for _, label, _ in companions),
+        *extra_legend,
+        minima_label(surface),
+        "start",
+    ]
     layout = _trajectory_layout(surface, legend_names, height, image)
     plot_height = layout.pop("plot_height")
     layout["annotations"] = annotations
@@ -335,8 +353,11 @@ def _click_grid(bounds, decimals: int) -> dict:
     }
 
 
-def _path_trace(i: int, xs: list, ys: list, label: str) -> dict:
-    """Run i's whole path, faint: the animated tail and head run along it."""
+def _path_trace(
+    i: int, xs: list, ys: list, label: str, companion: bool = False
+) -> dict:
+    """Run i's whole path, faint: the animated tail and head run along it (a
+    companion's dashed, in run i's colour)."""
     return {
         "type": "scatter",
         "x": xs,
@@ -344,14 +365,21 @@ def _path_trace(i: int, xs: list, ys: list, label: str) -> dict:
         "mode": "lines",
         "name": label,
         "legendgroup": str(i),
-        "line": {"color": color(i), "width": 2},
+        "line": {
+            "color": color(i),
+            "width": 2,
+            "dash": "dash" if companion else "solid",
+        },
         "opacity": PATH_OPACITY,
         "hoverinfo": "skip",
     }
 
 
-def _head_traces(i: int, first: np.ndarray, label: str) -> tuple[dict, dict]:
-    """Run i's animated tail (a thick line) and head (a marker), at its start."""
+def _head_traces(
+    i: int, first: np.ndarray, label: str, companion: bool = False
+) -> tuple[dict, dict]:
+    """Run i's animated tail (a thick line) and head (a marker), at its start; a
+    companion's tail is dashed and its head an open diamond."""
     common = {"showlegend": False, "legendgroup": str(i), "x": [first[0]]}
     tail = {
         **common,
@@ -359,21 +387,40 @@ def _head_traces(i: int, first: np.ndarray, label: str) -> tuple[dict, dict]:
         "y": [first[1]],
         "mode": "lines",
         "hoverinfo": "skip",
-        "line": {"color": color(i), "width": 4},
+        "line": {
+            "color": color(i),
+            "width": 2 if companion else 4,
+            "dash": "dash" if companion else "solid",
+        },
     }
+    marker = {"size": 13, "color": color(i), "line": {"color": "white", "width": 2}}
+    if companion:
+        marker = {"size": 11, "color": color(i), "symbol": "diamond-open-dot"}
     head = {
         **common,
         "type": "scatter",
         "y": [first[1]],
         "mode": "markers",
         "name": label,
-        "marker": {
-            "size": 13,
-            "color": color(i),
-            "line": {"color": "white", "width": 2},
-        },
+        "marker": marker,
     }
     return tail, head
+
+
+def companion_paths(results) -> list[tuple[int, str, np.ndarray]]:
+    """The points that move with each run (its optimizer's spec `positions`, read
+    from the run's recorded state) as `trajectory_figure`'s companions: frame 0 is
+    the run's start, frame k the quantity after step k. Runs recorded without
+    state give none."""
+    companions = []
+    for i, result in enumerate(results):
+        spec = optimizers.spec(result.optimizer)
+        for quantity in spec.positions:
+            if quantity not in result.state:
+                continue
+            points = np.vstack([result.path[:1], result.state[quantity]])
+            companions.append((i, f"{i + 1}. {spec.title}: {quantity}", points))
+    return companions
 
 
 def _arrow_trace(i: int, kind: int, label: str) -> dict:

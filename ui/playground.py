@@ -1,12 +1,13 @@
 """The Playground: several optimizers on one surface, animated in the browser.
 
 Its state is `PAGE` (the fields below: the surface and its parameters, the start,
-steps, the runs, the lr schedule, gradient noise and its seed). Link format (repeat
+steps, the runs, the lr schedule, gradient noise and its seed, the gradient clip).
+Link format (repeat
 ``run`` for several runs)::
 
     ?surface=quadratic&condition_number=10&angle=0.3&start=-2.5,2&steps=300
     &run=sgd;lr=0.05;momentum=0.9&run=adam;lr=0.1;betas=0.9,0.999
-    &schedule=step;gamma=0.5;step_size=100&noise=0.5&seed=0
+    &schedule=step;gamma=0.5;step_size=100&noise=0.5&seed=0&clip=1
 
 What it computes (`run_all`), its figures, tables and text are pure functions here,
 tested without Streamlit; pages/playground.py is layout. No `settle` step: the fields
@@ -33,6 +34,13 @@ NOISE_HELP = (
     "Gaussian noise added to each gradient component, seeded: a model of minibatch "
     "noise on a formula, not SGD. True minibatches of real examples: the Stochastic "
     "page, or an empirical-risk surface with a batch size."
+)
+
+
+CLIP_HELP = (
+    "Off by default. c > 0 clips each gradient to norm c before the optimizer sees "
+    "it, as torch.nn.utils.clip_grad_norm_(max_norm=c) does: the paths then show "
+    "clipped dynamics, and the legend says so."
 )
 
 
@@ -85,6 +93,16 @@ FIELDS = (
         written=_noisy,
     ),
     Field("seed", "int", 0, 0, 2**31 - 1, label="seed", written=_noisy),
+    Field(
+        "clip",
+        "float",
+        0.0,
+        0.0,
+        1e6,
+        label="clip gradient norm to (0: off)",
+        help=CLIP_HELP,
+        written=lambda values: values["clip"] != 0,
+    ),
 )
 PAGE = PageState("pg.", FIELDS)
 
@@ -164,7 +182,10 @@ def run_all(values: Mapping, record_state: bool = False) -> list:
             schedule=values["schedule"] or None,
             seed=values["seed"],
             gradient_noise=values["noise"],
-            record_state=record_state,
+            max_grad_norm=values["clip"] or None,
+            # A run whose optimizer keeps points of the plane (an average, a
+            # simplex) records its state: the figure draws them beside the path.
+            record_state=record_state or bool(optimizers.spec(run.optimizer).positions),
             **run.hyperparameters,
         )
         for run in values["run"]
@@ -182,8 +203,10 @@ def cannot_run(runs: list[RunConfig]) -> str | None:
     return None
 
 
-def labels(runs: list[RunConfig]) -> list[str]:
-    return [f"{i + 1}. {run.label()}" for i, run in enumerate(runs)]
+def labels(runs: list[RunConfig], clip: float = 0.0) -> list[str]:
+    """The runs' legend entries; with a gradient clip each says it."""
+    clipped = f", ‖g‖ clipped to {clip:g}" if clip else ""
+    return [f"{i + 1}. {run.label()}{clipped}" for i, run in enumerate(runs)]
 
 
 # --- the animation's step -----------------------------------------------------
@@ -227,6 +250,7 @@ def trajectory(
         height=height,
         initial_frame=frame,
         frames_in_browser=True,
+        companions=figures.companion_paths(results),
         arrows=[figures.internals_arrows(surface, r) for r in results]
         if internals
         else None,

@@ -407,5 +407,51 @@ PRESETS: tuple[Preset, ...] = (
         },
     ),
 )
+PRESETS += (
+    Preset(
+        "lion-sign-steps",
+        "Lion moves on a lattice: sign steps in a tilted ravine",
+        "Lion steps each coordinate by exactly lr = 0.02 (the sign of an "
+        "interpolated momentum), so every step has length 0.028 and points along "
+        "a diagonal, whatever the ravine's tilt. It reaches the minimum's "
+        "neighbourhood first (f < 0.1 by step 300; Adam, whose steps shrink, not by "
+        "step 400), but at a constant lr it never settles: it keeps circling the "
+        "minimum at full step length.",
+        "playground",
+        {
+            "surface": "quadratic",
+            "condition_number": "50",
+            "angle": "0.5",
+            "start": "-2.5,1.5",
+            "steps": "400",
+            "run": ["lion;lr=0.02;weight_decay=0", "adam;lr=0.02"],
+        },
+    ),
+    Preset(
+        "sam-flat-minimum",
+        "SAM leaves the sharp minimum for the flat one",
+        "Two minima of the same depth: a sharp one at the origin (curvature 200 "
+        "across) and a flat one at (2, 0) (curvature under 6). From (−0.4, −0.4), SGD, "
+        "SGD with momentum and Adam settle in the sharp one. SAM steps with the "
+        "gradient at the worst point within ρ of each iterate, high on the sharp "
+        "well's wall, and in all three forms (plain, momentum, Adam; same learning "
+        "rates) it leaves for the flat minimum. The optax SAM notebook's setting.",
+        "playground",
+        {
+            "surface": "custom",
+            "f": "-exp(-(x-2)^2 - y^2) - exp(-(x^2 + 100*y^2))",
+            "start": "-0.4,-0.4",
+            "steps": "4000",
+            "run": [
+                "sgd;lr=0.009",
+                "sgd;lr=0.005;momentum=0.9",
+                "adam;lr=0.02",
+                "sam;lr=0.009;rho=0.1",
+                "sam;lr=0.005;rho=0.1;momentum=0.9",
+                "sam_adam;lr=0.02;rho=0.2",
+            ],
+        },
+    ),
+)
 
 BY_KEY = {preset.key: preset for preset in PRESETS}

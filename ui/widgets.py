@@ -133,6 +133,32 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
         )
 
 
+PICKER_HELP = (
+    "Grouped by family (SGD family, adaptive, sign-based, ...); type to search by "
+    "name or family, e.g. 'sign', 'quasi-Newton' or 'adam'."
+)
+
+
+def optimizer_label(name: str) -> str:
+    """An optimizer's menu entry: its family, then its title ("adaptive · Adam"), so
+    the menu reads in groups and typing a family's name finds its members."""
+    spec = optimizers.spec(name)
+    return f"{spec.family} · {spec.title}"
+
+
+def optimizer_menu(label: str, key: str, options=None, where=None, **kw) -> str:
+    """The grouped, searchable optimizer picker (`options`: default every optimizer)
+    under session key `key`; its value is the registry name."""
+    return (where or st).selectbox(
+        label,
+        optimizers.by_family(options),
+        key=key,
+        format_func=optimizer_label,
+        help=kw.pop("help", PICKER_HELP),
+        **kw,
+    )
+
+
 def runs_inputs(page, name: str, add, options=None) -> None:
     """The widgets of `page`'s runs field `name` (ui.state's kind "runs": the count
     under "<prefix>run_count", run i under "<prefix>run<i>."): an expander per run
@@ -150,9 +176,7 @@ def runs_inputs(page, name: str, add, options=None) -> None:
     for i in range(count):
         at = key(f"run{i}.")
         with st.expander(f"Run {i + 1}: {state[at + 'optimizer']}", expanded=i == 0):
-            optimizer = st.selectbox(
-                "optimizer", options or optimizers.names(), key=at + "optimizer"
-            )
+            optimizer = optimizer_menu("optimizer", at + "optimizer", options)
             hyperparameter_inputs(at, optimizer)
             if count > 1:
                 remove = (lambda runs, i=i: runs.pop(i),)
