@@ -206,7 +206,8 @@ def train(
     set) from `theta0` (default ``model.init(seed)``) for `steps` updates.
 
     Args:
-        optimizer: one of ``trainable()``: gd, sgd, momentum and the torch.optim set.
+        optimizer: one of ``trainable()``: gd, sgd, momentum, the torch.optim set
+            and the coordinatewise optax ones.
         batch_size: minibatch size k in [1, N]; None or N: full batch.
         seed: seeds the minibatch shuffles (and the default θ₀).
         schedule: as in ``optimizers.run``.
@@ -216,8 +217,8 @@ def train(
     if not entry.coordinatewise:
         raise ValueError(
             f"{optimizer} has no N-dimensional form here: its step needs the whole "
-            "parameter vector at once (a line search, a Hessian or a normalized "
-            f"gradient). Trainable: {', '.join(trainable())}"
+            "parameter vector at once (a line search, a Hessian, a normalized "
+            f"gradient or a trust ratio). Trainable: {', '.join(trainable())}"
         )
     if not isinstance(model, MLP):
         raise ValueError(f"model={model!r}: give a landscapes.MLP")

@@ -6,7 +6,8 @@ its source and not from our kernels:
 * the torch.optim ones (sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam,
   rprop) from the algorithm pseudo-code in torch.optim's documentation (torch 2.x, the
   ``.. math::`` block of each class docstring), line by line, with t = 1, 2, ...;
-* the others from the reference cited next to them;
+* the others from the reference cited next to them (the optax ones from the paper,
+  with optax's conventions where its documented chain differs, named there);
 * scipy.optimize's BFGS, Nelder–Mead and Powell, whose reference implementation is
   scipy's (1.17): the Nelder–Mead and Powell oracles run ``scipy.optimize.minimize``
   itself, BFGS's is scipy's loop copied line by line (in NumPy, as scipy writes it)
@@ -1474,11 +1475,209 @@ def powell(
     return _result(path, _learning_rates(lr, steps, lrs)[: len(path) - 1])
 
 
+# --------------------------------------------------------------------------------------
+# LAMB, LARS, NovoGrad, Signum, ADOPT: from their papers, with optax's conventions
+# --------------------------------------------------------------------------------------
+
+
+def _norm(v) -> float:
+    return math.sqrt(v[0] * v[0] + v[1] * v[1])
+
+
+def lamb(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.003,
+    betas=(0.9, 0.999),
+    eps=1e-6,
+    eps_root=0.0,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """LAMB (You et al. 2020, Algorithm 2), with optax.lamb's ε_root and φ(z) = z;
+    the point (x, y) is the one layer:
+
+    m_t ← β₁m_{t-1} + (1−β₁)g_t;  v_t ← β₂v_{t-1} + (1−β₂)g_t²
+    r_t ← (m_t/(1−β₁ᵗ)) / (√(v_t/(1−β₂ᵗ) + ε_root) + ε)
+    x_t ← x_{t-1} − η_t φ(‖x_{t-1}‖)/‖r_t + λx_{t-1}‖ (r_t + λx_{t-1})
+    (optax: the ratio is 1 where either norm is 0)
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    x = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    path = [list(x)]
+    for t in range(1, steps + 1):
+        g = _grad(surface, x)
+        update = [0.0, 0.0]
+        for i in range(2):
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            m_hat = m[i] / (1 - beta1**t)
+            v_hat = v[i] / (1 - beta2**t)
+            r = m_hat / (math.sqrt(v_hat + eps_root) + eps)
+            update[i] = r + weight_decay * x[i]
+        x_norm, update_norm = _norm(x), _norm(update)
+        ratio = 1.0 if x_norm == 0 or update_norm == 0 else x_norm / update_norm
+        for i in range(2):
+            x[i] = x[i] - rates[t - 1] * ratio * update[i]
+        path.append(list(x))
+    return _result(path, rates)
+
+
+def lars(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    weight_decay=0.0,
+    trust_coefficient=1e-3,
+    eps=0.0,
+    momentum=0.9,
+    nesterov=False,
+    lrs=None,
+) -> Trajectory:
+    """LARS (You, Gitman & Ginsburg 2017, Algorithm 1) with optax.lars's local rate
+    (the paper's is η‖w‖/(‖g‖ + β‖w‖)) and Nesterov option; the point is one layer:
+
+    u ← g_t + βw;  λ ← η‖w‖/(‖u‖ + ε)  (1 where ‖w‖ = 0 or ‖u‖ = 0)
+    v ← m v + γ_t λ u;  w ← w − v   (nesterov: w ← w − (γ_t λ u + m v))
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    w = [float(start[0]), float(start[1])]
+    v = [0.0, 0.0]
+    path = [list(w)]
+    for t in range(1, steps + 1):
+        g = _grad(surface, w)
+        u = [g[i] + weight_decay * w[i] for i in range(2)]
+        w_norm, u_norm = _norm(w), _norm(u)
+        if w_norm == 0 or u_norm == 0:
+            local = 1.0
+        else:
+            local = trust_coefficient * w_norm / (u_norm + eps)
+        for i in range(2):
+            scaled = rates[t - 1] * local * u[i]
+            v[i] = momentum * v[i] + scaled
+            if nesterov:
+                w[i] = w[i] - (scaled + momentum * v[i])
+            else:
+                w[i] = w[i] - v[i]
+        path.append(list(w))
+    return _result(path, rates)
+
+
+def novograd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.003,
+    betas=(0.9, 0.25),
+    eps=1e-6,
+    eps_root=0.0,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """NovoGrad (Ginsburg et al. 2019, Algorithm 1) with optax.novograd's ε and
+    ε_root; the point is one layer:
+
+    t = 1: v_1 ← ‖g_1‖²;  m_1 ← g_1/(√(v_1 + ε_root) + ε) + d w_0
+    t > 1: v_t ← β₂v_{t-1} + (1−β₂)‖g_t‖²;  m_t ← β₁m_{t-1} + g_t/(√(v_t + ε_root) + ε)
+           + d w_{t-1}
+    w_t ← w_{t-1} − λ_t m_t
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    w = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = 0.0
+    path = [list(w)]
+    for t in range(1, steps + 1):
+        g = _grad(surface, w)
+        squared = g[0] * g[0] + g[1] * g[1]
+        v = squared if t == 1 else beta2 * v + (1 - beta2) * squared
+        for i in range(2):
+            normalized = g[i] / (math.sqrt(v + eps_root) + eps) + weight_decay * w[i]
+            m[i] = normalized if t == 1 else beta1 * m[i] + normalized
+            w[i] = w[i] - rates[t - 1] * m[i]
+        path.append(list(w))
+    return _result(path, rates)
+
+
+def signum(surface, start, steps, *, lr=0.01, momentum=0.9, lrs=None) -> Trajectory:
+    """Signum (Bernstein et al. 2018, Algorithm 1), β = momentum:
+
+    m_{k+1} ← βm_k + (1−β)g_k;  x_{k+1} ← x_k − δ_k sign(m_{k+1})
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    x = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    path = [list(x)]
+    for t in range(1, steps + 1):
+        g = _grad(surface, x)
+        for i in range(2):
+            m[i] = momentum * m[i] + (1 - momentum) * g[i]
+            x[i] = x[i] - rates[t - 1] * _sign(m[i])
+        path.append(list(x))
+    return _result(path, rates)
+
+
+def adopt(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.003,
+    betas=(0.9, 0.9999),
+    eps=1e-6,
+    nesterov=False,
+    use_clipping=True,
+    lrs=None,
+) -> Trajectory:
+    """ADOPT (Taniguchi et al. 2024) with the clip c_t = t^{1/4} (use_clipping) and
+    optax.contrib.adopt's Nesterov option; the oracle's step 0 is the paper's
+    initialization, so step t uses the learning rate lrs[t]:
+
+    step 0: v_0 ← g_0²  (g_0 = ∇f(θ_0); θ stays)
+    step t ≥ 1: u ← clip(g_t/max(√v_{t-1}, ε), c_t);  m_t ← β₁m_{t-1} + (1−β₁)u
+                θ_t ← θ_{t-1} − α_t m_t  (nesterov: α_t(β₁m_t + (1−β₁)u))
+                v_t ← β₂v_{t-1} + (1−β₂)g_t²
+    """
+    beta1, beta2 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(steps):
+        g = _grad(surface, theta)
+        if t == 0:
+            v = [g[0] * g[0], g[1] * g[1]]
+            path.append(list(theta))
+            continue
+        for i in range(2):
+            u = g[i] / max(math.sqrt(v[i]), eps)
+            if use_clipping:
+                c = t**0.25
+                u = min(max(u, -c), c)
+            m[i] = beta1 * m[i] + (1 - beta1) * u
+            direction = beta1 * m[i] + (1 - beta1) * u if nesterov else m[i]
+            theta[i] = theta[i] - rates[t] * direction
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+        path.append(list(theta))
+    return _result(path, rates)
+
+
 # The oracle of every optimizer in `optimizers.names()`, by registry name.
 ORACLES = {
     "gd": gd,
     "sgd": sgd,
     "momentum": momentum,
+    "lars": lars,
     "normalized_gd": normalized_gd,
     "adagrad": adagrad,
     "rmsprop": rmsprop,
@@ -1489,7 +1688,11 @@ ORACLES = {
     "radam": radam,
     "adabelief": adabelief,
     "yogi": yogi,
+    "adopt": adopt,
+    "lamb": lamb,
+    "novograd": novograd,
     "lion": lion,
+    "signum": signum,
     "adamax": adamax,
     "shampoo": shampoo,
     "soap": soap,

@@ -4,6 +4,8 @@ Expected values never come from the package's own output. The oracles are:
 
 * torch.optim's signatures (``inspect.signature``) when torch is importable, and a
   literal table of torch's documented defaults otherwise;
+* a literal table of optax's documented defaults for LAMB, LARS, NovoGrad, Signum
+  and ADOPT (test_optax_match.py checks them against optax's signatures too);
 * scipy.optimize.rosen / rosen_der for Rosenbrock values and gradients;
 * closed forms on the quadratic ½θᵀHθ: gradient descent multiplies each eigen-coordinate
   by (1 - ηλ) per step, Newton lands on the minimum in one step, and the first step
@@ -132,6 +134,34 @@ TORCH_DEFAULTS = {
     },
     "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)},
 }
+# optax's documented defaults (optax 0.2.8) of the methods torch has not, typed from
+# its docs with torch's names (betas for b1, b2; Signum's momentum is optax's beta).
+OPTAX_DEFAULTS = {
+    "lamb": {"betas": (0.9, 0.999), "eps": 1e-6, "eps_root": 0.0, "weight_decay": 0.0},
+    "lars": {
+        "weight_decay": 0.0,
+        "trust_coefficient": 1e-3,
+        "eps": 0.0,
+        "momentum": 0.9,
+        "nesterov": False,
+    },
+    "novograd": {
+        "betas": (0.9, 0.25),
+        "eps": 1e-6,
+        "eps_root": 0.0,
+        "weight_decay": 0.0,
+    },
+    "signum": {"momentum": 0.9},
+    "adopt": {
+        "betas": (0.9, 0.9999),
+        "eps": 1e-6,
+        "nesterov": False,
+        "use_clipping": True,
+    },
+}
+# optax requires their learning rate; where its docs' example sets one, that is ours.
+OPTAX_EXAMPLE_LR = {"lamb": 0.003, "novograd": 0.003, "adopt": 0.003}
+
 # Arguments of torch.optim classes that are implementation switches, not hyperparameters.
 TORCH_SWITCHES = {
     "params",
@@ -226,6 +256,21 @@ def test_torch_named_optimizers_match_torch_signature(name):
     for hyper in spec.hyperparameters:
         if hyper.settable:
             assert element_of.get(hyper.name, hyper.name) in torch_arguments, hyper.name
+
+
+@pytest.mark.parametrize("name", OPTAX_DEFAULTS)
+def test_optax_named_optimizers_have_optaxs_defaults_from_the_docs(name):
+    spec = optimizers.spec(name)
+    assert spec.torch_class is None
+    expected = OPTAX_DEFAULTS[name]
+    for argument, default in expected.items():
+        assert spec_value(spec, argument) == default, argument
+    # Every hyperparameter but lr is one of optax's (by torch's name).
+    element_of = {part: whole for whole, parts in spec.tuples.items() for part in parts}
+    named = {element_of.get(h.name, h.name) for h in spec.hyperparameters}
+    assert named == set(expected) | {"lr"}
+    if name in OPTAX_EXAMPLE_LR:
+        assert spec.defaults["lr"] == OPTAX_EXAMPLE_LR[name]
 
 
 def test_torch_class_is_set_exactly_for_the_torch_names():

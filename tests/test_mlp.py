@@ -325,11 +325,13 @@ def test_methods_without_an_n_dimensional_form_say_so(name):
         optimizers.train(name, model, data, steps=5)
 
 
-def test_trainable_set_is_gd_momentum_torch_optim_and_the_optax_set():
-    from test_optax_match import OPTAX
+def test_trainable_set_is_gd_momentum_torch_optim_and_the_coordinatewise_optax_set():
+    from test_optax_match import OPTAX, WHOLE_PARAMETER
 
     torch_set = {n for n in optimizers.names() if optimizers.spec(n).torch_class}
-    assert set(optimizers.trainable()) == torch_set | set(OPTAX) | {"gd", "momentum"}
+    coordinatewise_optax = set(OPTAX) - WHOLE_PARAMETER
+    expected = torch_set | coordinatewise_optax | {"gd", "momentum"}
+    assert set(optimizers.trainable()) == expected
     model = landscapes.MLP((4,), "tanh")
     data = datasets.make("moons", n_points=20, seed=0)
     with pytest.raises(ValueError, match="nesterov=True"):

@@ -1,11 +1,14 @@
-"""Lion, AdaBelief and Yogi against REAL optax, to float64 round-off.
+"""The optax optimizers (Lion, AdaBelief, Yogi, LAMB, LARS, NovoGrad, Signum, ADOPT)
+against REAL optax, to float64 round-off.
 
 For each optimizer with an optax counterpart: a float64 jax array of size 2 as the
 parameter, optax's transformation's ``update`` fed the gradient of the same surface
 (our ``surface.grad`` at each iterate, so both follow one gradient field), then
 ``optax.apply_updates``; 200+ steps; our path must equal optax's to rtol 1e-12 (max
 over steps). The cases set every hyperparameter, on two surfaces, and a schedule
-(optax's learning rate as a function of its step count).
+(optax's learning rate as a function of its step count). The coordinatewise ones
+also train an MLP (optimizers.train) as optax updates its flat parameter vector. ADOPT
+also follows pytorch_optimizer's, whose clip runs one step later (shifted back here).
 
 optax (and jax) are test dependencies (pyproject's ``test`` extra): no skip.
 """
@@ -33,6 +36,8 @@ SURFACES = {
     "rosenbrock": (("rosenbrock", {}), (-1.5, 2.0)),
     "quadratic": (("quadratic", {"condition_number": 10.0, "angle": 0.4}), (-2.5, 2.0)),
     "himmelblau": (("himmelblau", {}), (0.0, 0.0)),
+    # Beside Himmelblau's local maximum, where ∇f is small: ADOPT's clip binds.
+    "himmelblau_top": (("himmelblau", {}), (-0.3, -0.9)),
 }
 
 
@@ -51,7 +56,23 @@ def _yogi(learning_rate, b1=0.9, b2=0.999, eps=1e-3, initial_accumulator_value=1
 
 # Our name -> the optax function it matches (yogi: optax.yogi's own chain, with the
 # initial accumulator settable).
-OPTAX = {"lion": optax.lion, "adabelief": optax.adabelief, "yogi": _yogi}
+OPTAX = {
+    "lion": optax.lion,
+    "adabelief": optax.adabelief,
+    "yogi": _yogi,
+    "lamb": optax.lamb,
+    "lars": optax.lars,
+    "novograd": optax.novograd,
+    "signum": optax.signum,
+    "adopt": optax.contrib.adopt,
+}
+# The rules whose update reads the whole parameter (a trust ratio's norms, NovoGrad's
+# layer-wise second moment): on a network each tensor is one layer, which the
+# two-coordinates-per-run training driver has not, so they do not train networks.
+WHOLE_PARAMETER = {"lamb", "lars", "novograd"}
+# Our hyperparameter names that optax spells otherwise (torch's betas are b1, b2).
+OPTAX_KEYWORDS = {"beta1": "b1", "beta2": "b2"}
+OPTAX_KEYWORDS_OF = {"signum": {"momentum": "beta"}}
 
 # (surface, steps, our keyword arguments, schedule)
 CASES = {
@@ -106,6 +127,90 @@ CASES = {
         ("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}, None),
         ("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
     ],
+    "lamb": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.02, "weight_decay": 0.1}, None),
+        # From θ = 0: the first trust ratio is 1 (optax's zero-norm rule).
+        ("himmelblau", 200, {"lr": 0.05}, STEP_50),
+    ],
+    "lars": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 3.0,
+                "weight_decay": 1e-3,
+                "trust_coefficient": 2e-3,
+                "eps": 1e-8,
+                "momentum": 0.8,
+                "nesterov": True,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 20.0, "momentum": 0.0}, None),
+        # From θ = 0: the first trust ratio is 1 (optax's zero-norm rule).
+        ("himmelblau", 200, {"lr": 0.02, "nesterov": True}, STEP_50),
+    ],
+    # Not Rosenbrock at the defaults: that path is ill-conditioned near step 190 (a
+    # 1-ulp change of the start moves optax's own path there by 3e-11), and XLA's
+    # norm, √(fma(x, x, y²)), differs from √(x² + y²) by an ulp at times.
+    "novograd": [
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.002,
+                "betas": (0.95, 0.5),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+            None,
+        ),
+        ("quadratic", 200, {"lr": 0.01, "weight_decay": 0.1}, None),
+        ("himmelblau", 200, {"lr": 0.01}, STEP_50),
+    ],
+    "signum": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        ("rosenbrock", 300, {"lr": 0.003, "momentum": 0.5}, None),
+        ("quadratic", 200, {"lr": 0.02, "momentum": 0.0}, None),
+        ("himmelblau", 200, {"lr": 0.03}, STEP_50),
+    ],
+    "adopt": [
+        ("rosenbrock", 300, {}, None),
+        ("quadratic", 200, {}, None),
+        (
+            "rosenbrock",
+            300,
+            {"lr": 0.01, "betas": (0.8, 0.999), "eps": 1e-8, "nesterov": True},
+            None,
+        ),
+        ("himmelblau_top", 200, {}, None),
+        ("himmelblau_top", 200, {"lr": 0.02, "use_clipping": False}, None),
+        (
+            "himmelblau",
+            200,
+            {"lr": 0.05, "nesterov": True, "use_clipping": False},
+            STEP_50,
+        ),
+    ],
 }
 
 
@@ -124,7 +229,8 @@ def _optax_arguments(name, kwargs):
         value = resolved[hyper.name]
         if hyper.name == "lr":
             continue
-        key = {"beta1": "b1", "beta2": "b2"}.get(hyper.name, hyper.name)
+        keywords = {**OPTAX_KEYWORDS, **OPTAX_KEYWORDS_OF.get(name, {})}
+        key = keywords.get(hyper.name, hyper.name)
         out[key] = bool(value) if hyper.kind == "bool" else float(value)
     return float(resolved["lr"]), out
 
@@ -151,18 +257,28 @@ def optax_path(name, surface, start, steps, kwargs, lrs=None) -> np.ndarray:
     return np.array(path)
 
 
-OPTAX_OPTIMIZERS = ["adabelief", "yogi", "lion"]
+OPTAX_OPTIMIZERS = [
+    "adabelief",
+    "yogi",
+    "lion",
+    "lamb",
+    "lars",
+    "novograd",
+    "signum",
+    "adopt",
+]
 
 
 def test_the_optax_optimizers_are_registered():
     assert set(OPTAX_OPTIMIZERS) <= set(optimizers.names())
-    assert list(CASES) == ["lion", "adabelief", "yogi"]
+    assert set(CASES) == set(OPTAX) == set(OPTAX_OPTIMIZERS)
+    assert set(OPTAX) >= WHOLE_PARAMETER
 
 
 @pytest.mark.parametrize("name", OPTAX_OPTIMIZERS)
 def test_defaults_are_optaxs(name):
     """Every default but the learning rate (optax has none) is optax's."""
-    functions = {"lion": optax.lion, "adabelief": optax.adabelief}
+    functions = dict(OPTAX)
     functions["yogi"] = optax.scale_by_yogi  # initial_accumulator_value's default
     parameters = inspect.signature(functions[name]).parameters
     assert "learning_rate" not in parameters or (
@@ -285,3 +401,97 @@ def test_sam_and_its_momentum_and_adam_forms_match_optax_contrib_sam(case):
     assert ours.diverged_at is None
     assert np.min(ours.grad_norm) > 1e-3
     np.testing.assert_allclose(ours.path, np.array(path), rtol=1e-9, atol=1e-10)
+
+
+# Network training: the coordinatewise ones train an MLP's N parameters with the same
+# step (optimizers.train); optax updates the whole flat vector, fed our minibatch
+# gradients (test_mlp.py checks those against torch). Non-default hyperparameters,
+# minibatches and a schedule.
+STEP_10 = {"name": "step", "gamma": 0.5, "step_size": 10}
+TRAINING = {
+    "lion": {"lr": 0.01, "betas": (0.8, 0.95), "weight_decay": 0.1},
+    "adabelief": {"lr": 0.01, "nesterov": True},
+    "yogi": {"lr": 0.05, "initial_accumulator_value": 0.5},
+    "signum": {"lr": 0.01, "momentum": 0.5},
+    "adopt": {"lr": 0.01, "nesterov": True},
+}
+
+
+def test_training_covers_the_coordinatewise_ones():
+    assert set(TRAINING) == set(OPTAX) - WHOLE_PARAMETER
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_training_equals_optax_at_every_step(name):
+    from landscapes import MLP, datasets
+
+    model = MLP((16, 16), "tanh")
+    data = datasets.make("moons", n_points=64, noise=0.15, seed=3)
+    theta0 = model.init(11)
+    steps = 40
+    kwargs = TRAINING[name]
+    result = optimizers.train(
+        name,
+        model,
+        data,
+        theta0,
+        steps=steps,
+        batch_size=16,
+        seed=2,
+        schedule=STEP_10,
+        **kwargs,
+    )
+    assert result.diverged_at is None
+    _, arguments = _optax_arguments(name, kwargs)
+    table = jnp.asarray(result.lr, dtype=jnp.float64)
+    transformation = OPTAX[name](lambda count: table[count], **arguments)
+    params = jnp.asarray(theta0, dtype=jnp.float64)
+    state = transformation.init(params)
+    # Relative to max(|θᵢ|, 1), as on the surfaces: a weight crossing 0 keeps only
+    # the absolute round-off of its steps.
+    for k in range(steps):
+        np.testing.assert_allclose(result.params[k], params, rtol=RTOL, atol=RTOL)
+        gradient = model.grad(np.asarray(params), data, result.batches[k])
+        updates, state = transformation.update(jnp.asarray(gradient), state, params)
+        params = optax.apply_updates(params, updates)
+    np.testing.assert_allclose(result.params[steps], params, rtol=RTOL, atol=RTOL)
+    assert np.abs(result.params[steps] - theta0).max() > 0.05  # it trained
+
+
+# ADOPT against pytorch_optimizer's too: the same algorithm, except that its step count
+# starts at 1 on the step that only sets v, so it clips the t-th update at (t + 1)^¼
+# where optax (and ours) clips at t^¼. Shifted by one, its clip gives our path.
+def _pytorch_optimizer_adopt_path(surface, start, steps, lr, clip_lambda):
+    import torch
+    from pytorch_optimizer import ADOPT
+
+    p = torch.tensor(start, dtype=torch.float64)
+    opt = ADOPT([p], lr=lr, clip_lambda=clip_lambda, foreach=False)
+    path = [p.numpy().copy()]
+    for _ in range(steps):
+        x, y = (float(v) for v in p)
+        p.grad = torch.tensor(surface.grad(x, y), dtype=torch.float64)
+        opt.step()
+        path.append(p.numpy().copy())
+    return np.array(path)
+
+
+def test_adopt_is_pytorch_optimizers_with_its_clip_shifted_by_one_step():
+    (landscape, params), start = SURFACES["himmelblau_top"]  # the clip binds there
+    surface = landscapes.get(landscape, **params)
+    steps, lr = 200, 0.01
+    ours = optimizers.run("adopt", surface, start=start, steps=steps, lr=lr).path
+    shifted = _pytorch_optimizer_adopt_path(
+        surface, start, steps, lr, lambda step: (step - 1) ** 0.25
+    )
+    np.testing.assert_allclose(ours, shifted, rtol=RTOL, atol=RTOL)
+    unclipped = optimizers.run(
+        "adopt", surface, start=start, steps=steps, lr=lr, use_clipping=False
+    ).path
+    free = _pytorch_optimizer_adopt_path(surface, start, steps, lr, None)
+    np.testing.assert_allclose(unclipped, free, rtol=RTOL, atol=RTOL)
+    # Its own clip, (t + 1)^¼, is another path.
+    own = _pytorch_optimizer_adopt_path(
+        surface, start, steps, lr, lambda step: step**0.25
+    )
+    assert np.abs(ours - own).max() > 1e-3

@@ -55,6 +55,9 @@ SURFACES = {
         (2.0, 1.0),
     ),
     "himmelblau": (landscapes.get("himmelblau"), (0.0, 0.0)),
+    # Beside Himmelblau's local maximum (-0.27, -0.92), where ∇f is small: ADOPT's
+    # v₀ is small, and its clip binds as the gradient grows.
+    "himmelblau_top": (landscapes.get("himmelblau"), (-0.3, -0.9)),
     "beale": (landscapes.get("beale"), (1.0, 1.5)),
     "saddle": (landscapes.get("saddle"), (-1.8, 1e-3)),  # unbounded below
 }
@@ -301,6 +304,84 @@ CASES: dict[str, list[Case]] = {
         ),
         C("quadratic", 200, {"lr": 0.05, "initial_accumulator_value": 0.0}),
         C("himmelblau", 200, {"lr": 0.1, "betas": (0.9, 0.9)}, STEP_25),
+    ],
+    "lamb": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.01,
+                "betas": (0.8, 0.99),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.02, "weight_decay": 0.1}),
+        C("himmelblau", 100, {"lr": 0.05}, STEP_25),  # from θ = 0: ratio 1
+    ],
+    "lars": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 3.0,
+                "weight_decay": 1e-3,
+                "trust_coefficient": 2e-3,
+                "eps": 1e-8,
+                "momentum": 0.8,
+                "nesterov": True,
+            },
+        ),
+        C("quadratic", 100, {"lr": 20.0, "momentum": 0.0}),
+        C("himmelblau", 100, {"lr": 0.02, "nesterov": True}, STEP_25),  # θ₀ = 0
+        C("beale", 100, {"lr": 2.0}, STEP),
+    ],
+    # Not Rosenbrock at the defaults: that path is ill-conditioned near step 190.
+    "novograd": [
+        C("quadratic", 100),
+        C("himmelblau", 100),
+        C(
+            "rosenbrock",
+            200,
+            {
+                "lr": 0.002,
+                "betas": (0.95, 0.5),
+                "eps": 1e-8,
+                "eps_root": 1e-10,
+                "weight_decay": 0.01,
+            },
+        ),
+        C("quadratic", 100, {"lr": 0.01, "weight_decay": 0.1}),
+        C("beale", 100, {"lr": 0.01}, STEP_25),
+    ],
+    "signum": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C("rosenbrock", 200, {"lr": 0.003, "momentum": 0.5}),
+        C("quadratic", 100, {"lr": 0.02, "momentum": 0.0}),
+        C("himmelblau", 100, {"lr": 0.03}, STEP_25),
+    ],
+    "adopt": [
+        C("rosenbrock", 200),
+        C("quadratic", 100),
+        C(
+            "rosenbrock",
+            200,
+            {"lr": 0.01, "betas": (0.8, 0.999), "eps": 1e-8, "nesterov": True},
+        ),
+        C("himmelblau_top", 200),
+        C("himmelblau_top", 200, {"lr": 0.02, "use_clipping": False}),
+        C(
+            "himmelblau",
+            100,
+            {"lr": 0.05, "nesterov": True, "use_clipping": False},
+            STEP_25,
+        ),
     ],
     "lion": [
         C("rosenbrock", 200),
@@ -890,6 +971,85 @@ def test_newton_walks_to_the_saddle_point(start):
 
 
 # --------------------------------------------------------------------------------------
+# LAMB, LARS, Signum, ADOPT: the closed forms their docstrings state
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("surface_name", ["rosenbrock", "quadratic", "beale"])
+def test_every_lamb_step_is_lr_times_the_norm_of_the_point(surface_name):
+    """The trust ratio ‖θ‖/‖u‖ makes each step η‖θₜ₋₁‖ long, whatever u is."""
+    surface, start = SURFACES[surface_name]
+    result = optimizers.run(
+        "lamb", surface, start=start, steps=100, lr=0.01, weight_decay=0.1
+    )
+    assert result.diverged_at is None
+    lengths = np.linalg.norm(np.diff(result.path, axis=0), axis=1)
+    np.testing.assert_allclose(
+        lengths, 0.01 * np.linalg.norm(result.path[:-1], axis=1), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("start", [(-1.5, 2.0), (0.3, -0.7)])
+def test_a_lars_step_from_rest_is_lr_tau_norm_long_along_minus_g(start):
+    surface = landscapes.get("rosenbrock")
+    g = np.array(surface.grad(*start))
+    theta = np.array(start)
+    result = optimizers.run(
+        "lars", surface, start=start, steps=1, lr=2.0, trust_coefficient=0.01
+    )
+    expected = theta - 2.0 * 0.01 * np.linalg.norm(theta) * g / np.linalg.norm(g)
+    np.testing.assert_allclose(result.path[1], expected, rtol=1e-14)
+
+
+def test_lamb_and_lars_at_the_origin_take_the_unscaled_step():
+    """At θ = 0 the trust ratio is 1 (optax's rule): LARS's first step is −ηg, and
+    LAMB's −η m̂/(√v̂ + ε) = −η g/(|g| + ε), as m̂ = g and v̂ = g² at t = 1."""
+    surface = landscapes.get("himmelblau")
+    g = np.array(surface.grad(0.0, 0.0))
+    lars = optimizers.run("lars", surface, start=(0.0, 0.0), steps=1, lr=0.1)
+    np.testing.assert_allclose(lars.path[1], -0.1 * g, rtol=1e-15)
+    lamb = optimizers.run("lamb", surface, start=(0.0, 0.0), steps=1, lr=0.1)
+    np.testing.assert_allclose(lamb.path[1], -0.1 * g / (np.abs(g) + 1e-6), rtol=1e-14)
+
+
+def test_signum_steps_lr_along_each_coordinate_and_is_signsgd_at_zero_momentum():
+    surface, start = SURFACES["rosenbrock"]
+    result = optimizers.run("signum", surface, start=start, steps=200)
+    # The momentum is never exactly 0 here, so every coordinate moves by η.
+    moves = np.abs(np.diff(result.path, axis=0))
+    np.testing.assert_allclose(moves, 0.01, rtol=1e-12)
+    plain = optimizers.run("signum", surface, start=start, steps=100, momentum=0.0)
+    for k in range(100):
+        theta = plain.path[k]
+        expected = theta - 0.01 * np.sign(surface.grad(*theta))
+        np.testing.assert_array_equal(plain.path[k + 1], expected)
+    # sign(0) = 0: on the axis-aligned quadratic from y = 0, ∂f/∂y stays 0 and so
+    # does y.
+    aligned = landscapes.get("quadratic", condition_number=10.0, angle=0.0)
+    level = optimizers.run("signum", aligned, start=(2.0, 0.0), steps=50)
+    assert (level.path[:, 1] == 0.0).all() and level.path[-1, 0] < 1.6
+
+
+def test_adopts_first_step_only_sets_v_and_its_second_steps_along_minus_sign_g():
+    """Step 0 sets v₀ = g₀² and stays; step 1 divides g₁ = g₀ by √v₀ = |g₀|: the
+    clip's bound 1^¼ = 1 holds, and m₁ = (1 − β₁) sign(g₀)."""
+    surface, start = SURFACES["rosenbrock"]
+    result = optimizers.run("adopt", surface, start=start, steps=2, lr=0.1)
+    g = np.array(surface.grad(*start))
+    assert result.path[1].tolist() == list(start)
+    expected = np.array(start) - 0.1 * (1 - 0.9) * np.sign(g)
+    np.testing.assert_allclose(result.path[2], expected, rtol=1e-15)
+
+
+def test_adopts_clip_binds_beside_himmelblaus_maximum():
+    """So the cases from there (here and against optax) test the clip itself."""
+    surface, start = SURFACES["himmelblau_top"]
+    clipped = optimizers.run("adopt", surface, start=start, steps=200)
+    free = optimizers.run("adopt", surface, start=start, steps=200, use_clipping=False)
+    assert np.abs(clipped.path - free.path).max() > 0.1
+
+
+# --------------------------------------------------------------------------------------
 # sweep == run
 # --------------------------------------------------------------------------------------
 
@@ -911,6 +1071,11 @@ SWEEP_GRIDS = {
     "adabelief": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "yogi": {"lr": [1e-3, 0.05, 0.3], "beta1": [0.0, 0.5, 0.9]},
     "lion": {"lr": [0.01, 0.1, 0.3], "beta1": [0.0, 0.5, 0.9]},
+    "lamb": {"lr": [0.003, 0.1, 3.0], "beta1": [0.0, 0.5, 0.9]},
+    "lars": {"lr": [10.0, 100.0, 1000.0, 1e4], "momentum": [0.0, 0.5, 0.9]},
+    "novograd": {"lr": [0.003, 0.01, 0.1], "beta1": [0.0, 0.5, 0.9]},
+    "signum": {"lr": [0.01, 0.05, 0.2], "momentum": [0.0, 0.5, 0.9]},
+    "adopt": {"lr": [0.003, 0.1, 1.0], "beta1": [0.0, 0.5, 0.9]},
     "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
     "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
@@ -950,6 +1115,8 @@ MUST_DIVERGE = {
     "newton",
     "adahessian",
     "sam",
+    "lamb",  # steps η‖θ‖ long: at η = 3 each overshoot lengthens the next
+    "lars",  # steps ∝ ‖θ‖ too: at η = 1e4 ‖θ‖ grows ~ten-fold a step
     "entropy_sgd",
 }
 # RAdam's un-rectified first steps keep it from 1e-3 within 100 steps on this grid;
@@ -1013,6 +1180,27 @@ def test_sweep_lr_beta1_grid_on_rosenbrock_equals_runs(name):
         name, surface, start, grid, {"steps": 150, "tolerance": 1e-6}
     )
     assert (swept.diverged_at > 0).any() and (swept.diverged_at < 0).any()
+
+
+FLAG_GRIDS = [
+    (
+        "adopt",
+        "himmelblau_top",
+        {"nesterov": [False, True], "use_clipping": [False, True]},
+    ),
+    ("lars", "quadratic", {"nesterov": [False, True], "lr": [10.0, 100.0]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "surface_name", "grid"), FLAG_GRIDS, ids=[c[0] for c in FLAG_GRIDS]
+)
+def test_sweep_over_flags_equals_runs(name, surface_name, grid):
+    """Runs of one chunk with different flags (read per run) each follow their own."""
+    surface, start = SURFACES[surface_name]
+    settings = {"steps": 100, "tolerance": 1e-3, "schedule": STEP_25}
+    swept = _assert_grid_equals_runs(name, surface, start, grid, settings)
+    assert len({tuple(point) for point in swept.final.reshape(-1, 2)}) == 4
 
 
 @pytest.mark.parametrize("name", optimizers.names())

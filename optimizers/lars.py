@@ -1,0 +1,110 @@
+r"""LARS (layer-wise adaptive rate scaling), exactly as optax.lars.
+
+.. math::
+    \begin{align*}
+    u_t &= g_t + \lambda\theta_{t-1} \\
+    r_t &= \frac{\tau\,\lVert\theta_{t-1}\rVert}{\lVert u_t\rVert + \epsilon}
+        \quad (r_t = 1 \text{ if } \lVert\theta_{t-1}\rVert = 0
+        \text{ or } \lVert u_t\rVert = 0) \\
+    v_t &= \mu v_{t-1} - \eta_t r_t u_t, \qquad v_0 = 0 \\
+    \theta_t &= \theta_{t-1} + v_t
+        \quad (\text{nesterov: } \theta_{t-1} + \mu v_t - \eta_t r_t u_t)
+    \end{align*}
+
+η = ``lr``, λ = ``weight_decay``, τ = ``trust_coefficient``, ε = ``eps``, μ =
+``momentum``, nesterov = ``nesterov``; g = ∇f(θₜ₋₁), and v is optax's ``trace`` (the
+step itself, as ``momentum``'s velocity). On a 2D surface the point (x, y) is the one
+"layer": both norms are over both coordinates, so this is not a coordinatewise rule.
+Reference: Y. You, I. Gitman and B. Ginsburg (2017), Large batch training of
+convolutional networks (Algorithm 1). optax chains ``add_decayed_weights``,
+``scale_by_trust_ratio``, ``scale_by_learning_rate`` and ``trace``, as here. Where
+libraries disagree: the paper's local rate is τ‖θ‖/(‖g‖ + λ‖θ‖); optax's (and ours)
+is τ‖θ‖/(‖g + λθ‖ + ε), and optax sets the ratio to 1 where either norm is zero (at
+θ = 0 the first step is the plain -ηu, not scaled by τ). Nesterov is optax's
+addition. optax requires a learning rate (no default) and its example's 0.003 barely
+moves with τ = 1e-3 (a step from rest is ητ‖θ‖ long, with ε = 0); ours is 1.0.
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import Hyperparameter, OptimizerSpec
+
+LINES = (
+    r"r_t &= \tau\lVert\theta_{t-1}\rVert/(\lVert g_t + \lambda\theta_{t-1}\rVert"
+    r" + \epsilon)\\ v_t &= \mu v_{t-1} - \eta_t r_t (g_t + \lambda\theta_{t-1})\\ "
+    r"\theta_t &= \theta_{t-1} + v_t"
+)
+LATEX = r"\begin{aligned}" + LINES + r"\end{aligned}"
+
+SPEC = OptimizerSpec(
+    name="lars",
+    family="SGD family",
+    title="LARS",
+    hyperparameters=(
+        Hyperparameter(
+            "lr",
+            1.0,
+            help="learning rate (step size) η; optax has no default, and its "
+            "example's 0.003 barely moves with τ = 1e-3: 1.0 is ours",
+        ),
+        Hyperparameter("weight_decay", 0.0, help="weight decay λ, added to g (optax)"),
+        Hyperparameter(
+            "trust_coefficient", 1e-3, help="trust coefficient τ of the ratio (optax)"
+        ),
+        Hyperparameter("eps", 0.0, help="ε added to ‖g + λθ‖ in the ratio"),
+        Hyperparameter("momentum", 0.9, 0.0, 1.0, open_high=True, help="momentum μ"),
+        Hyperparameter("nesterov", False, kind="bool", help="Nesterov momentum"),
+    ),
+    latex=LATEX,
+    reference=(
+        "Y. You, I. Gitman and B. Ginsburg (2017), Large batch training of "
+        "convolutional networks, arXiv:1708.03888 (LARS); optax.lars."
+    ),
+    state={"velocity": (0, 1)},
+)
+
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
+
+@jit_inline
+def trust_ratio(px, py, ux, uy, trust_coefficient, eps):
+    """optax.scale_by_trust_ratio's factor for the update u at the parameter p, both
+    one tensor of two coordinates: τ‖p‖/(‖u‖ + ε), and 1 where either norm is 0."""
+    param_norm = np.sqrt(px * px + py * py)
+    update_norm = np.sqrt(ux * ux + uy * uy)
+    if param_norm == 0.0 or update_norm == 0.0:
+        return 1.0
+    return trust_coefficient * param_norm / (update_norm + eps)
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    for i in range(m):
+        lr = LR[i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        momentum = H[H_ROWS.momentum, i]
+        ux = GX[i] + weight_decay * xs[i]
+        uy = GY[i] + weight_decay * ys[i]
+        ratio = trust_ratio(
+            xs[i],
+            ys[i],
+            ux,
+            uy,
+            H[H_ROWS.trust_coefficient, i],
+            H[H_ROWS.eps, i],
+        )
+        # optax scales by -η before its trace: the velocity holds the steps.
+        sx = -(lr * (ux * ratio))
+        sy = -(lr * (uy * ratio))
+        vx = sx + momentum * S[S_ROWS.velocity_x, i]
+        vy = sy + momentum * S[S_ROWS.velocity_y, i]
+        S[S_ROWS.velocity_x, i] = vx
+        S[S_ROWS.velocity_y, i] = vy
+        # A select, not a branch: one loop serves runs with and without Nesterov.
+        if H[H_ROWS.nesterov, i] != 0.0:
+            vx = sx + momentum * vx
+            vy = sy + momentum * vy
+        xs[i] += vx
+        ys[i] += vy
