@@ -454,6 +454,24 @@ def test_sam_in_each_form_ends_in_the_flat_minimum_the_others_in_the_sharp():
         assert np.linalg.norm(sam.final - flat) < 0.1, sam.optimizer
 
 
+def test_annealing_leaves_rastrigins_local_basin_where_gd_stays():
+    surface, (gd, *annealing) = runs("annealing-rastrigin")
+    assert tuple(gd.path[0]) == (3.3, -2.6)
+    assert 17 < gd.final_loss < 19  # "f ≈ 18", a local minimum
+    assert np.linalg.norm(gd.path[-1] - gd.path[-2]) < 1e-6
+    seed_0, seed_1, seed_2 = annealing
+    assert seed_0.final_loss < 1 and seed_1.final_loss < 1
+    assert np.linalg.norm(seed_0.final) < 0.5 and np.linalg.norm(seed_1.final) < 0.5
+    assert seed_2.final_loss == pytest.approx(1.03, abs=0.005)
+    assert np.linalg.norm(seed_2.final - (1.0, 0.0)) < 0.5  # the next basin
+    settings = dict(steps=2000, start=(3.3, -2.6))
+    finals = [
+        optimizers.run("simulated_annealing", surface, rng_seed=seed, **settings)
+        for seed in range(20)
+    ]
+    assert [seed for seed, r in enumerate(finals) if r.final_loss >= 1] == [2]
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_preset_links_parse_cleanly(preset):
     _, notices = PARSERS[preset.page](preset.query)

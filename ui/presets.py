@@ -452,6 +452,27 @@ PRESETS += (
             ],
         },
     ),
+    Preset(
+        "annealing-rastrigin",
+        "Simulated annealing crosses Rastrigin's basins; gradient descent cannot",
+        "Gradient descent from (3.3, −2.6) stops in the nearest of Rastrigin's many "
+        "local minima (f ≈ 18). Simulated annealing proposes random moves and "
+        "accepts an uphill one with probability exp(−Δf/T): while the temperature "
+        "is high (T₀ = 10) it wanders across basins, and as T cools (×0.99 a step) "
+        "it settles. Seeds 0 and 1 end in the global basin, seed 2 next to it (f ≈ "
+        "1.03); of seeds 0 to 19, all but seed 2 end below f = 1 in 2,000 steps.",
+        "playground",
+        {
+            "surface": "rastrigin",
+            "steps": "2000",
+            "run": [
+                "gd;lr=0.002",
+                "simulated_annealing;rng_seed=0",
+                "simulated_annealing;rng_seed=1",
+                "simulated_annealing;rng_seed=2",
+            ],
+        },
+    ),
 )
 
 BY_KEY = {preset.key: preset for preset in PRESETS}
