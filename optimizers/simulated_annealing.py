@@ -99,7 +99,9 @@ SPEC = OptimizerSpec(
         "T. A. Wheeler (2019), Algorithms for Optimization, ch. 8."
     ),
     state={"proposal": (0, 1), "best": (2, 3)},
-    positions=("proposal", "best"),
+    # The best point so far is drawn beside the path; the proposals (a new random
+    # point every step) are state, not a path worth drawing.
+    positions=("best",),
     # T_t of the step just taken, and f at `best`.
     internal_state={"temperature": 4, "best_f": 5},
 )

@@ -266,10 +266,19 @@ def playground(preset: Preset) -> Image.Image:
     every run's path in its run colour."""
     values, _ = pg.PAGE.parse(preset.query)
     surface = surface_of(values)
-    paths = [r.path for r in pg.run_all(values)]
+    results = pg.run_all(values)
+    paths = [r.path for r in results]
     plot = Plot((0, 0, *SIZE), *equal_units_view(surface.bounds, *SIZE))
     colours = [colour(i) for i in range(len(paths))]
-    draw_paths(plot, surface, paths, colours, pg.start_of(values, surface))
+
+    def companions(plot: Plot) -> None:
+        # What moves with a run (an average, Schedule-Free's x and z), pale and
+        # thin under the paths, as the page draws them dashed beside them.
+        for i, _, points in figures.companion_paths(results):
+            plot.polyline(points, pale(colours[i], 0.3), width=1.0)
+
+    start = pg.start_of(values, surface)
+    draw_paths(plot, surface, paths, colours, start, extra=companions)
     canvas = Canvas()
     canvas.add(plot)
     return canvas.image()
