@@ -37,7 +37,8 @@ class RunResult:
     outside its domain: log(x) at x < 0), ``undefined_at == k`` too. ``stopped_at``
     is the k-th iterate, the one that stopped the run.
     ``state`` (with ``record_state=True``) maps the optimizer's named quantities, e.g.
-    "exp_avg", to arrays (len(path) - 1, 2): their value after each step.
+    "exp_avg", to arrays (len(path) - 1, 2): their value after each step, and its
+    traced internal ones (annealing's "temperature") to arrays (len(path) - 1,).
     ``average_path`` holds the averaged iterates when ``average`` was given.
     ``batches`` (with ``batch_size``) is the run's ``Minibatches``: ``batches[k]`` the
     example indices whose mean gradient took step k; ``None`` for full batch.
@@ -430,6 +431,10 @@ def run(
             )
             for quantity, (sx, sy) in entry.spec.state.items()
         }
+        internal = entry.spec.internal_state
+        result.state.update(
+            {name: state[: length - 1, internal[name], 0] for name in entry.spec.traced}
+        )
     if average == "swa":
         result.average_path = averaging.swa(path, int(average_start))
     elif average == "polynomial":

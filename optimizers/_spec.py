@@ -110,6 +110,9 @@ class OptimizerSpec:
     (STATE_SLOTS unless it needs more). ``positions`` names the pairs of ``state``
     that are points of the plane (ASGD's average, Schedule-Free's x and z, a
     simplex's vertices): the pages draw their paths beside the iterate's.
+    ``traced`` names rows of ``internal_state`` worth watching over the steps
+    (annealing's temperature, Prodigy's step-size estimate): `run` with
+    ``record_state`` returns them, and the Playground plots them.
     """
 
     name: str
@@ -124,6 +127,7 @@ class OptimizerSpec:
     family: str = ""
     state_slots: int = STATE_SLOTS
     positions: tuple[str, ...] = ()
+    traced: tuple[str, ...] = ()
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None
@@ -142,6 +146,9 @@ class OptimizerSpec:
         for name in self.positions:
             if name not in self.state:
                 raise ValueError(f"{self.name}: position {name!r} is not a state pair")
+        for name in self.traced:
+            if name not in self.internal_state:
+                raise ValueError(f"{self.name}: traced {name!r} is not an internal row")
 
     def _state_row_map(self) -> dict[str, int]:
         """Every state row's name -> row, ordered by row."""

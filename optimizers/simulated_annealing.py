@@ -104,6 +104,7 @@ SPEC = OptimizerSpec(
     positions=("best",),
     # T_t of the step just taken, and f at `best`.
     internal_state={"temperature": 4, "best_f": 5},
+    traced=("temperature",),
 )
 
 # The rows of H and S by name, generated from SPEC (optimizers._spec); T's rows hold

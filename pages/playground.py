@@ -144,6 +144,8 @@ def curves(surface, results, labels) -> None:
     charts = pg.curves(surface, results, labels).items()
     for column, (name, figure) in zip(st.columns(3), charts, strict=True):
         column.plotly_chart(figures.Prebuilt(figure), key=key(name))
+    if (tracked := pg.traced_figure(results, labels)) is not None:
+        st.plotly_chart(figures.Prebuilt(tracked), key=key("traced"))
     label = "Show the edge of stability: the sharpness λmax along each path"
     if st.toggle(label, key=key("sharpness")):
         figure = pg.sharpness(surface, results, labels)

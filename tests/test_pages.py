@@ -582,3 +582,23 @@ def test_a_whole_number_hyperparameter_has_a_whole_number_widget():
     assert langevin.step == 1
     seed = at.number_input(key="pg.run0.entropy_sgd.rng_seed")
     assert isinstance(seed.value, int)
+
+
+def test_the_playground_plots_what_an_optimizer_tracks_annealings_temperature():
+    """Annealing's temperature (its spec's `traced`) is plotted over the steps in
+    its run's colour: T₀·cᵗ, the schedule its docstring states."""
+    at = app(
+        run=["gd;lr=0.002", "simulated_annealing;initial_temperature=5;cooling=0.9"],
+        surface="rastrigin",
+        steps="40",
+    )
+    assert not at.exception
+    chart = figure(at, "pg.traced")
+    (line,) = chart["data"]
+    assert line["name"].startswith("2. ") and line["name"].endswith(": temperature")
+    assert line["line"]["color"] == figures.color(1)
+    expected = 5 * 0.9 ** np.arange(40)
+    np.testing.assert_allclose(line["y"], expected, rtol=1e-12)
+    assert "temperature" in chart["layout"]["title"]["text"]
+    plain = app(run="gd;lr=0.002", surface="rastrigin", steps="40")
+    assert not [c for c in plain.get("plotly_chart") if "pg.traced" in c.proto.id]

@@ -732,19 +732,22 @@ def series_figure(
     log: bool,
     height: int = 260,
     legend: bool = False,
+    runs: list[int] | None = None,
 ) -> dict:
     """Lines over the step index, one per run (loss, gradient norm, lr). With
     `legend`, a legend under the plot names them (for a chart with no figure beside
-    it whose legend gives the colours)."""
+    it whose legend gives the colours). `runs[i]` is the run whose colour line i
+    takes (default: line i is run i)."""
+    runs = list(range(len(series))) if runs is None else runs
     data = [
         {
             "type": "scatter",
             "y": s.tolist(),
             "mode": "lines",
             "name": label,
-            "line": {"color": color(i)},
+            "line": {"color": color(run)},
         }
-        for i, (s, label) in enumerate(zip(series, labels, strict=True))
+        for s, label, run in zip(series, labels, runs, strict=True)
     ]
     figure = {
         "data": data,

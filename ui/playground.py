@@ -185,11 +185,37 @@ def run_all(values: Mapping, record_state: bool = False) -> list:
             max_grad_norm=values["clip"] or None,
             # A run whose optimizer keeps points of the plane (an average, a
             # simplex) records its state: the figure draws them beside the path.
-            record_state=record_state or bool(optimizers.spec(run.optimizer).positions),
+            record_state=record_state or _draws_state(run.optimizer),
             **run.hyperparameters,
         )
         for run in values["run"]
     ]
+
+
+def _draws_state(optimizer: str) -> bool:
+    """Does the page draw some of `optimizer`'s state (points beside its path, or
+    quantities over the steps)? Then its runs record their state."""
+    spec = optimizers.spec(optimizer)
+    return bool(spec.positions or spec.traced)
+
+
+def traced_figure(results, labels_) -> dict | None:
+    """The optimizers' own quantities over the steps (each spec's `traced`: the
+    annealing temperature, ...), one line per run and quantity; None if no run has
+    any."""
+    series, names, runs, quantities = [], [], [], {}
+    for run, (result, label) in enumerate(zip(results, labels_, strict=True)):
+        for name in optimizers.spec(result.optimizer).traced:
+            if name in result.state:
+                quantity = name.replace("_", " ")
+                series.append(result.state[name])
+                names.append(f"{label}: {quantity}")
+                runs.append(run)
+                quantities[quantity] = None
+    if not series:
+        return None
+    title = "what the optimizers track: " + ", ".join(quantities)
+    return figures.series_figure(series, names, title, True, legend=True, runs=runs)
 
 
 def cannot_run(runs: list[RunConfig]) -> str | None:
