@@ -117,12 +117,21 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
         if only is not None and hyper.name not in only:
             continue
         key = f"{prefix}{optimizer}.{hyper.name}"
+        state.setdefault(key, codec.widget_value(hyper, hyper.default))
         if hyper.kind == "bool":
-            state.setdefault(key, bool(hyper.default))
             st.checkbox(hyper.name, key=key, help=hyper.help)
             continue
-        state.setdefault(key, float(hyper.default))
         low, high = codec.hyperparameter_range(hyper)
+        if hyper.kind == "int":  # a count (L-BFGS's history_size): whole steps
+            st.number_input(
+                hyper.name,
+                min_value=int(low),
+                max_value=int(high),
+                step=1,
+                key=key,
+                help=hyper.help,
+            )
+            continue
         st.number_input(
             hyper.name,
             min_value=low,
@@ -131,6 +140,13 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
             format="%g",
             help=hyper.help,
         )
+
+
+def optimizer_note(spec, where=None) -> None:
+    """`spec`'s note, the plain-text paragraph under its update rule (what Muon's
+    rule comes to on a plane), as literal text, if it has one."""
+    if spec.note:
+        (where or st).caption(literal(spec.note))
 
 
 PICKER_HELP = (
