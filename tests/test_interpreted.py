@@ -47,6 +47,9 @@ CASES = [
     ("rprop", "rastrigin", {"lr": 0.01}),
     ("sgd", "linear_regression", {"lr": 0.05, "batch_size": 5, "seed": 3}),
     ("adam", "custom", {"lr": 0.05}),  # a typed surface: the program interpreter
+    ("adafactor", "himmelblau", {"lr": 0.05, "weight_decay": 0.1}),
+    ("muon", "rosenbrock", {"lr": 0.02}),  # bfloat16 Newton–Schulz
+    ("lbfgs", "rosenbrock", {"strong_wolfe": True, "history_size": 3}),
 ]
 
 

@@ -329,7 +329,15 @@ def test_trainable_set_is_gd_momentum_torch_optim_and_the_optax_set():
     from test_optax_match import OPTAX
 
     torch_set = {n for n in optimizers.names() if optimizers.spec(n).torch_class}
-    assert set(optimizers.trainable()) == torch_set | set(OPTAX) | {"gd", "momentum"}
+    # Adafactor's step size and clipping read the RMS of the whole tensor, Muon
+    # orthogonalizes a matrix, L-BFGS keeps a history of vectors: none of them is
+    # coordinatewise, so none runs on the network's N parameters here.
+    whole_tensor = {"adafactor", "muon", "lbfgs"}
+    assert not any(optimizers.get(n).coordinatewise for n in whole_tensor)
+    assert set(optimizers.trainable()) == (torch_set - whole_tensor) | set(OPTAX) | {
+        "gd",
+        "momentum",
+    }
     model = landscapes.MLP((4,), "tanh")
     data = datasets.make("moons", n_points=20, seed=0)
     with pytest.raises(ValueError, match="nesterov=True"):
