@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from landscapes._jit import jit_inline
+from landscapes._jit import jit, jit_inline
 
 
 @jit_inline
@@ -38,7 +38,9 @@ BFLOAT16_SUBNORMAL_SPACING = 2.0**-133
 BFLOAT16_OVERFLOW = 2.0**128
 
 
-@jit_inline
+# Compiled once and called, not inlined into each of its uses (nine in Muon's
+# Newton–Schulz: Muon's compile took 3.0 s inlined, 0.8 s so).
+@jit
 def round_to_bfloat16(value):
     """A float32 `value` rounded to bfloat16 (to nearest, ties to even), as a
     float64: 8 significant bits, fewer below 2⁻¹²⁶, ±inf from 2¹²⁸ on. Zero, inf and
