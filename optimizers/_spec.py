@@ -110,6 +110,9 @@ class OptimizerSpec:
     (STATE_SLOTS unless it needs more). ``positions`` names the pairs of ``state``
     that are points of the plane (ASGD's average, Schedule-Free's x and z, a
     simplex's vertices): the pages draw their paths beside the iterate's.
+    ``note`` is a short plain-text paragraph the pages show under the update rule
+    (what the rule comes to on a 2D surface, where that is not obvious), never
+    Markdown.
     """
 
     name: str
@@ -124,6 +127,7 @@ class OptimizerSpec:
     family: str = ""
     state_slots: int = STATE_SLOTS
     positions: tuple[str, ...] = ()
+    note: str = ""
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None

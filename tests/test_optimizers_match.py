@@ -6,8 +6,8 @@
   learning rates were chosen so the paths move a lot but are not chaotic: perturbing
   the start by 1e-7 moves the oracle's path by at most 4e-6 (checked when the cases
   were written), so round-off cannot grow to the tolerance. A method that stops on its
-  own tolerances (BFGS, Nelder–Mead, Powell: their oracle is scipy) stops at the
-  oracle's step (``converged_at``).
+  own tolerances (L-BFGS; BFGS, Nelder–Mead, Powell: their oracle is scipy) ends its
+  path where the oracle's ends (``converged_at``).
 * The line searches (exact steepest descent, both conjugate gradients) against the
   oracle's scipy Brent agree only to its tolerance (1e-6 on the path, convex cases), and
   are pinned by closed forms instead: the exact step on a quadratic, two-step CG
@@ -400,6 +400,39 @@ CASES: dict[str, list[Case]] = {
         C("himmelblau", 100, {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1}),
         C("quadratic", 100, {"lr": 0.05}, STEP_25),
     ],
+    "adafactor": [
+        C("quadratic", 300),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.05,
+                "beta2_decay": -0.5,
+                "eps": (1e-10, 1e-2),
+                "d": 2.0,
+                "weight_decay": 0.1,
+            },
+        ),
+        C("himmelblau", 200, {"lr": 0.05, "beta2_decay": -1.0}),
+        C("quadratic_100", 200, {"lr": 0.05, "eps": (1e-6, 1e-3), "d": 3.0}, STEP_25),
+    ],
+    "muon": [
+        C("rosenbrock", 300),
+        C("quadratic", 300, {"lr": 0.02}),
+        C(
+            "rosenbrock",
+            300,
+            {
+                "lr": 0.01,
+                "momentum": 0.8,
+                "nesterov": False,
+                "weight_decay": 0.05,
+                "ns_steps": 4,
+                "match_rms_adamw": True,
+            },
+        ),
+        C("himmelblau", 200, {"lr": 0.05, "eps": 0.5, "ns_steps": 6}, STEP_25),
+    ],
     "asgd": [
         C("quadratic", 100),
         C("rosenbrock", 300, {"lr": 1e-3}),
@@ -632,6 +665,24 @@ CASES: dict[str, list[Case]] = {
         C("quadratic_100", 20),
         C("beale", 20),
         C("himmelblau", 20, {"lr": 0.5}, STEP),
+    ],
+    # L-BFGS stops on its tolerances: these paths end early (converged_at).
+    "lbfgs": [
+        C("quadratic", 20),
+        C("rosenbrock", 100, {"strong_wolfe": True}),
+        C("beale", 100, {"lr": 0.5}),
+        C(
+            "himmelblau",
+            100,
+            {
+                "strong_wolfe": True,
+                "history_size": 3,
+                "tolerance_grad": 1e-5,
+                "tolerance_change": 1e-7,
+            },
+        ),
+        C("beale", 100, {"lr": 0.5}, STEP),
+        C("himmelblau", 100, {"strong_wolfe": True}, STEP),
     ],
     "cg_fletcher_reeves": [
         C("quadratic", 20),
@@ -1079,11 +1130,14 @@ SWEEP_GRIDS = {
     "adamax": {"lr": [1e-3, 0.05, 0.3, 1e9], "beta1": [0.0, 0.5, 0.9]},
     "asgd": {"lr": [0.01, 0.1, 0.5], "t0": [0.0, 10.0]},
     "rprop": {"lr": [1e-3, 0.1, 1.0], "etaplus": [1.1, 1.2, 2.0]},
+    "adafactor": {"lr": [0.01, 0.1, 0.5], "beta2_decay": [-1.0, -0.8, -0.3]},
+    "muon": {"lr": [0.01, 0.1, 0.5], "momentum": [0.0, 0.5, 0.95]},
     "shampoo": {"lr": [0.01, 0.1, 1.0], "momentum": [0.0, 0.5]},
     "soap": {"lr": [0.01, 0.1, 0.3, 1.0], "beta1": [0.5, 0.95]},
     "newton": {"lr": [0.5, 1.0, 1.9, 4.0], "damping": [0.0, 1.0]},
     "sophia": {"lr": [0.01, 0.1, 1.0], "rho": [0.01, 0.1, 1.0]},
     "adahessian": {"lr": [0.01, 0.1, 1.0, 1e9], "hessian_power": [0.5, 1.0]},
+    "lbfgs": {"lr": [0.1, 1.0, 2.5], "history_size": [1, 2, 100]},
     "gd_exact_line_search": {"lr": [1e-3, 1.0, 100.0]},
     "gd_armijo": {"lr": [0.1, 1.0, 10.0], "rho": [0.2, 0.5, 0.9]},
     "cg_fletcher_reeves": {"lr": [1e-3, 1.0, 100.0]},
@@ -1231,6 +1285,7 @@ def test_sweep_starts_equals_runs(name):
         name, surface, starts=starts, keep_paths=True, **settings, **hyper
     )
     assert swept.final.shape == (300, 2)
+    stopped = 0
     for i, start in enumerate(starts):
         single = optimizers.run(name, surface, start=start, **settings, **hyper)
         label = f"{name} start {start.tolist()}"
@@ -1244,5 +1299,8 @@ def test_sweep_starts_equals_runs(name):
         np.testing.assert_array_equal(swept.paths[i, :n], single.path, err_msg=label)
         if single.converged_at is None:
             assert np.isnan(swept.paths[i, n:]).all(), label
-        else:  # a method that stopped stays where it stopped
+        else:  # a sweep keeps the point where the run stopped
             assert (swept.paths[i, n:] == single.path[-1]).all(), label
+            stopped += 1
+    if "converged" in optimizers.spec(name).internal_state:
+        assert stopped > 0  # the comparison covers runs that stopped

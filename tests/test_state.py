@@ -97,6 +97,8 @@ def runs(draw):
             continue
         if hyper.kind == "bool":
             value = draw(st.booleans())
+        elif hyper.kind == "int":
+            value = draw(st.integers(int(hyper.low), int(min(hyper.high, 1e6))))
         else:
             low = max(hyper.low, 1e-12) if hyper.open_low else hyper.low
             high = min(hyper.high, 0.9999 if hyper.high == 1.0 else 1e6)
