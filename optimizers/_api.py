@@ -204,11 +204,15 @@ def resolve_hyperparameters(name: str, given: dict) -> dict[str, float]:
     values = dict(spec.defaults)
     for key, value in given.items():
         if key in spec.tuples:
+            names = spec.tuples[key]
             try:
-                first, second = value
-            except (TypeError, ValueError):
-                raise ValueError(f"{key}={value!r} must be a pair") from None
-            parts = dict(zip(spec.tuples[key], (first, second), strict=True))
+                elements = tuple(value)
+            except TypeError:
+                elements = ()
+            if len(elements) != len(names):
+                size = "a pair" if len(names) == 2 else f"{len(names)} values"
+                raise ValueError(f"{key}={value!r} must be {size}")
+            parts = dict(zip(names, elements, strict=True))
         else:
             parts = {key: value}
         for part, part_value in parts.items():

@@ -206,8 +206,10 @@ def parse_run(text: str, notices: list[str]) -> RunConfig | None:
         key = key.strip()
         if key in spec.tuples:
             parts = value.split(",")
-            if len(parts) != 2:
-                notices.append(f"{name}: '{key}' needs two values; using defaults.")
+            count = len(spec.tuples[key])
+            if len(parts) != count:
+                words = "two" if count == 2 else str(count)
+                notices.append(f"{name}: '{key}' needs {words} values; using defaults.")
                 continue
             for part_name, part in zip(spec.tuples[key], parts, strict=True):
                 set_hyperparameter(
@@ -272,12 +274,14 @@ def format_run(run: RunConfig) -> str:
     spec = optimizers.spec(run.optimizer)
     items = [run.optimizer]
     done = set()
-    for tuple_name, (first, second) in spec.tuples.items():
-        if first in run.hyperparameters or second in run.hyperparameters:
-            a = run.hyperparameters.get(first, spec.hyperparameter(first).default)
-            b = run.hyperparameters.get(second, spec.hyperparameter(second).default)
-            items.append(f"{tuple_name}={short(a)},{short(b)}")
-            done.update((first, second))
+    for tuple_name, parts in spec.tuples.items():
+        if any(part in run.hyperparameters for part in parts):
+            values = (
+                run.hyperparameters.get(part, spec.hyperparameter(part).default)
+                for part in parts
+            )
+            items.append(f"{tuple_name}={','.join(short(v) for v in values)}")
+            done.update(parts)
     for key, value in run.hyperparameters.items():
         if key in done:
             continue
