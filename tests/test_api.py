@@ -128,6 +128,52 @@ TORCH_DEFAULTS = {
     },
     "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)},
 }
+# optax 0.2.8's documented defaults of the methods torch lacks, typed from its docs
+# (optax.adan, optax.contrib.ademamix, .prodigy, .schedule_free_sgd,
+# .schedule_free_adamw), under our names: b1, b2, b3 as betas, schedule_free_sgd's b1
+# as momentum. optax's None is 0 for warmup_steps (no warm-up) and
+# schedule_free_sgd's weight_decay (none), and negative for prodigy's beta3 (√β₂).
+# optax requires adan's and ademamix's learning rate: not in the table.
+OPTAX_DEFAULTS = {
+    "adan": {
+        "betas": (0.98, 0.92, 0.99),
+        "eps": 1e-8,
+        "eps_root": 1e-8,
+        "weight_decay": 0.0,
+    },
+    "ademamix": {
+        "betas": (0.9, 0.999, 0.9999),
+        "alpha": 5.0,
+        "eps": 1e-8,
+        "eps_root": 0.0,
+        "weight_decay": 0.0,
+    },
+    "prodigy": {
+        "lr": 1.0,
+        "betas": (0.9, 0.999),
+        "beta3": -1.0,
+        "eps": 1e-8,
+        "estim_lr0": 1e-6,
+        "estim_lr_coef": 1.0,
+        "weight_decay": 0.0,
+        "safeguard_warmup": False,
+    },
+    "schedule_free_sgd": {
+        "lr": 1.0,
+        "warmup_steps": 0,
+        "momentum": 0.9,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
+    "schedule_free_adamw": {
+        "lr": 0.0025,
+        "warmup_steps": 0,
+        "betas": (0.9, 0.999),
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
+}
 # Arguments of torch.optim classes that are implementation switches, not hyperparameters.
 TORCH_SWITCHES = {
     "params",
@@ -150,10 +196,9 @@ BOX = 1e8  # RunResult: diverged when |x| or |y| > 1e8 or f is non-finite
 
 
 def spec_value(spec, name):
-    """The spec's default for a torch argument, a pair for torch's tuple arguments."""
+    """The spec's default for a torch argument, a tuple for torch's tuple arguments."""
     if name in spec.tuples:
-        first, second = spec.tuples[name]
-        return (spec.defaults[first], spec.defaults[second])
+        return tuple(spec.defaults[part] for part in spec.tuples[name])
     return spec.defaults[name]
 
 
@@ -222,6 +267,18 @@ def test_torch_named_optimizers_match_torch_signature(name):
     for hyper in spec.hyperparameters:
         if hyper.settable:
             assert element_of.get(hyper.name, hyper.name) in torch_arguments, hyper.name
+
+
+@pytest.mark.parametrize("name", list(OPTAX_DEFAULTS))
+def test_optax_named_optimizers_have_optaxs_defaults_from_the_docs(name):
+    spec = optimizers.spec(name)
+    table = OPTAX_DEFAULTS[name]
+    for argument, default in table.items():
+        assert spec_value(spec, argument) == default, argument
+    # Every hyperparameter but a required learning rate is in the table.
+    element_of = {part: whole for whole, parts in spec.tuples.items() for part in parts}
+    arguments = {element_of.get(h.name, h.name) for h in spec.hyperparameters}
+    assert arguments - set(table) <= {"lr"}
 
 
 def test_torch_class_is_set_exactly_for_the_torch_names():
@@ -763,6 +820,14 @@ BAD_ARGUMENTS = [
     (run, ("gd", "rosenbrock"), {"lr": -0.1}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"lr": "fast"}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"steps": 0}, rf"steps.*\[1, {MAX_STEPS}\]"),
+    (run, ("adam", "rosenbrock"), {"betas": (0.9,)}, r"betas=\(0.9,\) must be a pair"),
+    (
+        run,
+        ("adan", "rosenbrock"),
+        {"betas": (0.9, 0.99)},
+        r"betas=\(0.9, 0.99\) must be 3 values",
+    ),
+    (run, ("adan", "rosenbrock"), {"betas": 0.9}, r"betas=0.9 must be 3 values"),
     (
         run,
         ("gd", "rosenbrock"),
