@@ -952,7 +952,8 @@ def test_sweep_starts_equals_runs(name):
     surface = landscapes.get("himmelblau")
     rng = np.random.default_rng(7)
     starts = rng.uniform(-4.5, 4.5, size=(300, 2))
-    hyper = {"lr": 0.02} if name in {"gd", "sgd", "momentum", "sam"} else {}
+    plain_steps = {"gd", "sgd", "momentum", "sam", "schedule_free_sgd"}
+    hyper = {"lr": 0.02} if name in plain_steps else {}
     settings = {"steps": 50, "tolerance": 1e-2}
     swept = optimizers.sweep(
         name, surface, starts=starts, keep_paths=True, **settings, **hyper
