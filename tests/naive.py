@@ -28,7 +28,7 @@ against finite differences in test_landscapes.py).
 
 Every oracle has the signature ``oracle(surface, start, steps, *, lrs=None, **hyper)``
 with the hyperparameters by their torch names (``betas``, ``etas``, ``step_sizes`` as
-pairs) and torch's defaults, and returns a :class:`Trajectory`. ``lrs`` is an optional
+tuples: betas of two elements or three) and torch's defaults, and returns a :class:`Trajectory`. ``lrs`` is an optional
 per-step learning rate list (a schedule: ``lrs[t - 1]`` is used at step t); without it
 the lr is constant.
 
@@ -54,8 +54,11 @@ from optimizers._noise import OPTIMIZER_STREAM, standard_normal_pair, uniform
 
 class Trajectory(NamedTuple):
     path: np.ndarray  # (steps + 1, 2): the start, then every iterate (fewer if
-    # the method stopped on its own: BFGS, Nelder–Mead, Powell)
+    # the method stopped on its own: L-BFGS, BFGS, Nelder–Mead, Powell)
     lr: np.ndarray  # (steps,): the lr used at each step (line searches: the α found)
+    # Points of the plane a method keeps beside its path, by name (Schedule-Free's x
+    # and z): (steps, 2) each, after every step.
+    positions: dict | None = None
 
 
 def _learning_rates(lr: float, steps: int, lrs) -> list[float]:
@@ -1347,6 +1350,287 @@ def lbfgs(
 
 
 # --------------------------------------------------------------------------------------
+# optax's post-Adam methods, from their papers (optax's conventions where they differ)
+# --------------------------------------------------------------------------------------
+
+
+def adan_with_difference_weight(
+    surface, start, steps, *, lr, betas, eps, eps_root, weight_decay, lrs, paper
+) -> Trajectory:
+    """Adan (Xie et al. 2022/2024, Algorithm 1), the paper's β's being 1 − ``betas``
+    (p₁, p₂, p₃ below), with optax's and the authors' code's moments from zero,
+    bias-corrected, the first gradient difference zero, ε̄ under the root, and optax's
+    weight decay θ ← θ − η(u + λθ) (the paper divides by 1 + λη instead):
+
+    m_k = (1 − p₁)m_{k−1} + p₁g_k;  v_k = (1 − p₂)v_{k−1} + p₂(g_k − g_{k−1})
+    n_k = (1 − p₃)n_{k−1} + p₃[g_k + w(g_k − g_{k−1})]²
+    u_k = (m̂_k + w v̂_k)/(√(n̂_k + ε̄) + ε),  x̂ = x/(1 − (1 − p)ᵏ)
+
+    with the difference weighted by w = 1 − p₂ (the paper's, and its authors' code's)
+    when `paper`, else by w = p₂ (optax 0.2.8's).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    p1, p2, p3 = (1 - b for b in betas)
+    w = 1 - p2 if paper else p2
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    n = [0.0, 0.0]
+    g_previous = None
+    path = [list(theta)]
+    for k in range(1, steps + 1):
+        eta = rates[k - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            difference = 0.0 if g_previous is None else g[i] - g_previous[i]
+            m[i] = (1 - p1) * m[i] + p1 * g[i]
+            v[i] = (1 - p2) * v[i] + p2 * difference
+            n[i] = (1 - p3) * n[i] + p3 * (g[i] + w * difference) ** 2
+            m_hat = m[i] / (1 - (1 - p1) ** k)
+            v_hat = v[i] / (1 - (1 - p2) ** k)
+            n_hat = n[i] / (1 - (1 - p3) ** k)
+            u = (m_hat + w * v_hat) / (math.sqrt(n_hat + eps_root) + eps)
+            theta[i] = theta[i] - eta * (u + weight_decay * theta[i])
+        g_previous = g
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def adan(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.01,
+    betas=(0.98, 0.92, 0.99),
+    eps=1e-8,
+    eps_root=1e-8,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """optax.adan's Adan: the gradient difference weighted as optax 0.2.8 does."""
+    return adan_with_difference_weight(
+        surface,
+        start,
+        steps,
+        lr=lr,
+        betas=betas,
+        eps=eps,
+        eps_root=eps_root,
+        weight_decay=weight_decay,
+        lrs=lrs,
+        paper=False,
+    )
+
+
+def ademamix(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.01,
+    betas=(0.9, 0.999, 0.9999),
+    alpha=5.0,
+    eps=1e-8,
+    eps_root=0.0,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """AdEMAMix (Pagliardini et al. 2024, Algorithm 1) with constant α and β₃ (the
+    paper's schedulers after their warm-up), ε̄ under the root as optax:
+
+    m1_t = β₁m1_{t−1} + (1−β₁)g_t;  m2_t = β₃m2_{t−1} + (1−β₃)g_t
+    ν_t = β₂ν_{t−1} + (1−β₂)g_t²;  m̂1_t = m1_t/(1−β₁ᵗ);  ν̂_t = ν_t/(1−β₂ᵗ)
+    θ_t = θ_{t−1} − η((m̂1_t + αm2_t)/(√(ν̂_t + ε̄) + ε) + λθ_{t−1})
+    """
+    beta1, beta2, beta3 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m1 = [0.0, 0.0]
+    m2 = [0.0, 0.0]
+    nu = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        eta = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            m1[i] = beta1 * m1[i] + (1 - beta1) * g[i]
+            m2[i] = beta3 * m2[i] + (1 - beta3) * g[i]
+            nu[i] = beta2 * nu[i] + (1 - beta2) * g[i] ** 2
+            m1_hat = m1[i] / (1 - beta1**t)
+            nu_hat = nu[i] / (1 - beta2**t)
+            direction = (m1_hat + alpha * m2[i]) / (math.sqrt(nu_hat + eps_root) + eps)
+            theta[i] = theta[i] - eta * (direction + weight_decay * theta[i])
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def prodigy(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    betas=(0.9, 0.999),
+    beta3=-1.0,
+    eps=1e-8,
+    estim_lr0=1e-6,
+    estim_lr_coef=1.0,
+    weight_decay=0.0,
+    safeguard_warmup=False,
+    lrs=None,
+) -> Trajectory:
+    """Prodigy (Mishchenko & Defazio 2024, the Adam version of its algorithm), with
+    optax.contrib.prodigy's bias correction of the step, its ε times the new estimate
+    d_{k+1}, a decoupled weight decay, the coefficient c and the safeguard:
+
+    γ'_k = γ_k √(1−β₂ᵏ)/(1−β₁ᵏ)  (the paper: γ_k)
+    r_k = β₃r_{k−1} + (1−β₃)γ'_k d_k² ⟨g_k, x₀ − x_{k−1}⟩
+    s_k = β₃s_{k−1} + (1−β₃)γ'_k d_k² g_k  (safeguard: (1−β₃)d_k² g_k)
+    d_{k+1} = max(d_k, c r_k/‖s_k‖₁)
+    m_k = β₁m_{k−1} + (1−β₁)d_k g_k;  v_k = β₂v_{k−1} + (1−β₂)d_k² g_k²
+    x_k = x_{k−1} − γ'_k d_k (m_k/(√v_k + d_{k+1}ε) + λx_{k−1})
+
+    β₃ < 0 stands for optax's None: √β₂ (the paper's choice). The factor (1 − β₃) of
+    the paper's r and s (optax's has none, but divides both by d₀) cancels in r/‖s‖₁.
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    beta1, beta2 = betas
+    if beta3 < 0:
+        beta3 = math.sqrt(beta2)
+    x = [float(start[0]), float(start[1])]
+    x0 = list(x)
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    s = [0.0, 0.0]
+    r = 0.0
+    d = float(estim_lr0)
+    path = [list(x)]
+    for k in range(1, steps + 1):
+        gamma = rates[k - 1] * math.sqrt(1 - beta2**k) / (1 - beta1**k)
+        g = _grad(surface, x)
+        inner = sum(g[i] * (x0[i] - x[i]) for i in range(2))
+        r = beta3 * r + (1 - beta3) * gamma * d * d * inner
+        for i in range(2):
+            weight = d * d if safeguard_warmup else gamma * d * d
+            s[i] = beta3 * s[i] + (1 - beta3) * weight * g[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * d * g[i]
+            v[i] = beta2 * v[i] + (1 - beta2) * d * d * g[i] * g[i]
+        d_next = max(d, estim_lr_coef * r / (abs(s[0]) + abs(s[1])))
+        for i in range(2):
+            step = m[i] / (math.sqrt(v[i]) + d_next * eps) + weight_decay * x[i]
+            x[i] = x[i] - gamma * d * step
+        d = d_next
+        path.append(list(x))
+    return _result(path, rates)
+
+
+def _schedule_free(
+    surface, start, steps, rates, beta1, warmup_steps, weight_lr_power, base_step
+):
+    """Schedule-Free (Defazio et al. 2024): z takes the base method's steps, x
+    averages the z's, y = β₁x + (1 − β₁)z is where the gradient is taken (the path):
+
+    z_t = z_{t−1} − γ_t u_t(∇f(y_{t−1}), y_{t−1})
+    x_t = (1 − c_t)x_{t−1} + c_t z_t,  c_t = w_t/Σ_{i≤t} w_i,  w_t = (max_{i≤t} γ̃_i)^r
+    y_t = β₁x_t + (1 − β₁)z_t
+
+    x₀ = z₀ = y₀. The paper weighs by w_t = γ_t²; optax (and the authors' code) by
+    the largest learning rate so far to the power r, as here. With optax's warm-up
+    W > 0 the step's γ_t is lr·min(t − 1, W)/W and the weight's γ̃_t is
+    lr·min(t, W)/W (optax's base optimizer counts from 0, its wrapper from 1);
+    without, both are step t's rate. A weight sum of 0 gives c_t = 0 (optax).
+    ``base_step(t, g, y)`` returns u_t per coordinate. The path is y; x and z are
+    its positions.
+    """
+
+    def warmed_up(rate, count):
+        return rate * min(count, warmup_steps) / warmup_steps if warmup_steps else rate
+
+    y = [float(start[0]), float(start[1])]
+    x = list(y)
+    z = list(y)
+    largest = 0.0
+    weight_sum = 0.0
+    path = [list(y)]
+    xs, zs = [], []
+    for t in range(1, steps + 1):
+        gamma = warmed_up(rates[t - 1], t - 1)
+        largest = max(largest, warmed_up(rates[t - 1], t))
+        weight = largest**weight_lr_power
+        weight_sum += weight
+        c = weight / weight_sum if weight_sum > 0 else 0.0
+        u = base_step(t, _grad(surface, y), y)
+        for i in range(2):
+            z[i] = z[i] - gamma * u[i]
+            x[i] = (1 - c) * x[i] + c * z[i]
+            y[i] = beta1 * x[i] + (1 - beta1) * z[i]
+        path.append(list(y))
+        xs.append(list(x))
+        zs.append(list(z))
+    positions = {"x": np.array(xs), "z": np.array(zs)}
+    return _result(path, rates)._replace(positions=positions)
+
+
+def schedule_free_sgd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    warmup_steps=0.0,
+    momentum=0.9,
+    weight_decay=0.0,
+    weight_lr_power=2.0,
+    lrs=None,
+) -> Trajectory:
+    """Schedule-Free SGD: u_t = ∇f(y_{t−1}) + λy_{t−1}; β₁ = ``momentum``."""
+
+    def base_step(t, g, y):
+        return [g[i] + weight_decay * y[i] for i in range(2)]
+
+    rates = _learning_rates(lr, steps, lrs)
+    return _schedule_free(
+        surface, start, steps, rates, momentum, warmup_steps, weight_lr_power, base_step
+    )
+
+
+def schedule_free_adamw(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.0025,
+    warmup_steps=0.0,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    weight_lr_power=2.0,
+    lrs=None,
+) -> Trajectory:
+    """Schedule-Free AdamW (Defazio et al. 2024, Algorithm 1) with optax's bias
+    correction inside the root (the paper moves √(1 − β₂ᵗ) into γ_t, ε outside it):
+
+    v_t = β₂v_{t−1} + (1 − β₂)g_t²;  u_t = g_t/(√(v_t/(1 − β₂ᵗ)) + ε) + λy_{t−1}
+    """
+    beta1, beta2 = betas
+    v = [0.0, 0.0]
+
+    def base_step(t, g, y):
+        u = []
+        for i in range(2):
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            root = math.sqrt(v[i] / (1 - beta2**t))
+            u.append(g[i] / (root + eps) + weight_decay * y[i])
+        return u
+
+    rates = _learning_rates(lr, steps, lrs)
+    return _schedule_free(
+        surface, start, steps, rates, beta1, warmup_steps, weight_lr_power, base_step
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Derivative-free and sampling methods
 # --------------------------------------------------------------------------------------
 
@@ -2038,6 +2322,11 @@ ORACLES = {
     "lion": lion,
     "signum": signum,
     "adamax": adamax,
+    "adan": adan,
+    "ademamix": ademamix,
+    "schedule_free_sgd": schedule_free_sgd,
+    "schedule_free_adamw": schedule_free_adamw,
+    "prodigy": prodigy,
     "adafactor": adafactor,
     "muon": muon,
     "shampoo": shampoo,

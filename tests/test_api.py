@@ -163,8 +163,13 @@ TORCH_DEFAULTS = {
         "strong_wolfe": False,
     },
 }
-# optax's documented defaults (optax 0.2.8) of the methods torch has not, typed from
-# its docs with torch's names (betas for b1, b2; Signum's momentum is optax's beta).
+# optax 0.2.8's documented defaults of the methods torch lacks, typed from its docs
+# (optax.lamb, .lars, .novograd, .signum, .contrib.adopt, .adan, .contrib.ademamix,
+# .contrib.prodigy, .contrib.schedule_free_sgd, .contrib.schedule_free_adamw), under
+# torch's names: b1, b2, b3 as betas, Signum's beta and schedule_free_sgd's b1 as
+# momentum. optax's None is 0 for warmup_steps (no warm-up) and schedule_free_sgd's
+# weight_decay (none), and negative for prodigy's beta3 (√β₂). Where optax has a
+# default learning rate (prodigy, schedule-free), it is in the table.
 OPTAX_DEFAULTS = {
     "lamb": {"betas": (0.9, 0.999), "eps": 1e-6, "eps_root": 0.0, "weight_decay": 0.0},
     "lars": {
@@ -187,9 +192,48 @@ OPTAX_DEFAULTS = {
         "nesterov": False,
         "use_clipping": True,
     },
+    "adan": {
+        "betas": (0.98, 0.92, 0.99),
+        "eps": 1e-8,
+        "eps_root": 1e-8,
+        "weight_decay": 0.0,
+    },
+    "ademamix": {
+        "betas": (0.9, 0.999, 0.9999),
+        "alpha": 5.0,
+        "eps": 1e-8,
+        "eps_root": 0.0,
+        "weight_decay": 0.0,
+    },
+    "prodigy": {
+        "lr": 1.0,
+        "betas": (0.9, 0.999),
+        "beta3": -1.0,
+        "eps": 1e-8,
+        "estim_lr0": 1e-6,
+        "estim_lr_coef": 1.0,
+        "weight_decay": 0.0,
+        "safeguard_warmup": False,
+    },
+    "schedule_free_sgd": {
+        "lr": 1.0,
+        "warmup_steps": 0,
+        "momentum": 0.9,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
+    "schedule_free_adamw": {
+        "lr": 0.0025,
+        "warmup_steps": 0,
+        "betas": (0.9, 0.999),
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
 }
-# optax requires their learning rate; where its docs' example sets one, that is ours.
-OPTAX_EXAMPLE_LR = {"lamb": 0.003, "novograd": 0.003, "adopt": 0.003}
+# optax requires the others' learning rate; where its docs' example sets one, that is
+# ours, but Adan's: its example's 0.1 (optax.adan's docstring) is ours 0.01.
+OPTAX_EXAMPLE_LR = {"lamb": 0.003, "novograd": 0.003, "adopt": 0.003, "ademamix": 0.01}
 
 # Arguments of torch.optim classes that are implementation switches, not hyperparameters.
 TORCH_SWITCHES = {
@@ -944,6 +988,14 @@ BAD_ARGUMENTS = [
     (run, ("gd", "rosenbrock"), {"lr": -0.1}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"lr": "fast"}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"steps": 0}, rf"steps.*\[1, {MAX_STEPS}\]"),
+    (run, ("adam", "rosenbrock"), {"betas": (0.9,)}, r"betas=\(0.9,\) must be a pair"),
+    (
+        run,
+        ("adan", "rosenbrock"),
+        {"betas": (0.9, 0.99)},
+        r"betas=\(0.9, 0.99\) must be 3 values",
+    ),
+    (run, ("adan", "rosenbrock"), {"betas": 0.9}, r"betas=0.9 must be 3 values"),
     (
         run,
         ("gd", "rosenbrock"),
