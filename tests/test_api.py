@@ -988,14 +988,24 @@ BAD_ARGUMENTS = [
     (run, ("gd", "rosenbrock"), {"lr": -0.1}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"lr": "fast"}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"steps": 0}, rf"steps.*\[1, {MAX_STEPS}\]"),
-    (run, ("adam", "rosenbrock"), {"betas": (0.9,)}, r"betas=\(0.9,\) must be a pair"),
+    (
+        run,
+        ("adam", "rosenbrock"),
+        {"betas": (0.9,)},
+        r"betas=\(0.9,\) must be a tuple of 2 numbers",
+    ),
     (
         run,
         ("adan", "rosenbrock"),
         {"betas": (0.9, 0.99)},
-        r"betas=\(0.9, 0.99\) must be 3 values",
+        r"betas=\(0.9, 0.99\) must be a tuple of 3 numbers",
     ),
-    (run, ("adan", "rosenbrock"), {"betas": 0.9}, r"betas=0.9 must be 3 values"),
+    (
+        run,
+        ("adan", "rosenbrock"),
+        {"betas": 0.9},
+        r"betas=0.9 must be a tuple of 3 numbers",
+    ),
     (
         run,
         ("gd", "rosenbrock"),
