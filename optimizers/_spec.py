@@ -113,6 +113,9 @@ class OptimizerSpec:
     ``traced`` names rows of ``internal_state`` worth watching over the steps
     (annealing's temperature, Prodigy's step-size estimate): `run` with
     ``record_state`` returns them, and the Playground plots them.
+    ``note`` is a short plain-text paragraph the pages show under the update rule
+    (what the rule comes to on a 2D surface, where that is not obvious), never
+    Markdown.
     """
 
     name: str
@@ -128,6 +131,7 @@ class OptimizerSpec:
     state_slots: int = STATE_SLOTS
     positions: tuple[str, ...] = ()
     traced: tuple[str, ...] = ()
+    note: str = ""
     # Checks across hyperparameters (torch's, e.g. Nesterov needs momentum): returns
     # an error message or None.
     constraint: Callable[[dict], str | None] | None = None

@@ -1,6 +1,6 @@
-"""Line searches along a direction d from θ: Brent's exact minimization and Armijo
-backtracking, and scipy's own bracket and Brent (Powell's method). Scalar jitted
-functions, called per run by the line-search optimizers.
+"""Line searches along a direction d from θ: Brent's exact minimization, Armijo
+backtracking, scipy's own bracket and Brent (Powell's method) and torch's strong Wolfe
+search (L-BFGS). Scalar jitted functions, called per run by the line-search optimizers.
 """
 
 import numpy as np
@@ -26,6 +26,14 @@ def _slope(point, p, x, y, dx, dy, alpha):
     """φ'(α) = ∇f(θ + αd)·d."""
     _, gx, gy = point(p, x + alpha * dx, y + alpha * dy)
     return gx * dx + gy * dy
+
+
+@jit
+def along_with_slope(point, p, x, y, dx, dy, alpha):
+    """(φ(α), φ'(α)) = (f(θ + αd), ∇f(θ + αd)·d): one evaluation, for the Wolfe
+    searches (torch's here, scipy's in optimizers.wolfe)."""
+    f, gx, gy = point(p, x + alpha * dx, y + alpha * dy)
+    return f, gx * dx + gy * dy
 
 
 @jit
@@ -389,3 +397,134 @@ def scipy_brent(point, p, x, y, dx, dy, tol):
             fw = fx
             fx = fu
     return x_best, fx
+
+
+# torch.optim.lbfgs._strong_wolfe's constants: LBFGS passes neither c1, c2 nor
+# tolerance_change (its own tolerance_change is not the line search's).
+WOLFE_C1 = 1e-4
+WOLFE_C2 = 0.9
+WOLFE_TOLERANCE_CHANGE = 1e-9
+
+
+@jit
+def cubic_interpolate(x1, f1, g1, x2, f2, g2, xmin_bound, xmax_bound):
+    """torch.optim.lbfgs._cubic_interpolate: the minimizer of the cubic through
+    (x1, f1) and (x2, f2) with slopes g1 and g2, clipped to [xmin_bound,
+    xmax_bound]; their midpoint when the cubic has no minimum. (torch's default
+    bounds, when it passes none, are (min(x1, x2), max(x1, x2)).)"""
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d2_square = d1 * d1 - g1 * g2
+    if d2_square >= 0:
+        d2 = np.sqrt(d2_square)
+        if x1 <= x2:
+            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        else:
+            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+        return min(max(min_pos, xmin_bound), xmax_bound)
+    return (xmin_bound + xmax_bound) / 2.0
+
+
+@jit
+def strong_wolfe(point, p, x, y, dx, dy, t, f, gtd, max_ls):
+    """torch.optim.lbfgs._strong_wolfe from θ = (x, y) along d = (dx, dy), first
+    trial step t, f = f(θ) and gtd = ∇f(θ)·d: returns (t, f(θ + t d)) for the step
+    that satisfies the strong Wolfe conditions
+
+        f(θ + t d) ≤ f + c₁ t gtd,   |∇f(θ + t d)·d| ≤ -c₂ gtd   (c₁ = 1e-4, c₂ = 0.9)
+
+    or the best point of the bracket when the search stops first (the bracket
+    shorter than 1e-9 / max|d|, or `max_ls` evaluations). A transcription of torch's
+    code, line by line, with the bracket's two ends as scalars (torch keeps lists,
+    and the gradient at each end, which the step does not need: the driver evaluates
+    ∇f at the point the step ends on, where torch's line search did).
+
+    Reference: J. Nocedal and S. J. Wright (2006), Numerical Optimization,
+    Algorithms 3.5 and 3.6; torch.optim.lbfgs (from Torch7's lswolfe.lua).
+    """
+    d_norm = max(abs(dx), abs(dy))
+    f_new, gtd_new = along_with_slope(point, p, x, y, dx, dy, t)
+    # bracket: positions 0 and 1 (t, f, gtd at each), one point when `single`
+    b0 = b1 = f0 = f1 = g0 = g1 = 0.0
+    single = False
+    t_prev, f_prev, gtd_prev = 0.0, f, gtd
+    done = False
+    ls_iter = 0
+    while ls_iter < max_ls:
+        if f_new > (f + WOLFE_C1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
+            b0, f0, g0, b1, f1, g1 = t_prev, f_prev, gtd_prev, t, f_new, gtd_new
+            break
+        if abs(gtd_new) <= -WOLFE_C2 * gtd:
+            b0, f0 = t, f_new
+            single = True
+            done = True
+            break
+        if gtd_new >= 0:
+            b0, f0, g0, b1, f1, g1 = t_prev, f_prev, gtd_prev, t, f_new, gtd_new
+            break
+        # interpolate
+        min_step = t + 0.01 * (t - t_prev)
+        max_step = t * 10
+        tmp = t
+        t = cubic_interpolate(
+            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, min_step, max_step
+        )
+        t_prev = tmp
+        f_prev = f_new
+        gtd_prev = gtd_new
+        f_new, gtd_new = along_with_slope(point, p, x, y, dx, dy, t)
+        ls_iter += 1
+    if ls_iter == max_ls:  # torch keeps the slopes of before (the zoom will not run)
+        b0, f0, b1, f1 = 0.0, f, t, f_new
+    # zoom
+    insuf_progress = False
+    low = 0 if single or f0 <= f1 else 1
+    while not done and ls_iter < max_ls:
+        if abs(b1 - b0) * d_norm < WOLFE_TOLERANCE_CHANGE:
+            break
+        t = cubic_interpolate(b0, f0, g0, b1, f1, g1, min(b0, b1), max(b0, b1))
+        top = max(b0, b1)
+        bottom = min(b0, b1)
+        eps = 0.1 * (top - bottom)
+        if min(top - t, t - bottom) < eps:
+            # interpolation close to the boundary
+            if insuf_progress or t >= top or t <= bottom:
+                # evaluate at 0.1 away from the boundary
+                if abs(t - top) < abs(t - bottom):
+                    t = top - eps
+                else:
+                    t = bottom + eps
+                insuf_progress = False
+            else:
+                insuf_progress = True
+        else:
+            insuf_progress = False
+        f_new, gtd_new = along_with_slope(point, p, x, y, dx, dy, t)
+        ls_iter += 1
+        f_low = f0 if low == 0 else f1
+        if f_new > (f + WOLFE_C1 * t * gtd) or f_new >= f_low:
+            # Armijo condition not satisfied or not lower than the lowest point:
+            # the new point becomes the high end
+            if low == 0:
+                b1, f1, g1 = t, f_new, gtd_new
+            else:
+                b0, f0, g0 = t, f_new, gtd_new
+            low = 0 if f0 <= f1 else 1
+        else:
+            b_low = b0 if low == 0 else b1
+            b_high = b1 if low == 0 else b0
+            if abs(gtd_new) <= -WOLFE_C2 * gtd:
+                done = True  # the Wolfe conditions hold
+            elif gtd_new * (b_high - b_low) >= 0:
+                # the old low end becomes the high end
+                if low == 0:
+                    b1, f1, g1 = b0, f0, g0
+                else:
+                    b0, f0, g0 = b1, f1, g1
+            # the new point becomes the low end
+            if low == 0:
+                b0, f0, g0 = t, f_new, gtd_new
+            else:
+                b1, f1, g1 = t, f_new, gtd_new
+    if low == 0:
+        return b0, f0
+    return b1, f1

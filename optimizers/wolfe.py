@@ -21,6 +21,7 @@ Scalar jitted functions, called per run; f and ∇f come from the surface's ``po
 import numpy as np
 
 from landscapes._jit import jit
+from optimizers.line_search import along_with_slope
 
 # scipy's constants: BFGS passes amin=1e-100 and amax=1e100 to both searches; dcsrch's
 # xtol (relative width at which the bracket counts as collapsed) and iteration limit;
@@ -33,13 +34,6 @@ WOLFE2_MAX_ITERATIONS = 10
 ZOOM_MAX_ITERATIONS = 10
 ZOOM_CUBIC_CHECK = 0.2
 ZOOM_QUADRATIC_CHECK = 0.1
-
-
-@jit
-def _phi(point, p, x, y, dx, dy, alpha):
-    """(φ(α), φ'(α)) = (f(θ + αd), ∇f(θ + αd)ᵀd)."""
-    f, gx, gy = point(p, x + alpha * dx, y + alpha * dy)
-    return f, gx * dx + gy * dy
 
 
 @jit
@@ -221,7 +215,7 @@ def dcsrch(point, p, x, y, dx, dy, stp, finit, ginit, ftol, gtol, xtol, stpmin, 
     stmax = stp + 4.0 * stp
     if not np.isfinite(stp):
         return False, stp, finit
-    f, g = _phi(point, p, x, y, dx, dy, stp)
+    f, g = along_with_slope(point, p, x, y, dx, dy, stp)
     for _ in range(DCSRCH_MAX_ITERATIONS - 1):
         ftest = finit + stp * gtest
         if stage == 1 and f <= ftest and g >= 0:
@@ -279,7 +273,7 @@ def dcsrch(point, p, x, y, dx, dy, stp, finit, ginit, ftol, gtol, xtol, stpmin, 
             stp = stx
         if not np.isfinite(stp):
             return False, stp, f
-        f, g = _phi(point, p, x, y, dx, dy, stp)
+        f, g = along_with_slope(point, p, x, y, dx, dy, stp)
     return False, stp, f
 
 
@@ -353,7 +347,7 @@ def _zoom(
             found, a_j = _quadmin(a_lo, phi_lo, derphi_lo, a_hi, phi_hi)
             if not found or a_j > b - qchk or a_j < a + qchk:
                 a_j = a_lo + 0.5 * dalpha
-        phi_aj, derphi_aj = _phi(point, p, x, y, dx, dy, a_j)
+        phi_aj, derphi_aj = along_with_slope(point, p, x, y, dx, dy, a_j)
         if phi_aj > phi0 + c1 * a_j * derphi0 or phi_aj >= phi_lo:
             phi_rec = phi_hi
             a_rec = a_hi
@@ -386,7 +380,7 @@ def wolfe2(point, p, x, y, dx, dy, phi0, derphi0, old_phi0, c1, c2, amax):
     alpha0 = 0.0
     alpha1 = first_trial_step(phi0, old_phi0, derphi0)
     alpha1 = _python_min(alpha1, amax)
-    phi_a1, derphi_a1 = _phi(point, p, x, y, dx, dy, alpha1)
+    phi_a1, derphi_a1 = along_with_slope(point, p, x, y, dx, dy, alpha1)
     phi_a0 = phi0
     derphi_a0 = derphi0
     for i in range(WOLFE2_MAX_ITERATIONS):
@@ -435,7 +429,7 @@ def wolfe2(point, p, x, y, dx, dy, phi0, derphi0, old_phi0, c1, c2, amax):
         alpha1 = alpha2
         phi_a0 = phi_a1
         derphi_a0 = derphi_a1
-        phi_a1, derphi_a1 = _phi(point, p, x, y, dx, dy, alpha1)
+        phi_a1, derphi_a1 = along_with_slope(point, p, x, y, dx, dy, alpha1)
     return True, alpha1, phi_a1
 
 

@@ -82,6 +82,7 @@ def main() -> None:
     spec = optimizers.spec(values["run"].optimizer)
     st.latex(spec.latex)
     st.caption(spec.reference)
+    w.optimizer_note(spec)
 
     st.subheader("Share")
     w.share_link_control(query, key=key("share"))

@@ -138,6 +138,7 @@ def beside_the_figure(surface, runs) -> None:
         st.markdown(f"**{spec.title}**")
         st.latex(spec.latex)
         st.caption(spec.reference)
+        w.optimizer_note(spec)
 
 
 def curves(surface, results, labels) -> None:

@@ -172,11 +172,13 @@ def main() -> None:
         b.plotly_chart(figures.Prebuilt(sharpness), key=key("sharpness"))
         b.caption(caption)
     show(sw.under_the_map(plane, basins, theory, surface))
-    items = (optimizers.spec(plane.optimizer), surface)
-    for column, item in zip(st.columns(2), items, strict=True):  # the two formulas
+    spec = optimizers.spec(plane.optimizer)
+    for column, item in zip(st.columns(2), (spec, surface), strict=True):  # formulas
         column.markdown(f"**{item.title}**")
         column.latex(item.latex)
         column.caption(item.reference)
+        if item is spec:
+            w.optimizer_note(spec, column)
     st.subheader("Share and export")
     link = w.share_link_control(query, key=key("share"))
     files = sw.downloads(view, values, heatmap, link, plane, basins)

@@ -28,7 +28,7 @@ against finite differences in test_landscapes.py).
 
 Every oracle has the signature ``oracle(surface, start, steps, *, lrs=None, **hyper)``
 with the hyperparameters by their torch names (``betas``, ``etas``, ``step_sizes`` as
-pairs) and torch's defaults, and returns a :class:`Trajectory`. ``lrs`` is an optional
+tuples: betas of two elements or three) and torch's defaults, and returns a :class:`Trajectory`. ``lrs`` is an optional
 per-step learning rate list (a schedule: ``lrs[t - 1]`` is used at step t); without it
 the lr is constant.
 
@@ -54,8 +54,11 @@ from optimizers._noise import OPTIMIZER_STREAM, standard_normal_pair, uniform
 
 class Trajectory(NamedTuple):
     path: np.ndarray  # (steps + 1, 2): the start, then every iterate (fewer if
-    # the method stopped on its own: BFGS, Nelder–Mead, Powell)
+    # the method stopped on its own: L-BFGS, BFGS, Nelder–Mead, Powell)
     lr: np.ndarray  # (steps,): the lr used at each step (line searches: the α found)
+    # Points of the plane a method keeps beside its path, by name (Schedule-Free's x
+    # and z): (steps, 2) each, after every step.
+    positions: dict | None = None
 
 
 def _learning_rates(lr: float, steps: int, lrs) -> list[float]:
@@ -1002,6 +1005,631 @@ def asgd(
     return trajectory
 
 
+def adafactor(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-2,
+    beta2_decay=-0.8,
+    eps=(2.0**-52, 1e-3),
+    d=1.0,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.Adafactor (Shazeer & Stern 2018), torch's pseudo-code for a vector
+    θ (dim G = 1, the unfactored variance V̂), RMS over the parameter's n = 2 entries:
+
+    β̂₂ₜ ← 1 − t^τ;  ρₜ ← min(γ, 1/√t);  αₜ ← max(ε₂, RMS(θₜ₋₁))ρₜ
+    θₜ₋₁ ← θₜ₋₁ − γλθₜ₋₁
+    V̂ₜ ← β̂₂ₜV̂ₜ₋₁ + (1 − β̂₂ₜ)Gₜ²;  Uₜ ← Gₜ/max(√V̂ₜ, ε₁)
+    Ûₜ ← Uₜ/max(1, RMS(Uₜ)/d);  θₜ ← θₜ₋₁ − αₜÛₜ
+
+    (The pseudo-code writes the decay as θₜ ← θₜ₋₁ − γλθₜ₋₁ and the update from
+    θₜ₋₁; torch's code updates the decayed θ, as here.) torch's default ε₁ = None is
+    torch.finfo(float64).eps = 2⁻⁵².
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    eps1, eps2 = eps
+    theta = [float(start[0]), float(start[1])]
+    variance = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        beta2_hat = 1 - t**beta2_decay
+        rho = min(gamma, 1 / math.sqrt(t))
+        alpha = max(eps2, math.sqrt((theta[0] ** 2 + theta[1] ** 2) / 2)) * rho
+        u = [0.0, 0.0]
+        for i in range(2):
+            theta[i] = theta[i] - gamma * weight_decay * theta[i]
+            variance[i] = beta2_hat * variance[i] + (1 - beta2_hat) * g[i] * g[i]
+            u[i] = g[i] / max(math.sqrt(variance[i]), eps1)
+        clip = max(1, math.sqrt((u[0] ** 2 + u[1] ** 2) / 2) / d)
+        for i in range(2):
+            theta[i] = theta[i] - alpha * u[i] / clip
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def _float32(value: float) -> float:
+    return float(np.float32(value))
+
+
+def _bfloat16(value: float) -> float:
+    """torch's float → bfloat16: to float32, then c10's round_to_nearest_even on the
+    float32's bits (add 0x7FFF plus the lowest kept bit, drop the low 16 bits)."""
+    bits = int(np.array(value, dtype=np.float32).view(np.uint32))
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return float(np.array(bits, dtype=np.uint32).view(np.float32))
+
+
+def newton_schulz_1x2(m, ns_steps, eps, coefficients=(3.4445, -4.7750, 2.0315)):
+    """torch.optim._muon._zeropower_via_newtonschulz of the 1×2 matrix X = [m₀ m₁],
+    from its source: X in bfloat16, X ← X/max(‖X‖_F, ε), then ns_steps times
+    A ← XXᵀ, B ← bA + cA², X ← aX + BX. Each bfloat16 product is accumulated in
+    float32 and rounded to bfloat16; torch.addmm(C, P, Q, beta=β, alpha=α) rounds
+    βC + α(PQ) once in float32 (α(PQ) first when α ≠ 1). Products of bfloat16
+    numbers are exact in float64, so one rounding of the float64 sum is float32's."""
+    a, b, c = (_float32(v) for v in coefficients)
+    x = [_bfloat16(m[0]), _bfloat16(m[1])]
+    norm = _bfloat16(math.sqrt(_float32(x[0] * x[0] + x[1] * x[1])))
+    norm = max(norm, _bfloat16(eps))
+    x = [_bfloat16(v / norm) for v in x]
+    for _ in range(ns_steps):
+        gram = _bfloat16(x[0] * x[0] + x[1] * x[1])
+        update = _bfloat16(b * gram + _float32(c * (gram * gram)))
+        x = [_bfloat16(a * v + update * v) for v in x]
+    return x
+
+
+def muon(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1e-3,
+    weight_decay=0.1,
+    momentum=0.95,
+    nesterov=True,
+    eps=1e-7,
+    ns_steps=5,
+    match_rms_adamw=False,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.Muon (Jordan et al. 2024) on θ as the 1×2 matrix [x y] (A = 1
+    row, B = 2 columns), from torch's source (_single_tensor_muon):
+
+    B ← lerp(B, g, 1 − μ) = μB + (1 − μ)g;  B̃ ← lerp(g, B, μ) if nesterov else B
+    O ← NS(B̃);  γ' ← γ√max(1, A/B)  (adjust_lr_fn None, "original")
+                    or 0.2γ√max(A, B) ("match_rms_adamw")
+    θ ← θ(1 − γλ) − γ'O
+
+    (torch's pseudo-code writes B ← μB + g and B̃ ← g + μB; its code averages, which
+    changes B̃ by the factor 1 − μ, and so its bfloat16 rounding.)
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    rows, columns = 1, 2
+    if match_rms_adamw:
+        ratio = 0.2 * math.sqrt(max(rows, columns))
+    else:
+        ratio = math.sqrt(max(1, rows / columns))
+    theta = [float(start[0]), float(start[1])]
+    buffer = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        gamma = rates[t - 1]
+        g = _grad(surface, theta)
+        update = [0.0, 0.0]
+        for i in range(2):
+            buffer[i] = momentum * buffer[i] + (1 - momentum) * g[i]
+            update[i] = (1 - momentum) * g[i] + momentum * buffer[i]
+        orthogonal = newton_schulz_1x2(update if nesterov else buffer, ns_steps, eps)
+        for i in range(2):
+            theta[i] = theta[i] * (1 - gamma * weight_decay)
+            theta[i] = theta[i] - gamma * ratio * orthogonal[i]
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
+    """torch.optim.lbfgs._cubic_interpolate (from Torch7's polyinterp.lua)."""
+    if bounds is not None:
+        xmin_bound, xmax_bound = bounds
+    else:
+        xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d2_square = d1**2 - g1 * g2
+    if d2_square >= 0:
+        d2 = math.sqrt(d2_square)
+        if x1 <= x2:
+            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        else:
+            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+        return min(max(min_pos, xmin_bound), xmax_bound)
+    return (xmin_bound + xmax_bound) / 2.0
+
+
+def _dot(u, v) -> float:
+    return u[0] * v[0] + u[1] * v[1]
+
+
+def _strong_wolfe(phi, t, d, f, g, gtd, max_ls=100):
+    """torch.optim.lbfgs._strong_wolfe (from Torch7's lswolfe.lua; Nocedal & Wright
+    2006, Algorithms 3.5-3.6) with its defaults c₁ = 1e-4, c₂ = 0.9,
+    tolerance_change = 1e-9: `phi(t)` returns f and ∇f at θ + t d. Returns (f, ∇f, t)
+    at the step found. torch's max_ls is max_eval minus the evaluations made so far
+    (unbounded for the paths compared here); 100 is the package's cap."""
+    c1, c2, tolerance_change = 1e-4, 0.9, 1e-9
+    d_norm = max(abs(d[0]), abs(d[1]))
+    f_new, g_new = phi(t)
+    gtd_new = _dot(g_new, d)
+    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
+    done = False
+    ls_iter = 0
+    while ls_iter < max_ls:
+        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
+            bracket = [t_prev, t]
+            bracket_f = [f_prev, f_new]
+            bracket_g = [g_prev, g_new]
+            bracket_gtd = [gtd_prev, gtd_new]
+            break
+        if abs(gtd_new) <= -c2 * gtd:
+            bracket = [t]
+            bracket_f = [f_new]
+            bracket_g = [g_new]
+            done = True
+            break
+        if gtd_new >= 0:
+            bracket = [t_prev, t]
+            bracket_f = [f_prev, f_new]
+            bracket_g = [g_prev, g_new]
+            bracket_gtd = [gtd_prev, gtd_new]
+            break
+        min_step = t + 0.01 * (t - t_prev)
+        max_step = t * 10
+        tmp = t
+        t = _cubic_interpolate(
+            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step)
+        )
+        t_prev = tmp
+        f_prev = f_new
+        g_prev = g_new
+        gtd_prev = gtd_new
+        f_new, g_new = phi(t)
+        gtd_new = _dot(g_new, d)
+        ls_iter += 1
+    if ls_iter == max_ls:
+        bracket = [0, t]
+        bracket_f = [f, f_new]
+        bracket_g = [g, g_new]
+    insuf_progress = False
+    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
+    while not done and ls_iter < max_ls:
+        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
+            break
+        t = _cubic_interpolate(
+            bracket[0],
+            bracket_f[0],
+            bracket_gtd[0],
+            bracket[1],
+            bracket_f[1],
+            bracket_gtd[1],
+        )
+        eps = 0.1 * (max(bracket) - min(bracket))
+        if min(max(bracket) - t, t - min(bracket)) < eps:
+            if insuf_progress or t >= max(bracket) or t <= min(bracket):
+                if abs(t - max(bracket)) < abs(t - min(bracket)):
+                    t = max(bracket) - eps
+                else:
+                    t = min(bracket) + eps
+                insuf_progress = False
+            else:
+                insuf_progress = True
+        else:
+            insuf_progress = False
+        f_new, g_new = phi(t)
+        gtd_new = _dot(g_new, d)
+        ls_iter += 1
+        if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
+            bracket[high_pos] = t
+            bracket_f[high_pos] = f_new
+            bracket_g[high_pos] = g_new
+            bracket_gtd[high_pos] = gtd_new
+            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
+        else:
+            if abs(gtd_new) <= -c2 * gtd:
+                done = True
+            elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
+                bracket[high_pos] = bracket[low_pos]
+                bracket_f[high_pos] = bracket_f[low_pos]
+                bracket_g[high_pos] = bracket_g[low_pos]
+                bracket_gtd[high_pos] = bracket_gtd[low_pos]
+            bracket[low_pos] = t
+            bracket_f[low_pos] = f_new
+            bracket_g[low_pos] = g_new
+            bracket_gtd[low_pos] = gtd_new
+    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos]
+
+
+def lbfgs(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    tolerance_grad=1e-7,
+    tolerance_change=1e-9,
+    history_size=100,
+    strong_wolfe=False,
+    lrs=None,
+) -> Trajectory:
+    """torch.optim.LBFGS's inner loop (Nocedal 1980; Liu & Nocedal 1989, the two-loop
+    recursion of Nocedal & Wright 2006, Algorithm 7.4), from torch's source: one
+    step(closure) with max_iter = `steps` and no max_eval, the iterate recorded after
+    every iteration, so that path[k] is where a fresh step() with max_iter = k ends.
+    The path ends early where torch's loop breaks (its tolerances); the lr recorded
+    per step is the step length t. With `lrs`, iteration k's lr is lrs[k - 1].
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    path = [list(theta)]
+    used = []
+    loss = _value(surface, theta)
+    flat_grad = _grad(surface, theta)
+    if max(abs(flat_grad[0]), abs(flat_grad[1])) <= tolerance_grad:
+        return _result(path, used)
+    d = t = h_diag = prev_flat_grad = prev_loss = None
+    old_dirs, old_stps, ro = [], [], []
+    al = [None] * int(history_size)
+    n_iter = 0
+    while n_iter < steps:
+        n_iter += 1
+        if n_iter == 1:
+            d = [-flat_grad[0], -flat_grad[1]]
+            old_dirs, old_stps, ro = [], [], []
+            h_diag = 1
+        else:
+            y = [flat_grad[0] - prev_flat_grad[0], flat_grad[1] - prev_flat_grad[1]]
+            s = [d[0] * t, d[1] * t]
+            ys = _dot(y, s)
+            if ys > 1e-10:
+                if len(old_dirs) == history_size:
+                    old_dirs.pop(0)
+                    old_stps.pop(0)
+                    ro.pop(0)
+                old_dirs.append(y)
+                old_stps.append(s)
+                ro.append(1.0 / ys)
+                h_diag = ys / _dot(y, y)
+            num_old = len(old_dirs)
+            q = [-flat_grad[0], -flat_grad[1]]
+            for i in range(num_old - 1, -1, -1):
+                al[i] = _dot(old_stps[i], q) * ro[i]
+                q = [q[j] - al[i] * old_dirs[i][j] for j in range(2)]
+            r = [q[0] * h_diag, q[1] * h_diag]
+            for i in range(num_old):
+                be_i = _dot(old_dirs[i], r) * ro[i]
+                r = [r[j] + (al[i] - be_i) * old_stps[i][j] for j in range(2)]
+            d = r
+        prev_flat_grad = list(flat_grad)
+        prev_loss = loss
+        lr_now = rates[n_iter - 1]
+        if n_iter == 1:
+            t = min(1.0, 1.0 / (abs(flat_grad[0]) + abs(flat_grad[1]))) * lr_now
+        else:
+            t = lr_now
+        gtd = _dot(flat_grad, d)
+        if gtd > -tolerance_change:
+            break
+        if strong_wolfe:
+            x_init = list(theta)
+
+            def phi(step, x_init=x_init, d=d):
+                point = [x_init[0] + step * d[0], x_init[1] + step * d[1]]
+                return _value(surface, point), _grad(surface, point)
+
+            loss, flat_grad, t = _strong_wolfe(phi, t, d, loss, flat_grad, gtd)
+            theta = [theta[0] + t * d[0], theta[1] + t * d[1]]
+        else:
+            theta = [theta[0] + t * d[0], theta[1] + t * d[1]]
+            loss = _value(surface, theta)
+            flat_grad = _grad(surface, theta)
+        opt_cond = max(abs(flat_grad[0]), abs(flat_grad[1])) <= tolerance_grad
+        path.append(list(theta))
+        used.append(t)
+        if n_iter == steps:
+            break
+        if opt_cond:
+            break
+        if max(abs(d[0] * t), abs(d[1] * t)) <= tolerance_change:
+            break
+        if abs(loss - prev_loss) < tolerance_change:
+            break
+    return _result(path, used)
+
+
+# --------------------------------------------------------------------------------------
+# optax's post-Adam methods, from their papers (optax's conventions where they differ)
+# --------------------------------------------------------------------------------------
+
+
+def adan_with_difference_weight(
+    surface, start, steps, *, lr, betas, eps, eps_root, weight_decay, lrs, paper
+) -> Trajectory:
+    """Adan (Xie et al. 2022/2024, Algorithm 1), the paper's β's being 1 − ``betas``
+    (p₁, p₂, p₃ below), with optax's and the authors' code's moments from zero,
+    bias-corrected, the first gradient difference zero, ε̄ under the root, and optax's
+    weight decay θ ← θ − η(u + λθ) (the paper divides by 1 + λη instead):
+
+    m_k = (1 − p₁)m_{k−1} + p₁g_k;  v_k = (1 − p₂)v_{k−1} + p₂(g_k − g_{k−1})
+    n_k = (1 − p₃)n_{k−1} + p₃[g_k + w(g_k − g_{k−1})]²
+    u_k = (m̂_k + w v̂_k)/(√(n̂_k + ε̄) + ε),  x̂ = x/(1 − (1 − p)ᵏ)
+
+    with the difference weighted by w = 1 − p₂ (the paper's, and its authors' code's)
+    when `paper`, else by w = p₂ (optax 0.2.8's).
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    p1, p2, p3 = (1 - b for b in betas)
+    w = 1 - p2 if paper else p2
+    theta = [float(start[0]), float(start[1])]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    n = [0.0, 0.0]
+    g_previous = None
+    path = [list(theta)]
+    for k in range(1, steps + 1):
+        eta = rates[k - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            difference = 0.0 if g_previous is None else g[i] - g_previous[i]
+            m[i] = (1 - p1) * m[i] + p1 * g[i]
+            v[i] = (1 - p2) * v[i] + p2 * difference
+            n[i] = (1 - p3) * n[i] + p3 * (g[i] + w * difference) ** 2
+            m_hat = m[i] / (1 - (1 - p1) ** k)
+            v_hat = v[i] / (1 - (1 - p2) ** k)
+            n_hat = n[i] / (1 - (1 - p3) ** k)
+            u = (m_hat + w * v_hat) / (math.sqrt(n_hat + eps_root) + eps)
+            theta[i] = theta[i] - eta * (u + weight_decay * theta[i])
+        g_previous = g
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def adan(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.01,
+    betas=(0.98, 0.92, 0.99),
+    eps=1e-8,
+    eps_root=1e-8,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """optax.adan's Adan: the gradient difference weighted as optax 0.2.8 does."""
+    return adan_with_difference_weight(
+        surface,
+        start,
+        steps,
+        lr=lr,
+        betas=betas,
+        eps=eps,
+        eps_root=eps_root,
+        weight_decay=weight_decay,
+        lrs=lrs,
+        paper=False,
+    )
+
+
+def ademamix(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.01,
+    betas=(0.9, 0.999, 0.9999),
+    alpha=5.0,
+    eps=1e-8,
+    eps_root=0.0,
+    weight_decay=0.0,
+    lrs=None,
+) -> Trajectory:
+    """AdEMAMix (Pagliardini et al. 2024, Algorithm 1) with constant α and β₃ (the
+    paper's schedulers after their warm-up), ε̄ under the root as optax:
+
+    m1_t = β₁m1_{t−1} + (1−β₁)g_t;  m2_t = β₃m2_{t−1} + (1−β₃)g_t
+    ν_t = β₂ν_{t−1} + (1−β₂)g_t²;  m̂1_t = m1_t/(1−β₁ᵗ);  ν̂_t = ν_t/(1−β₂ᵗ)
+    θ_t = θ_{t−1} − η((m̂1_t + αm2_t)/(√(ν̂_t + ε̄) + ε) + λθ_{t−1})
+    """
+    beta1, beta2, beta3 = betas
+    rates = _learning_rates(lr, steps, lrs)
+    theta = [float(start[0]), float(start[1])]
+    m1 = [0.0, 0.0]
+    m2 = [0.0, 0.0]
+    nu = [0.0, 0.0]
+    path = [list(theta)]
+    for t in range(1, steps + 1):
+        eta = rates[t - 1]
+        g = _grad(surface, theta)
+        for i in range(2):
+            m1[i] = beta1 * m1[i] + (1 - beta1) * g[i]
+            m2[i] = beta3 * m2[i] + (1 - beta3) * g[i]
+            nu[i] = beta2 * nu[i] + (1 - beta2) * g[i] ** 2
+            m1_hat = m1[i] / (1 - beta1**t)
+            nu_hat = nu[i] / (1 - beta2**t)
+            direction = (m1_hat + alpha * m2[i]) / (math.sqrt(nu_hat + eps_root) + eps)
+            theta[i] = theta[i] - eta * (direction + weight_decay * theta[i])
+        path.append(list(theta))
+    return _result(path, rates)
+
+
+def prodigy(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    betas=(0.9, 0.999),
+    beta3=-1.0,
+    eps=1e-8,
+    estim_lr0=1e-6,
+    estim_lr_coef=1.0,
+    weight_decay=0.0,
+    safeguard_warmup=False,
+    lrs=None,
+) -> Trajectory:
+    """Prodigy (Mishchenko & Defazio 2024, the Adam version of its algorithm), with
+    optax.contrib.prodigy's bias correction of the step, its ε times the new estimate
+    d_{k+1}, a decoupled weight decay, the coefficient c and the safeguard:
+
+    γ'_k = γ_k √(1−β₂ᵏ)/(1−β₁ᵏ)  (the paper: γ_k)
+    r_k = β₃r_{k−1} + (1−β₃)γ'_k d_k² ⟨g_k, x₀ − x_{k−1}⟩
+    s_k = β₃s_{k−1} + (1−β₃)γ'_k d_k² g_k  (safeguard: (1−β₃)d_k² g_k)
+    d_{k+1} = max(d_k, c r_k/‖s_k‖₁)
+    m_k = β₁m_{k−1} + (1−β₁)d_k g_k;  v_k = β₂v_{k−1} + (1−β₂)d_k² g_k²
+    x_k = x_{k−1} − γ'_k d_k (m_k/(√v_k + d_{k+1}ε) + λx_{k−1})
+
+    β₃ < 0 stands for optax's None: √β₂ (the paper's choice). The factor (1 − β₃) of
+    the paper's r and s (optax's has none, but divides both by d₀) cancels in r/‖s‖₁.
+    """
+    rates = _learning_rates(lr, steps, lrs)
+    beta1, beta2 = betas
+    if beta3 < 0:
+        beta3 = math.sqrt(beta2)
+    x = [float(start[0]), float(start[1])]
+    x0 = list(x)
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    s = [0.0, 0.0]
+    r = 0.0
+    d = float(estim_lr0)
+    path = [list(x)]
+    for k in range(1, steps + 1):
+        gamma = rates[k - 1] * math.sqrt(1 - beta2**k) / (1 - beta1**k)
+        g = _grad(surface, x)
+        inner = sum(g[i] * (x0[i] - x[i]) for i in range(2))
+        r = beta3 * r + (1 - beta3) * gamma * d * d * inner
+        for i in range(2):
+            weight = d * d if safeguard_warmup else gamma * d * d
+            s[i] = beta3 * s[i] + (1 - beta3) * weight * g[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * d * g[i]
+            v[i] = beta2 * v[i] + (1 - beta2) * d * d * g[i] * g[i]
+        d_next = max(d, estim_lr_coef * r / (abs(s[0]) + abs(s[1])))
+        for i in range(2):
+            step = m[i] / (math.sqrt(v[i]) + d_next * eps) + weight_decay * x[i]
+            x[i] = x[i] - gamma * d * step
+        d = d_next
+        path.append(list(x))
+    return _result(path, rates)
+
+
+def _schedule_free(
+    surface, start, steps, rates, beta1, warmup_steps, weight_lr_power, base_step
+):
+    """Schedule-Free (Defazio et al. 2024): z takes the base method's steps, x
+    averages the z's, y = β₁x + (1 − β₁)z is where the gradient is taken (the path):
+
+    z_t = z_{t−1} − γ_t u_t(∇f(y_{t−1}), y_{t−1})
+    x_t = (1 − c_t)x_{t−1} + c_t z_t,  c_t = w_t/Σ_{i≤t} w_i,  w_t = (max_{i≤t} γ̃_i)^r
+    y_t = β₁x_t + (1 − β₁)z_t
+
+    x₀ = z₀ = y₀. The paper weighs by w_t = γ_t²; optax (and the authors' code) by
+    the largest learning rate so far to the power r, as here. With optax's warm-up
+    W > 0 the step's γ_t is lr·min(t − 1, W)/W and the weight's γ̃_t is
+    lr·min(t, W)/W (optax's base optimizer counts from 0, its wrapper from 1);
+    without, both are step t's rate. A weight sum of 0 gives c_t = 0 (optax).
+    ``base_step(t, g, y)`` returns u_t per coordinate. The path is y; x and z are
+    its positions.
+    """
+
+    def warmed_up(rate, count):
+        return rate * min(count, warmup_steps) / warmup_steps if warmup_steps else rate
+
+    y = [float(start[0]), float(start[1])]
+    x = list(y)
+    z = list(y)
+    largest = 0.0
+    weight_sum = 0.0
+    path = [list(y)]
+    xs, zs = [], []
+    for t in range(1, steps + 1):
+        gamma = warmed_up(rates[t - 1], t - 1)
+        largest = max(largest, warmed_up(rates[t - 1], t))
+        weight = largest**weight_lr_power
+        weight_sum += weight
+        c = weight / weight_sum if weight_sum > 0 else 0.0
+        u = base_step(t, _grad(surface, y), y)
+        for i in range(2):
+            z[i] = z[i] - gamma * u[i]
+            x[i] = (1 - c) * x[i] + c * z[i]
+            y[i] = beta1 * x[i] + (1 - beta1) * z[i]
+        path.append(list(y))
+        xs.append(list(x))
+        zs.append(list(z))
+    positions = {"x": np.array(xs), "z": np.array(zs)}
+    return _result(path, rates)._replace(positions=positions)
+
+
+def schedule_free_sgd(
+    surface,
+    start,
+    steps,
+    *,
+    lr=1.0,
+    warmup_steps=0.0,
+    momentum=0.9,
+    weight_decay=0.0,
+    weight_lr_power=2.0,
+    lrs=None,
+) -> Trajectory:
+    """Schedule-Free SGD: u_t = ∇f(y_{t−1}) + λy_{t−1}; β₁ = ``momentum``."""
+
+    def base_step(t, g, y):
+        return [g[i] + weight_decay * y[i] for i in range(2)]
+
+    rates = _learning_rates(lr, steps, lrs)
+    return _schedule_free(
+        surface, start, steps, rates, momentum, warmup_steps, weight_lr_power, base_step
+    )
+
+
+def schedule_free_adamw(
+    surface,
+    start,
+    steps,
+    *,
+    lr=0.0025,
+    warmup_steps=0.0,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    weight_decay=0.0,
+    weight_lr_power=2.0,
+    lrs=None,
+) -> Trajectory:
+    """Schedule-Free AdamW (Defazio et al. 2024, Algorithm 1) with optax's bias
+    correction inside the root (the paper moves √(1 − β₂ᵗ) into γ_t, ε outside it):
+
+    v_t = β₂v_{t−1} + (1 − β₂)g_t²;  u_t = g_t/(√(v_t/(1 − β₂ᵗ)) + ε) + λy_{t−1}
+    """
+    beta1, beta2 = betas
+    v = [0.0, 0.0]
+
+    def base_step(t, g, y):
+        u = []
+        for i in range(2):
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+            root = math.sqrt(v[i] / (1 - beta2**t))
+            u.append(g[i] / (root + eps) + weight_decay * y[i])
+        return u
+
+    rates = _learning_rates(lr, steps, lrs)
+    return _schedule_free(
+        surface, start, steps, rates, beta1, warmup_steps, weight_lr_power, base_step
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Derivative-free and sampling methods
 # --------------------------------------------------------------------------------------
@@ -1694,6 +2322,13 @@ ORACLES = {
     "lion": lion,
     "signum": signum,
     "adamax": adamax,
+    "adan": adan,
+    "ademamix": ademamix,
+    "schedule_free_sgd": schedule_free_sgd,
+    "schedule_free_adamw": schedule_free_adamw,
+    "prodigy": prodigy,
+    "adafactor": adafactor,
+    "muon": muon,
     "shampoo": shampoo,
     "soap": soap,
     "asgd": asgd,
@@ -1702,6 +2337,7 @@ ORACLES = {
     "sophia": sophia,
     "adahessian": adahessian,
     "bfgs": bfgs,
+    "lbfgs": lbfgs,
     "gd_exact_line_search": gd_exact_line_search,
     "gd_armijo": gd_armijo,
     "cg_fletcher_reeves": cg_fletcher_reeves,

@@ -47,6 +47,9 @@ TORCH_NAMES = [
     "adamax",
     "asgd",
     "rprop",
+    "adafactor",
+    "muon",
+    "lbfgs",
 ]
 OTHER_NAMES = [
     "gd",
@@ -133,9 +136,40 @@ TORCH_DEFAULTS = {
         "weight_decay": 0.0,
     },
     "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0)},
+    # eps = (None, 1e-3): None is torch.finfo(float64).eps for float64 parameters.
+    "adafactor": {
+        "lr": 1e-2,
+        "beta2_decay": -0.8,
+        "eps": (2.0**-52, 1e-3),
+        "d": 1.0,
+        "weight_decay": 0.0,
+    },
+    # adjust_lr_fn=None ("original"): match_rms_adamw False.
+    "muon": {
+        "lr": 1e-3,
+        "weight_decay": 0.1,
+        "momentum": 0.95,
+        "nesterov": True,
+        "eps": 1e-7,
+        "ns_steps": 5,
+        "match_rms_adamw": False,
+    },
+    # line_search_fn=None: strong_wolfe False.
+    "lbfgs": {
+        "lr": 1.0,
+        "tolerance_grad": 1e-7,
+        "tolerance_change": 1e-9,
+        "history_size": 100,
+        "strong_wolfe": False,
+    },
 }
-# optax's documented defaults (optax 0.2.8) of the methods torch has not, typed from
-# its docs with torch's names (betas for b1, b2; Signum's momentum is optax's beta).
+# optax 0.2.8's documented defaults of the methods torch lacks, typed from its docs
+# (optax.lamb, .lars, .novograd, .signum, .contrib.adopt, .adan, .contrib.ademamix,
+# .contrib.prodigy, .contrib.schedule_free_sgd, .contrib.schedule_free_adamw), under
+# torch's names: b1, b2, b3 as betas, Signum's beta and schedule_free_sgd's b1 as
+# momentum. optax's None is 0 for warmup_steps (no warm-up) and schedule_free_sgd's
+# weight_decay (none), and negative for prodigy's beta3 (√β₂). Where optax has a
+# default learning rate (prodigy, schedule-free), it is in the table.
 OPTAX_DEFAULTS = {
     "lamb": {"betas": (0.9, 0.999), "eps": 1e-6, "eps_root": 0.0, "weight_decay": 0.0},
     "lars": {
@@ -158,9 +192,48 @@ OPTAX_DEFAULTS = {
         "nesterov": False,
         "use_clipping": True,
     },
+    "adan": {
+        "betas": (0.98, 0.92, 0.99),
+        "eps": 1e-8,
+        "eps_root": 1e-8,
+        "weight_decay": 0.0,
+    },
+    "ademamix": {
+        "betas": (0.9, 0.999, 0.9999),
+        "alpha": 5.0,
+        "eps": 1e-8,
+        "eps_root": 0.0,
+        "weight_decay": 0.0,
+    },
+    "prodigy": {
+        "lr": 1.0,
+        "betas": (0.9, 0.999),
+        "beta3": -1.0,
+        "eps": 1e-8,
+        "estim_lr0": 1e-6,
+        "estim_lr_coef": 1.0,
+        "weight_decay": 0.0,
+        "safeguard_warmup": False,
+    },
+    "schedule_free_sgd": {
+        "lr": 1.0,
+        "warmup_steps": 0,
+        "momentum": 0.9,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
+    "schedule_free_adamw": {
+        "lr": 0.0025,
+        "warmup_steps": 0,
+        "betas": (0.9, 0.999),
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "weight_lr_power": 2.0,
+    },
 }
-# optax requires their learning rate; where its docs' example sets one, that is ours.
-OPTAX_EXAMPLE_LR = {"lamb": 0.003, "novograd": 0.003, "adopt": 0.003}
+# optax requires the others' learning rate; where its docs' example sets one, that is
+# ours, but Adan's: its example's 0.1 (optax.adan's docstring) is ours 0.01.
+OPTAX_EXAMPLE_LR = {"lamb": 0.003, "novograd": 0.003, "adopt": 0.003, "ademamix": 0.01}
 
 # Arguments of torch.optim classes that are implementation switches, not hyperparameters.
 TORCH_SWITCHES = {
@@ -171,6 +244,25 @@ TORCH_SWITCHES = {
     "differentiable",
     "fused",
 }
+# torch arguments that choose among strings: here a bool named for the choice that
+# is not torch's default (a hyperparameter is a number or a bool).
+TORCH_CHOICES = {"adjust_lr_fn": "match_rms_adamw", "line_search_fn": "strong_wolfe"}
+# torch arguments with no hyperparameter here: Muon's Newton–Schulz coefficients
+# (torch's defaults, fixed); L-BFGS's max_iter (a path's step k is max_iter = k) and
+# max_eval (unbounded).
+NOT_HERE = {"ns_coefficients", "max_iter", "max_eval"}
+
+
+def torch_value_here(argument, value):
+    """A torch argument's value as a spec states it: a choice as a bool (whether it
+    is the choice the bool is named for), and in Adafactor's eps = (None, ε₂) the
+    None as the number torch takes for it, torch.finfo(float64).eps."""
+    if argument in TORCH_CHOICES:
+        return value == TORCH_CHOICES[argument]
+    if argument == "eps" and isinstance(value, tuple):
+        return tuple(float(np.finfo(np.float64).eps) if v is None else v for v in value)
+    return value
+
 
 HIMMELBLAU_MINIMA = np.array(  # Himmelblau (1972); three of them to 6 decimals
     [
@@ -244,15 +336,17 @@ def test_torch_named_optimizers_match_torch_signature(name):
     spec = optimizers.spec(name)
     signature = inspect.signature(getattr(torch.optim, spec.torch_class))
     torch_arguments = {
-        argument: parameter.default
+        argument: torch_value_here(argument, parameter.default)
         for argument, parameter in signature.parameters.items()
-        if argument not in TORCH_SWITCHES
+        if argument not in TORCH_SWITCHES | NOT_HERE
     }
     for argument, default in torch_arguments.items():
         expected = tuple(default) if isinstance(default, tuple) else default
-        assert spec_value(spec, argument) == expected, argument
+        here = TORCH_CHOICES.get(argument, argument)
+        assert spec_value(spec, here) == expected, argument
     # And every hyperparameter a user may set here is one of torch's arguments.
     element_of = {part: whole for whole, parts in spec.tuples.items() for part in parts}
+    element_of |= {choice: argument for argument, choice in TORCH_CHOICES.items()}
     for hyper in spec.hyperparameters:
         if hyper.settable:
             assert element_of.get(hyper.name, hyper.name) in torch_arguments, hyper.name
@@ -894,6 +988,24 @@ BAD_ARGUMENTS = [
     (run, ("gd", "rosenbrock"), {"lr": -0.1}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"lr": "fast"}, r"\blr\b.*allowed range \[0, inf\]"),
     (run, ("gd", "rosenbrock"), {"steps": 0}, rf"steps.*\[1, {MAX_STEPS}\]"),
+    (
+        run,
+        ("adam", "rosenbrock"),
+        {"betas": (0.9,)},
+        r"betas=\(0.9,\) must be a tuple of 2 numbers",
+    ),
+    (
+        run,
+        ("adan", "rosenbrock"),
+        {"betas": (0.9, 0.99)},
+        r"betas=\(0.9, 0.99\) must be a tuple of 3 numbers",
+    ),
+    (
+        run,
+        ("adan", "rosenbrock"),
+        {"betas": 0.9},
+        r"betas=0.9 must be a tuple of 3 numbers",
+    ),
     (
         run,
         ("gd", "rosenbrock"),

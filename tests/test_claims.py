@@ -97,3 +97,37 @@ def test_the_readme_test_command_is_what_ci_runs():
     root = Path(__file__).resolve().parent.parent
     command = (root / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert f"\n    {command}\n" in (root / "README.md").read_text()
+
+
+@pytest.mark.parametrize("name", ["schedule_free_sgd", "schedule_free_adamw"])
+def test_schedule_free_warm_up_leaves_the_first_step_in_place(name):
+    """optimizers.schedule_free: with optax's warm-up the first step moves z by the
+    warm-up's rate at count 0, which is 0."""
+    kwargs = {"start": (-2.0, 1.0), "steps": 3, "lr": 0.05}
+    warmed = optimizers.run(name, "quadratic", warmup_steps=4, **kwargs)
+    assert np.array_equal(warmed.path[1], warmed.path[0])
+    assert np.abs(warmed.path[2] - warmed.path[1]).min() > 1e-4
+    plain = optimizers.run(name, "quadratic", **kwargs)
+    assert np.abs(plain.path[1] - plain.path[0]).min() > 1e-4
+
+
+def test_schedule_free_sgd_with_beta1_zero_is_sgd_and_its_polyak_average():
+    """β₁ = 0: y = z takes plain SGD steps, and with r = 0 (equal weights) x is the
+    running mean of z₁, ..., z_t (the paper's Polyak-Ruppert average)."""
+    from optimizers import averaging
+
+    kwargs = {"start": (-1.5, 2.0), "steps": 200, "lr": 1e-3}
+    free = optimizers.run(
+        "schedule_free_sgd",
+        "rosenbrock",
+        momentum=0.0,
+        weight_lr_power=0.0,
+        record_state=True,
+        **kwargs,
+    )
+    plain = optimizers.run("gd", "rosenbrock", **kwargs)
+    np.testing.assert_array_equal(free.path, plain.path)
+    np.testing.assert_array_equal(free.state["z"], plain.path[1:])
+    mean = averaging.swa(plain.path, start=1)[1:]
+    np.testing.assert_allclose(free.state["x"], mean, rtol=1e-12)
+    assert np.abs(mean - plain.path[1:]).max() > 0.1

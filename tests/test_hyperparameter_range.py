@@ -46,7 +46,9 @@ def test_open_ends_move_just_inside():
     assert 1.0 < low < 1.0 + 1e-15
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "gd_armijo", "rprop", "sgd"])
+@pytest.mark.parametrize(
+    "optimizer", ["adam", "gd_armijo", "rprop", "sgd", "lbfgs", "muon"]
+)
 def test_the_playgrounds_widgets_offer_that_range(optimizer):
     at = app(run=optimizer)
     assert not at.exception
@@ -63,3 +65,12 @@ def test_the_playgrounds_widgets_offer_that_range(optimizer):
         widget = at.sidebar.number_input(key=key)
         assert (widget.min, widget.max) == codec.hyperparameter_range(hyper)
         assert widget.value == hyper.default
+        if hyper.kind == "int":  # a count steps by whole numbers
+            assert isinstance(widget.value, int) and widget.step == 1
+
+
+def test_a_count_in_a_link_is_rounded_to_a_whole_number():
+    notices = []
+    run = codec.parse_run("lbfgs;history_size=2.6;lr=0.5", notices)
+    assert run.hyperparameters == {"history_size": 3, "lr": 0.5}
+    assert len(notices) == 1 and "using 3" in notices[0]

@@ -51,6 +51,9 @@ CASES = [
     ("bfgs", "goldstein_price", {"gtol": 1e-8}),
     ("nelder_mead", "himmelblau", {"xatol": 1e-8, "fatol": 1e-10}),
     ("powell", "beale", {}),
+    ("adafactor", "himmelblau", {"lr": 0.05, "weight_decay": 0.1}),
+    ("muon", "rosenbrock", {"lr": 0.02}),  # bfloat16 Newton–Schulz
+    ("lbfgs", "rosenbrock", {"strong_wolfe": True, "history_size": 3}),
 ]
 
 

@@ -285,6 +285,18 @@ def test_every_preset_opens_cleanly(preset):
     assert any(preset.title in i.value for i in at.info)  # the lesson, in a box
 
 
+@pytest.mark.parametrize("page", ["app.py", "pages/compare.py"])
+def test_an_optimizers_note_shows_under_its_rule_as_literal_text(page):
+    """Muon's note (what its rule comes to on a plane) is a caption of literal text
+    on the pages that show its update rule; Adam has none."""
+    note = optimizers.spec("muon").note
+    assert note and "0.696" in note
+    at = app(page, run="muon")
+    assert not at.exception
+    assert w.literal(note) in [caption.value for caption in at.caption]
+    assert not optimizers.spec("adam").note
+
+
 def test_registry_names_are_offered():
     at = app()
     assert at.selectbox(key="pg.surface").options == [

@@ -97,6 +97,8 @@ def runs(draw):
             continue
         if hyper.kind == "bool":
             value = draw(st.booleans())
+        elif hyper.kind == "int":
+            value = draw(st.integers(int(hyper.low), int(min(hyper.high, 1e6))))
         else:
             low = max(hyper.low, 1e-12) if hyper.open_low else hyper.low
             high = min(hyper.high, 0.9999 if hyper.high == 1.0 else 1e6)
@@ -215,3 +217,16 @@ def test_settle_sees_the_link_and_the_unknown_choices_it_decides():
     # Without settle, a wrong choice the page would decide gets the generic notice.
     _, notices = PageState("t.", fields).parse({"axis": "zz"})
     assert notices == ["Unknown axis 'zz'; using the default."]
+
+
+def test_a_three_element_tuple_reads_and_writes_back():
+    """Adan's and AdEMAMix's betas are (beta1, beta2, beta3) in a link too."""
+    notices = []
+    run = codec.parse_run("adan;betas=0.9,0.8,0.95", notices)
+    assert notices == []
+    assert run.hyperparameters == {"beta1": 0.9, "beta2": 0.8, "beta3": 0.95}
+    assert codec.format_run(run) == "adan;betas=0.9,0.8,0.95"
+    one = codec.RunConfig("ademamix", {"beta3": 0.99})
+    assert codec.format_run(one) == "ademamix;betas=0.9,0.999,0.99"
+    assert codec.parse_run("adan;betas=0.9,0.8", notices).hyperparameters == {}
+    assert notices == ["adan: 'betas' needs 3 values; using defaults."]

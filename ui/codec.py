@@ -251,6 +251,16 @@ def hyperparameter_range(hyper: optimizers.Hyperparameter) -> tuple[float, float
     return low, high
 
 
+def widget_value(hyper: optimizers.Hyperparameter, value):
+    """`value` of `hyper` as its widget holds it: a bool, the nearest int for a count
+    or a seed (kind "int"), else a float."""
+    if hyper.kind == "bool":
+        return bool(value)
+    if hyper.kind == "int":
+        return int(round(value))
+    return float(value)
+
+
 def set_hyperparameter(name, spec, key, value, hyperparameters, notices):
     try:
         hyper = spec.hyperparameter(key)
@@ -265,7 +275,13 @@ def set_hyperparameter(name, spec, key, value, hyperparameters, notices):
         return
     low, high = hyperparameter_range(hyper)
     hyperparameters[key] = clamped(
-        f"{name}.{key}", value, low, high, hyper.default, notices
+        f"{name}.{key}",
+        value,
+        low,
+        high,
+        hyper.default,
+        notices,
+        whole=hyper.kind == "int",
     )
 
 

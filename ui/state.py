@@ -539,7 +539,7 @@ class PageState:
                 value = run.hyperparameters.get(hyper.name, hyper.default)
                 yield (
                     self.key(f"{at}{run.optimizer}.{hyper.name}"),
-                    bool(value) if hyper.kind == "bool" else float(value),
+                    codec.widget_value(hyper, value),
                 )
 
     def values(self) -> dict:

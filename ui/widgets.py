@@ -118,23 +118,21 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
         if only is not None and hyper.name not in only:
             continue
         key = f"{prefix}{optimizer}.{hyper.name}"
+        state.setdefault(key, codec.widget_value(hyper, hyper.default))
         if hyper.kind == "bool":
-            state.setdefault(key, bool(hyper.default))
             st.checkbox(hyper.name, key=key, help=hyper.help)
             continue
         low, high = codec.hyperparameter_range(hyper)
         if hyper.kind == "int":  # a count or a seed: whole numbers only
-            state[key] = int(round(state.get(key, hyper.default)))
             st.number_input(
                 hyper.name,
-                min_value=math.ceil(low),
+                min_value=math.ceil(low),  # the whole numbers inside the range
                 max_value=math.floor(high),
                 step=1,
                 key=key,
                 help=hyper.help,
             )
             continue
-        state.setdefault(key, float(hyper.default))
         st.number_input(
             hyper.name,
             min_value=low,
@@ -143,6 +141,13 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
             format="%g",
             help=hyper.help,
         )
+
+
+def optimizer_note(spec, where=None) -> None:
+    """`spec`'s note, the plain-text paragraph under its update rule (what Muon's
+    rule comes to on a plane), as literal text, if it has one."""
+    if spec.note:
+        (where or st).caption(literal(spec.note))
 
 
 PICKER_HELP = (

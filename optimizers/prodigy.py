@@ -1,0 +1,160 @@
+r"""Prodigy (learning-rate-free Adam with a distance estimate D), exactly as
+optax.contrib.prodigy (optax 0.2.8).
+
+.. math::
+    \begin{align*}
+    \eta'_t &= d_t\,\eta_t\,\sqrt{1-\beta_2^t}\,/\,(1-\beta_1^t) \\
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1)\,d_t g_t, \qquad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2)\,d_t^2 g_t^2 \\
+    r_t &= \beta_3 r_{t-1} + \tfrac{d_t}{d_0}\,\eta'_t\,
+        \langle g_t, \theta_0 - \theta_{t-1}\rangle, \qquad
+    s_t = \beta_3 s_{t-1} + \tfrac{d_t}{d_0}\,\eta'_t\, g_t \\
+    d_{t+1} &= \max\big(d_t,\ c\, r_t / \lVert s_t\rVert_1\big) \\
+    \theta_t &= \theta_{t-1} - \eta'_t \Big(\frac{m_t}{\sqrt{v_t} + d_{t+1}\epsilon}
+        + \lambda\theta_{t-1}\Big)
+    \end{align*}
+
+η = ``lr`` (a multiplier of the estimate, 1 by default), (β₁, β₂) = ``betas``, β₃ =
+``beta3`` (a negative value, the default, means √β₂: optax's None), ε = ``eps``,
+d₀ = ``estim_lr0``, c = ``estim_lr_coef``, λ = ``weight_decay``, g = ∇f(θₜ₋₁),
+m₀ = v₀ = r₀ = s₀ = 0. With ``safeguard_warmup`` s drops the learning rate: s_t =
+β₃s_{t-1} + (d_t²/d₀) g_t. d is optax's ``estim_lr`` (prodigyopt's ``d``), r its
+``numerator_weighted`` and s its ``grad_sum``. The inner product and the norm are over
+the whole parameter (x, y): not coordinatewise.
+
+Reference: K. Mishchenko and A. Defazio (2024), Prodigy: an expeditiously adaptive
+parameter-free learner, ICML (the Adam version of its algorithm);
+optax.contrib.prodigy.
+
+Where libraries disagree: the paper's r and s carry a factor (1 − √β₂) and no 1/d₀,
+which cancel in r/‖s‖₁. optax bias-corrects the step by √(1 − β₂ᵗ)/(1 − β₁ᵗ), as
+here; the paper does not, and the authors' prodigyopt package (whose names are d0 and
+d_coef) makes it an option, off by default. optax adds ε times the new estimate
+d_{t+1} where the paper writes d_t. Weight decay is decoupled, scaled by η'. If the
+gradient is zero at the start, r/‖s‖₁ is 0/0 and the estimate NaN, in optax as here
+(the run stops as diverged); pytorch_optimizer's Prodigy skips such a step instead.
+"""
+
+import numpy as np
+
+from landscapes._jit import jit_inline
+from optimizers._spec import Hyperparameter, OptimizerSpec
+
+LINES = (
+    r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) d_t g_t\\ v_t &= \beta_2 v_{t-1} + "
+    r"(1-\beta_2) d_t^2 g_t^2\\ d_{t+1} &= \max\Big(d_t, c\frac{\sum_i \beta_3^{t-i}"
+    r"\eta'_i d_i\langle g_i, \theta_0-\theta_{i-1}\rangle}{\lVert\sum_i "
+    r"\beta_3^{t-i}\eta'_i d_i g_i\rVert_1}\Big)\\ \theta_t &= \theta_{t-1} - "
+    r"\eta'_t\frac{m_t}{\sqrt{v_t}+d_{t+1}\epsilon},\ \eta'_t = d_t\eta_t"
+    r"\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}"
+)
+LATEX = r"\begin{aligned}" + LINES + r"\end{aligned}"
+
+SPEC = OptimizerSpec(
+    name="prodigy",
+    family="parameter-free",
+    title="Prodigy",
+    hyperparameters=(
+        Hyperparameter(
+            "lr", 1.0, help="η: multiplies the estimated learning rate d (optax's 1)"
+        ),
+        Hyperparameter("beta1", 0.9, 0.0, 1.0, open_high=True, help="β₁ (betas[0])"),
+        Hyperparameter("beta2", 0.999, 0.0, 1.0, open_high=True, help="β₂ (betas[1])"),
+        Hyperparameter(
+            "beta3",
+            -1.0,
+            -1.0,
+            1.0,
+            help="β₃: decay of the estimate's sums; negative (default): √β₂, as "
+            "optax's None",
+        ),
+        Hyperparameter("eps", 1e-8, help="ε, times the estimate d, added to the root"),
+        Hyperparameter(
+            "estim_lr0", 1e-6, open_low=True, help="d₀: the first (under-)estimate"
+        ),
+        Hyperparameter("estim_lr_coef", 1.0, help="c: multiplies each new estimate"),
+        Hyperparameter("weight_decay", 0.0, help="decoupled weight decay λ"),
+        Hyperparameter(
+            "safeguard_warmup",
+            False,
+            kind="bool",
+            help="leave the learning rate out of the estimate's denominator",
+        ),
+    ),
+    latex=LATEX,
+    reference=(
+        "K. Mishchenko and A. Defazio (2024), Prodigy: an expeditiously adaptive "
+        "parameter-free learner, ICML; optax.contrib.prodigy."
+    ),
+    state={"exp_avg": (0, 1), "exp_avg_sq": (2, 3), "grad_sum": (4, 5)},
+    # θ₀ (the start), the estimate d and the weighted numerator r (optax's names).
+    internal_state={
+        "params0_x": 6,
+        "params0_y": 7,
+        "estim_lr": 8,
+        "numerator_weighted": 9,
+    },
+    tuples={"betas": ("beta1", "beta2")},
+    state_slots=10,
+)
+
+H_ROWS = SPEC.hyperparameter_rows()
+S_ROWS = SPEC.state_rows()
+
+
+@jit_inline
+def init(S, H, m):
+    for i in range(m):
+        S[S_ROWS.estim_lr, i] = H[H_ROWS.estim_lr0, i]
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    if k == 0:  # optax's init keeps the parameters it starts from
+        for i in range(m):
+            S[S_ROWS.params0_x, i] = xs[i]
+            S[S_ROWS.params0_y, i] = ys[i]
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    for i in range(m):
+        beta1 = H[H_ROWS.beta1, i]
+        beta2 = H[H_ROWS.beta2, i]
+        beta3 = H[H_ROWS.beta3, i]
+        if beta3 < 0.0:
+            beta3 = np.sqrt(beta2)
+        eps = H[H_ROWS.eps, i]
+        d0 = H[H_ROWS.estim_lr0, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        d = S[S_ROWS.estim_lr, i]
+        correction = np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+        dlr = d * LR[i] * correction
+        gx = GX[i]
+        gy = GY[i]
+        dgx = d * gx
+        dgy = d * gy
+        # ⟨g, θ₀ - θ⟩ over the whole parameter (x, y).
+        inner = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
+            S[S_ROWS.params0_y, i] - ys[i]
+        )
+        mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
+        my = beta1 * S[S_ROWS.exp_avg_y, i] + (1.0 - beta1) * dgy
+        vx = beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * dgx * dgx
+        vy = beta2 * S[S_ROWS.exp_avg_sq_y, i] + (1.0 - beta2) * dgy * dgy
+        weight = d if H[H_ROWS.safeguard_warmup, i] != 0.0 else dlr
+        sx = beta3 * S[S_ROWS.grad_sum_x, i] + weight * dgx / d0
+        sy = beta3 * S[S_ROWS.grad_sum_y, i] + weight * dgy / d0
+        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
+        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / (abs(sx) + abs(sy))
+        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
+        new_d = d if estimate <= d else estimate
+        S[S_ROWS.exp_avg_x, i] = mx
+        S[S_ROWS.exp_avg_y, i] = my
+        S[S_ROWS.exp_avg_sq_x, i] = vx
+        S[S_ROWS.exp_avg_sq_y, i] = vy
+        S[S_ROWS.grad_sum_x, i] = sx
+        S[S_ROWS.grad_sum_y, i] = sy
+        S[S_ROWS.numerator_weighted, i] = numerator
+        S[S_ROWS.estim_lr, i] = new_d
+        x = xs[i]
+        y = ys[i]
+        xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
+        ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))
