@@ -96,6 +96,8 @@ SPEC = OptimizerSpec(
     },
     tuples={"betas": ("beta1", "beta2")},
     state_slots=10,
+    # d, its estimate of the distance to the solution: the step size it learns.
+    traced=("estim_lr",),
 )
 
 H_ROWS = SPEC.hyperparameter_rows()

@@ -131,3 +131,13 @@ def test_schedule_free_sgd_with_beta1_zero_is_sgd_and_its_polyak_average():
     mean = averaging.swa(plain.path, start=1)[1:]
     np.testing.assert_allclose(free.state["x"], mean, rtol=1e-12)
     assert np.abs(mean - plain.path[1:]).max() > 0.1
+
+
+def test_prodigys_traced_step_size_estimate_never_falls():
+    """Prodigy's d (its spec's traced `estim_lr`, the step size it learns) starts
+    at estim_lr0 and is a running max (optax: d = max(d, d̂)), so it never falls."""
+    result = optimizers.run("prodigy", "quadratic", steps=200, record_state=True)
+    d = result.state["estim_lr"]
+    assert d.shape == (200,)
+    assert d[0] >= optimizers.spec("prodigy").defaults["estim_lr0"]
+    assert np.all(np.diff(d) >= 0) and d[-1] > 10 * d[0]
