@@ -472,6 +472,34 @@ def test_annealing_leaves_rastrigins_local_basin_where_gd_stays():
     assert [seed for seed, r in enumerate(finals) if r.final_loss >= 1] == [2]
 
 
+def test_schedule_free_averages_closest_with_no_schedule():
+    surface, (sgd, free) = runs("schedule-free-sequences")
+    assert free.hyperparameters["lr"] == sgd.hyperparameters["lr"] == 0.05
+    minimum = surface.minima[0]
+
+    def settled(points):  # mean distance to the minimum over the last 200 steps
+        return np.linalg.norm(points[-200:] - minimum, axis=1).mean()
+
+    y, x, z = settled(free.path), settled(free.state["x"]), settled(free.state["z"])
+    assert settled(sgd.path) == pytest.approx(0.16, abs=0.01)
+    assert z == pytest.approx(0.26, abs=0.01)
+    assert x == pytest.approx(0.025, abs=0.003)
+    assert y == pytest.approx(0.037, abs=0.003)
+    assert x < y < z and settled(sgd.path) / x > 6
+
+
+def test_lbfgs_reaches_rosenbrocks_minimum_in_dozens_of_iterations_and_stops():
+    surface, (wolfe, unit, adam) = runs("lbfgs-rosenbrock")
+    assert (
+        wolfe.hyperparameters["strong_wolfe"]
+        and not unit.hyperparameters["strong_wolfe"]
+    )
+    assert wolfe.steps_to_tolerance == 38 and wolfe.converged_at == 40
+    assert len(wolfe.path) == 41  # the path ends where L-BFGS stopped
+    assert unit.steps_to_tolerance == 87
+    assert adam.steps_to_tolerance == 1386
+
+
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
 def test_preset_links_parse_cleanly(preset):
     _, notices = PARSERS[preset.page](preset.query)
