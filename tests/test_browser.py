@@ -955,3 +955,29 @@ def test_lecturer_mode_fits_the_first_figure_on_the_screen(browser, server, path
         assert middle["top"] >= 0 and middle["bottom"] <= 950, middle
     finally:
         context.close()
+
+
+def test_the_optimizer_picker_is_grouped_and_searchable(server, page):
+    """Typing a family's name in a run's optimizer menu leaves that family's
+    members (the menu's entries read 'family · Title'); choosing one puts its
+    registry name in the link."""
+    open_page(page, server)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    menu = sidebar.locator(".st-key-pg-run0-optimizer")
+    menu.click()
+    page.keyboard.type("sign-based")
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=LOAD_MS)
+    shot(page, "playground-optimizer-picker")
+    shown = options.all_inner_texts()
+    # (in the order of Streamlit's fuzzy match, not the menu's)
+    assert sorted(shown) == [
+        "sign-based · Lion",
+        "sign-based · Rprop",
+        "sign-based · Signum",
+    ]
+    page.get_by_role("option", name="sign-based · Signum").click()
+    page.wait_for_function(
+        "() => decodeURIComponent(window.location.search).includes('run=signum')",
+        timeout=LOAD_MS,
+    )
