@@ -31,6 +31,7 @@ import types
 
 import numpy as np
 import pytest
+from oracle_cases import assert_cases_cover
 
 import landscapes
 import optimizers
@@ -275,18 +276,7 @@ def soap_qr_in_float64(monkeypatch):
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_cases_cover_every_hyperparameter(name):
-    cases = CASES[name]
-    spec = optimizers.spec(name)
-    assert len({case[0] for case in cases}) >= 2
-    assert any(not case[2] and case[3] is None for case in cases)
-    assert any(case[3] is not None for case in cases)
-    assert all(case[1] >= 200 for case in cases)
-    changed = set()
-    for _, _, kwargs, _ in cases:
-        resolved = optimizers._api.resolve_hyperparameters(name, kwargs)
-        changed |= {key for key, v in resolved.items() if v != spec.defaults[key]}
-    settable = {h.name for h in spec.hyperparameters if h.settable}
-    assert settable <= changed, f"never set: {sorted(settable - changed)}"
+    assert_cases_cover(name, CASES[name], min_steps=200)
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -26,6 +26,7 @@ import os
 
 import numpy as np
 import pytest
+from oracle_cases import assert_cases_cover
 from test_api import TORCH_CHOICES, torch_value_here
 
 import landscapes
@@ -438,25 +439,9 @@ def test_defaults_are_torchs(name):
         assert float(hyper.default) == float(torch_default), hyper.name
 
 
-def _assert_cases_cover(name, cases, schedule: bool):
-    """Defaults on their own, both surfaces, a schedule (if `schedule`), and every
-    settable hyperparameter set to another value somewhere."""
-    spec = optimizers.spec(name)
-    assert {case[0] for case in cases} == set(SURFACES)
-    assert any(not case[2] and case[-1] is None for case in cases)
-    if schedule:
-        assert any(case[3] is not None for case in cases)
-    changed = set()
-    for case in cases:
-        resolved = optimizers._api.resolve_hyperparameters(name, case[2])
-        changed |= {key for key, v in resolved.items() if v != spec.defaults[key]}
-    settable = {h.name for h in spec.hyperparameters if h.settable}
-    assert settable <= changed, f"never set: {sorted(settable - changed)}"
-
-
 @pytest.mark.parametrize("name", STEPPED)
 def test_cases_cover_every_hyperparameter(name):
-    _assert_cases_cover(name, CASES[name], schedule=True)
+    assert_cases_cover(name, CASES[name], surfaces=SURFACES)
 
 
 @pytest.mark.parametrize("name", STEPPED)
@@ -629,8 +614,8 @@ def _lbfgs_run(surface_name, start, kwargs):
 
 
 def test_lbfgs_cases_cover_every_hyperparameter():
-    cases = [(surface, None, kwargs, None) for surface, _, kwargs in LBFGS_CASES]
-    _assert_cases_cover("lbfgs", cases, schedule=False)
+    cases = [(surface, LBFGS_STEPS, kwargs, None) for surface, _, kwargs in LBFGS_CASES]
+    assert_cases_cover("lbfgs", cases, surfaces=SURFACES, schedule=False)
     assert {kwargs.get("strong_wolfe", False) for _, _, kwargs in LBFGS_CASES} == {
         False,
         True,
