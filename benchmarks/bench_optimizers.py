@@ -10,9 +10,11 @@ eccentric quadratic (κ = 10, angle 0.4), where no default diverges, so every ru
 all its steps (a run that diverged would stop early and look fast). Target: each
 first-order method (families other than line search, second-order and quasi-Newton,
 and derivative-free, whose steps evaluate f several times by design) within 1.5x
-Adam's time. Adam is timed before and after the others and its best time is the
-baseline; each time is the best of `--repeats` calls after a warm-up call that
-compiles.
+Adam's time. Each time is the best of `--repeats` calls after a warm-up call that
+compiles; the calls go round-robin over Adam and the others, so that every optimizer,
+the baseline too, meets the same load of a shared machine (timed one after another,
+a few seconds of another process's load doubled some times and not others). Adam's
+best time is the baseline.
 """
 
 from __future__ import annotations
@@ -48,20 +50,20 @@ def plane_starts() -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def seconds(name: str, surface, starts, repeats: int) -> tuple[float, int]:
-    """Best wall time of the plane with `name` at its defaults, and how many of its
-    runs diverged."""
+def plane(name: str, surface, starts):
+    """The plane with `name` at its defaults."""
+    return optimizers.sweep(name, surface, starts=starts, steps=STEPS)
 
-    def call():
-        return optimizers.sweep(name, surface, starts=starts, steps=STEPS)
 
-    result = call()  # compiles
-    best = float("inf")
+def best_seconds(names: list[str], surface, starts, repeats: int) -> dict[str, float]:
+    """Best wall time of each optimizer's plane, its calls taken round-robin."""
+    best = dict.fromkeys(names, float("inf"))
     for _ in range(repeats):
-        began = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - began)
-    return best, int((result.diverged_at >= 0).sum())
+        for name in names:
+            began = time.perf_counter()
+            plane(name, surface, starts)
+            best[name] = min(best[name], time.perf_counter() - began)
+    return best
 
 
 def main() -> None:
@@ -72,15 +74,13 @@ def main() -> None:
     args = parser.parse_args()
     surface = landscapes.get("quadratic", condition_number=10.0, angle=0.4)
     starts = plane_starts()
-    adam_before, _ = seconds("adam", surface, starts, args.repeats)
-    rows = []
-    for name in optimizers.by_family():
-        if args.only not in name or name == "adam":
-            continue
-        best, diverged = seconds(name, surface, starts, args.repeats)
-        rows.append((name, best, diverged))
-    adam_after, _ = seconds("adam", surface, starts, args.repeats)
-    adam = min(adam_before, adam_after)
+    names = [n for n in optimizers.by_family() if args.only in n and n != "adam"]
+    diverged = {}
+    for name in ["adam", *names]:  # compiles
+        diverged[name] = int((plane(name, surface, starts).diverged_at >= 0).sum())
+    best = best_seconds(["adam", *names], surface, starts, args.repeats)
+    adam = best["adam"]
+    rows = [(name, best[name], diverged[name]) for name in names]
     if args.markdown:
         print(f"| optimizer | family | ms | x Adam ({adam * 1e3:.1f} ms) | target |")
         print("| --- | --- | ---: | ---: | --- |")

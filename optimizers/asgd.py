@@ -66,14 +66,22 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def next_eta(lr, lambd, alpha, t):
+    """torch's η for the next step, γ/(1 + λγt)^α."""
+    return lr / (1.0 + lambd * lr * t) ** alpha
+
+
+@jit_inline
+def _loop(k, S, H, m, xs, ys, GX, GY, LR, shared, eta_next):
     t = k + 1.0  # torch's step, after its increment
     for i in range(m):
         lr = LR[i]
         lambd = H[H_ROWS.lambd, i]
         weight_decay = H[H_ROWS.weight_decay, i]
-        # torch sets eta = lr when it creates the state, at the first step.
-        eta = lr if k == 0 else S[S_ROWS.eta, i]
+        # torch sets eta = lr when it creates the state, at the first step (the row
+        # is read either way: a conditional load would keep the loop scalar).
+        stored_eta = S[S_ROWS.eta, i]
+        eta = lr if k == 0 else stored_eta
         mu = S[S_ROWS.mu, i]
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
@@ -81,11 +89,31 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         ys[i] *= 1.0 - lambd * eta
         xs[i] += -eta * gx
         ys[i] += -eta * gy
-        if mu != 1.0:
-            S[S_ROWS.ax_x, i] += (xs[i] - S[S_ROWS.ax_x, i]) * mu
-            S[S_ROWS.ax_y, i] += (ys[i] - S[S_ROWS.ax_y, i]) * mu
-        else:
-            S[S_ROWS.ax_x, i] = xs[i]
-            S[S_ROWS.ax_y, i] = ys[i]
-        S[S_ROWS.eta, i] = lr / (1.0 + lambd * lr * t) ** H[H_ROWS.alpha, i]
+        # torch copies θ into ax while μ = 1: a select, not a branch, so that LLVM
+        # vectorizes the loop.
+        average_x = S[S_ROWS.ax_x, i] + (xs[i] - S[S_ROWS.ax_x, i]) * mu
+        average_y = S[S_ROWS.ax_y, i] + (ys[i] - S[S_ROWS.ax_y, i]) * mu
+        S[S_ROWS.ax_x, i] = average_x if mu != 1.0 else xs[i]
+        S[S_ROWS.ax_y, i] = average_y if mu != 1.0 else ys[i]
+        if not shared:
+            eta_next = next_eta(lr, lambd, H[H_ROWS.alpha, i], t)
+        S[S_ROWS.eta, i] = eta_next
         S[S_ROWS.mu, i] = 1.0 / max(1.0, t - H[H_ROWS.t0, i])
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    # When every run of the chunk has the same lr (after the schedule), λ and α, the
+    # next η is one pow per step instead of one per run (a pow costs more than the
+    # rest of the step, and its call keeps LLVM from vectorizing the loop).
+    lr = LR[0]
+    lambd = H[H_ROWS.lambd, 0]
+    alpha = H[H_ROWS.alpha, 0]
+    shared = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        shared &= (LR[i] == lr) & (H[H_ROWS.lambd, i] == lambd)
+        shared &= H[H_ROWS.alpha, i] == alpha
+    if shared:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, True, next_eta(lr, lambd, alpha, k + 1.0))
+    else:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, False, 0.0)

@@ -54,19 +54,21 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def _loop(S, H, m, xs, ys, GX, GY, LR, centered, mixed):
     for i in range(m):
         alpha = H[H_ROWS.alpha, i]
         eps = H[H_ROWS.eps, i]
         weight_decay = H[H_ROWS.weight_decay, i]
         momentum = H[H_ROWS.momentum, i]
+        if mixed:
+            centered = H[H_ROWS.centered, i] != 0.0
         gx = GX[i] + weight_decay * xs[i]
         gy = GY[i] + weight_decay * ys[i]
         vx = alpha * S[S_ROWS.square_avg_x, i] + (1.0 - alpha) * gx * gx
         vy = alpha * S[S_ROWS.square_avg_y, i] + (1.0 - alpha) * gy * gy
         S[S_ROWS.square_avg_x, i] = vx
         S[S_ROWS.square_avg_y, i] = vy
-        if H[H_ROWS.centered, i] != 0.0:
+        if centered:
             S[S_ROWS.grad_avg_x, i] += (1.0 - alpha) * (gx - S[S_ROWS.grad_avg_x, i])
             S[S_ROWS.grad_avg_y, i] += (1.0 - alpha) * (gy - S[S_ROWS.grad_avg_y, i])
             mean_x = S[S_ROWS.grad_avg_x, i]
@@ -76,13 +78,37 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         else:
             avg_x = np.sqrt(vx) + eps
             avg_y = np.sqrt(vy) + eps
-        if momentum > 0.0:
-            bx = momentum * S[S_ROWS.momentum_buffer_x, i] + gx / avg_x
-            by = momentum * S[S_ROWS.momentum_buffer_y, i] + gy / avg_y
-            S[S_ROWS.momentum_buffer_x, i] = bx
-            S[S_ROWS.momentum_buffer_y, i] = by
-            xs[i] -= LR[i] * bx
-            ys[i] -= LR[i] * by
+        # With momentum μ > 0 the step is the buffer μb + g/avg, else g/avg itself
+        # and the buffer stays as it was (torch keeps none): both are computed and
+        # chosen by selects, not branches, so that LLVM vectorizes the loop.
+        scaled_x = gx / avg_x
+        scaled_y = gy / avg_y
+        buffer_x = momentum * S[S_ROWS.momentum_buffer_x, i] + scaled_x
+        buffer_y = momentum * S[S_ROWS.momentum_buffer_y, i] + scaled_y
+        with_momentum = momentum > 0.0
+        if with_momentum:
+            scaled_x = buffer_x
+            scaled_y = buffer_y
         else:
-            xs[i] -= LR[i] * (gx / avg_x)
-            ys[i] -= LR[i] * (gy / avg_y)
+            buffer_x = S[S_ROWS.momentum_buffer_x, i]
+            buffer_y = S[S_ROWS.momentum_buffer_y, i]
+        S[S_ROWS.momentum_buffer_x, i] = buffer_x
+        S[S_ROWS.momentum_buffer_y, i] = buffer_y
+        xs[i] -= LR[i] * scaled_x
+        ys[i] -= LR[i] * scaled_y
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    # As adam.step: each call of _loop has a constant flag, so LLVM vectorizes it;
+    # runs of one chunk with and without centering take the per-run branch.
+    centered = H[H_ROWS.centered, 0] != 0.0
+    mixed = False
+    for i in range(m):  # | not `or`: a branch-free, vectorized loop
+        mixed |= (H[H_ROWS.centered, i] != 0.0) != centered
+    if mixed:
+        _loop(S, H, m, xs, ys, GX, GY, LR, False, True)
+    elif centered:
+        _loop(S, H, m, xs, ys, GX, GY, LR, True, False)
+    else:
+        _loop(S, H, m, xs, ys, GX, GY, LR, False, False)

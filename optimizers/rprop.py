@@ -77,10 +77,11 @@ def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    for i in range(m):
-        if k == 0:
+    if k == 0:  # Δ₀ = lr, in a loop of its own: a store under a branch is scalar
+        for i in range(m):
             S[S_ROWS.step_size_x, i] = LR[i]
             S[S_ROWS.step_size_y, i] = LR[i]
+    for i in range(m):
         etaminus = H[H_ROWS.etaminus, i]
         etaplus = H[H_ROWS.etaplus, i]
         low = H[H_ROWS.step_size_min, i]

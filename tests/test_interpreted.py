@@ -45,6 +45,8 @@ CASES = [
     ("gd_exact_line_search", "goldstein_price", {}),
     ("sam", "six_hump_camel", {"lr": 0.01, "rho": 0.05}),
     ("rprop", "rastrigin", {"lr": 0.01}),
+    # Its first steps compute the rectifier (NaN at steps 3 and 4) and do not use it.
+    ("radam", "rosenbrock", {"lr": 0.01, "weight_decay": 0.05}),
     ("sgd", "linear_regression", {"lr": 0.05, "batch_size": 5, "seed": 3}),
     ("adam", "custom", {"lr": 0.05}),  # a typed surface: the program interpreter
     # Methods that stop on their own (the state row "converged" is read back).

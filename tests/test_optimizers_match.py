@@ -1311,7 +1311,9 @@ def _run_kwargs(name: str, grid_values: dict) -> dict:
     for key, value in grid_values.items():
         for torch_name, parts in spec.tuples.items():
             if key in parts:
-                elements = [spec.defaults[part] for part in parts]
+                # Both elements may be on the grid (beta1 and beta2): fill in one.
+                elements = kwargs.get(torch_name, [spec.defaults[p] for p in parts])
+                elements = list(elements)
                 elements[parts.index(key)] = value
                 kwargs[torch_name] = tuple(elements)
                 break
@@ -1376,6 +1378,46 @@ def test_sweep_over_flags_equals_runs(name, surface_name, grid):
     settings = {"steps": 100, "tolerance": 1e-3, "schedule": STEP_25}
     swept = _assert_grid_equals_runs(name, surface, start, grid, settings)
     assert len({tuple(point) for point in swept.final.reshape(-1, 2)}) == 4
+
+
+# Grids over the hyperparameters by which a step picks its loop: a flag (adam.step's
+# one loop per flag combination) or a quantity computed once per step when every run
+# of a chunk shares it (NAdam's 0.96^((t+1)ψ), RAdam's bias corrections and
+# rectifier from β₁ and β₂, ASGD's next η from lr, λ and α, Adamax's β₁ᵗ). A chunk
+# that mixes them takes the per-run loop, each run alone the shared one; with the
+# fixed settings beside each grid (weight decay on) every branch does something.
+LOOP_GRIDS = {
+    "adam": (
+        {"amsgrad": [False, True], "decoupled_weight_decay": [False, True]},
+        {"lr": 0.02, "weight_decay": 0.1},
+    ),
+    "nadam": (
+        {"momentum_decay": [0.0, 4e-3, 0.5], "decoupled_weight_decay": [False, True]},
+        {"lr": 0.02, "weight_decay": 0.1},
+    ),
+    "radam": (
+        {"beta2": [0.9, 0.999], "decoupled_weight_decay": [False, True]},
+        {"lr": 0.01, "weight_decay": 0.1},
+    ),
+    "adamax": ({"beta1": [0.5, 0.9], "beta2": [0.9, 0.999]}, {"lr": 0.02}),
+    "asgd": (
+        {"lambd": [1e-4, 0.1], "alpha": [0.5, 0.75]},
+        {"lr": 2e-3, "t0": 20.0, "weight_decay": 0.1},
+    ),
+    "rmsprop": (
+        {"centered": [False, True], "momentum": [0.0, 0.5]},
+        {"lr": 1e-3, "weight_decay": 0.1},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOP_GRIDS))
+def test_a_chunk_of_mixed_loops_equals_runs(name):
+    grid, fixed = LOOP_GRIDS[name]
+    surface, start = SURFACES["rosenbrock"]
+    settings = {"steps": 150, "schedule": STEP_25, **fixed}
+    swept = _assert_grid_equals_runs(name, surface, start, grid, settings)
+    assert (swept.diverged_at < 0).all()
 
 
 @pytest.mark.parametrize("name", optimizers.names())
