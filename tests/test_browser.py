@@ -981,3 +981,22 @@ def test_the_optimizer_picker_is_grouped_and_searchable(server, page):
         "() => decodeURIComponent(window.location.search).includes('run=signum')",
         timeout=LOAD_MS,
     )
+
+
+def test_every_optimizers_update_rule_renders_in_katex(server, page):
+    """Each optimizer's LaTeX (its spec's `latex`), as the Playground shows it beside
+    the figure, renders in the browser's KaTeX without an error: six runs a link,
+    every registered optimizer once."""
+    import optimizers
+    from ui import limits
+
+    names = optimizers.names()
+    per_link = limits.RUNS.value
+    for first in range(0, len(names), per_link):
+        chosen = names[first : first + per_link]
+        runs = "&".join(f"run={name}" for name in chosen)
+        open_page(page, f"{server}/?surface=quadratic&steps=3&{runs}")
+        errors = page.locator(".katex-error").all_inner_texts()
+        assert errors == [], (chosen, errors)
+        # the surface's formula and one update rule per run, at least
+        assert page.locator(".katex-display").count() >= len(chosen) + 1, chosen
