@@ -115,24 +115,25 @@ def init(S, H, m):
 
 
 @jit_inline
-def bias_correction(beta1, beta2, t):
-    """optax's √(1 - β₂ᵗ)/(1 - β₁ᵗ), from the (int) step count."""
-    return np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+def shared(beta1, beta2, t):
+    """optax's bias correction √(1 - β₂ᵗ)/(1 - β₁ᵗ), from the (int) step count, and
+    √β₂, the default β₃."""
+    return np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t), np.sqrt(beta2)
 
 
 @jit_inline
-def _loop(t, S, H, m, xs, ys, GX, GY, LR, T, mixed, correction):
+def _loop(t, S, H, m, xs, ys, GX, GY, LR, T, mixed, shared_values):
+    correction, root = shared_values
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
         beta3 = H[H_ROWS.beta3, i]
-        root = np.sqrt(beta2)  # outside the branch, so that LLVM vectorizes the loop
-        beta3 = root if beta3 < 0.0 else beta3
         eps = H[H_ROWS.eps, i]
         d0 = H[H_ROWS.estim_lr0, i]
         weight_decay = H[H_ROWS.weight_decay, i]
         if mixed:
-            correction = bias_correction(beta1, beta2, t)
+            correction, root = shared(beta1, beta2, t)
+        beta3 = root if beta3 < 0.0 else beta3
         d = S[S_ROWS.estim_lr, i]
         dlr = d * LR[i] * correction
         gx = GX[i]
@@ -177,13 +178,14 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         )
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     # When every run of the chunk shares β₁ and β₂, the bias correction (two loops of
-    # squarings, which keep LLVM from vectorizing the loop over the runs) is computed
-    # once per step, not once per run; a chunk of several (a grid) takes it per run.
+    # squarings, which keep LLVM from vectorizing the loop over the runs) and √β₂ are
+    # computed once per step, not once per run; a chunk of several (a grid) takes them
+    # per run.
     mixed = _chunk.row_differs(H, H_ROWS.beta1, m) | _chunk.row_differs(
         H, H_ROWS.beta2, m
     )
     if mixed:
-        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, True, 1.0)
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, True, (1.0, 1.0))
     else:
-        correction = bias_correction(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
-        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, False, correction)
+        shared_values = shared(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, False, shared_values)
