@@ -34,6 +34,7 @@ Where libraries disagree:
 import numpy as np
 
 from landscapes._jit import jit_inline
+from optimizers import _chunk
 from optimizers._spec import Hyperparameter, OptimizerSpec
 
 LINES = (
@@ -97,9 +98,14 @@ def _coordinate(g, difference, m, v, n, beta1, beta2, beta3):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
-    first = k == 0  # no previous gradient: the difference is zero (optax)
+def bias_corrections(beta1, beta2, beta3, t):
+    """1 - βᵗ of each β as optax computes them, from the (int) step count."""
+    return 1.0 - beta1**t, 1.0 - beta2**t, 1.0 - beta3**t
+
+
+@jit_inline
+def _loop(t, first, S, H, m, xs, ys, GX, GY, LR, mixed, corrections):
+    correction1, correction2, correction3 = corrections
     for i in range(m):
         lr = LR[i]
         beta1 = H[H_ROWS.beta1, i]
@@ -108,10 +114,18 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         eps = H[H_ROWS.eps, i]
         eps_root = H[H_ROWS.eps_root, i]
         weight_decay = H[H_ROWS.weight_decay, i]
+        if mixed:
+            correction1, correction2, correction3 = bias_corrections(
+                beta1, beta2, beta3, t
+            )
         gx = GX[i]
         gy = GY[i]
-        dx = 0.0 if first else gx - S[S_ROWS.previous_grad_x, i]
-        dy = 0.0 if first else gy - S[S_ROWS.previous_grad_y, i]
+        # Loaded on every step, first or not: a load inside the branch keeps LLVM from
+        # vectorizing the loop.
+        previous_x = S[S_ROWS.previous_grad_x, i]
+        previous_y = S[S_ROWS.previous_grad_y, i]
+        dx = 0.0 if first else gx - previous_x
+        dy = 0.0 if first else gy - previous_y
         mx, vx, nx = _coordinate(
             gx,
             dx,
@@ -140,10 +154,6 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         S[S_ROWS.exp_avg_sq_y, i] = ny
         S[S_ROWS.previous_grad_x, i] = gx
         S[S_ROWS.previous_grad_y, i] = gy
-        # The bias corrections as optax computes them: 1 - βᵗ from the step count.
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
-        correction3 = 1.0 - beta3**t
         ux = (mx / correction1 + (1.0 - beta2) * (vx / correction2)) / (
             np.sqrt(nx / correction3 + eps_root) + eps
         )
@@ -152,3 +162,25 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         )
         xs[i] += -lr * (ux + weight_decay * xs[i])
         ys[i] += -lr * (uy + weight_decay * ys[i])
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    first = k == 0  # no previous gradient: the difference is zero (optax)
+    # When every run of the chunk shares the β's, the three powers βᵗ are computed
+    # once per step, not once per run (each is a loop of squarings that keeps LLVM
+    # from vectorizing the loop over the runs); a chunk of several β's (a grid over
+    # them) takes them per run.
+    mixed = (
+        _chunk.row_differs(H, H_ROWS.beta1, m)
+        | _chunk.row_differs(H, H_ROWS.beta2, m)
+        | _chunk.row_differs(H, H_ROWS.beta3, m)
+    )
+    if mixed:
+        _loop(t, first, S, H, m, xs, ys, GX, GY, LR, True, (1.0, 1.0, 1.0))
+    else:
+        corrections = bias_corrections(
+            H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], H[H_ROWS.beta3, 0], t
+        )
+        _loop(t, first, S, H, m, xs, ys, GX, GY, LR, False, corrections)

@@ -29,6 +29,7 @@ learning rate, as AdamW's (paper and optax).
 import numpy as np
 
 from landscapes._jit import jit_inline
+from optimizers import _chunk
 from optimizers._spec import Hyperparameter, OptimizerSpec
 
 LINES = (
@@ -82,8 +83,14 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+def bias_corrections(beta1, beta2, t):
+    """1 - β₁ᵗ and 1 - β₂ᵗ as optax computes them, from the (int) step count."""
+    return 1.0 - beta1**t, 1.0 - beta2**t
+
+
+@jit_inline
+def _loop(t, S, H, m, xs, ys, GX, GY, LR, mixed, corrections):
+    correction1, correction2 = corrections
     for i in range(m):
         lr = LR[i]
         beta1 = H[H_ROWS.beta1, i]
@@ -93,6 +100,8 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         eps = H[H_ROWS.eps, i]
         eps_root = H[H_ROWS.eps_root, i]
         weight_decay = H[H_ROWS.weight_decay, i]
+        if mixed:
+            correction1, correction2 = bias_corrections(beta1, beta2, t)
         gx = GX[i]
         gy = GY[i]
         # optax's update_moment: (1 - β) g + β · old.
@@ -108,9 +117,6 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         S[S_ROWS.exp_avg_slow_y, i] = slow_y
         S[S_ROWS.exp_avg_sq_x, i] = nu_x
         S[S_ROWS.exp_avg_sq_y, i] = nu_y
-        # Bias corrections from the step count, as optax: 1 - βᵗ.
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
         ux = (fast_x / correction1 + alpha * slow_x) / (
             np.sqrt(nu_x / correction2 + eps_root) + eps
         )
@@ -119,3 +125,20 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         )
         xs[i] += -lr * (ux + weight_decay * xs[i])
         ys[i] += -lr * (uy + weight_decay * ys[i])
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    # When every run of the chunk shares β₁ and β₂, the powers βᵗ are computed once
+    # per step, not once per run (each is a loop of squarings that keeps LLVM from
+    # vectorizing the loop over the runs); a chunk of several (a grid over them)
+    # takes them per run.
+    mixed = _chunk.row_differs(H, H_ROWS.beta1, m) | _chunk.row_differs(
+        H, H_ROWS.beta2, m
+    )
+    if mixed:
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, True, (1.0, 1.0))
+    else:
+        corrections = bias_corrections(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, False, corrections)

@@ -38,7 +38,8 @@ gradient is zero at the start, r/‖s‖₁ is 0/0 and the estimate NaN, in opta
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers import _chunk
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 LINES = (
     r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) d_t g_t\\ v_t &= \beta_2 v_{t-1} + "
@@ -102,6 +103,9 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# ⟨g, θ₀ - θ⟩ of each run, computed in a loop of its own: the step's main loop then
+# reads 8 rows of S, not 10, few enough for LLVM to vectorize it.
+T_ROWS = scratch_rows("inner")
 
 
 @jit_inline
@@ -111,32 +115,32 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    if k == 0:  # optax's init keeps the parameters it starts from
-        for i in range(m):
-            S[S_ROWS.params0_x, i] = xs[i]
-            S[S_ROWS.params0_y, i] = ys[i]
-    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+def shared(beta1, beta2, t):
+    """optax's bias correction √(1 - β₂ᵗ)/(1 - β₁ᵗ), from the (int) step count, and
+    √β₂, the default β₃."""
+    return np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t), np.sqrt(beta2)
+
+
+@jit_inline
+def _loop(t, S, H, m, xs, ys, GX, GY, LR, T, mixed, shared_values):
+    correction, root = shared_values
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
         beta3 = H[H_ROWS.beta3, i]
-        if beta3 < 0.0:
-            beta3 = np.sqrt(beta2)
         eps = H[H_ROWS.eps, i]
         d0 = H[H_ROWS.estim_lr0, i]
         weight_decay = H[H_ROWS.weight_decay, i]
+        if mixed:
+            correction, root = shared(beta1, beta2, t)
+        beta3 = root if beta3 < 0.0 else beta3
         d = S[S_ROWS.estim_lr, i]
-        correction = np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
         dlr = d * LR[i] * correction
         gx = GX[i]
         gy = GY[i]
         dgx = d * gx
         dgy = d * gy
-        # ⟨g, θ₀ - θ⟩ over the whole parameter (x, y).
-        inner = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
-            S[S_ROWS.params0_y, i] - ys[i]
-        )
+        inner = T[T_ROWS.inner, i]
         mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
         my = beta1 * S[S_ROWS.exp_avg_y, i] + (1.0 - beta1) * dgy
         vx = beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * dgx * dgx
@@ -160,3 +164,28 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         y = ys[i]
         xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
         ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    if k == 0:  # optax's init keeps the parameters it starts from
+        for i in range(m):
+            S[S_ROWS.params0_x, i] = xs[i]
+            S[S_ROWS.params0_y, i] = ys[i]
+    for i in range(m):  # ⟨g, θ₀ - θ⟩ over the whole parameter (x, y)
+        T[T_ROWS.inner, i] = GX[i] * (S[S_ROWS.params0_x, i] - xs[i]) + GY[i] * (
+            S[S_ROWS.params0_y, i] - ys[i]
+        )
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    # When every run of the chunk shares β₁ and β₂, the bias correction (two loops of
+    # squarings, which keep LLVM from vectorizing the loop over the runs) and √β₂ are
+    # computed once per step, not once per run; a chunk of several (a grid) takes them
+    # per run.
+    mixed = _chunk.row_differs(H, H_ROWS.beta1, m) | _chunk.row_differs(
+        H, H_ROWS.beta2, m
+    )
+    if mixed:
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, True, (1.0, 1.0))
+    else:
+        shared_values = shared(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, False, shared_values)

@@ -31,6 +31,7 @@ int32 count over an int to float32), ~1e-8 from the float64 value; given a float
 """
 
 from landscapes._jit import jit_inline
+from optimizers import _chunk
 from optimizers._spec import Hyperparameter
 
 WARMUP_STEPS = Hyperparameter(
@@ -82,3 +83,42 @@ def average_and_interpolate(x, z, c, beta1):
     """(x_t, y_t) from x_{t-1} and the new z_t."""
     x = (1.0 - c) * x + c * z
     return x, beta1 * x + (1.0 - beta1) * z
+
+
+@jit_inline
+def weighting(S, H, LR, i, k, rows):
+    """Run i's (γ, c_t, new max_lr, new weight_sum) at step k: the warmed-up learning
+    rate of its step and its averaging weight. `rows` = (S's max_lr, S's weight_sum,
+    H's warmup_steps, H's weight_lr_power) of the calling optimizer."""
+    max_lr_row, weight_sum_row, warmup_row, power_row = rows
+    warmup_steps = H[warmup_row, i]
+    c, max_lr, weight_sum = averaging_weight(
+        S[max_lr_row, i],
+        S[weight_sum_row, i],
+        warmed_up(LR[i], k + 1.0, warmup_steps),
+        H[power_row, i],
+    )
+    return warmed_up(LR[i], k, warmup_steps), c, max_lr, weight_sum
+
+
+@jit_inline
+def weightings_differ(S, H, LR, m, rows):
+    """Whether two runs of the chunk may weigh this step differently; if not, run 0's
+    `weighting` is every run's, one pow per step instead of one per run."""
+    max_lr_row, weight_sum_row, warmup_row, power_row = rows
+    return (
+        _chunk.differs(LR, m)
+        | _chunk.row_differs(H, warmup_row, m)
+        | _chunk.row_differs(H, power_row, m)
+        | _chunk.row_differs(S, max_lr_row, m)
+        | _chunk.row_differs(S, weight_sum_row, m)
+    )
+
+
+@jit_inline
+def start(S, m, xs, ys, rows):
+    """x and z start where y does; `rows` = (x_x, x_y, z_x, z_y)."""
+    x_x, x_y, z_x, z_y = rows
+    for i in range(m):
+        S[x_x, i] = S[z_x, i] = xs[i]
+        S[x_y, i] = S[z_y, i] = ys[i]

@@ -33,7 +33,7 @@ schedule from this app both read step t's rate, as in the paper. optax requires
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers import schedule_free
+from optimizers import _chunk, schedule_free
 from optimizers._spec import LR_HELP, Hyperparameter, OptimizerSpec
 
 LATEX = (
@@ -83,35 +83,38 @@ H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
 
 
+# The rows schedule_free.weighting reads, and those schedule_free.start sets.
+WEIGHTING_ROWS = (
+    S_ROWS.max_lr,
+    S_ROWS.weight_sum,
+    H_ROWS.warmup_steps,
+    H_ROWS.weight_lr_power,
+)
+POSITION_ROWS = (S_ROWS.x_x, S_ROWS.x_y, S_ROWS.z_x, S_ROWS.z_y)
+
+
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    if k == 0:  # x and z start where y does
-        for i in range(m):
-            S[S_ROWS.x_x, i] = S[S_ROWS.z_x, i] = xs[i]
-            S[S_ROWS.x_y, i] = S[S_ROWS.z_y, i] = ys[i]
+def _loop(k, S, H, m, xs, ys, GX, GY, LR, mixed, weighting, correction):
+    lr, c, max_lr, weight_sum = weighting
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     for i in range(m):
-        warmup_steps = H[H_ROWS.warmup_steps, i]
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
         eps = H[H_ROWS.eps, i]
         weight_decay = H[H_ROWS.weight_decay, i]
-        lr = schedule_free.warmed_up(LR[i], k, warmup_steps)
-        c, S[S_ROWS.max_lr, i], S[S_ROWS.weight_sum, i] = (
-            schedule_free.averaging_weight(
-                S[S_ROWS.max_lr, i],
-                S[S_ROWS.weight_sum, i],
-                schedule_free.warmed_up(LR[i], k + 1.0, warmup_steps),
-                H[H_ROWS.weight_lr_power, i],
+        if mixed:
+            lr, c, max_lr, weight_sum = schedule_free.weighting(
+                S, H, LR, i, k, WEIGHTING_ROWS
             )
-        )
+            correction = 1.0 - beta2**t  # from the step count, as optax
+        S[S_ROWS.max_lr, i] = max_lr
+        S[S_ROWS.weight_sum, i] = weight_sum
         gx = GX[i]
         gy = GY[i]
         vx = (1.0 - beta2) * (gx * gx) + beta2 * S[S_ROWS.exp_avg_sq_x, i]
         vy = (1.0 - beta2) * (gy * gy) + beta2 * S[S_ROWS.exp_avg_sq_y, i]
         S[S_ROWS.exp_avg_sq_x, i] = vx
         S[S_ROWS.exp_avg_sq_y, i] = vy
-        correction = 1.0 - beta2**t  # from the step count, as optax
         ux = (1.0 / (np.sqrt(vx / correction) + eps)) * gx + weight_decay * xs[i]
         uy = (1.0 / (np.sqrt(vy / correction) + eps)) * gy + weight_decay * ys[i]
         zx = S[S_ROWS.z_x, i] + -lr * ux
@@ -124,3 +127,22 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         S[S_ROWS.x_y, i], ys[i] = schedule_free.average_and_interpolate(
             S[S_ROWS.x_y, i], zy, c, beta1
         )
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    if k == 0:
+        schedule_free.start(S, m, xs, ys, POSITION_ROWS)
+    # When every run of the chunk has the same learning rate, warm-up, power, weights
+    # so far and β₂ (a plane of starts), the weight c_t and β₂ᵗ (a pow and a loop of
+    # squarings) are computed once per step, not once per run, and LLVM vectorizes the
+    # loop; otherwise per run.
+    mixed = schedule_free.weightings_differ(
+        S, H, LR, m, WEIGHTING_ROWS
+    ) | _chunk.row_differs(H, H_ROWS.beta2, m)
+    if mixed:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, True, (0.0, 0.0, 0.0, 0.0), 1.0)
+    else:
+        weighting = schedule_free.weighting(S, H, LR, 0, k, WEIGHTING_ROWS)
+        correction = 1.0 - H[H_ROWS.beta2, 0] ** (k + 1)
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, False, weighting, correction)

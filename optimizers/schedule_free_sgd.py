@@ -70,25 +70,28 @@ H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
 
 
+# The rows schedule_free.weighting reads, and those schedule_free.start sets.
+WEIGHTING_ROWS = (
+    S_ROWS.max_lr,
+    S_ROWS.weight_sum,
+    H_ROWS.warmup_steps,
+    H_ROWS.weight_lr_power,
+)
+POSITION_ROWS = (S_ROWS.x_x, S_ROWS.x_y, S_ROWS.z_x, S_ROWS.z_y)
+
+
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    if k == 0:  # x and z start where y does
-        for i in range(m):
-            S[S_ROWS.x_x, i] = S[S_ROWS.z_x, i] = xs[i]
-            S[S_ROWS.x_y, i] = S[S_ROWS.z_y, i] = ys[i]
+def _loop(k, S, H, m, xs, ys, GX, GY, LR, mixed, weighting):
+    lr, c, max_lr, weight_sum = weighting
     for i in range(m):
-        warmup_steps = H[H_ROWS.warmup_steps, i]
         beta1 = H[H_ROWS.momentum, i]
         weight_decay = H[H_ROWS.weight_decay, i]
-        lr = schedule_free.warmed_up(LR[i], k, warmup_steps)
-        c, S[S_ROWS.max_lr, i], S[S_ROWS.weight_sum, i] = (
-            schedule_free.averaging_weight(
-                S[S_ROWS.max_lr, i],
-                S[S_ROWS.weight_sum, i],
-                schedule_free.warmed_up(LR[i], k + 1.0, warmup_steps),
-                H[H_ROWS.weight_lr_power, i],
+        if mixed:
+            lr, c, max_lr, weight_sum = schedule_free.weighting(
+                S, H, LR, i, k, WEIGHTING_ROWS
             )
-        )
+        S[S_ROWS.max_lr, i] = max_lr
+        S[S_ROWS.weight_sum, i] = weight_sum
         zx = S[S_ROWS.z_x, i] + -lr * (GX[i] + weight_decay * xs[i])
         zy = S[S_ROWS.z_y, i] + -lr * (GY[i] + weight_decay * ys[i])
         S[S_ROWS.z_x, i] = zx
@@ -99,3 +102,17 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         S[S_ROWS.x_y, i], ys[i] = schedule_free.average_and_interpolate(
             S[S_ROWS.x_y, i], zy, c, beta1
         )
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    if k == 0:
+        schedule_free.start(S, m, xs, ys, POSITION_ROWS)
+    # When every run of the chunk has the same learning rate, warm-up, power and
+    # weights so far (a plane of starts), the weight c_t, a pow, is computed once per
+    # step, not once per run, and LLVM vectorizes the loop; otherwise per run.
+    if schedule_free.weightings_differ(S, H, LR, m, WEIGHTING_ROWS):
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, True, (0.0, 0.0, 0.0, 0.0))
+    else:
+        weighting = schedule_free.weighting(S, H, LR, 0, k, WEIGHTING_ROWS)
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, False, weighting)

@@ -1408,6 +1408,23 @@ LOOP_GRIDS = {
         {"centered": [False, True], "momentum": [0.0, 0.5]},
         {"lr": 1e-3, "weight_decay": 0.1},
     ),
+    "adan": (
+        {"beta1": [0.9, 0.98], "beta3": [0.9, 0.99]},
+        {"lr": 0.01, "weight_decay": 0.1},
+    ),
+    "ademamix": ({"beta1": [0.5, 0.9], "beta2": [0.9, 0.999]}, {"lr": 0.01}),
+    "schedule_free_sgd": (
+        {"warmup_steps": [0, 10], "weight_lr_power": [1.0, 2.0]},
+        {"lr": 1e-3, "weight_decay": 0.1},
+    ),
+    "schedule_free_adamw": (
+        {"beta2": [0.9, 0.999], "warmup_steps": [0, 10]},
+        {"lr": 0.01, "weight_decay": 0.1},
+    ),
+    "prodigy": (
+        {"beta1": [0.5, 0.9], "beta2": [0.9, 0.999]},
+        {"lr": 0.5, "weight_decay": 0.1},
+    ),
 }
 
 
