@@ -129,6 +129,11 @@ H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
 
 
+# torch's default ns_steps: a chunk that shares it runs the iterations as a loop of
+# known length, which LLVM unrolls, so the loop over runs around it vectorizes.
+DEFAULT_NS_STEPS = 5
+
+
 @jit_inline
 def newton_schulz(u, v, ns_steps, eps):
     """torch.optim._muon._zeropower_via_newtonschulz of the 1×2 matrix [u v], in
@@ -156,24 +161,37 @@ def newton_schulz(u, v, ns_steps, eps):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def _loop(S, H, m, LR, xs, ys, GX, GY, ns_steps, per_run_ns_steps):
+    # Flags as selects, both sides computed: no branch in the loop over runs.
     for i in range(m):
         lr = LR[i]
         momentum = H[H_ROWS.momentum, i]
+        if per_run_ns_steps:
+            ns_steps = int(H[H_ROWS.ns_steps, i])
         gx = GX[i]
         gy = GY[i]
         bx = lerp(S[S_ROWS.momentum_buffer_x, i], gx, 1.0 - momentum)
         by = lerp(S[S_ROWS.momentum_buffer_y, i], gy, 1.0 - momentum)
         S[S_ROWS.momentum_buffer_x, i] = bx
         S[S_ROWS.momentum_buffer_y, i] = by
-        if H[H_ROWS.nesterov, i] != 0.0:
-            bx = lerp(gx, bx, momentum)
-            by = lerp(gy, by, momentum)
-        ox, oy = newton_schulz(bx, by, int(H[H_ROWS.ns_steps, i]), H[H_ROWS.eps, i])
-        if H[H_ROWS.match_rms_adamw, i] != 0.0:
-            adjusted_lr = lr * MATCH_RMS_ADAMW_RATIO
-        else:
-            adjusted_lr = lr * ORIGINAL_RATIO
+        nesterov = H[H_ROWS.nesterov, i] != 0.0
+        bx = lerp(gx, bx, momentum) if nesterov else bx
+        by = lerp(gy, by, momentum) if nesterov else by
+        ox, oy = newton_schulz(bx, by, ns_steps, H[H_ROWS.eps, i])
+        match_rms_adamw = H[H_ROWS.match_rms_adamw, i] != 0.0
+        ratio = MATCH_RMS_ADAMW_RATIO if match_rms_adamw else ORIGINAL_RATIO
+        adjusted_lr = lr * ratio
         decay = 1.0 - lr * H[H_ROWS.weight_decay, i]
         xs[i] = xs[i] * decay + -adjusted_lr * ox
         ys[i] = ys[i] * decay + -adjusted_lr * oy
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    default = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        default &= H[H_ROWS.ns_steps, i] == DEFAULT_NS_STEPS
+    if default:
+        _loop(S, H, m, LR, xs, ys, GX, GY, DEFAULT_NS_STEPS, False)
+    else:  # a grid over ns_steps, or another count: each run's own loop
+        _loop(S, H, m, LR, xs, ys, GX, GY, 0, True)
