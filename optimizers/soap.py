@@ -180,11 +180,11 @@ def _start(S, H, m, GX, GY):
 
 
 @jit_inline
-def _adam_step(S, H, m, xs, ys, GX, GY, LR, normalize, mixed, correction):
-    """Adam's step in the basis Q, then L's new average. Unless `mixed`, the chunk
-    shares β₁, β₂ (so the bias `correction`, from the running powers every run has
-    the same of) and `normalize`; `mixed`: each run's own, as selects. No branch: LLVM
-    vectorizes the loop over runs."""
+def _adam_step(S, H, m, xs, ys, GX, GY, LR, general, correction):
+    """Adam's step in the basis Q. Unless `general`, the chunk shares β₁, β₂ (so the
+    bias `correction`, from the running powers every run has the same of) and does
+    not normalize; `general`: each run's own, as selects. No branch: LLVM vectorizes
+    the loop over runs."""
     for i in range(m):
         gx = GX[i]
         gy = GY[i]
@@ -211,15 +211,14 @@ def _adam_step(S, H, m, xs, ys, GX, GY, LR, normalize, mixed, correction):
         n2 = (ux * my - uy * mx) / (np.sqrt(S[S_ROWS.exp_avg_sq_y, i]) + eps)
         nx = ux * n1 - uy * n2
         ny = uy * n1 + ux * n2
-        if mixed:
+        if general:
             normalize = H[H_ROWS.normalize_gradient, i] != 0.0
-        if normalize or mixed:
             scale = np.sqrt(0.5 * (nx * nx + ny * ny)) + eps
             nx = nx / scale if normalize else nx
             ny = ny / scale if normalize else ny
         S[S_ROWS.beta1_power, i] *= beta1
         S[S_ROWS.beta2_power, i] *= beta2
-        if mixed:
+        if general:
             correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, i]) / (
                 1.0 - S[S_ROWS.beta1_power, i]
             )
@@ -234,41 +233,34 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
     if k == 0:  # step 1 only starts the statistics and the basis
         _start(S, H, m, GX, GY)
         return
-    # The flag and the betas of run 0, and whether every run shares them: the bias
-    # correction once per step (each run's running powers are the same products of
-    # the same β), not a root and a division per run.
-    normalize = H[H_ROWS.normalize_gradient, 0] != 0.0
+    # Unless a run normalizes or the runs' betas differ: the bias correction once
+    # per step (each run's running powers are the same products of the same β), not
+    # a root and a division per run, and no normalization's.
     beta1 = H[H_ROWS.beta1, 0]
     beta2 = H[H_ROWS.beta2, 0]
-    mixed = False
+    general = False
     for i in range(m):  # | not `or`: a branch-free, vectorized loop
-        mixed |= ((H[H_ROWS.normalize_gradient, i] != 0.0) != normalize) | (
+        general |= (H[H_ROWS.normalize_gradient, i] != 0.0) | (
             (H[H_ROWS.beta1, i] != beta1) | (H[H_ROWS.beta2, i] != beta2)
         )
-    if mixed:
-        _adam_step(S, H, m, xs, ys, GX, GY, LR, False, True, 0.0)
+    correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, 0] * beta2) / (
+        1.0 - S[S_ROWS.beta1_power, 0] * beta1
+    )
+    if general:
+        _adam_step(S, H, m, xs, ys, GX, GY, LR, True, 0.0)
     else:
-        correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, 0] * beta2) / (
-            1.0 - S[S_ROWS.beta1_power, 0] * beta1
-        )
-        if normalize:
-            _adam_step(S, H, m, xs, ys, GX, GY, LR, True, False, correction)
-        else:
-            _adam_step(S, H, m, xs, ys, GX, GY, LR, False, False, correction)
+        _adam_step(S, H, m, xs, ys, GX, GY, LR, False, correction)
+    for i in range(m):
+        _accumulate(S, i, GX[i], GY[i], H[H_ROWS.shampoo_beta, i])
     # The refreshes in a loop of their own (hypot is a call, and every f steps):
     # whether this step refreshes once for the chunk when its runs share f (a float
     # modulo per run and step is a call too), per run when a grid mixes them.
-    for i in range(m):
-        _accumulate(S, i, GX[i], GY[i], H[H_ROWS.shampoo_beta, i])
     frequency = H[H_ROWS.precondition_frequency, 0]
     shared = True
     for i in range(m):  # & not `and`: a branch-free, vectorized loop
         shared &= H[H_ROWS.precondition_frequency, i] == frequency
-    if shared:
-        if k % frequency == 0.0:
-            for i in range(m):
-                _refresh(S, i)
-    else:
-        for i in range(m):
-            if k % H[H_ROWS.precondition_frequency, i] == 0.0:
-                _refresh(S, i)
+    if shared and k % frequency != 0.0:
+        return
+    for i in range(m):
+        if shared or k % H[H_ROWS.precondition_frequency, i] == 0.0:
+            _refresh(S, i)
