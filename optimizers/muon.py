@@ -201,16 +201,6 @@ def _update(H, LR, xs, ys, i, ox, oy):
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    ns_steps = H[H_ROWS.ns_steps, 0]
-    shared = True
-    for i in range(m):  # & not `and`: a branch-free, vectorized loop
-        shared &= H[H_ROWS.ns_steps, i] == ns_steps
-    if not shared:  # a grid over ns_steps: each run's own iterations
-        for i in range(m):
-            bx, by = _momentum(S, H, GX, GY, i)
-            ox, oy = newton_schulz(bx, by, int(H[H_ROWS.ns_steps, i]), H[H_ROWS.eps, i])
-            _update(H, LR, xs, ys, i, ox, oy)
-        return
     # Newton–Schulz is a chain of ~5 dependent roundings per iteration: run by run
     # the core waits on each. Iteration by iteration over all runs, kept in the
     # iterate rows, each loop's runs are independent, and LLVM vectorizes them.
@@ -219,12 +209,21 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         x1, x2 = normalized(bx, by, H[H_ROWS.eps, i])
         S[S_ROWS.iterate_x, i] = x1
         S[S_ROWS.iterate_y, i] = x2
-    for _ in range(int(ns_steps)):
+    ns_steps = H[H_ROWS.ns_steps, 0]
+    shared = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        shared &= H[H_ROWS.ns_steps, i] == ns_steps
+    if not shared:  # a grid over ns_steps: as many iterations as its largest
         for i in range(m):
-            x1, x2 = newton_schulz_iteration(
-                S[S_ROWS.iterate_x, i], S[S_ROWS.iterate_y, i]
-            )
-            S[S_ROWS.iterate_x, i] = x1
-            S[S_ROWS.iterate_y, i] = x2
+            ns_steps = max(ns_steps, H[H_ROWS.ns_steps, i])
+    for iteration in range(int(ns_steps)):
+        for i in range(m):
+            x1 = S[S_ROWS.iterate_x, i]
+            x2 = S[S_ROWS.iterate_y, i]
+            next1, next2 = newton_schulz_iteration(x1, x2)
+            # a run of fewer iterations (a grid over ns_steps) keeps its last
+            running = iteration < H[H_ROWS.ns_steps, i]
+            S[S_ROWS.iterate_x, i] = next1 if running else x1
+            S[S_ROWS.iterate_y, i] = next2 if running else x2
     for i in range(m):
         _update(H, LR, xs, ys, i, S[S_ROWS.iterate_x, i], S[S_ROWS.iterate_y, i])
