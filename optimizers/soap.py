@@ -235,14 +235,19 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         return
     # Unless a run normalizes or the runs' betas differ: the bias correction once
     # per step (each run's running powers are the same products of the same β), not
-    # a root and a division per run, and no normalization's.
+    # a root and a division per run, and no normalization's. And whether this step
+    # refreshes Q: once for the chunk when its runs share f (a float modulo per run
+    # and step is a call), per run when a grid mixes them.
     beta1 = H[H_ROWS.beta1, 0]
     beta2 = H[H_ROWS.beta2, 0]
+    frequency = H[H_ROWS.precondition_frequency, 0]
     general = False
-    for i in range(m):  # | not `or`: a branch-free, vectorized loop
+    shared = True
+    for i in range(m):  # |, & not `or`, `and`: a branch-free, vectorized loop
         general |= (H[H_ROWS.normalize_gradient, i] != 0.0) | (
             (H[H_ROWS.beta1, i] != beta1) | (H[H_ROWS.beta2, i] != beta2)
         )
+        shared &= H[H_ROWS.precondition_frequency, i] == frequency
     correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, 0] * beta2) / (
         1.0 - S[S_ROWS.beta1_power, 0] * beta1
     )
@@ -252,13 +257,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         _adam_step(S, H, m, xs, ys, GX, GY, LR, False, correction)
     for i in range(m):
         _accumulate(S, i, GX[i], GY[i], H[H_ROWS.shampoo_beta, i])
-    # The refreshes in a loop of their own (hypot is a call, and every f steps):
-    # whether this step refreshes once for the chunk when its runs share f (a float
-    # modulo per run and step is a call too), per run when a grid mixes them.
-    frequency = H[H_ROWS.precondition_frequency, 0]
-    shared = True
-    for i in range(m):  # & not `and`: a branch-free, vectorized loop
-        shared &= H[H_ROWS.precondition_frequency, i] == frequency
+    # The refreshes in a loop of their own: hypot is a call, and every f steps.
     if shared and k % frequency != 0.0:
         return
     for i in range(m):
