@@ -104,20 +104,20 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    t = k + 1.0  # torch's step, after its increment
-    root_t = t**0.5
+def _loop(t, S, H, m, xs, ys, GX, GY, LR, inverse_root_t, shared, one_minus_beta2):
     for i in range(m):
         lr = LR[i]
         eps1 = H[H_ROWS.eps1, i]
         weight_decay = H[H_ROWS.weight_decay, i]
-        one_minus_beta2 = t ** H[H_ROWS.beta2_decay, i]
-        rho = min(lr, 1.0 / root_t)
+        if not shared:
+            one_minus_beta2 = t ** H[H_ROWS.beta2_decay, i]
+        rho = min(lr, inverse_root_t)
         norm = np.sqrt(xs[i] * xs[i] + ys[i] * ys[i])
         alpha = max(H[H_ROWS.eps2, i], norm / ROOT_TWO) * rho
-        if weight_decay != 0.0:
-            xs[i] *= 1.0 - lr * weight_decay
-            ys[i] *= 1.0 - lr * weight_decay
+        # torch decays θ only when λ ≠ 0; a factor of 1 leaves θ's bits as they are
+        decay = 1.0 - lr * weight_decay if weight_decay != 0.0 else 1.0
+        xs[i] *= decay
+        ys[i] *= decay
         gx = GX[i]
         gy = GY[i]
         vx = lerp(S[S_ROWS.variance_x, i], gx * gx, one_minus_beta2)
@@ -131,3 +131,20 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         scale = -alpha / max(1.0, rms_over_d)
         xs[i] += scale * ux
         ys[i] += scale * uy
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    t = k + 1.0  # torch's step, after its increment
+    # The averaging weight t^τ: one pow per step when the chunk shares τ (a plane, a
+    # grid over other axes), a pow per run otherwise (its call keeps LLVM from
+    # vectorizing the loop, and it costs more than the rest of the step).
+    inverse_root_t = 1.0 / t**0.5
+    beta2_decay = H[H_ROWS.beta2_decay, 0]
+    shared = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        shared &= H[H_ROWS.beta2_decay, i] == beta2_decay
+    if shared:
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, inverse_root_t, True, t**beta2_decay)
+    else:
+        _loop(t, S, H, m, xs, ys, GX, GY, LR, inverse_root_t, False, 0.0)

@@ -121,6 +121,8 @@ SPEC = OptimizerSpec(
         "scalable for LLM training, arXiv:2502.16982; torch.optim.Muon."
     ),
     state={"momentum_buffer": (0, 1)},
+    # Newton–Schulz's iterate X = [x₁ x₂] between the loops over runs (`step`).
+    internal_state={"iterate_x": 2, "iterate_y": 3},
     torch_class="Muon",
     note=NOTE,
 )
@@ -130,50 +132,98 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def newton_schulz(u, v, ns_steps, eps):
-    """torch.optim._muon._zeropower_via_newtonschulz of the 1×2 matrix [u v], in
-    torch's bfloat16 arithmetic: the matrix rounded to bfloat16, each product of
-    bfloat16 matrices accumulated in float32 and rounded to bfloat16, and torch's
-    addmm(C, A, B, beta=β, alpha=α) rounding βC + αAB once (a fused multiply-add)."""
+def normalized(u, v, eps):
+    """Newton–Schulz's start X₀ = [u v]/max(‖[u v]‖, ε), in torch's bfloat16: the
+    matrix rounded to bfloat16, then its Frobenius norm clamped at ε (torch clamps
+    in bfloat16)."""
     x1 = bfloat16(u)
     x2 = bfloat16(v)
-    # the Frobenius norm, clamped at ε (torch clamps in bfloat16)
     norm = round_to_bfloat16(float32(np.sqrt(float32(x1 * x1 + x2 * x2))))
     norm = max(norm, bfloat16(eps))
-    x1 = round_to_bfloat16(float32(x1 / norm))
-    x2 = round_to_bfloat16(float32(x2 / norm))
+    return round_to_bfloat16(float32(x1 / norm)), round_to_bfloat16(float32(x2 / norm))
+
+
+@jit_inline
+def newton_schulz_iteration(x1, x2):
+    """X ← aX + (bXXᵀ + c(XXᵀ)²)X in torch's bfloat16 arithmetic: each product of
+    bfloat16 matrices accumulated in float32 and rounded to bfloat16, and torch's
+    addmm(C, A, B, beta=β, alpha=α) rounding βC + αAB once (a fused multiply-add)."""
     a = float32(NS_A)
     b = float32(NS_B)
     c = float32(NS_C)
-    for _ in range(ns_steps):
-        gram = round_to_bfloat16(float32(x1 * x1 + x2 * x2))  # X Xᵀ, 1×1
-        # addmm(gram, gram, gram, beta=b, alpha=c)
-        update = round_to_bfloat16(float32(b * gram + float32(c * (gram * gram))))
-        # addmm(X, update, X, beta=a): a·x + update·x, both products exact
-        x1 = round_to_bfloat16(float32(a * x1 + update * x1))
-        x2 = round_to_bfloat16(float32(a * x2 + update * x2))
+    gram = round_to_bfloat16(float32(x1 * x1 + x2 * x2))  # X Xᵀ, 1×1
+    # addmm(gram, gram, gram, beta=b, alpha=c)
+    update = round_to_bfloat16(float32(b * gram + float32(c * (gram * gram))))
+    # addmm(X, update, X, beta=a): a·x + update·x, both products exact
+    x1 = round_to_bfloat16(float32(a * x1 + update * x1))
+    x2 = round_to_bfloat16(float32(a * x2 + update * x2))
     return x1, x2
 
 
 @jit_inline
+def newton_schulz(u, v, ns_steps, eps):
+    """torch.optim._muon._zeropower_via_newtonschulz of the 1×2 matrix [u v], in
+    torch's bfloat16 arithmetic."""
+    x1, x2 = normalized(u, v, eps)
+    for _ in range(ns_steps):
+        x1, x2 = newton_schulz_iteration(x1, x2)
+    return x1, x2
+
+
+@jit_inline
+def _momentum(S, H, GX, GY, i):
+    """Run i's momentum buffer updated, and the (Nesterov) direction B̃ it steps
+    along; torch's flag as a select, both sides computed."""
+    momentum = H[H_ROWS.momentum, i]
+    gx = GX[i]
+    gy = GY[i]
+    bx = lerp(S[S_ROWS.momentum_buffer_x, i], gx, 1.0 - momentum)
+    by = lerp(S[S_ROWS.momentum_buffer_y, i], gy, 1.0 - momentum)
+    S[S_ROWS.momentum_buffer_x, i] = bx
+    S[S_ROWS.momentum_buffer_y, i] = by
+    nesterov = H[H_ROWS.nesterov, i] != 0.0
+    bx = lerp(gx, bx, momentum) if nesterov else bx
+    by = lerp(gy, by, momentum) if nesterov else by
+    return bx, by
+
+
+@jit_inline
+def _update(H, LR, xs, ys, i, ox, oy):
+    """θ ← (1 - ηλ)θ - η s O for run i; s by a select."""
+    lr = LR[i]
+    match_rms_adamw = H[H_ROWS.match_rms_adamw, i] != 0.0
+    ratio = MATCH_RMS_ADAMW_RATIO if match_rms_adamw else ORIGINAL_RATIO
+    adjusted_lr = lr * ratio
+    decay = 1.0 - lr * H[H_ROWS.weight_decay, i]
+    xs[i] = xs[i] * decay + -adjusted_lr * ox
+    ys[i] = ys[i] * decay + -adjusted_lr * oy
+
+
+@jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    # Newton–Schulz is a chain of ~5 dependent roundings per iteration: run by run
+    # the core waits on each. Iteration by iteration over all runs, kept in the
+    # iterate rows, each loop's runs are independent, and LLVM vectorizes them.
     for i in range(m):
-        lr = LR[i]
-        momentum = H[H_ROWS.momentum, i]
-        gx = GX[i]
-        gy = GY[i]
-        bx = lerp(S[S_ROWS.momentum_buffer_x, i], gx, 1.0 - momentum)
-        by = lerp(S[S_ROWS.momentum_buffer_y, i], gy, 1.0 - momentum)
-        S[S_ROWS.momentum_buffer_x, i] = bx
-        S[S_ROWS.momentum_buffer_y, i] = by
-        if H[H_ROWS.nesterov, i] != 0.0:
-            bx = lerp(gx, bx, momentum)
-            by = lerp(gy, by, momentum)
-        ox, oy = newton_schulz(bx, by, int(H[H_ROWS.ns_steps, i]), H[H_ROWS.eps, i])
-        if H[H_ROWS.match_rms_adamw, i] != 0.0:
-            adjusted_lr = lr * MATCH_RMS_ADAMW_RATIO
-        else:
-            adjusted_lr = lr * ORIGINAL_RATIO
-        decay = 1.0 - lr * H[H_ROWS.weight_decay, i]
-        xs[i] = xs[i] * decay + -adjusted_lr * ox
-        ys[i] = ys[i] * decay + -adjusted_lr * oy
+        bx, by = _momentum(S, H, GX, GY, i)
+        x1, x2 = normalized(bx, by, H[H_ROWS.eps, i])
+        S[S_ROWS.iterate_x, i] = x1
+        S[S_ROWS.iterate_y, i] = x2
+    ns_steps = H[H_ROWS.ns_steps, 0]
+    shared = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        shared &= H[H_ROWS.ns_steps, i] == ns_steps
+    if not shared:  # a grid over ns_steps: as many iterations as its largest
+        for i in range(m):
+            ns_steps = max(ns_steps, H[H_ROWS.ns_steps, i])
+    for iteration in range(int(ns_steps)):
+        for i in range(m):
+            x1 = S[S_ROWS.iterate_x, i]
+            x2 = S[S_ROWS.iterate_y, i]
+            next1, next2 = newton_schulz_iteration(x1, x2)
+            # a run of fewer iterations (a grid over ns_steps) keeps its last
+            running = iteration < H[H_ROWS.ns_steps, i]
+            S[S_ROWS.iterate_x, i] = next1 if running else x1
+            S[S_ROWS.iterate_y, i] = next2 if running else x2
+    for i in range(m):
+        _update(H, LR, xs, ys, i, S[S_ROWS.iterate_x, i], S[S_ROWS.iterate_y, i])

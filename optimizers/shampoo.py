@@ -108,21 +108,27 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def _loop(k, S, H, m, xs, ys, GX, GY, LR, refresh, per_run_refresh):
+    # Branch-free: the momentum's first step a select, the refresh a flag of the
+    # whole chunk (so LLVM vectorizes the loop over runs), or each run's own.
     for i in range(m):
         momentum = H[H_ROWS.momentum, i]
         weight_decay = H[H_ROWS.weight_decay, i]
         gx = GX[i]
         gy = GY[i]
-        if k > 0 and momentum != 0.0:  # the buffer starts as g₁ itself
-            gx += momentum * (S[S_ROWS.momentum_buffer_x, i] - gx)
-            gy += momentum * (S[S_ROWS.momentum_buffer_y, i] - gy)
+        mixed_in = k > 0 and momentum != 0.0  # the buffer starts as g₁ itself
+        gx_mixed = gx + momentum * (S[S_ROWS.momentum_buffer_x, i] - gx)
+        gy_mixed = gy + momentum * (S[S_ROWS.momentum_buffer_y, i] - gy)
+        gx = gx_mixed if mixed_in else gx
+        gy = gy_mixed if mixed_in else gy
         gx += weight_decay * xs[i]
         gy += weight_decay * ys[i]
         S[S_ROWS.statistics_xx, i] += gx * gx
         S[S_ROWS.statistics_xy, i] += gx * gy
         S[S_ROWS.statistics_yy, i] += gy * gy
-        if (k + 1) % H[H_ROWS.preconditioning_compute_steps, i] == 0.0:
+        if per_run_refresh:
+            refresh = (k + 1) % H[H_ROWS.preconditioning_compute_steps, i] == 0.0
+        if refresh:
             p, q, r = inverse_sqrt(
                 S[S_ROWS.statistics_xx, i],
                 S[S_ROWS.statistics_xy, i],
@@ -137,3 +143,20 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         S[S_ROWS.momentum_buffer_y, i] = uy
         xs[i] -= LR[i] * ux
         ys[i] -= LR[i] * uy
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    # Whether G^{-1/2} is computed this step: once for the chunk when its runs share
+    # f (a float modulo per run and step is a call that keeps the loop scalar), per
+    # run when a grid mixes them.
+    frequency = H[H_ROWS.preconditioning_compute_steps, 0]
+    shared = True
+    for i in range(m):  # & not `and`: a branch-free, vectorized loop
+        shared &= H[H_ROWS.preconditioning_compute_steps, i] == frequency
+    if not shared:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, False, True)
+    elif (k + 1) % frequency == 0.0:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, True, False)
+    else:
+        _loop(k, S, H, m, xs, ys, GX, GY, LR, False, False)

@@ -166,21 +166,28 @@ def _refresh(S, i):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def _start(S, H, m, GX, GY):
+    """Step 1: L = (1 - β_s) g₁g₁ᵀ and Q its eigenvectors; θ does not move."""
+    for i in range(m):
+        _accumulate(S, i, GX[i], GY[i], H[H_ROWS.shampoo_beta, i])
+        _, _, ux, uy = eigh(
+            S[S_ROWS.statistics_xx, i],
+            S[S_ROWS.statistics_xy, i],
+            S[S_ROWS.statistics_yy, i],
+        )
+        S[S_ROWS.eigenvector_x, i] = ux
+        S[S_ROWS.eigenvector_y, i] = uy
+
+
+@jit_inline
+def _adam_step(S, H, m, xs, ys, GX, GY, LR, general, correction):
+    """Adam's step in the basis Q. Unless `general`, the chunk shares β₁, β₂ (so the
+    bias `correction`, from the running powers every run has the same of) and does
+    not normalize; `general`: each run's own, as selects. No branch: LLVM vectorizes
+    the loop over runs."""
     for i in range(m):
         gx = GX[i]
         gy = GY[i]
-        shampoo_beta = H[H_ROWS.shampoo_beta, i]
-        if k == 0:  # step 1 only starts the statistics and the basis
-            _accumulate(S, i, gx, gy, shampoo_beta)
-            _, _, ux, uy = eigh(
-                S[S_ROWS.statistics_xx, i],
-                S[S_ROWS.statistics_xy, i],
-                S[S_ROWS.statistics_yy, i],
-            )
-            S[S_ROWS.eigenvector_x, i] = ux
-            S[S_ROWS.eigenvector_y, i] = uy
-            continue
         lr = LR[i]
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
@@ -204,20 +211,55 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         n2 = (ux * my - uy * mx) / (np.sqrt(S[S_ROWS.exp_avg_sq_y, i]) + eps)
         nx = ux * n1 - uy * n2
         ny = uy * n1 + ux * n2
-        if H[H_ROWS.normalize_gradient, i] != 0.0:
+        if general:
+            normalize = H[H_ROWS.normalize_gradient, i] != 0.0
             scale = np.sqrt(0.5 * (nx * nx + ny * ny)) + eps
-            nx /= scale
-            ny /= scale
+            nx = nx / scale if normalize else nx
+            ny = ny / scale if normalize else ny
         S[S_ROWS.beta1_power, i] *= beta1
         S[S_ROWS.beta2_power, i] *= beta2
-        step_size = lr
-        if H[H_ROWS.correct_bias, i] != 0.0:
-            step_size *= np.sqrt(1.0 - S[S_ROWS.beta2_power, i]) / (
+        if general:
+            correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, i]) / (
                 1.0 - S[S_ROWS.beta1_power, i]
             )
+        step_size = lr * correction if H[H_ROWS.correct_bias, i] != 0.0 else lr
         decay = 1.0 - lr * H[H_ROWS.weight_decay, i]
         xs[i] = (xs[i] - step_size * nx) * decay
         ys[i] = (ys[i] - step_size * ny) * decay
-        _accumulate(S, i, gx, gy, shampoo_beta)
-        if k % H[H_ROWS.precondition_frequency, i] == 0.0:
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+    if k == 0:  # step 1 only starts the statistics and the basis
+        _start(S, H, m, GX, GY)
+        return
+    # Unless a run normalizes or the runs' betas differ: the bias correction once
+    # per step (each run's running powers are the same products of the same β), not
+    # a root and a division per run, and no normalization's. And whether this step
+    # refreshes Q: once for the chunk when its runs share f (a float modulo per run
+    # and step is a call), per run when a grid mixes them.
+    beta1 = H[H_ROWS.beta1, 0]
+    beta2 = H[H_ROWS.beta2, 0]
+    frequency = H[H_ROWS.precondition_frequency, 0]
+    general = False
+    shared = True
+    for i in range(m):  # |, & not `or`, `and`: a branch-free, vectorized loop
+        general |= (H[H_ROWS.normalize_gradient, i] != 0.0) | (
+            (H[H_ROWS.beta1, i] != beta1) | (H[H_ROWS.beta2, i] != beta2)
+        )
+        shared &= H[H_ROWS.precondition_frequency, i] == frequency
+    correction = np.sqrt(1.0 - S[S_ROWS.beta2_power, 0] * beta2) / (
+        1.0 - S[S_ROWS.beta1_power, 0] * beta1
+    )
+    if general:
+        _adam_step(S, H, m, xs, ys, GX, GY, LR, True, 0.0)
+    else:
+        _adam_step(S, H, m, xs, ys, GX, GY, LR, False, correction)
+    for i in range(m):
+        _accumulate(S, i, GX[i], GY[i], H[H_ROWS.shampoo_beta, i])
+    # The refreshes in a loop of their own: hypot is a call, and every f steps.
+    if shared and k % frequency != 0.0:
+        return
+    for i in range(m):
+        if shared or k % H[H_ROWS.precondition_frequency, i] == 0.0:
             _refresh(S, i)

@@ -1425,6 +1425,22 @@ LOOP_GRIDS = {
         {"beta1": [0.5, 0.9], "beta2": [0.9, 0.999]},
         {"lr": 0.5, "weight_decay": 0.1},
     ),
+    "adafactor": (
+        {"beta2_decay": [-1.0, -0.8, -0.3], "weight_decay": [0.0, 0.1]},
+        {"lr": 0.05},
+    ),
+    "shampoo": (
+        {"preconditioning_compute_steps": [1, 3], "momentum": [0.0, 0.5]},
+        {"lr": 0.05, "weight_decay": 0.1},
+    ),
+    "soap": (
+        {"precondition_frequency": [1, 4], "normalize_gradient": [False, True]},
+        {"lr": 0.01},
+    ),
+    "muon": (
+        {"ns_steps": [1, 5], "nesterov": [False, True]},
+        {"lr": 0.02},
+    ),
 }
 
 
