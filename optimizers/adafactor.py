@@ -104,7 +104,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1.0  # torch's step, after its increment
     root_t = t**0.5
     for i in range(m):

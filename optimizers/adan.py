@@ -97,7 +97,7 @@ def _coordinate(g, difference, m, v, n, beta1, beta2, beta3):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     first = k == 0  # no previous gradient: the difference is zero (optax)
     for i in range(m):

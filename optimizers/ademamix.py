@@ -82,7 +82,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     for i in range(m):
         lr = LR[i]

@@ -13,9 +13,10 @@ r"""LAMB (layer-wise adaptive moments for batch training), exactly as optax.lamb
     \end{align*}
 
 η = ``lr``, (β₁, β₂) = ``betas``, ε = ``eps``, ε_root = ``eps_root``, λ =
-``weight_decay``; g = ∇f(θₜ₋₁), m₀ = v₀ = 0. On a 2D surface the point (x, y) is the
-one "layer": both norms are over both coordinates, so this is not a coordinatewise
-rule. Reference: Y. You et al. (2020), Large batch optimization for deep learning:
+``weight_decay``; g = ∇f(θₜ₋₁), m₀ = v₀ = 0. The norms are per parameter tensor (the
+step's ``groups``): on a 2D surface the point (x, y) is the one tensor, both norms over
+both coordinates; in network training (``optimizers.train``) each weight matrix and
+bias vector, as optax's per-leaf norms. Reference: Y. You et al. (2020), Large batch optimization for deep learning:
 training BERT in 76 minutes, ICLR (Algorithm 2). optax chains ``scale_by_adam``,
 ``add_decayed_weights``, ``scale_by_trust_ratio`` and ``scale_by_learning_rate``, as
 here. Where libraries disagree: the paper scales by φ(‖θ‖)/‖u‖ with a clipping
@@ -28,9 +29,9 @@ own example.
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 from optimizers.adam import BETA1, BETA2
-from optimizers.lars import trust_ratio
+from optimizers.tensorwise import clear, trust_ratio
 
 LINES = (
     r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t\\ v_t &= \beta_2 v_{t-1} + "
@@ -70,6 +71,10 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# Each run's u, and per tensor (indexed by groups[i]) ‖θ‖² and ‖u‖².
+T_ROWS = scratch_rows("update_x", "update_y", "param_sq", "update_sq")
+# Its norms are per parameter tensor: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
@@ -80,7 +85,10 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    # The moments and u, with ‖θ‖² and ‖u‖² per tensor; then the updates.
+    clear(T, T_ROWS.param_sq, m)
+    clear(T, T_ROWS.update_sq, m)
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
@@ -111,6 +119,15 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         vy = vy * correction2
         ux = mx / (np.sqrt(vx + eps_root) + eps) + weight_decay * xs[i]
         uy = my / (np.sqrt(vy + eps_root) + eps) + weight_decay * ys[i]
-        ratio = trust_ratio(xs[i], ys[i], ux, uy, 1.0, 0.0)
-        xs[i] -= LR[i] * (ux * ratio)
-        ys[i] -= LR[i] * (uy * ratio)
+        T[T_ROWS.update_x, i] = ux
+        T[T_ROWS.update_y, i] = uy
+        tensor = groups[i]
+        T[T_ROWS.param_sq, tensor] += xs[i] * xs[i] + ys[i] * ys[i]
+        T[T_ROWS.update_sq, tensor] += ux * ux + uy * uy
+    for i in range(m):
+        tensor = groups[i]
+        ratio = trust_ratio(
+            T[T_ROWS.param_sq, tensor], T[T_ROWS.update_sq, tensor], 1.0, 0.0
+        )
+        xs[i] -= LR[i] * (T[T_ROWS.update_x, i] * ratio)
+        ys[i] -= LR[i] * (T[T_ROWS.update_y, i] * ratio)

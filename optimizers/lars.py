@@ -13,8 +13,10 @@ r"""LARS (layer-wise adaptive rate scaling), exactly as optax.lars.
 
 η = ``lr``, λ = ``weight_decay``, τ = ``trust_coefficient``, ε = ``eps``, μ =
 ``momentum``, nesterov = ``nesterov``; g = ∇f(θₜ₋₁), and v is optax's ``trace`` (the
-step itself, as ``momentum``'s velocity). On a 2D surface the point (x, y) is the one
-"layer": both norms are over both coordinates, so this is not a coordinatewise rule.
+step itself, as ``momentum``'s velocity). The norms are per parameter tensor (the step's
+``groups``): on a 2D surface the point (x, y) is the one tensor, both norms over both
+coordinates; in network training (``optimizers.train``) each weight matrix and bias
+vector, as optax's per-leaf norms.
 Reference: Y. You, I. Gitman and B. Ginsburg (2017), Large batch training of
 convolutional networks (Algorithm 1). optax chains ``add_decayed_weights``,
 ``scale_by_trust_ratio``, ``scale_by_learning_rate`` and ``trace``, as here. Where
@@ -25,10 +27,9 @@ addition. optax requires a learning rate (no default) and its example's 0.003 ba
 moves with τ = 1e-3 (a step from rest is ητ‖θ‖ long, with ε = 0); ours is 1.0.
 """
 
-import numpy as np
-
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
+from optimizers.tensorwise import clear, trust_ratio
 
 LINES = (
     r"r_t &= \tau\lVert\theta_{t-1}\rVert/(\lVert g_t + \lambda\theta_{t-1}\rVert"
@@ -66,21 +67,24 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# Per tensor (indexed by groups[i]): ‖θ‖² and ‖u‖².
+T_ROWS = scratch_rows("param_sq", "update_sq")
+# Its norms are per parameter tensor: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
-def trust_ratio(px, py, ux, uy, trust_coefficient, eps):
-    """optax.scale_by_trust_ratio's factor for the update u at the parameter p, both
-    one tensor of two coordinates: τ‖p‖/(‖u‖ + ε), and 1 where either norm is 0."""
-    param_norm = np.sqrt(px * px + py * py)
-    update_norm = np.sqrt(ux * ux + uy * uy)
-    if param_norm == 0.0 or update_norm == 0.0:
-        return 1.0
-    return trust_coefficient * param_norm / (update_norm + eps)
-
-
-@jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    # ‖θ‖² and ‖u‖² per tensor, then the updates.
+    clear(T, T_ROWS.param_sq, m)
+    clear(T, T_ROWS.update_sq, m)
+    for i in range(m):
+        weight_decay = H[H_ROWS.weight_decay, i]
+        ux = GX[i] + weight_decay * xs[i]
+        uy = GY[i] + weight_decay * ys[i]
+        tensor = groups[i]
+        T[T_ROWS.param_sq, tensor] += xs[i] * xs[i] + ys[i] * ys[i]
+        T[T_ROWS.update_sq, tensor] += ux * ux + uy * uy
     for i in range(m):
         lr = LR[i]
         weight_decay = H[H_ROWS.weight_decay, i]
@@ -88,10 +92,8 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         ux = GX[i] + weight_decay * xs[i]
         uy = GY[i] + weight_decay * ys[i]
         ratio = trust_ratio(
-            xs[i],
-            ys[i],
-            ux,
-            uy,
+            T[T_ROWS.param_sq, groups[i]],
+            T[T_ROWS.update_sq, groups[i]],
             H[H_ROWS.trust_coefficient, i],
             H[H_ROWS.eps, i],
         )

@@ -156,7 +156,7 @@ def newton_schulz(u, v, ns_steps, eps):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         lr = LR[i]
         momentum = H[H_ROWS.momentum, i]

@@ -20,7 +20,11 @@ d₀ = ``estim_lr0``, c = ``estim_lr_coef``, λ = ``weight_decay``, g = ∇f(θ�
 m₀ = v₀ = r₀ = s₀ = 0. With ``safeguard_warmup`` s drops the learning rate: s_t =
 β₃s_{t-1} + (d_t²/d₀) g_t. d is optax's ``estim_lr`` (prodigyopt's ``d``), r its
 ``numerator_weighted`` and s its ``grad_sum``. The inner product and the norm are over
-the whole parameter (x, y): not coordinatewise.
+the whole model: on a 2D surface each run's (x, y); in network training
+(``optimizers.train``) every parameter of the network, as optax's sums over all
+leaves (d is one number for the network; each run holds it). The step tells the two
+apart by its ``lp``, which is empty in training only (there is no surface): then all
+runs of the call are one model.
 
 Reference: K. Mishchenko and A. Defazio (2024), Prodigy: an expeditiously adaptive
 parameter-free learner, ICML (the Adam version of its algorithm);
@@ -38,7 +42,7 @@ gradient is zero at the start, r/‖s‖₁ is 0/0 and the estimate NaN, in opta
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 LINES = (
     r"m_t &= \beta_1 m_{t-1} + (1-\beta_1) d_t g_t\\ v_t &= \beta_2 v_{t-1} + "
@@ -102,6 +106,10 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# Each run's ⟨g, θ₀ - θ⟩ over its two coordinates, ‖s‖₁ of them, and its η'.
+T_ROWS = scratch_rows("inner", "grad_sum_l1", "step_lr")
+# Its sums are over the whole network: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
@@ -111,21 +119,21 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:  # optax's init keeps the parameters it starts from
         for i in range(m):
             S[S_ROWS.params0_x, i] = xs[i]
             S[S_ROWS.params0_y, i] = ys[i]
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    # The moments and s, with each run's part of ⟨g, θ₀ - θ⟩ and ‖s‖₁; then the
+    # estimate and the updates.
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
         beta3 = H[H_ROWS.beta3, i]
         if beta3 < 0.0:
             beta3 = np.sqrt(beta2)
-        eps = H[H_ROWS.eps, i]
         d0 = H[H_ROWS.estim_lr0, i]
-        weight_decay = H[H_ROWS.weight_decay, i]
         d = S[S_ROWS.estim_lr, i]
         correction = np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
         dlr = d * LR[i] * correction
@@ -133,8 +141,8 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         gy = GY[i]
         dgx = d * gx
         dgy = d * gy
-        # ⟨g, θ₀ - θ⟩ over the whole parameter (x, y).
-        inner = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
+        # ⟨g, θ₀ - θ⟩ over the parameter (x, y).
+        T[T_ROWS.inner, i] = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
             S[S_ROWS.params0_y, i] - ys[i]
         )
         mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
@@ -144,19 +152,45 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         weight = d if H[H_ROWS.safeguard_warmup, i] != 0.0 else dlr
         sx = beta3 * S[S_ROWS.grad_sum_x, i] + weight * dgx / d0
         sy = beta3 * S[S_ROWS.grad_sum_y, i] + weight * dgy / d0
-        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
-        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / (abs(sx) + abs(sy))
-        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
-        new_d = d if estimate <= d else estimate
+        T[T_ROWS.grad_sum_l1, i] = abs(sx) + abs(sy)
+        T[T_ROWS.step_lr, i] = dlr
         S[S_ROWS.exp_avg_x, i] = mx
         S[S_ROWS.exp_avg_y, i] = my
         S[S_ROWS.exp_avg_sq_x, i] = vx
         S[S_ROWS.exp_avg_sq_y, i] = vy
         S[S_ROWS.grad_sum_x, i] = sx
         S[S_ROWS.grad_sum_y, i] = sy
+    # In training (no surface: lp is empty) the runs are one network's parameters.
+    one_model = lp.size == 0
+    model_inner = 0.0
+    model_l1 = 0.0
+    if one_model:
+        for i in range(m):
+            model_inner += T[T_ROWS.inner, i]
+            model_l1 += T[T_ROWS.grad_sum_l1, i]
+    for i in range(m):
+        beta2 = H[H_ROWS.beta2, i]
+        beta3 = H[H_ROWS.beta3, i]
+        if beta3 < 0.0:
+            beta3 = np.sqrt(beta2)
+        eps = H[H_ROWS.eps, i]
+        d0 = H[H_ROWS.estim_lr0, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        d = S[S_ROWS.estim_lr, i]
+        dlr = T[T_ROWS.step_lr, i]
+        inner = model_inner if one_model else T[T_ROWS.inner, i]
+        l1 = model_l1 if one_model else T[T_ROWS.grad_sum_l1, i]
+        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
+        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / l1
+        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
+        new_d = d if estimate <= d else estimate
         S[S_ROWS.numerator_weighted, i] = numerator
         S[S_ROWS.estim_lr, i] = new_d
         x = xs[i]
         y = ys[i]
+        mx = S[S_ROWS.exp_avg_x, i]
+        my = S[S_ROWS.exp_avg_y, i]
+        vx = S[S_ROWS.exp_avg_sq_x, i]
+        vy = S[S_ROWS.exp_avg_sq_y, i]
         xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
         ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))

@@ -71,7 +71,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:  # x and z start where y does
         for i in range(m):
             S[S_ROWS.x_x, i] = S[S_ROWS.z_x, i] = xs[i]

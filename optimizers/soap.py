@@ -166,7 +166,7 @@ def _refresh(S, i):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         gx = GX[i]
         gy = GY[i]
