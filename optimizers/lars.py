@@ -29,7 +29,7 @@ moves with τ = 1e-3 (a step from rest is ητ‖θ‖ long, with ε = 0); ours 
 
 from landscapes._jit import jit_inline
 from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
-from optimizers.tensorwise import clear, trust_ratio
+from optimizers.tensorwise import clear, each_run_alone, trust_ratio
 
 LINES = (
     r"r_t &= \tau\lVert\theta_{t-1}\rVert/(\lVert g_t + \lambda\theta_{t-1}\rVert"
@@ -67,46 +67,70 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
-# Per tensor (indexed by groups[i]): ‖θ‖² and ‖u‖².
-T_ROWS = scratch_rows("param_sq", "update_sq")
+# In training: each run's u, and per tensor (optimizers.tensorwise) ‖θ‖², ‖u‖².
+T_ROWS = scratch_rows("update_x", "update_y", "param_sq", "update_sq")
 # Its norms are per parameter tensor: optimizers.train runs it on networks.
 TENSORWISE = True
 
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
-    # ‖θ‖² and ‖u‖² per tensor, then the updates.
+    if each_run_alone(groups, m):  # a plane: each run's norms are its tensor's
+        for i in range(m):
+            ux, uy = _direction(H, i, xs, ys, GX, GY)
+            param_sq = xs[i] * xs[i] + ys[i] * ys[i]
+            _apply(S, H, i, xs, ys, LR, ux, uy, param_sq, ux * ux + uy * uy)
+        return
+    # u and ‖θ‖², ‖u‖² per tensor; then the updates.
     clear(T, T_ROWS.param_sq, m)
     clear(T, T_ROWS.update_sq, m)
     for i in range(m):
-        weight_decay = H[H_ROWS.weight_decay, i]
-        ux = GX[i] + weight_decay * xs[i]
-        uy = GY[i] + weight_decay * ys[i]
-        tensor = groups[i]
-        T[T_ROWS.param_sq, tensor] += xs[i] * xs[i] + ys[i] * ys[i]
-        T[T_ROWS.update_sq, tensor] += ux * ux + uy * uy
+        ux, uy = _direction(H, i, xs, ys, GX, GY)
+        T[T_ROWS.update_x, i] = ux
+        T[T_ROWS.update_y, i] = uy
+        T[T_ROWS.param_sq, groups[i]] += xs[i] * xs[i] + ys[i] * ys[i]
+        T[T_ROWS.update_sq, groups[i]] += ux * ux + uy * uy
     for i in range(m):
-        lr = LR[i]
-        weight_decay = H[H_ROWS.weight_decay, i]
-        momentum = H[H_ROWS.momentum, i]
-        ux = GX[i] + weight_decay * xs[i]
-        uy = GY[i] + weight_decay * ys[i]
-        ratio = trust_ratio(
-            T[T_ROWS.param_sq, groups[i]],
-            T[T_ROWS.update_sq, groups[i]],
-            H[H_ROWS.trust_coefficient, i],
-            H[H_ROWS.eps, i],
+        tensor = groups[i]
+        _apply(
+            S,
+            H,
+            i,
+            xs,
+            ys,
+            LR,
+            T[T_ROWS.update_x, i],
+            T[T_ROWS.update_y, i],
+            T[T_ROWS.param_sq, tensor],
+            T[T_ROWS.update_sq, tensor],
         )
-        # optax scales by -η before its trace: the velocity holds the steps.
-        sx = -(lr * (ux * ratio))
-        sy = -(lr * (uy * ratio))
-        vx = sx + momentum * S[S_ROWS.velocity_x, i]
-        vy = sy + momentum * S[S_ROWS.velocity_y, i]
-        S[S_ROWS.velocity_x, i] = vx
-        S[S_ROWS.velocity_y, i] = vy
-        # A select, not a branch: one loop serves runs with and without Nesterov.
-        if H[H_ROWS.nesterov, i] != 0.0:
-            vx = sx + momentum * vx
-            vy = sy + momentum * vy
-        xs[i] += vx
-        ys[i] += vy
+
+
+@jit_inline
+def _direction(H, i, xs, ys, GX, GY):
+    """Run i's u = g + λθ."""
+    weight_decay = H[H_ROWS.weight_decay, i]
+    return GX[i] + weight_decay * xs[i], GY[i] + weight_decay * ys[i]
+
+
+@jit_inline
+def _apply(S, H, i, xs, ys, LR, ux, uy, param_sq, update_sq):
+    """Run i's step: u scaled by its tensor's trust ratio, through the velocity."""
+    lr = LR[i]
+    momentum = H[H_ROWS.momentum, i]
+    ratio = trust_ratio(
+        param_sq, update_sq, H[H_ROWS.trust_coefficient, i], H[H_ROWS.eps, i]
+    )
+    # optax scales by -η before its trace: the velocity holds the steps.
+    sx = -(lr * (ux * ratio))
+    sy = -(lr * (uy * ratio))
+    vx = sx + momentum * S[S_ROWS.velocity_x, i]
+    vy = sy + momentum * S[S_ROWS.velocity_y, i]
+    S[S_ROWS.velocity_x, i] = vx
+    S[S_ROWS.velocity_y, i] = vy
+    # A select, not a branch: one loop serves runs with and without Nesterov.
+    if H[H_ROWS.nesterov, i] != 0.0:
+        vx = sx + momentum * vx
+        vy = sy + momentum * vy
+    xs[i] += vx
+    ys[i] += vy

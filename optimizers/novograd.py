@@ -27,7 +27,7 @@ import numpy as np
 
 from landscapes._jit import jit_inline
 from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
-from optimizers.tensorwise import clear
+from optimizers.tensorwise import clear, each_run_alone
 
 LINES = (
     r"v_t &= \beta_2 v_{t-1} + (1-\beta_2)\lVert g_t\rVert^2\\ m_t &= \beta_1"
@@ -68,7 +68,7 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
-# ‖g‖² per tensor (indexed by groups[i]).
+# ‖g‖² per tensor (optimizers.tensorwise).
 T_ROWS = scratch_rows("grad_sq")
 # v is per parameter tensor: optimizers.train runs it on networks.
 TENSORWISE = True
@@ -76,10 +76,27 @@ TENSORWISE = True
 
 @jit_inline
 def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
-    first = k == 0  # optax's count 1: v and m start from this gradient
-    clear(T, T_ROWS.grad_sq, m)
-    for i in range(m):
-        T[T_ROWS.grad_sq, groups[i]] += GX[i] * GX[i] + GY[i] * GY[i]
+    # Each call of _step has constant flags, so LLVM vectorizes its loop (as
+    # adam.step). k == 0 is optax's count 1: v and m start from this gradient.
+    alone = each_run_alone(groups, m)
+    if k == 0 and alone:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, True, True)
+    elif k == 0:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, True, False)
+    elif alone:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, False, True)
+    else:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, False, False)
+
+
+@jit_inline
+def _step(S, H, m, xs, ys, GX, GY, LR, T, groups, first, per_run):
+    # ‖g‖² per tensor (each run's own in the loop, where it is its own tensor),
+    # then the moments and the updates.
+    if not per_run:
+        clear(T, T_ROWS.grad_sq, m)
+        for i in range(m):
+            T[T_ROWS.grad_sq, groups[i]] += GX[i] * GX[i] + GY[i] * GY[i]
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
@@ -89,7 +106,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, gro
         gx = GX[i]
         gy = GY[i]
         # optax squares jnp.linalg.norm, the root of the sum of squares.
-        norm = np.sqrt(T[T_ROWS.grad_sq, groups[i]])
+        norm = np.sqrt(gx * gx + gy * gy if per_run else T[T_ROWS.grad_sq, groups[i]])
         if first:
             v = norm * norm
             mx = 0.0
