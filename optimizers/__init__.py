@@ -81,14 +81,28 @@ class Optimizer:
     step_sets_lr: bool = False
     # Each coordinate's update reads only its own gradient and state (optimizers.train).
     coordinatewise: bool = False
+    # The update reads norms or sums per parameter tensor (the step's `groups`), so
+    # optimizers.train runs it on a network's tensors too.
+    tensorwise: bool = False
+
+    @property
+    def trainable(self) -> bool:
+        """optimizers.train runs it on a network (coordinatewise or tensor-wise)."""
+        return self.coordinatewise or self.tensorwise
 
 
 def _entry(module, spec=None, step=None) -> Optimizer:
     init = getattr(module, "init", _driver.no_state)  # only stateful ones define init
     step_sets_lr = getattr(module, "STEP_SETS_LR", False)
     coordinatewise = getattr(module, "COORDINATEWISE", False)
+    tensorwise = getattr(module, "TENSORWISE", False)
     return Optimizer(
-        spec or module.SPEC, init, step or module.step, step_sets_lr, coordinatewise
+        spec or module.SPEC,
+        init,
+        step or module.step,
+        step_sets_lr,
+        coordinatewise,
+        tensorwise,
     )
 
 

@@ -8,7 +8,7 @@ positions, gradients and optimizer state in separate contiguous arrays.
 The kernel contract (docs/adding-an-optimizer.md): an optimizer is two functions,
 
     init(S, H, m)                                                     # before step 0
-    step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)
+    step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups)
 
 with the types of ``INIT_SIGNATURE`` and ``STEP_SIGNATURE``, and a surface is three
 (``landscapes._dispatch.surface_functions``: f and ∇f on a chunk, at a point, the
@@ -119,6 +119,9 @@ def _trajectories(
         Hc = H[:, lo:hi].copy()
         S = np.zeros((state_slots, m))
         T = np.empty((SCRATCH_SLOTS, m))
+        # On a plane each run is its own parameter tensor (a tensor-wise step's
+        # norms are over its two coordinates).
+        groups = np.arange(m)
         F = np.empty(m)
         GX = np.empty(m)
         GY = np.empty(m)
@@ -208,7 +211,24 @@ def _trajectories(
                 offset = lr_offset[k]
                 for i in range(m):
                     LR[i] = Hc[0, i] * factor + offset
-            step(k, S, Hc, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lpb, T)
+            step(
+                k,
+                S,
+                Hc,
+                m,
+                xs,
+                ys,
+                F,
+                GX,
+                GY,
+                LR,
+                evaluate,
+                point,
+                hessian,
+                lpb,
+                T,
+                groups,
+            )
             if record:
                 for i in range(m):
                     path_lr[k, lo + i] = LR[i]
@@ -254,6 +274,9 @@ STEP_SIGNATURE = types.void(
     _EVALUATE,  # hessian(lp, xs, ys, m, HXX, HXY, HYY): the Hessian, m points
     _VECTOR,  # lp: the landscape's parameters (the minibatch's, with minibatches)
     _MATRIX,  # T: scratch, SCRATCH_SLOTS rows x m runs
+    # groups: the parameter tensor of each run, 0, 1, ... (a tensor's runs
+    # contiguous): 0..m-1 on a plane, a network's tensors in training
+    types.int64[::1],
 )
 
 

@@ -114,7 +114,7 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, nesterov, mixed):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     nesterov = H[H_ROWS.nesterov, 0] != 0.0
     mixed = False
     for i in range(m):

@@ -52,7 +52,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         rho = H[H_ROWS.rho, i]
         eps = H[H_ROWS.eps, i]

@@ -134,7 +134,7 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, inverse_root_t, shared, one_minus_beta
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1.0  # torch's step, after its increment
     # The averaging weight t^τ: one pow per step when the chunk shares τ (a plane, a
     # grid over other axes), a pow per run otherwise (its call keeps LLVM from

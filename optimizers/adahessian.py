@@ -100,7 +100,7 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     diagonal_if_due(k, H, H_ROWS.update_period, m, xs, ys, hessian, lp, T)
     for i in range(m):
         lr = LR[i]

@@ -157,7 +157,7 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, amsgrad, decoupled, mixed):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # Each call of _loop has constant flags, so LLVM vectorizes it; runs of one chunk
     # with different flags (a grid over amsgrad) take the slower per-run branch.
     amsgrad = H[H_ROWS.amsgrad, 0] != 0.0

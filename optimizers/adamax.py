@@ -83,7 +83,7 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, mixed, beta1_power):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1.0
     # torch: clr = lr / (1 - β₁ ** step), the power itself (not a running product).
     # When every run of the chunk shares β₁ that is one pow per step, not one per run

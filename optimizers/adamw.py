@@ -45,5 +45,7 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    adam.step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    adam.step(
+        k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
+    )

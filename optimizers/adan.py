@@ -165,7 +165,7 @@ def _loop(t, first, S, H, m, xs, ys, GX, GY, LR, mixed, corrections):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     first = k == 0  # no previous gradient: the difference is zero (optax)
     # When every run of the chunk shares the β's, the three powers βᵗ are computed

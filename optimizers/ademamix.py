@@ -128,7 +128,7 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, mixed, corrections):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
     # When every run of the chunk shares β₁ and β₂, the powers βᵗ are computed once
     # per step, not once per run (each is a loop of squarings that keeps LLVM from

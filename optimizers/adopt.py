@@ -80,7 +80,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:  # the first gradient only sets v₀ = g₀² (m₀ = 0: no move)
         for i in range(m):
             S[S_ROWS.exp_avg_sq_x, i] = GX[i] * GX[i]

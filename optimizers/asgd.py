@@ -102,7 +102,7 @@ def _loop(k, S, H, m, xs, ys, GX, GY, LR, shared, eta_next):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # When every run of the chunk has the same lr (after the schedule), λ and α, the
     # next η is one pow per step instead of one per run (a pow costs more than the
     # rest of the step, and its call keeps LLVM from vectorizing the loop).

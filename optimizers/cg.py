@@ -103,13 +103,13 @@ def _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, polak_ribiere):
 
 @jit_inline
 def step_fletcher_reeves(
-    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T
+    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
 ):
     _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, False)
 
 
 @jit_inline
 def step_polak_ribiere(
-    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T
+    k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
 ):
     _step(k, S, m, xs, ys, F, GX, GY, LR, point, lp, True)

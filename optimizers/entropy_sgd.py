@@ -117,7 +117,7 @@ T_ROWS = scratch_rows("langevin_f", "langevin_gx", "langevin_gy")
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     chain = 0  # the longest chain of the chunk (L may differ between a sweep's runs)
     for i in range(m):
         S[S_ROWS.langevin_x, i] = xs[i]

@@ -26,7 +26,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         xs[i] -= LR[i] * GX[i]
         ys[i] -= LR[i] * GY[i]

@@ -56,7 +56,7 @@ H_ROWS = SPEC.hyperparameter_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         c1 = H[H_ROWS.c1, i]
         rho = H[H_ROWS.rho, i]

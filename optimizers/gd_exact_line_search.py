@@ -35,7 +35,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         alpha = brent(point, lp, xs[i], ys[i], -GX[i], -GY[i], F[i], LR[i])
         LR[i] = alpha

@@ -13,8 +13,10 @@ r"""LARS (layer-wise adaptive rate scaling), exactly as optax.lars.
 
 η = ``lr``, λ = ``weight_decay``, τ = ``trust_coefficient``, ε = ``eps``, μ =
 ``momentum``, nesterov = ``nesterov``; g = ∇f(θₜ₋₁), and v is optax's ``trace`` (the
-step itself, as ``momentum``'s velocity). On a 2D surface the point (x, y) is the one
-"layer": both norms are over both coordinates, so this is not a coordinatewise rule.
+step itself, as ``momentum``'s velocity). The norms are per parameter tensor (the step's
+``groups``): on a 2D surface the point (x, y) is the one tensor, both norms over both
+coordinates; in network training (``optimizers.train``) each weight matrix and bias
+vector, as optax's per-leaf norms.
 Reference: Y. You, I. Gitman and B. Ginsburg (2017), Large batch training of
 convolutional networks (Algorithm 1). optax chains ``add_decayed_weights``,
 ``scale_by_trust_ratio``, ``scale_by_learning_rate`` and ``trace``, as here. Where
@@ -25,10 +27,9 @@ addition. optax requires a learning rate (no default) and its example's 0.003 ba
 moves with τ = 1e-3 (a step from rest is ητ‖θ‖ long, with ε = 0); ours is 1.0.
 """
 
-import numpy as np
-
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
+from optimizers.tensorwise import clear, each_run_alone, trust_ratio
 
 LINES = (
     r"r_t &= \tau\lVert\theta_{t-1}\rVert/(\lVert g_t + \lambda\theta_{t-1}\rVert"
@@ -66,45 +67,70 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# In training: each run's u, and per tensor (optimizers.tensorwise) ‖θ‖², ‖u‖².
+T_ROWS = scratch_rows("update_x", "update_y", "param_sq", "update_sq")
+# Its norms are per parameter tensor: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
-def trust_ratio(px, py, ux, uy, trust_coefficient, eps):
-    """optax.scale_by_trust_ratio's factor for the update u at the parameter p, both
-    one tensor of two coordinates: τ‖p‖/(‖u‖ + ε), and 1 where either norm is 0."""
-    param_norm = np.sqrt(px * px + py * py)
-    update_norm = np.sqrt(ux * ux + uy * uy)
-    if param_norm == 0.0 or update_norm == 0.0:
-        return 1.0
-    return trust_coefficient * param_norm / (update_norm + eps)
-
-
-@jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    if each_run_alone(groups, m):  # a plane: each run's norms are its tensor's
+        for i in range(m):
+            ux, uy = _direction(H, i, xs, ys, GX, GY)
+            param_sq = xs[i] * xs[i] + ys[i] * ys[i]
+            _apply(S, H, i, xs, ys, LR, ux, uy, param_sq, ux * ux + uy * uy)
+        return
+    # u and ‖θ‖², ‖u‖² per tensor; then the updates.
+    clear(T, T_ROWS.param_sq, m)
+    clear(T, T_ROWS.update_sq, m)
     for i in range(m):
-        lr = LR[i]
-        weight_decay = H[H_ROWS.weight_decay, i]
-        momentum = H[H_ROWS.momentum, i]
-        ux = GX[i] + weight_decay * xs[i]
-        uy = GY[i] + weight_decay * ys[i]
-        ratio = trust_ratio(
-            xs[i],
-            ys[i],
-            ux,
-            uy,
-            H[H_ROWS.trust_coefficient, i],
-            H[H_ROWS.eps, i],
+        ux, uy = _direction(H, i, xs, ys, GX, GY)
+        T[T_ROWS.update_x, i] = ux
+        T[T_ROWS.update_y, i] = uy
+        T[T_ROWS.param_sq, groups[i]] += xs[i] * xs[i] + ys[i] * ys[i]
+        T[T_ROWS.update_sq, groups[i]] += ux * ux + uy * uy
+    for i in range(m):
+        tensor = groups[i]
+        _apply(
+            S,
+            H,
+            i,
+            xs,
+            ys,
+            LR,
+            T[T_ROWS.update_x, i],
+            T[T_ROWS.update_y, i],
+            T[T_ROWS.param_sq, tensor],
+            T[T_ROWS.update_sq, tensor],
         )
-        # optax scales by -η before its trace: the velocity holds the steps.
-        sx = -(lr * (ux * ratio))
-        sy = -(lr * (uy * ratio))
-        vx = sx + momentum * S[S_ROWS.velocity_x, i]
-        vy = sy + momentum * S[S_ROWS.velocity_y, i]
-        S[S_ROWS.velocity_x, i] = vx
-        S[S_ROWS.velocity_y, i] = vy
-        # A select, not a branch: one loop serves runs with and without Nesterov.
-        if H[H_ROWS.nesterov, i] != 0.0:
-            vx = sx + momentum * vx
-            vy = sy + momentum * vy
-        xs[i] += vx
-        ys[i] += vy
+
+
+@jit_inline
+def _direction(H, i, xs, ys, GX, GY):
+    """Run i's u = g + λθ."""
+    weight_decay = H[H_ROWS.weight_decay, i]
+    return GX[i] + weight_decay * xs[i], GY[i] + weight_decay * ys[i]
+
+
+@jit_inline
+def _apply(S, H, i, xs, ys, LR, ux, uy, param_sq, update_sq):
+    """Run i's step: u scaled by its tensor's trust ratio, through the velocity."""
+    lr = LR[i]
+    momentum = H[H_ROWS.momentum, i]
+    ratio = trust_ratio(
+        param_sq, update_sq, H[H_ROWS.trust_coefficient, i], H[H_ROWS.eps, i]
+    )
+    # optax scales by -η before its trace: the velocity holds the steps.
+    sx = -(lr * (ux * ratio))
+    sy = -(lr * (uy * ratio))
+    vx = sx + momentum * S[S_ROWS.velocity_x, i]
+    vy = sy + momentum * S[S_ROWS.velocity_y, i]
+    S[S_ROWS.velocity_x, i] = vx
+    S[S_ROWS.velocity_y, i] = vy
+    # A select, not a branch: one loop serves runs with and without Nesterov.
+    if H[H_ROWS.nesterov, i] != 0.0:
+        vx = sx + momentum * vx
+        vy = sy + momentum * vy
+    xs[i] += vx
+    ys[i] += vy

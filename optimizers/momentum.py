@@ -49,7 +49,7 @@ T_ROWS = scratch_rows("ahead_x", "ahead_y", "ahead_f", "ahead_gx", "ahead_gy")
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     any_nesterov = False
     for i in range(m):
         any_nesterov |= H[H_ROWS.nesterov, i] != 0.0

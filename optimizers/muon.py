@@ -200,7 +200,7 @@ def _update(H, LR, xs, ys, i, ox, oy):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # Newton–Schulz is a chain of ~5 dependent roundings per iteration: run by run
     # the core waits on each. Iteration by iteration over all runs, kept in the
     # iterate rows, each loop's runs are independent, and LLVM vectorizes them.

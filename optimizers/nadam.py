@@ -108,7 +108,7 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, decoupled, mixed, power_next):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     t = k + 1.0
     # When every run of the chunk shares ψ and the weight-decay flag, 0.96^((t+1)ψ) is
     # one pow per step instead of one per run (a pow costs more than the rest of the

@@ -178,7 +178,7 @@ def _iterate(point, p, x1, y1, f1, x2, y2, f2, x3, y3, f3, rho, chi, psi, sigma)
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         if S[S_ROWS.converged, i] != 0.0:
             continue

@@ -36,7 +36,7 @@ T_ROWS = scratch_rows("hxx", "hxy", "hyy")
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     hessian(lp, xs, ys, m, T[T_ROWS.hxx], T[T_ROWS.hxy], T[T_ROWS.hyy])
     for i in range(m):
         a = T[T_ROWS.hxx, i] + H[H_ROWS.damping, i]

@@ -24,7 +24,7 @@ SPEC = OptimizerSpec(
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         norm = np.sqrt(GX[i] * GX[i] + GY[i] * GY[i])
         scale = LR[i] / norm if norm > 0.0 else 0.0

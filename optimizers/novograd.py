@@ -10,9 +10,10 @@ r"""NovoGrad, exactly as optax.novograd.
     \end{align*}
 
 η = ``lr``, (β₁, β₂) = ``betas``, ε = ``eps``, ε_root = ``eps_root``, λ =
-``weight_decay``; g = ∇f(θₜ₋₁). v is one number per layer: on a 2D surface the point
-(x, y) is the one layer, so ‖g‖ is over both coordinates and this is not a
-coordinatewise rule. Reference: B. Ginsburg et al. (2019), Stochastic gradient methods
+``weight_decay``; g = ∇f(θₜ₋₁). v is one number per parameter tensor (the step's
+``groups``): on a 2D surface the point (x, y) is the one tensor, ‖g‖ over both
+coordinates; in network training (``optimizers.train``) each weight matrix and bias
+vector, as optax's per-leaf norms. Reference: B. Ginsburg et al. (2019), Stochastic gradient methods
 with layer-wise adaptive moments for training of deep networks, arXiv:1905.11286
 (Algorithm 1, which starts v₁ = ‖g₁‖² as here). optax.novograd is
 ``scale_by_novograd`` then ``scale_by_learning_rate``, as here. Where libraries
@@ -25,7 +26,8 @@ learning rate (no default); ours is the 0.003 of optax's own example.
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers._spec import Hyperparameter, OptimizerSpec
+from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
+from optimizers.tensorwise import clear, each_run_alone
 
 LINES = (
     r"v_t &= \beta_2 v_{t-1} + (1-\beta_2)\lVert g_t\rVert^2\\ m_t &= \beta_1"
@@ -58,18 +60,43 @@ SPEC = OptimizerSpec(
         "(NovoGrad); optax.novograd."
     ),
     state={"exp_avg": (0, 1)},
-    # The layer's second moment v: one number for both coordinates.
+    # The tensor's second moment v: one number for both coordinates (in training,
+    # each run holds its tensor's).
     internal_state={"exp_avg_sq": 2},
     tuples={"betas": ("beta1", "beta2")},
 )
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
+# ‖g‖² per tensor (optimizers.tensorwise).
+T_ROWS = scratch_rows("grad_sq")
+# v is per parameter tensor: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    first = k == 0  # optax's count 1: v and m start from this gradient
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    # Each call of _step has constant flags, so LLVM vectorizes its loop (as
+    # adam.step). k == 0 is optax's count 1: v and m start from this gradient.
+    alone = each_run_alone(groups, m)
+    if k == 0 and alone:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, True, True)
+    elif k == 0:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, True, False)
+    elif alone:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, False, True)
+    else:
+        _step(S, H, m, xs, ys, GX, GY, LR, T, groups, False, False)
+
+
+@jit_inline
+def _step(S, H, m, xs, ys, GX, GY, LR, T, groups, first, per_run):
+    # ‖g‖² per tensor (each run's own in the loop, where it is its own tensor),
+    # then the moments and the updates.
+    if not per_run:
+        clear(T, T_ROWS.grad_sq, m)
+        for i in range(m):
+            T[T_ROWS.grad_sq, groups[i]] += GX[i] * GX[i] + GY[i] * GY[i]
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
@@ -79,7 +106,7 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
         gx = GX[i]
         gy = GY[i]
         # optax squares jnp.linalg.norm, the root of the sum of squares.
-        norm = np.sqrt(gx * gx + gy * gy)
+        norm = np.sqrt(gx * gx + gy * gy if per_run else T[T_ROWS.grad_sq, groups[i]])
         if first:
             v = norm * norm
             mx = 0.0

@@ -121,7 +121,7 @@ def _search(point, p, x, y, dx, dy, f, tol):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         if S[S_ROWS.converged, i] != 0.0:
             continue

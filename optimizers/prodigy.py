@@ -20,7 +20,11 @@ d₀ = ``estim_lr0``, c = ``estim_lr_coef``, λ = ``weight_decay``, g = ∇f(θ�
 m₀ = v₀ = r₀ = s₀ = 0. With ``safeguard_warmup`` s drops the learning rate: s_t =
 β₃s_{t-1} + (d_t²/d₀) g_t. d is optax's ``estim_lr`` (prodigyopt's ``d``), r its
 ``numerator_weighted`` and s its ``grad_sum``. The inner product and the norm are over
-the whole parameter (x, y): not coordinatewise.
+the whole model: on a 2D surface each run's (x, y); in network training
+(``optimizers.train``) every parameter of the network, as optax's sums over all
+leaves (d is one number for the network; each run holds it). The step tells the two
+apart by its ``lp``, which is empty in training only (there is no surface): then all
+runs of the call are one model.
 
 Reference: K. Mishchenko and A. Defazio (2024), Prodigy: an expeditiously adaptive
 parameter-free learner, ICML (the Adam version of its algorithm);
@@ -38,7 +42,6 @@ gradient is zero at the start, r/‖s‖₁ is 0/0 and the estimate NaN, in opta
 import numpy as np
 
 from landscapes._jit import jit_inline
-from optimizers import _chunk
 from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 LINES = (
@@ -103,9 +106,10 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
-# ⟨g, θ₀ - θ⟩ of each run, computed in a loop of its own: the step's main loop then
-# reads 8 rows of S, not 10, few enough for LLVM to vectorize it.
-T_ROWS = scratch_rows("inner")
+# Each run's ⟨g, θ₀ - θ⟩ over its two coordinates, ‖s‖₁ of them, and its η'.
+T_ROWS = scratch_rows("inner", "grad_sum_l1", "step_lr")
+# Its sums are over the whole network: optimizers.train runs it on networks.
+TENSORWISE = True
 
 
 @jit_inline
@@ -115,32 +119,32 @@ def init(S, H, m):
 
 
 @jit_inline
-def shared(beta1, beta2, t):
-    """optax's bias correction √(1 - β₂ᵗ)/(1 - β₁ᵗ), from the (int) step count, and
-    √β₂, the default β₃."""
-    return np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t), np.sqrt(beta2)
-
-
-@jit_inline
-def _loop(t, S, H, m, xs, ys, GX, GY, LR, T, mixed, shared_values):
-    correction, root = shared_values
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    if k == 0:  # optax's init keeps the parameters it starts from
+        for i in range(m):
+            S[S_ROWS.params0_x, i] = xs[i]
+            S[S_ROWS.params0_y, i] = ys[i]
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    # The moments and s, with each run's part of ⟨g, θ₀ - θ⟩ and ‖s‖₁; then the
+    # estimate and the updates.
     for i in range(m):
         beta1 = H[H_ROWS.beta1, i]
         beta2 = H[H_ROWS.beta2, i]
         beta3 = H[H_ROWS.beta3, i]
-        eps = H[H_ROWS.eps, i]
+        if beta3 < 0.0:
+            beta3 = np.sqrt(beta2)
         d0 = H[H_ROWS.estim_lr0, i]
-        weight_decay = H[H_ROWS.weight_decay, i]
-        if mixed:
-            correction, root = shared(beta1, beta2, t)
-        beta3 = root if beta3 < 0.0 else beta3
         d = S[S_ROWS.estim_lr, i]
+        correction = np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
         dlr = d * LR[i] * correction
         gx = GX[i]
         gy = GY[i]
         dgx = d * gx
         dgy = d * gy
-        inner = T[T_ROWS.inner, i]
+        # ⟨g, θ₀ - θ⟩ over the parameter (x, y).
+        T[T_ROWS.inner, i] = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
+            S[S_ROWS.params0_y, i] - ys[i]
+        )
         mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
         my = beta1 * S[S_ROWS.exp_avg_y, i] + (1.0 - beta1) * dgy
         vx = beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * dgx * dgx
@@ -148,44 +152,45 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, T, mixed, shared_values):
         weight = d if H[H_ROWS.safeguard_warmup, i] != 0.0 else dlr
         sx = beta3 * S[S_ROWS.grad_sum_x, i] + weight * dgx / d0
         sy = beta3 * S[S_ROWS.grad_sum_y, i] + weight * dgy / d0
-        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
-        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / (abs(sx) + abs(sy))
-        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
-        new_d = d if estimate <= d else estimate
+        T[T_ROWS.grad_sum_l1, i] = abs(sx) + abs(sy)
+        T[T_ROWS.step_lr, i] = dlr
         S[S_ROWS.exp_avg_x, i] = mx
         S[S_ROWS.exp_avg_y, i] = my
         S[S_ROWS.exp_avg_sq_x, i] = vx
         S[S_ROWS.exp_avg_sq_y, i] = vy
         S[S_ROWS.grad_sum_x, i] = sx
         S[S_ROWS.grad_sum_y, i] = sy
+    # In training (no surface: lp is empty) the runs are one network's parameters.
+    one_model = lp.size == 0
+    model_inner = 0.0
+    model_l1 = 0.0
+    if one_model:
+        for i in range(m):
+            model_inner += T[T_ROWS.inner, i]
+            model_l1 += T[T_ROWS.grad_sum_l1, i]
+    for i in range(m):
+        beta2 = H[H_ROWS.beta2, i]
+        beta3 = H[H_ROWS.beta3, i]
+        if beta3 < 0.0:
+            beta3 = np.sqrt(beta2)
+        eps = H[H_ROWS.eps, i]
+        d0 = H[H_ROWS.estim_lr0, i]
+        weight_decay = H[H_ROWS.weight_decay, i]
+        d = S[S_ROWS.estim_lr, i]
+        dlr = T[T_ROWS.step_lr, i]
+        inner = model_inner if one_model else T[T_ROWS.inner, i]
+        l1 = model_l1 if one_model else T[T_ROWS.grad_sum_l1, i]
+        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
+        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / l1
+        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
+        new_d = d if estimate <= d else estimate
         S[S_ROWS.numerator_weighted, i] = numerator
         S[S_ROWS.estim_lr, i] = new_d
         x = xs[i]
         y = ys[i]
+        mx = S[S_ROWS.exp_avg_x, i]
+        my = S[S_ROWS.exp_avg_y, i]
+        vx = S[S_ROWS.exp_avg_sq_x, i]
+        vy = S[S_ROWS.exp_avg_sq_y, i]
         xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
         ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))
-
-
-@jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-    if k == 0:  # optax's init keeps the parameters it starts from
-        for i in range(m):
-            S[S_ROWS.params0_x, i] = xs[i]
-            S[S_ROWS.params0_y, i] = ys[i]
-    for i in range(m):  # ⟨g, θ₀ - θ⟩ over the whole parameter (x, y)
-        T[T_ROWS.inner, i] = GX[i] * (S[S_ROWS.params0_x, i] - xs[i]) + GY[i] * (
-            S[S_ROWS.params0_y, i] - ys[i]
-        )
-    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
-    # When every run of the chunk shares β₁ and β₂, the bias correction (two loops of
-    # squarings, which keep LLVM from vectorizing the loop over the runs) and √β₂ are
-    # computed once per step, not once per run; a chunk of several (a grid) takes them
-    # per run.
-    mixed = _chunk.row_differs(H, H_ROWS.beta1, m) | _chunk.row_differs(
-        H, H_ROWS.beta2, m
-    )
-    if mixed:
-        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, True, (1.0, 1.0))
-    else:
-        shared_values = shared(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
-        _loop(t, S, H, m, xs, ys, GX, GY, LR, T, False, shared_values)

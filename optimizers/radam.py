@@ -126,7 +126,7 @@ def _loop(t, S, H, m, xs, ys, GX, GY, LR, decoupled, mixed, shared, rectified):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # As adam.step: each call of _loop has a constant flag, so LLVM vectorizes it;
     # runs of one chunk with different flags take the per-run branch. When every run
     # shares β₁ and β₂, the bias corrections and the rectifier are the same for all

@@ -99,7 +99,7 @@ def _loop(S, H, m, xs, ys, GX, GY, LR, centered, mixed):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # As adam.step: each call of _loop has a constant flag, so LLVM vectorizes it;
     # runs of one chunk with and without centering take the per-run branch.
     centered = H[H_ROWS.centered, 0] != 0.0

@@ -76,7 +76,7 @@ def _coordinate(g, prev, step_size, etaminus, etaplus, low, high):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:  # Δ₀ = lr, in a loop of its own: a store under a branch is scalar
         for i in range(m):
             S[S_ROWS.step_size_x, i] = LR[i]

@@ -83,7 +83,7 @@ def ascent_gradient(H, rho_row, m, xs, ys, GX, GY, evaluate, lp, T):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     ascent_gradient(H, H_ROWS.rho, m, xs, ys, GX, GY, evaluate, lp, T)
     for i in range(m):
         momentum = H[H_ROWS.momentum, i]

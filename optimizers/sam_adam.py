@@ -42,6 +42,8 @@ init = adam.init
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     sam.ascent_gradient(H, H_ROWS.rho, m, xs, ys, GX, GY, evaluate, lp, T)
-    adam.step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T)
+    adam.step(
+        k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
+    )

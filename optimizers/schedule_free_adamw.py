@@ -130,7 +130,7 @@ def _loop(k, S, H, m, xs, ys, GX, GY, LR, mixed, weighting, correction):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:
         schedule_free.start(S, m, xs, ys, POSITION_ROWS)
     # When every run of the chunk has the same learning rate, warm-up, power, weights

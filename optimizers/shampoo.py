@@ -146,7 +146,7 @@ def _loop(k, S, H, m, xs, ys, GX, GY, LR, refresh, per_run_refresh):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     # Whether G^{-1/2} is computed this step: once for the chunk when its runs share
     # f (a float modulo per run and step is a call that keeps the loop scalar), per
     # run when a grid mixes them.

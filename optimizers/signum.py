@@ -63,7 +63,7 @@ S_ROWS = SPEC.state_rows()
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         beta = H[H_ROWS.momentum, i]
         mx = (1.0 - beta) * GX[i] + beta * S[S_ROWS.momentum_buffer_x, i]

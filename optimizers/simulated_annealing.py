@@ -115,7 +115,7 @@ T_ROWS = scratch_rows("proposal_f", "proposal_gx", "proposal_gy")
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     for i in range(m):
         if k == 0:
             S[S_ROWS.best_x, i] = xs[i]

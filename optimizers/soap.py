@@ -229,7 +229,7 @@ def _adam_step(S, H, m, xs, ys, GX, GY, LR, general, correction):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
     if k == 0:  # step 1 only starts the statistics and the basis
         _start(S, H, m, GX, GY)
         return

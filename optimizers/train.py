@@ -10,13 +10,17 @@
 
 One source per update rule: the optimizers whose update of a coordinate reads only that
 coordinate's gradient and state (``COORDINATEWISE`` in their module: gd, momentum and
-the torch.optim set) are run on the N parameters by the very ``step`` function the 2D
-kernels inline. The parameter vector is held as N/2 "runs" of two coordinates,
-θ[0::2] as x and θ[1::2] as y (a zero pad when N is odd, whose gradient is 0, so it
-stays 0 under every one of them), and the step updates all of them at once, exactly as
-it updates a sweep's runs. Methods that need the whole vector at once (a line search,
-Newton's Hessian, the norm of the whole gradient for normalized steps and SAM, the
-Nesterov look-ahead of ``momentum``) raise ValueError here.
+the torch.optim set) and those whose update reads per-tensor norms or sums
+(``TENSORWISE``: LAMB, LARS, NovoGrad, Prodigy) are run on the N parameters by the very
+``step`` function the 2D kernels call. Each parameter tensor (torch's ``.parameters()``
+order) is padded to an even count with zeros, whose gradient is 0, so they stay 0
+under every one of these rules; the padded vector is held as "runs" of two
+coordinates (its even coordinates as x, its odd ones as y), no run straddling two
+tensors, and the step, told each run's tensor (``groups``), updates all of them at
+once, exactly as it updates a sweep's runs. Methods that need the tensor's shape or
+the whole vector at once (a line search, Newton's Hessian, the norm of the whole
+gradient for normalized steps and SAM, the Nesterov look-ahead of ``momentum``,
+Adafactor's factored moments, Muon's orthogonalization) raise ValueError here.
 
 Each step's gradient is the mean over its minibatch (``optimizers.minibatch``: a fresh
 shuffle per epoch, as torch's DataLoader(shuffle=True)); the recorded losses and
@@ -76,6 +80,8 @@ def _train(
     point,
     hessian,
     theta0,
+    positions,
+    groups,
     sizes,
     activation,
     X,
@@ -97,16 +103,20 @@ def _train(
 ):
     """Train with the optimizer `init`/`step` (first-class functions, as in
     ``optimizers._driver``); returns the divergence step (-1 for none) and fills the
-    records up to it."""
+    records up to it. θᵢ is coordinate `positions[i]` of the padded vector (`paired`),
+    whose pair r is run r, (xs[r], ys[r]), of tensor `groups[r]`."""
     n_params = theta0.size
-    m = (n_params + 1) // 2
+    m = groups.size
     n = X.shape[0]
+    # Pad coordinates are zero with a zero gradient: they stay zero.
     xs = np.zeros(m)
     ys = np.zeros(m)
-    for i in range(m):
-        xs[i] = theta0[2 * i]
-        if 2 * i + 1 < n_params:
-            ys[i] = theta0[2 * i + 1]
+    for i in range(n_params):
+        run = positions[i] // 2
+        if positions[i] % 2 == 0:
+            xs[run] = theta0[i]
+        else:
+            ys[run] = theta0[i]
     Hc = np.empty((H.shape[0], m))
     for row in range(H.shape[0]):
         for i in range(m):
@@ -114,8 +124,8 @@ def _train(
     S = np.zeros((state_slots, m))
     T = np.empty((_driver.SCRATCH_SLOTS, m))
     F = np.zeros(m)
-    GX = np.zeros(m)
-    GY = np.zeros(m)
+    GX = np.empty(m)
+    GY = np.empty(m)
     LR = Hc[0].copy()
     theta = theta0.copy()
     grad = np.empty(n_params)
@@ -128,7 +138,8 @@ def _train(
     for k in range(steps + 1):
         largest = 0.0
         for i in range(n_params):
-            theta[i] = xs[i // 2] if i % 2 == 0 else ys[i // 2]
+            run = positions[i] // 2
+            theta[i] = xs[run] if positions[i] % 2 == 0 else ys[run]
             largest = max(largest, abs(theta[i]))
         f, right = loss_accuracy(theta, sizes, activation, X, Y)
         if not (np.isfinite(f) and largest <= DIVERGENCE_BOX):
@@ -154,14 +165,51 @@ def _train(
         f = loss_grad(theta, sizes, activation, X, Y, batch, count, grad, no_examples)
         for i in range(m):
             F[i] = f
-            GX[i] = grad[2 * i]
-            GY[i] = grad[2 * i + 1] if 2 * i + 1 < n_params else 0.0
+            GX[i] = 0.0  # a pad's (a step may write GX and GY)
+            GY[i] = 0.0
             LR[i] = Hc[0, i] * lr_factor[k] + lr_offset[k]
+        for i in range(n_params):
+            run = positions[i] // 2
+            if positions[i] % 2 == 0:
+                GX[run] = grad[i]
+            else:
+                GY[run] = grad[i]
         step(
-            k, S, Hc, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, no_surface, T
+            k,
+            S,
+            Hc,
+            m,
+            xs,
+            ys,
+            F,
+            GX,
+            GY,
+            LR,
+            evaluate,
+            point,
+            hessian,
+            no_surface,
+            T,
+            groups,
         )
         lr_used[k] = LR[0]
     return -1
+
+
+def paired(model: MLP) -> tuple[np.ndarray, np.ndarray]:
+    """The training driver's layout of θ: each tensor (``model.layout()``, torch's
+    parameter order) padded to an even count, so that no pair of coordinates (one
+    run) straddles two tensors. Returns `positions` (θᵢ is coordinate positions[i]
+    of the padded vector, pair positions[i] // 2) and `groups` (the tensor of each
+    pair, 0, 1, ...)."""
+    positions = np.empty(model.n_parameters, dtype=np.int64)
+    groups = []
+    for tensor, (_, shape, offset) in enumerate(model.layout()):
+        size = int(np.prod(shape))
+        first = 2 * len(groups)
+        positions[offset : offset + size] = first + np.arange(size)
+        groups.extend([tensor] * ((size + 1) // 2))
+    return positions, np.array(groups, dtype=np.int64)
 
 
 _TRAINERS = {}
@@ -188,7 +236,7 @@ def trainer(name: str) -> _driver.Bound:
 
 def trainable() -> list[str]:
     """The optimizers `train` accepts, in registry order."""
-    return [n for n in optimizers.names() if optimizers.get(n).coordinatewise]
+    return [n for n in optimizers.names() if optimizers.get(n).trainable]
 
 
 def train(
@@ -207,18 +255,20 @@ def train(
 
     Args:
         optimizer: one of ``trainable()``: gd, sgd, momentum, the torch.optim set
-            and the coordinatewise optax ones.
+            and the coordinatewise optax ones, and LAMB, LARS, NovoGrad and Prodigy
+            (their norms and sums per tensor, as optax's per leaf).
         batch_size: minibatch size k in [1, N]; None or N: full batch.
         seed: seeds the minibatch shuffles (and the default θ₀).
         schedule: as in ``optimizers.run``.
         **hyperparameters: torch's names, e.g. lr=0.01, betas=(0.9, 0.99).
     """
     entry = optimizers.get(optimizer)
-    if not entry.coordinatewise:
+    if not entry.trainable:
         raise ValueError(
             f"{optimizer} has no N-dimensional form here: its step needs the whole "
             "parameter vector at once (a line search, a Hessian, a normalized "
-            f"gradient or a trust ratio). Trainable: {', '.join(trainable())}"
+            "gradient) or a tensor's shape (a factored or matrix preconditioner, "
+            f"an orthogonalization). Trainable: {', '.join(trainable())}"
         )
     if not isinstance(model, MLP):
         raise ValueError(f"model={model!r}: give a landscapes.MLP")
@@ -255,8 +305,11 @@ def train(
     lr_used = np.empty(steps)
     sizes, code = model.kernel_args
     kernel = trainer(optimizer)
+    positions, groups = paired(model)
     arguments = (
         theta0,
+        positions,
+        groups,
         sizes,
         code,
         x,

@@ -61,8 +61,10 @@ def test_the_drivers_arrays_are_distinct_allocations():
     arrays the step sees."""
     seen = []
 
-    def spy_step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T):
-        seen.append((S, H, xs, ys, F, GX, GY, LR, lp, T))
+    def spy_step(
+        k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
+    ):
+        seen.append((S, H, xs, ys, F, GX, GY, LR, lp, T, groups))
 
     def no_init(S, H, m):
         pass
@@ -79,6 +81,88 @@ def test_the_drivers_arrays_are_distinct_allocations():
         for i, a in enumerate(arrays):
             for b in arrays[i + 1 :]:
                 assert not np.shares_memory(a, b)
+        # on a plane each run is its own tensor
+        np.testing.assert_array_equal(arrays[-1], np.arange(n))
+        assert arrays[-1].dtype == np.int64
+
+
+def test_the_training_driver_pairs_each_tensor_padded_to_even():
+    """optimizers.train.paired: each tensor of the network (torch's order) padded to
+    an even count, so no run holds two tensors' coordinates; runs numbered by their
+    tensor, 0, 1, ..., contiguous."""
+    model = landscapes.MLP((3,), "tanh")  # tensors of 6, 3, 3, 1 parameters
+    positions, groups = train.paired(model)
+    sizes = [int(np.prod(shape)) for _, shape, _ in model.layout()]
+    assert sizes == [6, 3, 3, 1]
+    np.testing.assert_array_equal(groups, [0, 0, 0, 1, 1, 2, 2, 3])
+    assert groups.dtype == positions.dtype == np.int64
+    # θ's coordinates in order, a pad after each odd tensor
+    pads = [9, 13, 15]
+    expected = [p for p in range(2 * groups.size) if p not in pads]
+    np.testing.assert_array_equal(positions, expected)
+    for tensor, (_, shape, offset) in enumerate(model.layout()):
+        for i in range(offset, offset + int(np.prod(shape))):
+            assert groups[positions[i] // 2] == tensor
+
+
+def test_the_training_steps_arrays_are_distinct_allocations():
+    """The training driver's arrays, groups among them, never overlap either:
+    checked on the plain-Python driver by recording the arrays the step sees."""
+    seen = []
+
+    def spy_step(
+        k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups
+    ):
+        seen.append((S, H, xs, ys, F, GX, GY, LR, lp, T, groups))
+
+    model = landscapes.MLP((3,), "tanh")
+    data = landscapes.datasets.make("moons", n_points=8, seed=0)
+    x, y, _ = model._batch(data, None)
+    positions, groups = train.paired(model)
+    steps = 2
+    records = [np.empty(steps + 1) for _ in range(4)]
+    sizes, code = model.kernel_args
+    surface_functions = [f.python for f in _dispatch.surface_functions(0)]
+    train._train(
+        lambda S, H, m: None,
+        spy_step,
+        _driver.STATE_SLOTS,
+        *surface_functions,
+        model.init(0),
+        positions,
+        groups,
+        sizes,
+        code,
+        x,
+        y,
+        x,
+        y,
+        np.array([0.01]),
+        np.ones(steps),
+        np.zeros(steps),
+        steps,
+        0,
+        0,
+        np.empty((steps + 1, model.n_parameters)),
+        *records,
+        np.empty(steps),
+    )
+    assert len(seen) == steps
+    for arrays in seen:
+        for i, a in enumerate(arrays):
+            for b in arrays[i + 1 :]:
+                assert not np.shares_memory(a, b)
+        np.testing.assert_array_equal(arrays[-1], groups)
+        assert arrays[8].size == 0  # lp: no surface in training
+
+
+def test_every_surface_gives_the_step_parameters():
+    """Prodigy tells network training (one model in all runs) from a plane (each
+    run its own model) by an empty lp: every surface's lp has an entry."""
+    for name in landscapes.names():
+        assert landscapes.get(name).kernel_params.size > 0, name
+    custom = landscapes.get("custom", f="x^2 + y^2")
+    assert custom.kernel_params.size > 0
 
 
 def _python_driver_args(surface, n, steps, batch_size):
@@ -191,3 +275,69 @@ print(len(train._DRIVER.signatures), len(_driver._DRIVER.dispatcher.signatures))
         ]
     )
     assert signatures == "1 1"
+
+
+def test_coordinatewise_training_does_not_depend_on_the_pairing(monkeypatch):
+    """A coordinatewise step reads each coordinate's own gradient and state, and a
+    pad coordinate (0, gradient 0) stays 0: training with each tensor padded to even
+    gives bit for bit the parameters of the plain pairing θ[0::2], θ[1::2] (one
+    pad at the end, if N is odd), which training used before it had groups."""
+    model = landscapes.MLP((3,), "tanh")  # tensors of 6, 3, 3, 1: three pads
+    data = landscapes.datasets.make("moons", n_points=24, noise=0.1, seed=0)
+    schedule = {"name": "step", "gamma": 0.5, "step_size": 5}
+
+    def plain_pairing(model):
+        n = model.n_parameters
+        return np.arange(n), np.zeros((n + 1) // 2, dtype=np.int64)
+
+    names = [n for n in optimizers.trainable() if optimizers.get(n).coordinatewise]
+    padded = {
+        n: optimizers.train(n, model, data, steps=15, batch_size=8, schedule=schedule)
+        for n in names
+    }
+    monkeypatch.setattr(train, "paired", plain_pairing)
+    for name in names:
+        plain = optimizers.train(
+            name, model, data, steps=15, batch_size=8, schedule=schedule
+        )
+        np.testing.assert_array_equal(padded[name].params, plain.params, name)
+        assert np.abs(plain.params[-1] - plain.params[0]).max() > 0  # it moved
+
+
+def test_tensorwise_steps_per_run_loop_is_their_per_tensor_loop():
+    """LAMB's, LARS's and NovoGrad's steps take a plane's runs (each its own
+    tensor) in one loop without `groups`: the same numbers, to the bit, as their
+    per-tensor loops, which one more run in the last run's tensor (a zero pad,
+    adding 0 to its sums) forces."""
+    rng = np.random.default_rng(0)
+    m = 7
+    xs, ys, GX, GY = rng.normal(size=(4, m))
+    for name in ("lamb", "lars", "novograd"):
+        entry = optimizers.get(name)
+        spec = entry.spec
+        H = np.array([[h.default] * m for h in spec.hyperparameters])
+        for row, h in enumerate(spec.hyperparameters):  # some non-defaults
+            if h.name in ("weight_decay", "momentum", "eps"):
+                H[row] = 0.1 if h.name != "eps" else 1e-3
+        runs = {}
+        for extra in (0, 1):  # the runs alone, then with a pad
+            n = m + extra
+            pad = np.zeros(extra)
+            state = np.zeros((spec.state_slots, n))
+            H_n = np.concatenate([H, H[:, -1:]], axis=1) if extra else H.copy()
+            x, y = np.concatenate([xs, pad]), np.concatenate([ys, pad])
+            groups = np.append(np.arange(m), [m - 1] * extra).astype(np.int64)
+            entry.init.py_func(state, H_n, n)
+            T = np.empty((_driver.SCRATCH_SLOTS, n))
+            for k in range(5):
+                gx = np.concatenate([GX * (k + 1), pad])
+                gy = np.concatenate([GY - k, pad])
+                LR = H_n[0].copy()
+                entry.step.py_func(
+                    k, state, H_n, n, x, y, np.zeros(n), gx, gy, LR,
+                    None, None, None, np.zeros(1), T, groups,
+                )  # fmt: skip
+            runs[extra] = (x[:m], y[:m], state[:, :m])
+        for alone, grouped in zip(runs[0], runs[1], strict=True):
+            np.testing.assert_array_equal(alone, grouped, name)
+        assert np.all(runs[1][0] != xs)

@@ -325,17 +325,22 @@ def test_methods_without_an_n_dimensional_form_say_so(name):
         optimizers.train(name, model, data, steps=5)
 
 
-def test_trainable_set_is_gd_momentum_torch_optim_and_the_coordinatewise_optax_set():
+def test_trainable_set_is_gd_momentum_torch_optim_and_the_optax_set():
     from test_optax_match import OPTAX, WHOLE_PARAMETER
 
     torch_set = {n for n in optimizers.names() if optimizers.spec(n).torch_class}
-    # Adafactor's step size and clipping read the RMS of the whole tensor, Muon
-    # orthogonalizes a matrix, L-BFGS keeps a history of vectors: none of them is
-    # coordinatewise, so none runs on the network's N parameters here.
+    # Adafactor's step size and clipping read the RMS of the whole tensor and its
+    # moments are factored by its shape, Muon orthogonalizes a matrix, L-BFGS keeps
+    # a history of vectors: none of them is coordinatewise or per-tensor sums only,
+    # so none runs on the network's N parameters here.
     whole_tensor = {"adafactor", "muon", "lbfgs"}
-    assert not any(optimizers.get(n).coordinatewise for n in whole_tensor)
-    coordinatewise_optax = set(OPTAX) - WHOLE_PARAMETER
-    expected = (torch_set - whole_tensor) | coordinatewise_optax | {"gd", "momentum"}
+    assert not any(optimizers.get(n).trainable for n in whole_tensor)
+    # LAMB, LARS and NovoGrad read norms per tensor, Prodigy sums over the network:
+    # tensor-wise steps (their `groups`), not coordinatewise ones.
+    for name in WHOLE_PARAMETER:
+        entry = optimizers.get(name)
+        assert entry.tensorwise and not entry.coordinatewise
+    expected = (torch_set - whole_tensor) | set(OPTAX) | {"gd", "momentum"}
     assert set(optimizers.trainable()) == expected
     model = landscapes.MLP((4,), "tanh")
     data = datasets.make("moons", n_points=20, seed=0)

@@ -9,8 +9,9 @@ parameter, optax's transformation's ``update`` fed the gradient of the same surf
 over steps). The cases set every hyperparameter, on two surfaces, and a schedule
 (optax's learning rate as a function of its step count). For Schedule-Free the path is
 optax's parameters y, and the state x and z must equal optax's
-``schedule_free_eval_params`` and its state's z at every step. The coordinatewise ones
-also train an MLP (optimizers.train) as optax updates its flat parameter vector. ADOPT
+``schedule_free_eval_params`` and its state's z at every step. Each also trains an
+MLP (optimizers.train) as optax updates its flat parameter vector (or, for the
+tensor-wise ones, its list of per-tensor arrays). ADOPT
 also follows pytorch_optimizer's, whose clip runs one step later (shifted back here).
 
 optax (and jax) are test dependencies (pyproject's ``test`` extra): no skip.
@@ -81,10 +82,10 @@ OPTAX = {
     "schedule_free_adamw": optax.contrib.schedule_free_adamw,
 }
 SCHEDULE_FREE = ("schedule_free_sgd", "schedule_free_adamw")
-# The rules whose update reads the whole parameter (a trust ratio's norms, NovoGrad's
-# layer-wise second moment, Prodigy's estimate, which sums ⟨g, θ₀ - θ⟩ and |s| over
-# every parameter): on a network each tensor is one layer, which the
-# two-coordinates-per-run training driver has not, so they do not train networks.
+# The rules whose update reads a whole tensor (a trust ratio's norms, NovoGrad's
+# layer-wise second moment) or the whole model (Prodigy's estimate, which sums
+# ⟨g, θ₀ - θ⟩ and |s| over every parameter): on a network optax's norms are per leaf,
+# so they train against optax's parameters as the network's list of tensors.
 WHOLE_PARAMETER = {"lamb", "lars", "novograd", "prodigy"}
 # Our hyperparameter -> optax's argument, where the names differ: torch's betas are
 # optax's b1, b2 (and b3), and a few rules spell one otherwise.
@@ -622,11 +623,14 @@ def test_sam_and_its_momentum_and_adam_forms_match_optax_contrib_sam(case):
     np.testing.assert_allclose(ours.path, np.array(path), rtol=1e-9, atol=1e-10)
 
 
-# Network training: the coordinatewise ones train an MLP's N parameters with the same
-# step (optimizers.train, two coordinates per kernel run); optax updates the whole flat
-# vector, fed our gradients (test_mlp.py checks those against torch). Our parameters
-# after every step equal optax's. Each on minibatches under a step schedule, or full
-# batch (Schedule-Free's own warm-up, which optax does not combine with a schedule).
+# Network training: each trains an MLP's N parameters with the same step
+# (optimizers.train, two coordinates per kernel run, each tensor padded to an even
+# count); optax updates the whole flat vector (the coordinatewise ones) or the list of
+# the network's tensors in torch's order (WHOLE_PARAMETER: optax's norms and sums are
+# per leaf, so per tensor), fed our gradients (test_mlp.py checks those against
+# torch). Our parameters after every step equal optax's. Each on minibatches under a
+# step schedule, or full batch (Schedule-Free's own warm-up, which optax does not
+# combine with a schedule).
 STEP_10 = {"name": "step", "gamma": 0.5, "step_size": 10}
 # (hidden layers, examples, init seed, optimizers.train's settings, how far the
 # parameters must move)
@@ -656,13 +660,92 @@ TRAINING = [
         {"lr": 0.5, "warmup_steps": 5, "weight_decay": 0.01},
     ),
     ("schedule_free_adamw", FULL_BATCH, {"lr": 0.01, "warmup_steps": 5}),
+    (
+        "lamb",
+        MINIBATCHES,
+        {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-5, "weight_decay": 0.01},
+    ),
+    ("lamb", FULL_BATCH, {"lr": 0.02, "eps_root": 1e-10}),
+    (
+        "lars",
+        MINIBATCHES,
+        {"lr": 0.5, "weight_decay": 0.01, "trust_coefficient": 0.05, "eps": 1e-8},
+    ),
+    ("lars", FULL_BATCH, {"lr": 0.5, "trust_coefficient": 0.02, "nesterov": True}),
+    (
+        "novograd",
+        MINIBATCHES,
+        {"lr": 0.01, "betas": (0.8, 0.5), "weight_decay": 0.001, "eps_root": 1e-8},
+    ),
+    ("novograd", FULL_BATCH, {"lr": 0.01}),
+    (
+        "prodigy",
+        MINIBATCHES,
+        {"betas": (0.9, 0.99), "estim_lr0": 1e-3, "weight_decay": 0.01},
+    ),
+    ("prodigy", FULL_BATCH, {"estim_lr0": 1e-3, "safeguard_warmup": True}),
 ]
 
 
-def test_training_covers_the_coordinatewise_ones():
+def test_training_covers_the_trainable_ones():
     trainable = set(optimizers.trainable()) & set(OPTAX)
     trained = {name for name, _, _ in TRAINING}
-    assert trained == trainable == set(OPTAX) - WHOLE_PARAMETER
+    assert trained == trainable == set(OPTAX)
+
+
+def _optax_leaves(model, flat, per_tensor):
+    """optax's parameters (or gradient): the flat vector `flat`, or with
+    `per_tensor` the list of the network's tensors (torch's order and shapes, each
+    its own leaf)."""
+    flat = jnp.asarray(flat, dtype=jnp.float64)
+    if not per_tensor:
+        return flat
+    return [
+        flat[offset : offset + int(np.prod(shape))].reshape(shape)
+        for _, shape, offset in model.layout()
+    ]
+
+
+def _flat(leaves) -> np.ndarray:
+    return np.concatenate(
+        [np.ravel(np.asarray(leaf)) for leaf in jax.tree.leaves(leaves)]
+    )
+
+
+def _trained(name, setting, kwargs, steps=40):
+    """(the model, the data, θ₀, our optimizers.train result) of a TRAINING
+    case."""
+    from landscapes import MLP, datasets
+
+    hidden, n_points, init_seed, settings, _ = setting
+    model = MLP(hidden, "tanh")
+    data = datasets.make("moons", n_points=n_points, noise=0.15, seed=3)
+    theta0 = model.init(init_seed)
+    result = optimizers.train(
+        name, model, data, theta0, steps=steps, **settings, **kwargs
+    )
+    assert result.diverged_at is None
+    return model, data, theta0, result
+
+
+def _optax_training(name, setting, kwargs, trained, per_tensor):
+    """optax's parameters (steps + 1, N) from θ₀, fed the gradients of our
+    minibatches, under our schedule's learning rates when the setting has one."""
+    model, data, theta0, result = trained
+    lrs = result.lr if "schedule" in setting[3] else None
+    transformation = optax_transformation(name, kwargs, lrs)
+    params = _optax_leaves(model, theta0, per_tensor)
+    state = transformation.init(params)
+    path = [_flat(params)]
+    for k in range(len(result.lr)):
+        batch = None if result.batches is None else result.batches[k]
+        gradient = model.grad(_flat(params), data, batch)
+        updates, state = transformation.update(
+            _optax_leaves(model, gradient, per_tensor), state, params
+        )
+        params = optax.apply_updates(params, updates)
+        path.append(_flat(params))
+    return np.array(path)
 
 
 @pytest.mark.parametrize(
@@ -674,32 +757,29 @@ def test_training_covers_the_coordinatewise_ones():
     ],
 )
 def test_training_equals_optax_at_every_step(name, setting, kwargs):
-    from landscapes import MLP, datasets
-
-    hidden, n_points, init_seed, settings, moved = setting
-    model = MLP(hidden, "tanh")
-    data = datasets.make("moons", n_points=n_points, noise=0.15, seed=3)
-    theta0 = model.init(init_seed)
-    steps = 40
-    result = optimizers.train(
-        name, model, data, theta0, steps=steps, **settings, **kwargs
-    )
-    assert result.diverged_at is None
-    lrs = result.lr if "schedule" in settings else None
-    transformation = optax_transformation(name, kwargs, lrs)
-    params = jnp.asarray(theta0, dtype=jnp.float64)
-    state = transformation.init(params)
-    path = [np.asarray(params)]
-    for k in range(steps):
-        batch = None if result.batches is None else result.batches[k]
-        gradient = model.grad(np.asarray(params), data, batch)
-        updates, state = transformation.update(jnp.asarray(gradient), state, params)
-        params = optax.apply_updates(params, updates)
-        path.append(np.asarray(params))
+    trained = _trained(name, setting, kwargs)
+    _, _, theta0, result = trained
+    path = _optax_training(name, setting, kwargs, trained, name in WHOLE_PARAMETER)
     # Relative to max(|θᵢ|, 1), as on the surfaces: a weight crossing 0 keeps only
     # the absolute round-off of its steps.
-    assert_close(result.params, np.array(path), f"{name} training {kwargs}")
-    assert np.abs(result.params[steps] - theta0).max() > moved  # it trained
+    assert_close(result.params, path, f"{name} training {kwargs}")
+    moved = setting[-1]
+    assert np.abs(result.params[-1] - theta0).max() > moved  # it trained
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_PARAMETER))
+def test_tensorwise_training_is_per_tensor_and_prodigys_per_network(name):
+    """LAMB's, LARS's and NovoGrad's norms are per tensor: optax on the flat vector
+    (one tensor of all N parameters) goes elsewhere. Prodigy's estimate sums over
+    the whole network: the flat vector gives its path too."""
+    setting, kwargs = next((s, k) for n, s, k in TRAINING if n == name)
+    trained = _trained(name, setting, kwargs)
+    result = trained[-1]
+    flat = _optax_training(name, setting, kwargs, trained, False)
+    if name == "prodigy":
+        assert_close(result.params, flat, f"{name} training, flat")
+    else:
+        assert np.abs(result.params[-1] - flat[-1]).max() > 0.1
 
 
 def test_optaxs_warm_up_is_float32_from_an_int_and_ours_from_a_float():
