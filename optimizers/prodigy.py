@@ -42,6 +42,7 @@ gradient is zero at the start, r/‖s‖₁ is 0/0 and the estimate NaN, in opta
 import numpy as np
 
 from landscapes._jit import jit_inline
+from optimizers import _chunk
 from optimizers._spec import Hyperparameter, OptimizerSpec, scratch_rows
 
 LINES = (
@@ -106,7 +107,9 @@ SPEC = OptimizerSpec(
 
 H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
-# Each run's ⟨g, θ₀ - θ⟩ over its two coordinates, ‖s‖₁ of them, and its η'.
+# Each run's ⟨g, θ₀ - θ⟩ over its two coordinates, computed in a loop of its own: the
+# plane's loop then reads 8 rows of S, not 10, few enough for LLVM to vectorize it.
+# In training, each run's ‖s‖₁ and η' too, until the network's sums are known.
 T_ROWS = scratch_rows("inner", "grad_sum_l1", "step_lr")
 # Its sums are over the whole network: optimizers.train runs it on networks.
 TENSORWISE = True
@@ -119,49 +122,108 @@ def init(S, H, m):
 
 
 @jit_inline
-def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
-    if k == 0:  # optax's init keeps the parameters it starts from
-        for i in range(m):
-            S[S_ROWS.params0_x, i] = xs[i]
-            S[S_ROWS.params0_y, i] = ys[i]
-    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
-    # The moments and s, with each run's part of ⟨g, θ₀ - θ⟩ and ‖s‖₁; then the
-    # estimate and the updates.
+def shared(beta1, beta2, t):
+    """optax's bias correction √(1 - β₂ᵗ)/(1 - β₁ᵗ), from the (int) step count, and
+    √β₂, the default β₃."""
+    return np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t), np.sqrt(beta2)
+
+
+@jit_inline
+def _beta3(H, i, root):
+    """Run i's β₃: `root`, its √β₂, where the argument is negative (optax's None)."""
+    beta3 = H[H_ROWS.beta3, i]
+    return root if beta3 < 0.0 else beta3
+
+
+@jit_inline
+def _factors(H, i, t, mixed, shared_values):
+    """Run i's β₁, β₂, β₃ and bias correction: the chunk's `shared_values` unless
+    its β's are `mixed`."""
+    correction, root = shared_values
+    beta1 = H[H_ROWS.beta1, i]
+    beta2 = H[H_ROWS.beta2, i]
+    if mixed:
+        correction, root = shared(beta1, beta2, t)
+    return beta1, beta2, _beta3(H, i, root), correction
+
+
+@jit_inline
+def _moments(S, H, i, GX, GY, LR, beta1, beta2, beta3, correction):
+    """Run i's d and η', and its new m, v and s with ‖s‖₁ (loaded, not stored)."""
+    d0 = H[H_ROWS.estim_lr0, i]
+    d = S[S_ROWS.estim_lr, i]
+    dlr = d * LR[i] * correction
+    dgx = d * GX[i]
+    dgy = d * GY[i]
+    mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
+    my = beta1 * S[S_ROWS.exp_avg_y, i] + (1.0 - beta1) * dgy
+    vx = beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * dgx * dgx
+    vy = beta2 * S[S_ROWS.exp_avg_sq_y, i] + (1.0 - beta2) * dgy * dgy
+    weight = d if H[H_ROWS.safeguard_warmup, i] != 0.0 else dlr
+    sx = beta3 * S[S_ROWS.grad_sum_x, i] + weight * dgx / d0
+    sy = beta3 * S[S_ROWS.grad_sum_y, i] + weight * dgy / d0
+    return d, dlr, mx, my, vx, vy, sx, sy, abs(sx) + abs(sy)
+
+
+@jit_inline
+def _store_moments(S, i, mx, my, vx, vy, sx, sy):
+    S[S_ROWS.exp_avg_x, i] = mx
+    S[S_ROWS.exp_avg_y, i] = my
+    S[S_ROWS.exp_avg_sq_x, i] = vx
+    S[S_ROWS.exp_avg_sq_y, i] = vy
+    S[S_ROWS.grad_sum_x, i] = sx
+    S[S_ROWS.grad_sum_y, i] = sy
+
+
+@jit_inline
+def _estimate(S, H, i, beta3, d, dlr, inner, l1):
+    """Run i's new r and d from the model's ⟨g, θ₀ - θ⟩ and ‖s‖₁ (not stored)."""
+    d0 = H[H_ROWS.estim_lr0, i]
+    numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
+    estimate = H[H_ROWS.estim_lr_coef, i] * numerator / l1
+    # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
+    return numerator, d if estimate <= d else estimate
+
+
+@jit_inline
+def _move(H, i, xs, ys, dlr, mx, my, vx, vy, new_d):
+    eps = H[H_ROWS.eps, i]
+    weight_decay = H[H_ROWS.weight_decay, i]
+    x = xs[i]
+    y = ys[i]
+    xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
+    ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))
+
+
+@jit_inline
+def _each_run_a_model(t, S, H, m, xs, ys, GX, GY, LR, T, shared_values):
+    """A plane's step: each run's estimate from its own sums, in one loop (its loads
+    before its stores to S, which LLVM cannot tell apart from S's other rows)."""
     for i in range(m):
-        beta1 = H[H_ROWS.beta1, i]
-        beta2 = H[H_ROWS.beta2, i]
-        beta3 = H[H_ROWS.beta3, i]
-        if beta3 < 0.0:
-            beta3 = np.sqrt(beta2)
-        d0 = H[H_ROWS.estim_lr0, i]
-        d = S[S_ROWS.estim_lr, i]
-        correction = np.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
-        dlr = d * LR[i] * correction
-        gx = GX[i]
-        gy = GY[i]
-        dgx = d * gx
-        dgy = d * gy
-        # ⟨g, θ₀ - θ⟩ over the parameter (x, y).
-        T[T_ROWS.inner, i] = gx * (S[S_ROWS.params0_x, i] - xs[i]) + gy * (
-            S[S_ROWS.params0_y, i] - ys[i]
+        beta1, beta2, beta3, correction = _factors(H, i, t, False, shared_values)
+        d, dlr, mx, my, vx, vy, sx, sy, l1 = _moments(
+            S, H, i, GX, GY, LR, beta1, beta2, beta3, correction
         )
-        mx = beta1 * S[S_ROWS.exp_avg_x, i] + (1.0 - beta1) * dgx
-        my = beta1 * S[S_ROWS.exp_avg_y, i] + (1.0 - beta1) * dgy
-        vx = beta2 * S[S_ROWS.exp_avg_sq_x, i] + (1.0 - beta2) * dgx * dgx
-        vy = beta2 * S[S_ROWS.exp_avg_sq_y, i] + (1.0 - beta2) * dgy * dgy
-        weight = d if H[H_ROWS.safeguard_warmup, i] != 0.0 else dlr
-        sx = beta3 * S[S_ROWS.grad_sum_x, i] + weight * dgx / d0
-        sy = beta3 * S[S_ROWS.grad_sum_y, i] + weight * dgy / d0
-        T[T_ROWS.grad_sum_l1, i] = abs(sx) + abs(sy)
+        numerator, new_d = _estimate(S, H, i, beta3, d, dlr, T[T_ROWS.inner, i], l1)
+        _store_moments(S, i, mx, my, vx, vy, sx, sy)
+        S[S_ROWS.numerator_weighted, i] = numerator
+        S[S_ROWS.estim_lr, i] = new_d
+        _move(H, i, xs, ys, dlr, mx, my, vx, vy, new_d)
+
+
+@jit_inline
+def _two_passes(t, S, H, m, xs, ys, GX, GY, LR, T, one_model):
+    """The moments, s and ‖s‖₁ of every run, then each run's estimate and step: from
+    the sums over all runs of ⟨g, θ₀ - θ⟩ and ‖s‖₁ (in order) with `one_model` (a
+    network), else from its own (a chunk whose runs differ in β₁ or β₂)."""
+    for i in range(m):
+        beta1, beta2, beta3, correction = _factors(H, i, t, True, (1.0, 1.0))
+        _, dlr, mx, my, vx, vy, sx, sy, l1 = _moments(
+            S, H, i, GX, GY, LR, beta1, beta2, beta3, correction
+        )
+        _store_moments(S, i, mx, my, vx, vy, sx, sy)
+        T[T_ROWS.grad_sum_l1, i] = l1
         T[T_ROWS.step_lr, i] = dlr
-        S[S_ROWS.exp_avg_x, i] = mx
-        S[S_ROWS.exp_avg_y, i] = my
-        S[S_ROWS.exp_avg_sq_x, i] = vx
-        S[S_ROWS.exp_avg_sq_y, i] = vy
-        S[S_ROWS.grad_sum_x, i] = sx
-        S[S_ROWS.grad_sum_y, i] = sy
-    # In training (no surface: lp is empty) the runs are one network's parameters.
-    one_model = lp.size == 0
     model_inner = 0.0
     model_l1 = 0.0
     if one_model:
@@ -169,28 +231,44 @@ def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, gro
             model_inner += T[T_ROWS.inner, i]
             model_l1 += T[T_ROWS.grad_sum_l1, i]
     for i in range(m):
-        beta2 = H[H_ROWS.beta2, i]
-        beta3 = H[H_ROWS.beta3, i]
-        if beta3 < 0.0:
-            beta3 = np.sqrt(beta2)
-        eps = H[H_ROWS.eps, i]
-        d0 = H[H_ROWS.estim_lr0, i]
-        weight_decay = H[H_ROWS.weight_decay, i]
-        d = S[S_ROWS.estim_lr, i]
+        beta3 = _beta3(H, i, np.sqrt(H[H_ROWS.beta2, i]))
         dlr = T[T_ROWS.step_lr, i]
         inner = model_inner if one_model else T[T_ROWS.inner, i]
         l1 = model_l1 if one_model else T[T_ROWS.grad_sum_l1, i]
-        numerator = beta3 * S[S_ROWS.numerator_weighted, i] + (d / d0) * dlr * inner
-        estimate = H[H_ROWS.estim_lr_coef, i] * numerator / l1
-        # max(d, estimate) that, like jnp.maximum, passes a NaN estimate on.
-        new_d = d if estimate <= d else estimate
+        numerator, new_d = _estimate(
+            S, H, i, beta3, S[S_ROWS.estim_lr, i], dlr, inner, l1
+        )
         S[S_ROWS.numerator_weighted, i] = numerator
         S[S_ROWS.estim_lr, i] = new_d
-        x = xs[i]
-        y = ys[i]
         mx = S[S_ROWS.exp_avg_x, i]
         my = S[S_ROWS.exp_avg_y, i]
         vx = S[S_ROWS.exp_avg_sq_x, i]
         vy = S[S_ROWS.exp_avg_sq_y, i]
-        xs[i] = x + (-weight_decay * dlr * x - dlr * mx / (np.sqrt(vx) + new_d * eps))
-        ys[i] = y + (-weight_decay * dlr * y - dlr * my / (np.sqrt(vy) + new_d * eps))
+        _move(H, i, xs, ys, dlr, mx, my, vx, vy, new_d)
+
+
+@jit_inline
+def step(k, S, H, m, xs, ys, F, GX, GY, LR, evaluate, point, hessian, lp, T, groups):
+    if k == 0:  # optax's init keeps the parameters it starts from
+        for i in range(m):
+            S[S_ROWS.params0_x, i] = xs[i]
+            S[S_ROWS.params0_y, i] = ys[i]
+    for i in range(m):  # ⟨g, θ₀ - θ⟩ over the parameter (x, y)
+        T[T_ROWS.inner, i] = GX[i] * (S[S_ROWS.params0_x, i] - xs[i]) + GY[i] * (
+            S[S_ROWS.params0_y, i] - ys[i]
+        )
+    t = k + 1  # an int: βᵗ by repeated squaring, as jax (and optax) compute it
+    one_model = lp.size == 0  # training (no surface): the runs are one network's
+    # When every run of a plane's chunk shares β₁ and β₂, the bias correction (two
+    # loops of squarings, which keep LLVM from vectorizing the loop over the runs) and
+    # √β₂ are computed once per step, not once per run, and each run's estimate and
+    # step follow in the same loop. A chunk of several (a grid over the β's) and a
+    # network take them per run, in two passes.
+    mixed = _chunk.row_differs(H, H_ROWS.beta1, m) | _chunk.row_differs(
+        H, H_ROWS.beta2, m
+    )
+    if one_model or mixed:
+        _two_passes(t, S, H, m, xs, ys, GX, GY, LR, T, one_model)
+    else:
+        shared_values = shared(H[H_ROWS.beta1, 0], H[H_ROWS.beta2, 0], t)
+        _each_run_a_model(t, S, H, m, xs, ys, GX, GY, LR, T, shared_values)
