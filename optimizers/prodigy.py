@@ -109,7 +109,7 @@ H_ROWS = SPEC.hyperparameter_rows()
 S_ROWS = SPEC.state_rows()
 # Each run's ⟨g, θ₀ - θ⟩ over its two coordinates, computed in a loop of its own: the
 # plane's loop then reads 8 rows of S, not 10, few enough for LLVM to vectorize it.
-# In training, each run's ‖s‖₁ and η' too, until the network's sums are known.
+# In the two passes (a network, a chunk of mixed β's), each run's ‖s‖₁ and η' too.
 T_ROWS = scratch_rows("inner", "grad_sum_l1", "step_lr")
 # Its sums are over the whole network: optimizers.train runs it on networks.
 TENSORWISE = True
