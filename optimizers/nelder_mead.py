@@ -51,8 +51,8 @@ LINES = (
     r"&f(v_1) \le f(v_2) \le f(v_3),\ \bar v = \tfrac12(v_1 + v_2)\\ "
     r"&v_r = \bar v + \rho(\bar v - v_3),\ v_e = \bar v + \rho\chi(\bar v - v_3)\\ "
     r"&v_c = \bar v + \psi\rho(\bar v - v_3),\ v_{cc} = \bar v - \psi(\bar v - v_3)\\ "
-    r"&\text{shrink: } v_j \leftarrow v_1 + \sigma(v_j - v_1),\ "
-    r"(\rho, \chi, \psi, \sigma) = (1, 2, \tfrac12, \tfrac12)"
+    r"&\text{shrink: } v_j \leftarrow v_1 + \sigma(v_j - v_1)\\ "
+    r"&(\rho, \chi, \psi, \sigma) = (1, 2, \tfrac12, \tfrac12)"
 )
 LATEX = r"\begin{aligned}" + LINES + r"\end{aligned}"
 

@@ -232,3 +232,24 @@ def test_an_optimizers_positions_move_beside_its_path_as_companions():
     # The average lags the iterate once averaging starts (t0 = 5), so it is not
     # the path drawn twice.
     assert np.abs(asgd.state["ax"][20] - asgd.path[21]).max() > 1e-3
+
+
+def test_a_runs_companions_share_one_legend_entry():
+    """Nelder–Mead's three vertices are three dashed paths but one legend entry."""
+    surface = landscapes.get("himmelblau")
+    run = optimizers.run(
+        "nelder_mead", surface, start=(0.0, 0.0), steps=20, record_state=True
+    )
+    companions = figures.companion_paths([run])
+    assert len(companions) == 3
+    label = "1. Nelder–Mead: vertex_1, vertex_2, vertex_3"
+    assert {c[1] for c in companions} == {label}
+    figure = figures.trajectory_figure(
+        surface, [run.path], ["nm"], [None], (0.0, 0.0), companions=companions
+    )
+    dashed = [t for t in figure["data"] if t.get("line", {}).get("dash") == "dash"]
+    assert [t["showlegend"] for t in dashed if t.get("mode") == "lines"][:3] == [
+        True,
+        False,
+        False,
+    ]

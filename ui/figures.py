@@ -272,9 +272,13 @@ def trajectory_figure(
     # trace and every frame's tail are slices of them.
     shown = [_rounded(points, decimals).T.tolist() for _, _, points, _ in movers]
     path_traces = []
+    legend_labels = set()  # a run's companions share one legend entry
     for (i, label, _, companion), (xs, ys) in zip(movers, shown, strict=True):
         path_traces.append(len(data))
-        data.append(_path_trace(i, xs, ys, label, companion))
+        trace = _path_trace(i, xs, ys, label, companion)
+        trace["showlegend"] = label not in legend_labels
+        legend_labels.add(label)
+        data.append(trace)
     if len(surface.minima):
         data.append(_minima_trace(surface, 16, name=minima_label(surface)))
     data.append(_start_trace(start, 12, name="start"))
@@ -319,7 +323,7 @@ def trajectory_figure(
     stops = slider_stops(n_frames, initial_frame)
     legend_names = [
         *labels,
-        *(label for _, label, _ in companions),
+        *dict.fromkeys(label for _, label, _ in companions),
         *extra_legend,
         minima_label(surface),
         "start",
@@ -415,11 +419,13 @@ def companion_paths(results) -> list[tuple[int, str, np.ndarray]]:
     companions = []
     for i, result in enumerate(results):
         spec = optimizers.spec(result.optimizer)
-        for quantity in spec.positions:
-            if quantity not in result.state:
-                continue
+        drawn = [quantity for quantity in spec.positions if quantity in result.state]
+        # One label for all of a run's (one legend entry: "1. Nelder–Mead: vertex_1,
+        # vertex_2, vertex_3").
+        label = f"{i + 1}. {spec.title}: {', '.join(drawn)}"
+        for quantity in drawn:
             points = np.vstack([result.path[:1], result.state[quantity]])
-            companions.append((i, f"{i + 1}. {spec.title}: {quantity}", points))
+            companions.append((i, label, points))
     return companions
 
 
