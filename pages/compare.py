@@ -79,10 +79,7 @@ def main() -> None:
         cmp.losses(surface, paths), titles, surface.min_value, height=320, legend=True
     )
     st.plotly_chart(figures.Prebuilt(loss), key=key("loss"))
-    spec = optimizers.spec(values["run"].optimizer)
-    st.latex(spec.latex)
-    st.caption(spec.reference)
-    w.optimizer_note(spec)
+    w.update_rule(optimizers.spec(values["run"].optimizer), title=False)
 
     st.subheader("Share")
     w.share_link_control(query, key=key("share"))

@@ -135,10 +135,7 @@ def beside_the_figure(surface, runs) -> None:
     st.latex(surface.latex)
     st.caption(surface.reference)
     for spec in pg.optimizer_specs(runs):
-        st.markdown(f"**{spec.title}**")
-        st.latex(spec.latex)
-        st.caption(spec.reference)
-        w.optimizer_note(spec)
+        w.update_rule(spec)
 
 
 def curves(surface, results, labels) -> None:

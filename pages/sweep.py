@@ -172,13 +172,11 @@ def main() -> None:
         b.plotly_chart(figures.Prebuilt(sharpness), key=key("sharpness"))
         b.caption(caption)
     show(sw.under_the_map(plane, basins, theory, surface))
-    spec = optimizers.spec(plane.optimizer)
-    for column, item in zip(st.columns(2), (spec, surface), strict=True):  # formulas
-        column.markdown(f"**{item.title}**")
-        column.latex(item.latex)
-        column.caption(item.reference)
-        if item is spec:
-            w.optimizer_note(spec, column)
+    rule, formula = st.columns(2)
+    w.update_rule(optimizers.spec(plane.optimizer), rule)
+    formula.markdown(f"**{surface.title}**")
+    formula.latex(surface.latex)
+    formula.caption(surface.reference)
     st.subheader("Share and export")
     link = w.share_link_control(query, key=key("share"))
     files = sw.downloads(view, values, heatmap, link, plane, basins)

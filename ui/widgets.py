@@ -143,11 +143,17 @@ def hyperparameter_inputs(prefix: str, optimizer: str, skip=(), only=None) -> No
         )
 
 
-def optimizer_note(spec, where=None) -> None:
-    """`spec`'s note, the plain-text paragraph under its update rule (what Muon's
-    rule comes to on a plane), as literal text, if it has one."""
+def update_rule(spec, where=None, title: bool = True) -> None:
+    """An optimizer's update rule as the pages show it: its title (unless the page
+    names it already), the LaTeX, the reference and, if it has one, its note (what
+    Muon's rule comes to on a plane) as literal text."""
+    where = where or st
+    if title:
+        where.markdown(f"**{spec.title}**")
+    where.latex(spec.latex)
+    where.caption(spec.reference)
     if spec.note:
-        (where or st).caption(literal(spec.note))
+        where.caption(literal(spec.note))
 
 
 PICKER_HELP = (
